@@ -1,0 +1,76 @@
+/**
+ * The normalised case every vendor adapter produces. The domain and the Slack layer only ever see this shape;
+ * vendor-specific fields survive in `fields` for display.
+ */
+
+export const VENDOR_IDS = ['equinix', 'cisco', 'juniper', 'motadata'] as const;
+export type VendorId = (typeof VENDOR_IDS)[number];
+
+export const VENDOR_NAMES: Record<VendorId, string> = {
+  equinix: 'Equinix',
+  cisco: 'Cisco',
+  juniper: 'Juniper',
+  motadata: 'Motadata ServiceOps',
+};
+
+/** Normalised lifecycle states; each adapter maps its vendor's statuses onto these in its own mapper. */
+export const CASE_STATES = [
+  'open',
+  'waiting-on-vendor',
+  'waiting-on-customer',
+  'resolved',
+  'closed',
+  'cancelled',
+] as const;
+export type CaseState = (typeof CASE_STATES)[number];
+
+/** States after which a case no longer moves by itself (the poller still refreshes them while watched). */
+export const TERMINAL_STATES: ReadonlySet<CaseState> = new Set(['closed', 'cancelled']);
+
+export interface CaseNote {
+  text: string;
+  author?: string;
+  /** ISO-8601 instant. */
+  createdAt?: string;
+  visibility?: 'INTERNAL' | 'EXTERNAL';
+}
+
+/** A label/value pair kept from the vendor's answer for display on a card (e.g. "IBX": "SV5"). */
+export interface CaseField {
+  label: string;
+  value: string;
+}
+
+export interface Case {
+  vendor: VendorId;
+  /** The id a person uses to look the case up again at this vendor. */
+  id: string;
+  /** Other ids the vendor knows the case by (Equinix order number, Juniper incident key, …). */
+  alternateIds: string[];
+  title: string;
+  /** Status exactly as the vendor says it. */
+  status: string;
+  state: CaseState;
+  /** Severity or priority as the vendor says it ("3", "2 - High", "URGENT"). */
+  severity?: string;
+  owner?: string;
+  /** ISO-8601 instants. */
+  createdAt?: string;
+  updatedAt?: string;
+  /** The vendor portal page for this case, where the vendor has one. */
+  url?: string;
+  /** Newest first, where the API returns notes. */
+  notes: CaseNote[];
+  /** Vendor fields kept for display. Never holds a credential. */
+  fields: CaseField[];
+  /**
+   * What this particular case allows right now, when the vendor says so (Equinix `otherDetails.cancellable`
+   * / `modifiable`). Absent means "as the vendor's capabilities say".
+   */
+  allows?: { annotate?: boolean; cancel?: boolean };
+}
+
+/** The key a case is stored and compared under, across vendors. */
+export function caseKey(vendor: VendorId, id: string): string {
+  return `${vendor}:${id}`;
+}

@@ -1,0 +1,187 @@
+/**
+ * Typed errors. Every failure a person can meet has a code here; the Slack layer maps codes to surfaces in one
+ * place (src/slack/errors.ts). Messages are written for the on-call engineer who will read them.
+ */
+import type { VendorId } from './case.js';
+
+export type CaseopsErrorCode =
+  | 'invalid_input'
+  | 'not_found'
+  | 'rejected'
+  | 'conflict'
+  | 'throttled'
+  | 'unauthorised'
+  | 'unavailable'
+  | 'unsupported'
+  | 'outcome_unknown'
+  | 'not_configured'
+  | 'denied';
+
+export abstract class CaseopsError extends Error {
+  abstract readonly code: CaseopsErrorCode;
+  /** True when the same call may succeed later without anyone changing anything. */
+  readonly retryable: boolean = false;
+}
+
+/** What a person typed or submitted is not acceptable; `field` names the form field when there is one. */
+export class InvalidInputError extends CaseopsError {
+  readonly code = 'invalid_input';
+  constructor(
+    message: string,
+    readonly field?: string,
+  ) {
+    super(message);
+    this.name = 'InvalidInputError';
+  }
+}
+
+export class VendorNotConfiguredError extends CaseopsError {
+  readonly code = 'not_configured';
+  constructor(readonly vendor: string) {
+    super(`${vendor} is not configured in this workspace.`);
+    this.name = 'VendorNotConfiguredError';
+  }
+}
+
+/** Base of every error that came from (or on the way to) a vendor. */
+export abstract class VendorError extends CaseopsError {
+  constructor(
+    readonly vendor: VendorId,
+    message: string,
+    /** HTTP status the vendor answered with, when there was one. */
+    readonly httpStatus?: number,
+  ) {
+    super(message);
+  }
+}
+
+export class CaseNotFoundError extends VendorError {
+  readonly code = 'not_found';
+  constructor(
+    vendor: VendorId,
+    readonly caseId: string,
+    httpStatus?: number,
+  ) {
+    super(vendor, `No case ${caseId} was found at ${vendor}.`, httpStatus);
+    this.name = 'CaseNotFoundError';
+  }
+}
+
+/** The vendor understood the request and refused it; `reason` is the vendor's own words. */
+export class VendorRejectedError extends VendorError {
+  readonly code = 'rejected';
+  constructor(
+    vendor: VendorId,
+    readonly reason: string,
+    httpStatus?: number,
+    /** The vendor's error code (EQ-…, INVALID_DATERANGE, …) when it gives one. */
+    readonly vendorCode?: string,
+  ) {
+    super(vendor, `${vendor} refused the request: ${reason}`, httpStatus);
+    this.name = 'VendorRejectedError';
+  }
+}
+
+/** The case cannot be changed in its current state (Equinix 409, Juniper "already submitted"). */
+export class CaseConflictError extends VendorError {
+  readonly code = 'conflict';
+  constructor(
+    vendor: VendorId,
+    readonly reason: string,
+    httpStatus?: number,
+  ) {
+    super(vendor, `${vendor} says the case cannot be changed now: ${reason}`, httpStatus);
+    this.name = 'CaseConflictError';
+  }
+}
+
+export class VendorThrottledError extends VendorError {
+  readonly code = 'throttled';
+  override readonly retryable = true;
+  constructor(
+    vendor: VendorId,
+    /** How long the vendor asked us to wait, in milliseconds, when it said. */
+    readonly retryAfterMs?: number,
+    httpStatus?: number,
+    detail?: string,
+  ) {
+    super(vendor, `${vendor} is rate limiting us${detail ? ` (${detail})` : ''}.`, httpStatus);
+    this.name = 'VendorThrottledError';
+  }
+}
+
+/** Our credentials were refused (after one token refresh). An operator must act. */
+export class VendorUnauthorisedError extends VendorError {
+  readonly code = 'unauthorised';
+  constructor(vendor: VendorId, detail: string, httpStatus?: number) {
+    super(vendor, `${vendor} refused caseops' credentials: ${detail}`, httpStatus);
+    this.name = 'VendorUnauthorisedError';
+  }
+}
+
+/** Timeouts, network failures, 5xx, bodies we could not understand. */
+export class VendorUnavailableError extends VendorError {
+  readonly code = 'unavailable';
+  override readonly retryable = true;
+  constructor(
+    vendor: VendorId,
+    readonly detail: string,
+    httpStatus?: number,
+    /**
+     * True when the request may have reached the vendor and been carried out (a timeout or dropped connection
+     * after sending, a success status with a body we could not read). A write that fails this way must be
+     * checked through its idempotency key, never repeated blindly.
+     */
+    readonly outcomeUncertain = false,
+  ) {
+    super(vendor, `${vendor} is not answering properly: ${detail}`, httpStatus);
+    this.name = 'VendorUnavailableError';
+  }
+}
+
+export class UnsupportedOperationError extends VendorError {
+  readonly code = 'unsupported';
+  constructor(
+    vendor: VendorId,
+    readonly operation: string,
+    why?: string,
+  ) {
+    super(vendor, `${vendor} does not allow "${operation}" through its API${why ? `: ${why}` : ''}.`);
+    this.name = 'UnsupportedOperationError';
+  }
+}
+
+/**
+ * A write was sent but we cannot tell whether the vendor carried it out (timeout after sending, and the vendor
+ * offers no way to look the idempotency key up). It must never be retried blindly.
+ */
+export class OutcomeUnknownError extends VendorError {
+  readonly code = 'outcome_unknown';
+  constructor(
+    vendor: VendorId,
+    readonly idempotencyKey: string,
+    detail: string,
+  ) {
+    super(
+      vendor,
+      `${vendor} did not confirm the request (${detail}). It may have been carried out: check ${vendor} for reference ${idempotencyKey} before trying again.`,
+    );
+    this.name = 'OutcomeUnknownError';
+  }
+}
+
+/** A policy rule stopped the action. */
+export class DeniedError extends CaseopsError {
+  readonly code = 'denied';
+  constructor(
+    message: string,
+    readonly rule: string,
+  ) {
+    super(message);
+    this.name = 'DeniedError';
+  }
+}
+
+export function isCaseopsError(error: unknown): error is CaseopsError {
+  return error instanceof CaseopsError;
+}

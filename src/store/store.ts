@@ -1,0 +1,193 @@
+/**
+ * The one store interface. SQLite (embedded default) and PostgreSQL implement it through one Kysely query
+ * layer and one migration history. Every method that must be atomic says so; callers rely on it for
+ * "nothing lost, nothing twice".
+ */
+import type { Case, CaseState, VendorId } from '../domain/case.js';
+
+export interface Watch {
+  vendor: VendorId;
+  caseId: string;
+  channelId: string;
+  createdBy: string;
+  /** ISO-8601. Events observed before this instant are not reported to this channel. */
+  createdAt: string;
+}
+
+export interface CaseSnapshot {
+  vendor: VendorId;
+  caseId: string;
+  title: string;
+  status: string;
+  state: CaseState;
+  url?: string;
+  /** The whole normalised case as last seen, for cards. */
+  case: Case;
+  /** ISO-8601: the last time the vendor answered for this case. */
+  lastSyncedAt: string;
+  /** ISO-8601: when the status last changed (or was first seen). */
+  statusSince: string;
+  /** Set while the vendor fails for this case; cleared by the next good sync. */
+  lastError?: string;
+  lastErrorAt?: string;
+}
+
+export interface StatusChangeEvent {
+  /** Strictly increasing in the order events were recorded. Digest cursors point at these. */
+  id: number;
+  vendor: VendorId;
+  caseId: string;
+  title: string;
+  url?: string;
+  fromStatus: string;
+  fromState: CaseState;
+  toStatus: string;
+  toState: CaseState;
+  /** ISO-8601: when caseops saw the change. */
+  observedAt: string;
+}
+
+export interface DigestSettings {
+  channelId: string;
+  /** A node-cron expression (5 or 6 fields), already translated from `daily HH:MM` etc. */
+  cron: string;
+  /** What the person typed (`daily 09:00`), for display. */
+  schedule: string;
+  timezone: string;
+  enabled: boolean;
+  /** Post "no changes" digests too. */
+  postWhenEmpty: boolean;
+  /** Id of the newest event Slack has accepted in a digest for this channel (0: none yet). */
+  cursor: number;
+  lastPostedAt?: string;
+  updatedBy: string;
+  updatedAt: string;
+}
+
+export type WriteOperation = 'open' | 'annotate' | 'cancel';
+export type WriteState = 'pending' | 'succeeded' | 'failed' | 'unknown';
+
+export interface WriteRecord {
+  /** Derived from the Slack view or action that asked for the write (see src/domain/idempotency.ts). */
+  key: string;
+  operation: WriteOperation;
+  vendor: VendorId;
+  caseId?: string;
+  /** The key as sent to the vendor (Equinix customerReferenceId, Juniper tracking number, Motadata tag). */
+  vendorKey: string;
+  state: WriteState;
+  /** JSON the caller stores with the outcome (the opened case id, an error code and message). */
+  result?: unknown;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface AuditEntry {
+  id: number;
+  at: string;
+  actorUserId: string;
+  channelId?: string;
+  vendor: VendorId;
+  caseId?: string;
+  action: WriteOperation;
+  outcome: 'ok' | 'error' | 'unknown';
+  /** What was asked and what came back, in words; never a credential. */
+  detail: string;
+}
+
+export interface PostedCard {
+  vendor: VendorId;
+  caseId: string;
+  channelId: string;
+  /** Slack message timestamp, for chat.update. */
+  ts: string;
+}
+
+export interface RecentCase {
+  userId: string;
+  vendor: VendorId;
+  caseId: string;
+  title: string;
+  at: string;
+}
+
+export interface Store {
+  readonly dialect: 'sqlite' | 'postgres';
+  /** Applies pending migrations. Safe to call from several replicas at once. */
+  migrate(): Promise<void>;
+  /** Throws when the database cannot be reached (used by /readyz). */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+
+  // Watches ---------------------------------------------------------------
+  /** False when the channel already watched the case. */
+  addWatch(watch: Omit<Watch, 'createdAt'> & { createdAt?: string }): Promise<boolean>;
+  /** False when there was no such watch. */
+  removeWatch(vendor: VendorId, caseId: string, channelId: string): Promise<boolean>;
+  watchesInChannel(channelId: string): Promise<Watch[]>;
+  watchesOfCase(vendor: VendorId, caseId: string): Promise<Watch[]>;
+  /** Every watched case once, however many channels watch it. */
+  watchedCases(): Promise<Array<{ vendor: VendorId; caseId: string }>>;
+
+  // Snapshots and status changes -------------------------------------------
+  getSnapshot(vendor: VendorId, caseId: string): Promise<CaseSnapshot | undefined>;
+  getSnapshots(keys: ReadonlyArray<{ vendor: VendorId; caseId: string }>): Promise<CaseSnapshot[]>;
+  /**
+   * Atomically compares `seen` with the stored snapshot and stores it. When the status differs from the
+   * snapshot, one event is recorded in the same transaction and returned. The first sighting of a case stores
+   * the snapshot and records no event. Clears any sync error.
+   */
+  recordObservation(seen: Case, observedAt: string): Promise<StatusChangeEvent | undefined>;
+  /** Marks the vendor's failure on the snapshot without touching its status (no false change). */
+  recordSyncFailure(vendor: VendorId, caseId: string, error: string, at: string): Promise<void>;
+  /**
+   * Events with id > `afterId` for cases the channel watches, recorded at or after the watch began,
+   * oldest first, at most `limit`.
+   */
+  eventsForChannel(channelId: string, afterId: number, limit?: number): Promise<StatusChangeEvent[]>;
+
+  // Digests ----------------------------------------------------------------
+  getDigestSettings(channelId: string): Promise<DigestSettings | undefined>;
+  saveDigestSettings(settings: Omit<DigestSettings, 'cursor' | 'lastPostedAt'>): Promise<DigestSettings>;
+  digestChannels(): Promise<DigestSettings[]>;
+  /**
+   * Moves the channel's cursor from `expected` to `next` only if it still is `expected` (compare-and-set);
+   * false means another run moved it first.
+   */
+  advanceDigestCursor(channelId: string, expected: number, next: number, postedAt: string): Promise<boolean>;
+
+  // Idempotent vendor writes -------------------------------------------------
+  /**
+   * Inserts a pending record unless one exists for `key` (atomic). Returns the existing record when it does,
+   * so a repeated submit can answer with the first one's outcome instead of writing again.
+   */
+  beginWrite(
+    record: Omit<WriteRecord, 'state' | 'result' | 'createdAt' | 'updatedAt'>,
+  ): Promise<{ fresh: true; record: WriteRecord } | { fresh: false; record: WriteRecord }>;
+  finishWrite(key: string, state: Exclude<WriteState, 'pending'>, result?: unknown): Promise<void>;
+  getWrite(key: string): Promise<WriteRecord | undefined>;
+  /** Pending records older than `olderThan` (ISO), left by a crash; the caller resolves them. */
+  staleWrites(olderThan: string): Promise<WriteRecord[]>;
+
+  // Audit ------------------------------------------------------------------
+  appendAudit(entry: Omit<AuditEntry, 'id' | 'at'> & { at?: string }): Promise<AuditEntry>;
+  auditForCase(vendor: VendorId, caseId: string, limit?: number): Promise<AuditEntry[]>;
+  /** Oldest first, from `since` (ISO) onwards. */
+  auditSince(since: string, limit?: number): Promise<AuditEntry[]>;
+
+  // Cards and App Home -------------------------------------------------------
+  rememberCard(card: PostedCard): Promise<void>;
+  cardsFor(vendor: VendorId, caseId: string): Promise<PostedCard[]>;
+  recordRecentCase(entry: Omit<RecentCase, 'at'> & { at?: string }): Promise<void>;
+  recentCases(userId: string, limit?: number): Promise<RecentCase[]>;
+
+  // Coordination across replicas ---------------------------------------------
+  /**
+   * Claims one scheduled fire (`task` at `fireAt`, ISO minute or second). Exactly one caller across all
+   * replicas gets true for the same pair.
+   */
+  claimRun(task: string, fireAt: string, holder: string): Promise<boolean>;
+  /** A lease with expiry (the poller holds one so it never runs twice at once). */
+  tryAcquireLease(name: string, holder: string, ttlMs: number): Promise<boolean>;
+  releaseLease(name: string, holder: string): Promise<void>;
+}

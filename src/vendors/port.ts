@@ -1,0 +1,88 @@
+/**
+ * The one interface every vendor adapter implements. The Slack layer, the poller and the digests talk to vendors
+ * only through this port; they learn what a vendor allows from `capabilities` instead of failing.
+ */
+import type { Case, CaseNote, VendorId } from '../domain/case.js';
+import type { VendorError } from '../domain/errors.js';
+import type { OpenRequest } from '../domain/open-request.js';
+
+export const CAPABILITIES = ['open', 'lookup', 'annotate', 'cancel', 'list'] as const;
+export type Capability = (typeof CAPABILITIES)[number];
+
+export interface WriteOptions {
+  /**
+   * Stable for one intended write, however often it is attempted (a double-clicked submit, a Slack retry, a
+   * restart). Adapters carry it to the vendor's own idempotency field where one exists.
+   */
+  idempotencyKey: string;
+  signal?: AbortSignal;
+}
+
+export interface OpenResult {
+  case: Case;
+  /** False when an earlier attempt with the same idempotency key had already created the case. */
+  created: boolean;
+}
+
+export interface NoteRequest {
+  text: string;
+  /** Equinix only; other vendors ignore it. Defaults to EXTERNAL as Equinix does. */
+  visibility?: CaseNote['visibility'];
+}
+
+export interface ListQuery {
+  by: 'contract' | 'user';
+  ids: string[];
+  status?: 'open' | 'closed';
+  /** Calendar dates, YYYY-MM-DD, UTC. */
+  from?: string;
+  to?: string;
+}
+
+export interface ListResult {
+  cases: Case[];
+  /** What the vendor reported as the total, and how many pages were walked to get them. */
+  total: number;
+  pages: number;
+}
+
+export type RefreshOutcome =
+  | { id: string; ok: true; case: Case }
+  | { id: string; ok: false; error: VendorError };
+
+export interface VendorHealth {
+  vendor: VendorId;
+  /** ISO-8601; the last call that got a good answer. */
+  lastSuccessAt?: string;
+  lastError?: { code: string; message: string; at: string };
+  /** While the vendor has asked us to back off. */
+  throttledUntil?: string;
+  budget: { ratePerSecond: number; maxConcurrent: number; inFlight: number; queued: number };
+}
+
+export interface VendorAdapter {
+  readonly vendor: VendorId;
+  readonly capabilities: ReadonlySet<Capability>;
+  /** One line on how this vendor's case ids look, for help and error messages. */
+  readonly idHint: string;
+
+  /**
+   * Validates and normalises a case id typed by a person. Throws InvalidInputError (with a message saying what
+   * an id looks like) for anything that is not a plausible id, so no unvalidated text ever reaches a URL.
+   */
+  parseCaseId(raw: string): string;
+
+  /** Throws UnsupportedOperationError where `capabilities` lacks `open`. Never creates twice for one key. */
+  open(request: OpenRequest, options: WriteOptions): Promise<OpenResult>;
+  lookup(id: string): Promise<Case>;
+  /** Refreshes many cases with the vendor's cheapest bulk call (Cisco: summaries of up to 30 ids per call). */
+  refresh(ids: readonly string[]): Promise<RefreshOutcome[]>;
+  annotate(id: string, note: NoteRequest, options: WriteOptions): Promise<void>;
+  /** Cancels (or closes with a reason, where that is the vendor's nearest). Returns the case as it now stands. */
+  cancel(id: string, reason: string, options: WriteOptions): Promise<Case>;
+  /** Walks every page. */
+  list(query: ListQuery): Promise<ListResult>;
+
+  health(): VendorHealth;
+  close(): Promise<void>;
+}

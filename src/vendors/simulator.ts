@@ -1,0 +1,31 @@
+/** What every vendor simulator offers its users: tests, the playground (`CASEOPS_SANDBOX`) and benchmarks. */
+import type { VendorId } from '../domain/case.js';
+import type { FaultRule, LoggedRequest } from './sim-kit.js';
+
+export interface SimulatedCaseSummary {
+  id: string;
+  title: string;
+  status: string;
+}
+
+export interface VendorSimulator {
+  readonly vendor: VendorId;
+  start(port?: number): Promise<string>;
+  stop(): Promise<void>;
+  /** The base URL once started. */
+  readonly url: string;
+  /** Environment variables that point the real adapter at this simulator with valid credentials. */
+  env(): Record<string, string>;
+  /** Every request the simulator received, oldest first. */
+  readonly requests: readonly LoggedRequest[];
+  injectFault(rule: FaultRule): void;
+  clearFaults(): void;
+  latencyMs: number;
+  /** Moves a case to `status` (a vendor status), or to the next status in the vendor's usual lifecycle. */
+  advance(id: string, status?: string): SimulatedCaseSummary;
+  /** Adds a case directly (seed data, tests); returns its id. */
+  seed(overrides?: Record<string, unknown>): string;
+  cases(): SimulatedCaseSummary[];
+  /** The vendor statuses `advance` may be given. */
+  readonly statuses: readonly string[];
+}
