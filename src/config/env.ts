@@ -87,7 +87,6 @@ export const EnvSchema = z.object({
   EQUINIX_CLIENT_SECRET: optionalText,
   EQUINIX_RATE_PER_SECOND: positiveNumber(5),
   EQUINIX_MAX_CONCURRENT: positiveInt(4),
-  EQUINIX_PORTAL_URL: url('https://portal.equinix.com'),
 
   CISCO_BASE_URL: url('https://apix.cisco.com'),
   CISCO_TOKEN_URL: url('https://id.cisco.com/oauth2/default/v1/token'),

@@ -1,0 +1,16 @@
+/** What each vendor's `fromEnv` factory receives besides configuration; tests inject their own. */
+import type { Dispatcher } from 'undici';
+import type { Logger } from '../logging/logger.js';
+import type { CallEvent, RetryPolicy } from './http/client.js';
+import type { Clock } from './http/clock.js';
+
+export interface VendorDeps {
+  logger: Logger;
+  clock?: Clock;
+  /** Metrics hook: every vendor call, its outcome and duration. */
+  onCall?: (event: CallEvent) => void;
+  /** Metrics hook: a token was fetched. */
+  onTokenRefresh?: (vendor: string) => void;
+  dispatcher?: Dispatcher;
+  retry?: Partial<RetryPolicy>;
+}
