@@ -1,0 +1,107 @@
+import { describe, expect, it } from 'vitest';
+import { RateBudget } from '../../../src/vendors/http/rate-budget.js';
+import { ManualClock } from './fake-clocks.js';
+
+function deferred(): { promise: Promise<void>; resolve: () => void } {
+  let resolve!: () => void;
+  const promise = new Promise<void>((r) => {
+    resolve = r;
+  });
+  return { promise, resolve };
+}
+
+describe('RateBudget', () => {
+  it('spaces call starts evenly at the configured rate, even when they arrive together', async () => {
+    const clock = new ManualClock();
+    const t0 = clock.now();
+    const budget = new RateBudget({ ratePerSecond: 10, maxConcurrent: 10, clock });
+    const startedAt: number[] = [];
+    const runs = [1, 2, 3].map(() => budget.run(async () => startedAt.push(clock.now() - t0)));
+
+    await clock.advance(0);
+    expect(startedAt).toEqual([0]);
+    await clock.advance(99);
+    expect(startedAt).toEqual([0]);
+    await clock.advance(1);
+    expect(startedAt).toEqual([0, 100]);
+    await clock.advance(100);
+    expect(startedAt).toEqual([0, 100, 200]);
+    await Promise.all(runs);
+  });
+
+  it('never has more than maxConcurrent calls in flight, and starts a queued one when a slot frees', async () => {
+    const clock = new ManualClock();
+    const budget = new RateBudget({ ratePerSecond: 1000, maxConcurrent: 2, clock });
+    const gates = [deferred(), deferred(), deferred(), deferred()];
+    let running = 0;
+    let peak = 0;
+    const started: number[] = [];
+    const runs = gates.map((gate, index) =>
+      budget.run(async () => {
+        started.push(index);
+        running++;
+        peak = Math.max(peak, running);
+        await gate.promise;
+        running--;
+        return index;
+      }),
+    );
+
+    await clock.advance(50);
+    expect(started).toEqual([0, 1]);
+    expect(budget.stats()).toEqual({ inFlight: 2, queued: 2 });
+
+    gates[0]!.resolve();
+    await clock.advance(50);
+    expect(started).toEqual([0, 1, 2]);
+    expect(budget.stats()).toEqual({ inFlight: 2, queued: 1 });
+
+    gates[1]!.resolve();
+    gates[2]!.resolve();
+    gates[3]!.resolve();
+    await clock.advance(50);
+    expect(await Promise.all(runs)).toEqual([0, 1, 2, 3]);
+    expect(peak).toBe(2);
+    expect(budget.stats()).toEqual({ inFlight: 0, queued: 0 });
+  });
+
+  it('holds every caller during a pause the vendor imposed; an earlier pause does not shorten it', async () => {
+    const clock = new ManualClock();
+    const t0 = clock.now();
+    const budget = new RateBudget({ ratePerSecond: 1000, maxConcurrent: 4, clock });
+    budget.pause(t0 + 5_000);
+    budget.pause(t0 + 1_000);
+    expect(budget.pausedUntilMs()).toBe(t0 + 5_000);
+
+    let startedAt: number | undefined;
+    const run = budget.run(async () => {
+      startedAt = clock.now() - t0;
+    });
+    await clock.advance(4_999);
+    expect(startedAt).toBeUndefined();
+    await clock.advance(1);
+    await run;
+    expect(startedAt).toBe(5_000);
+    expect(budget.pausedUntilMs()).toBeUndefined();
+  });
+
+  it('frees the slot when a task fails', async () => {
+    const clock = new ManualClock();
+    const budget = new RateBudget({ ratePerSecond: 1000, maxConcurrent: 1, clock });
+    const failing = expect(
+      budget.run(async () => {
+        throw new Error('vendor said no');
+      }),
+    ).rejects.toThrow('vendor said no');
+    await clock.advance(10);
+    await failing;
+    const next = budget.run(async () => 'ran');
+    await clock.advance(10);
+    await expect(next).resolves.toBe('ran');
+  });
+
+  it('refuses a budget that could never run anything', () => {
+    expect(() => new RateBudget({ ratePerSecond: 0, maxConcurrent: 1 })).toThrow(RangeError);
+    expect(() => new RateBudget({ ratePerSecond: 1, maxConcurrent: 0 })).toThrow(RangeError);
+  });
+});
