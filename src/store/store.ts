@@ -138,7 +138,10 @@ export interface Store {
    * the snapshot and records no event. Clears any sync error.
    */
   recordObservation(seen: Case, observedAt: string): Promise<StatusChangeEvent | undefined>;
-  /** Marks the vendor's failure on the snapshot without touching its status (no false change). */
+  /**
+   * Marks the vendor's failure on the snapshot without touching its status (no false change). Does nothing
+   * for a case that has no snapshot yet.
+   */
   recordSyncFailure(vendor: VendorId, caseId: string, error: string, at: string): Promise<void>;
   /**
    * Events with id > `afterId` for cases the channel watches, recorded at or after the watch began,
@@ -149,6 +152,7 @@ export interface Store {
   // Digests ----------------------------------------------------------------
   getDigestSettings(channelId: string): Promise<DigestSettings | undefined>;
   saveDigestSettings(settings: Omit<DigestSettings, 'cursor' | 'lastPostedAt'>): Promise<DigestSettings>;
+  /** Every channel with settings, enabled or not. */
   digestChannels(): Promise<DigestSettings[]>;
   /**
    * Moves the channel's cursor from `expected` to `next` only if it still is `expected` (compare-and-set);
@@ -171,11 +175,13 @@ export interface Store {
 
   // Audit ------------------------------------------------------------------
   appendAudit(entry: Omit<AuditEntry, 'id' | 'at'> & { at?: string }): Promise<AuditEntry>;
+  /** Newest first. */
   auditForCase(vendor: VendorId, caseId: string, limit?: number): Promise<AuditEntry[]>;
   /** Oldest first, from `since` (ISO) onwards. */
   auditSince(since: string, limit?: number): Promise<AuditEntry[]>;
 
   // Cards and App Home -------------------------------------------------------
+  /** One card per case and channel: a newer card replaces the older one's ts. */
   rememberCard(card: PostedCard): Promise<void>;
   cardsFor(vendor: VendorId, caseId: string): Promise<PostedCard[]>;
   recordRecentCase(entry: Omit<RecentCase, 'at'> & { at?: string }): Promise<void>;
@@ -184,7 +190,7 @@ export interface Store {
   // Coordination across replicas ---------------------------------------------
   /**
    * Claims one scheduled fire (`task` at `fireAt`, ISO minute or second). Exactly one caller across all
-   * replicas gets true for the same pair.
+   * replicas gets true for the same pair. Fires older than a week are refused (false): claims are pruned.
    */
   claimRun(task: string, fireAt: string, holder: string): Promise<boolean>;
   /** A lease with expiry (the poller holds one so it never runs twice at once). */

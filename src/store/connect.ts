@@ -1,0 +1,119 @@
+/**
+ * Opens the database behind the store: an embedded SQLite file (the default, no server) or a PostgreSQL pool
+ * (DATABASE_URL, the way to run several replicas). Everything dialect-specific about connecting lives here.
+ */
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import {
+  CompiledQuery,
+  type DatabaseConnection,
+  type DialectAdapter,
+  type Driver,
+  Kysely,
+  PostgresDialect,
+  SqliteAdapter,
+  SqliteDialect,
+  SqliteDriver,
+} from 'kysely';
+import pg from 'pg';
+import type { Logger } from '../logging/logger.js';
+import type { Database } from './schema.js';
+
+export const SQLITE_FILE_NAME = 'caseops.sqlite';
+/** Pass as `dataDir` for a private in-memory database (tests, throwaway runs). */
+export const IN_MEMORY = ':memory:';
+export const SQLITE_BUSY_TIMEOUT_MS = 5_000;
+
+/** Opens (creating the folder and file if needed) and tunes a SQLite database. */
+export function openSqliteDatabase(dataDir: string): BetterSqlite3.Database {
+  if (dataDir === IN_MEMORY) return tuneSqlite(new BetterSqlite3(IN_MEMORY));
+  mkdirSync(dataDir, { recursive: true });
+  return tuneSqlite(new BetterSqlite3(path.join(dataDir, SQLITE_FILE_NAME)));
+}
+
+function tuneSqlite(database: BetterSqlite3.Database): BetterSqlite3.Database {
+  // WAL: readers never block the writer. NORMAL is durable in WAL except for the last commits on power loss.
+  database.pragma('journal_mode = WAL');
+  database.pragma('synchronous = NORMAL');
+  database.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
+  database.pragma('foreign_keys = ON');
+  return database;
+}
+
+/**
+ * Every transaction starts with BEGIN IMMEDIATE: it takes the write lock up front (waiting up to the busy
+ * timeout) so a read-compare-write can never be invalidated by another process writing to the same file.
+ */
+class ImmediateTransactionSqliteDriver extends SqliteDriver {
+  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+  }
+}
+
+/** SQLite runs DDL inside transactions; saying so makes Kysely's Migrator apply each run atomically. */
+class TransactionalDdlSqliteAdapter extends SqliteAdapter {
+  override get supportsTransactionalDdl(): boolean {
+    return true;
+  }
+}
+
+class CaseopsSqliteDialect extends SqliteDialect {
+  constructor(private readonly database: BetterSqlite3.Database) {
+    super({ database });
+  }
+
+  override createDriver(): Driver {
+    return new ImmediateTransactionSqliteDriver({ database: this.database });
+  }
+
+  override createAdapter(): DialectAdapter {
+    return new TransactionalDdlSqliteAdapter();
+  }
+}
+
+export function connectSqlite(dataDir: string, logger: Logger): Kysely<Database> {
+  const database = openSqliteDatabase(dataDir);
+  logger.info(
+    { dialect: 'sqlite', file: dataDir === IN_MEMORY ? IN_MEMORY : database.name },
+    'store: opened SQLite database',
+  );
+  return new Kysely<Database>({ dialect: new CaseopsSqliteDialect(database) });
+}
+
+const PG_INT8_OID = 20;
+
+/**
+ * int8 (bigint ids, cursors, counts) arrives as strings by default. Ids stay far below 2^53, so this pool
+ * parses them into numbers; the override is local to our pool and leaves the global pg parsers alone.
+ */
+function pgTypesWithNumericInt8(): pg.TypeOverrides {
+  const types = new pg.TypeOverrides();
+  types.setTypeParser(PG_INT8_OID, (value: string) => Number(value));
+  return types;
+}
+
+export function connectPostgres(databaseUrl: string, logger: Logger): Kysely<Database> {
+  const pool = new pg.Pool({
+    connectionString: databaseUrl,
+    max: 10,
+    // Fail a ping or a query quickly instead of hanging when the server is away.
+    connectionTimeoutMillis: 10_000,
+    idleTimeoutMillis: 30_000,
+    types: pgTypesWithNumericInt8(),
+  });
+  // An idle client losing its connection emits 'error' on the pool; unhandled, it would end the process.
+  pool.on('error', (error) => logger.warn({ err: error }, 'store: idle PostgreSQL connection failed'));
+  logger.info({ dialect: 'postgres', server: describePostgresUrl(databaseUrl) }, 'store: using PostgreSQL');
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+}
+
+/** host:port/database, never the user's password. */
+export function describePostgresUrl(databaseUrl: string): string {
+  try {
+    const url = new URL(databaseUrl);
+    return `${url.hostname}:${url.port || '5432'}${url.pathname}`;
+  } catch {
+    return '(unparseable DATABASE_URL)';
+  }
+}

@@ -1,0 +1,33 @@
+/**
+ * Every migration, in order, listed by hand: the compiled `dist/` then needs no filesystem globbing and no
+ * TS-only paths at run time. Names sort in the order they must run (Kysely applies them sorted by name).
+ */
+import type { Kysely, Migration, MigrationProvider } from 'kysely';
+import type { SqlDialect } from '../schema.js';
+import * as initial from './0001_initial.js';
+
+interface DialectAwareMigration {
+  up(db: Kysely<unknown>, dialect: SqlDialect): Promise<void>;
+  down?(db: Kysely<unknown>, dialect: SqlDialect): Promise<void>;
+}
+
+export const MIGRATIONS: ReadonlyArray<readonly [name: string, migration: DialectAwareMigration]> = [
+  ['0001_initial', initial],
+];
+
+/** Binds each migration to the dialect it runs on, for Kysely's Migrator. */
+export class StaticMigrationProvider implements MigrationProvider {
+  constructor(private readonly dialect: SqlDialect) {}
+
+  async getMigrations(): Promise<Record<string, Migration>> {
+    const bound: Record<string, Migration> = {};
+    for (const [name, migration] of MIGRATIONS) {
+      const { down } = migration;
+      bound[name] = {
+        up: (db) => migration.up(db, this.dialect),
+        ...(down ? { down: (db: Kysely<unknown>) => down(db, this.dialect) } : {}),
+      };
+    }
+    return bound;
+  }
+}

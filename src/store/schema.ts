@@ -1,0 +1,126 @@
+/**
+ * Kysely table types, shared by SQLite and PostgreSQL. Portable column choices: timestamps are ISO-8601 UTC
+ * text (`Date#toISOString`, so text order is time order), JSON is text, booleans are 0/1 integers. Ids are
+ * integers on both dialects (the PostgreSQL pool parses int8 into numbers).
+ */
+import type { Generated } from 'kysely';
+import type { CaseState, VendorId } from '../domain/case.js';
+import type { AuditEntry, WriteOperation, WriteState } from './store.js';
+
+/** 0 or 1. */
+export type Flag = number;
+
+export interface WatchesTable {
+  vendor: VendorId;
+  case_id: string;
+  channel_id: string;
+  created_by: string;
+  created_at: string;
+}
+
+export interface CaseSnapshotsTable {
+  vendor: VendorId;
+  case_id: string;
+  title: string;
+  status: string;
+  state: CaseState;
+  url: string | null;
+  case_json: string;
+  last_synced_at: string;
+  status_since: string;
+  last_error: string | null;
+  last_error_at: string | null;
+}
+
+export interface StatusEventsTable {
+  id: Generated<number>;
+  vendor: VendorId;
+  case_id: string;
+  title: string;
+  url: string | null;
+  from_status: string;
+  from_state: CaseState;
+  to_status: string;
+  to_state: CaseState;
+  observed_at: string;
+}
+
+export interface DigestSettingsTable {
+  channel_id: string;
+  cron: string;
+  schedule: string;
+  timezone: string;
+  enabled: Flag;
+  post_when_empty: Flag;
+  cursor: number;
+  last_posted_at: string | null;
+  updated_by: string;
+  updated_at: string;
+}
+
+export interface VendorWritesTable {
+  key: string;
+  operation: WriteOperation;
+  vendor: VendorId;
+  case_id: string | null;
+  vendor_key: string;
+  state: WriteState;
+  result_json: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface AuditLogTable {
+  id: Generated<number>;
+  at: string;
+  actor_user_id: string;
+  channel_id: string | null;
+  vendor: VendorId;
+  case_id: string | null;
+  action: AuditEntry['action'];
+  outcome: AuditEntry['outcome'];
+  detail: string;
+}
+
+export interface PostedCardsTable {
+  vendor: VendorId;
+  case_id: string;
+  channel_id: string;
+  ts: string;
+}
+
+export interface RecentCasesTable {
+  user_id: string;
+  vendor: VendorId;
+  case_id: string;
+  title: string;
+  at: string;
+}
+
+export interface ScheduledRunsTable {
+  task: string;
+  fire_at: string;
+  holder: string;
+  claimed_at: string;
+}
+
+export interface LeasesTable {
+  name: string;
+  holder: string;
+  expires_at: string;
+}
+
+export interface Database {
+  watches: WatchesTable;
+  case_snapshots: CaseSnapshotsTable;
+  status_events: StatusEventsTable;
+  digest_settings: DigestSettingsTable;
+  vendor_writes: VendorWritesTable;
+  audit_log: AuditLogTable;
+  posted_cards: PostedCardsTable;
+  recent_cases: RecentCasesTable;
+  scheduled_runs: ScheduledRunsTable;
+  leases: LeasesTable;
+}
+
+export type SqlDialect = 'sqlite' | 'postgres';
