@@ -144,7 +144,8 @@ export class UnsupportedOperationError extends VendorError {
   constructor(
     vendor: VendorId,
     readonly operation: string,
-    why?: string,
+    /** The vendor's reason, when known ("the API is read-only"). */
+    readonly why?: string,
   ) {
     super(vendor, `${vendor} does not allow "${operation}" through its API${why ? `: ${why}` : ''}.`);
     this.name = 'UnsupportedOperationError';
@@ -160,7 +161,8 @@ export class OutcomeUnknownError extends VendorError {
   constructor(
     vendor: VendorId,
     readonly idempotencyKey: string,
-    detail: string,
+    /** What happened to the request, in words ("timed out after 10 s"). */
+    readonly detail: string,
   ) {
     super(
       vendor,

@@ -74,6 +74,12 @@ export interface VendorAdapter {
 
   /** Throws UnsupportedOperationError where `capabilities` lacks `open`. Never creates twice for one key. */
   open(request: OpenRequest, options: WriteOptions): Promise<OpenResult>;
+  /**
+   * Optional: the case an earlier `open` created with this idempotency key (Juniper: by tracking number;
+   * Motadata: by its tag), or undefined when there is none. Settles a write a crash left pending before
+   * anything is written again; without it such a write is reported as unknown, never retried blindly.
+   */
+  findByIdempotencyKey?(idempotencyKey: string): Promise<Case | undefined>;
   lookup(id: string): Promise<Case>;
   /** Refreshes many cases with the vendor's cheapest bulk call (Cisco: summaries of up to 30 ids per call). */
   refresh(ids: readonly string[]): Promise<RefreshOutcome[]>;

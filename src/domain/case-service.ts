@@ -1,0 +1,550 @@
+/**
+ * The use cases, knowing neither Slack nor HTTP: look up, list, open, annotate, cancel, watch. Vendor writes
+ * go through `runWrite`, which makes them happen at most once per origin (see idempotency.ts), records the
+ * outcome for repeats, and audits every attempt. Callers do their own acknowledging before calling here:
+ * every method may talk to a vendor or the database.
+ */
+import type { Logger } from '../logging/logger.js';
+import type { Store, Watch, WriteOperation, WriteRecord } from '../store/store.js';
+import type {
+  Capability,
+  ListQuery,
+  ListResult,
+  NoteRequest,
+  OpenResult,
+  VendorAdapter,
+} from '../vendors/port.js';
+import type { VendorRegistry } from '../vendors/registry.js';
+import { type Actor, type Authorize, allowEverything } from './authorize.js';
+import { type Case, VENDOR_NAMES, type VendorId } from './case.js';
+import {
+  CaseConflictError,
+  CaseNotFoundError,
+  type CaseopsError,
+  InvalidInputError,
+  isCaseopsError,
+  OutcomeUnknownError,
+  UnsupportedOperationError,
+  VendorError,
+  VendorRejectedError,
+  VendorThrottledError,
+  VendorUnauthorisedError,
+  VendorUnavailableError,
+} from './errors.js';
+import { vendorKey, vendorKeyForOpen, type WriteOrigin, writeKey } from './idempotency.js';
+import type { OpenRequest } from './open-request.js';
+
+/** Why a vendor lacks an operation, in words a person can act on (from the vendors' own documents). */
+export const UNSUPPORTED_REASONS: Partial<Record<VendorId, Partial<Record<Capability, string>>>> = {
+  cisco: {
+    open: "Cisco's Support Case API is read-only; opening a case needs Cisco's Smart Bonding partner API",
+    annotate: "Cisco's Support Case API is read-only; add notes in Cisco's Support Case Manager",
+    cancel: "Cisco's Support Case API is read-only; close the case in Cisco's Support Case Manager",
+  },
+  juniper: {
+    annotate: 'Junos Space Service Now has no call to add a note to a JTAC case',
+    cancel: 'Junos Space Service Now has no call to close a JTAC case',
+    list: 'Junos Space Service Now looks cases up one tracking number at a time',
+  },
+  equinix: { list: "Equinix's Case Management API has no call to list cases" },
+  motadata: {
+    annotate: 'this ServiceOps API generation has no note call',
+    list: 'caseops does not list ServiceOps incidents',
+  },
+};
+
+export type WriteOutcome<T> =
+  /** `repeated`: an earlier submit of the same thing did the write; this is its result, not a second write. */
+  | { kind: 'done'; value: T; repeated: boolean }
+  /** The same write is still running (a double-click racing the first); the first one will answer. */
+  | { kind: 'in-progress' };
+
+export interface OpenedCase {
+  case: Case;
+  /** False when the vendor recognised the key and returned the case it already had. */
+  created: boolean;
+  vendorKey: string;
+}
+
+export interface WatchedCase {
+  watch: Watch;
+  title?: string;
+  status?: string;
+  url?: string;
+}
+
+export interface CaseServiceOptions {
+  vendors: VendorRegistry;
+  store: Store;
+  logger: Logger;
+  authorize?: Authorize;
+  now?: () => Date;
+  /**
+   * A pending write record older than this was left by a crash (no vendor call takes this long); younger, it
+   * belongs to a submit still in flight.
+   */
+  pendingStaleAfterMs?: number;
+}
+
+/** What runWrite keeps in the write record: enough to answer a repeat without writing again. */
+type StoredOutcome =
+  | { ok: true; caseId: string; title?: string; created?: boolean }
+  | { ok: false; code: string; message: string; reason?: string; retryAfterMs?: number; detail?: string };
+
+interface WriteSpec<T> {
+  actor: Actor;
+  operation: WriteOperation;
+  vendor: VendorId;
+  caseId?: string;
+  origin: WriteOrigin;
+  vendorKey: string;
+  /** What was asked, in words, for the audit trail. Never a credential. */
+  asked: string;
+  perform(vendorKey: string): Promise<T>;
+  remember(value: T): { caseId: string; title?: string; created?: boolean; detail: string };
+  /** Answers a repeat of a write that succeeded, from what was remembered. */
+  replay(stored: Extract<StoredOutcome, { ok: true }>, vendorKey: string): Promise<T>;
+  /** Settles a pending record left by a crash through the vendor key; undefined when the vendor cannot tell. */
+  resolveCrashed?(vendorKey: string): Promise<T | 'absent' | undefined>;
+}
+
+export class CaseService {
+  private readonly vendors: VendorRegistry;
+  private readonly store: Store;
+  private readonly logger: Logger;
+  private readonly authorize: Authorize;
+  private readonly now: () => Date;
+  private readonly pendingStaleAfterMs: number;
+
+  constructor(options: CaseServiceOptions) {
+    this.vendors = options.vendors;
+    this.store = options.store;
+    this.logger = options.logger;
+    this.authorize = options.authorize ?? allowEverything;
+    this.now = options.now ?? (() => new Date());
+    this.pendingStaleAfterMs = options.pendingStaleAfterMs ?? 120_000;
+  }
+
+  /** The configured vendors in display order. */
+  enabledVendors(): VendorAdapter[] {
+    return this.vendors.enabled();
+  }
+
+  /** Whether `vendor` is configured and allows `capability` (without throwing). */
+  allows(vendor: VendorId, capability: Capability): boolean {
+    return this.vendors.get(vendor)?.capabilities.has(capability) ?? false;
+  }
+
+  /** The adapter, or VendorNotConfiguredError / UnsupportedOperationError with the vendor's reason. */
+  adapterFor(vendor: VendorId, capability?: Capability): VendorAdapter {
+    const adapter = this.vendors.require(vendor);
+    if (capability && !adapter.capabilities.has(capability)) {
+      throw new UnsupportedOperationError(vendor, capability, UNSUPPORTED_REASONS[vendor]?.[capability]);
+    }
+    return adapter;
+  }
+
+  /** Validates a case id as the vendor's rules say (no unvalidated text reaches a URL). */
+  parseCaseId(vendor: VendorId, raw: string): string {
+    return this.adapterFor(vendor).parseCaseId(raw);
+  }
+
+  async lookup(actor: Actor, vendor: VendorId, rawId: string): Promise<Case> {
+    const adapter = this.adapterFor(vendor, 'lookup');
+    const id = adapter.parseCaseId(rawId);
+    await this.authorize('lookup', { actor, vendor, caseId: id });
+    return adapter.lookup(id);
+  }
+
+  async list(actor: Actor, vendor: VendorId, query: ListQuery): Promise<ListResult> {
+    const adapter = this.adapterFor(vendor, 'list');
+    await this.authorize('list', { actor, vendor });
+    return adapter.list(query);
+  }
+
+  async open(actor: Actor, request: OpenRequest, origin: WriteOrigin): Promise<WriteOutcome<OpenedCase>> {
+    const adapter = this.adapterFor(request.vendor, 'open');
+    await this.authorize('open', { actor, vendor: request.vendor, request });
+    const outcome = await this.runWrite<OpenedCase>({
+      actor,
+      operation: 'open',
+      vendor: request.vendor,
+      origin,
+      vendorKey: vendorKeyForOpen(request, origin),
+      asked: `open a case: ${describeOpenRequest(request)}`,
+      perform: async (key) => {
+        const result: OpenResult = await adapter.open(request, { idempotencyKey: key });
+        return { case: result.case, created: result.created, vendorKey: key };
+      },
+      remember: (opened) => ({
+        caseId: opened.case.id,
+        title: opened.case.title,
+        created: opened.created,
+        detail: `${opened.created ? 'opened' : 'found already open'} case ${opened.case.id} "${opened.case.title}"`,
+      }),
+      replay: async (stored, key) => ({
+        case: await this.bestEffortLookup(adapter, stored.caseId, stored.title),
+        created: stored.created ?? true,
+        vendorKey: key,
+      }),
+      resolveCrashed: adapter.findByIdempotencyKey
+        ? async (key) => {
+            const found = await adapter.findByIdempotencyKey?.(key);
+            return found ? { case: found, created: true, vendorKey: key } : 'absent';
+          }
+        : undefined,
+    });
+    if (outcome.kind === 'done' && !outcome.repeated) {
+      await this.quietly('record the recent case', () =>
+        this.store.recordRecentCase({
+          userId: actor.userId,
+          vendor: request.vendor,
+          caseId: outcome.value.case.id,
+          title: outcome.value.case.title,
+          at: this.now().toISOString(),
+        }),
+      );
+    }
+    return outcome;
+  }
+
+  async annotate(
+    actor: Actor,
+    vendor: VendorId,
+    rawId: string,
+    note: NoteRequest,
+    origin: WriteOrigin,
+  ): Promise<WriteOutcome<{ caseId: string }>> {
+    const adapter = this.adapterFor(vendor, 'annotate');
+    const id = adapter.parseCaseId(rawId);
+    const text = note.text.trim();
+    if (!text) throw new InvalidInputError('The note is empty: write something to add.', 'note');
+    await this.authorize('annotate', { actor, vendor, caseId: id });
+    return this.runWrite({
+      actor,
+      operation: 'annotate',
+      vendor,
+      caseId: id,
+      origin,
+      vendorKey: vendorKey('annotate', vendor, origin),
+      asked: `add a note of ${text.length} characters to case ${id}`,
+      perform: async (key) => {
+        await adapter.annotate(id, { ...note, text }, { idempotencyKey: key });
+        return { caseId: id };
+      },
+      remember: () => ({ caseId: id, detail: `note added to case ${id}` }),
+      replay: async () => ({ caseId: id }),
+    });
+  }
+
+  async cancel(
+    actor: Actor,
+    vendor: VendorId,
+    rawId: string,
+    reason: string,
+    origin: WriteOrigin,
+  ): Promise<WriteOutcome<Case>> {
+    const adapter = this.adapterFor(vendor, 'cancel');
+    const id = adapter.parseCaseId(rawId);
+    const why = reason.trim();
+    if (!why) throw new InvalidInputError('Say why the case is being cancelled.', 'reason');
+    await this.authorize('cancel', { actor, vendor, caseId: id });
+    return this.runWrite({
+      actor,
+      operation: 'cancel',
+      vendor,
+      caseId: id,
+      origin,
+      vendorKey: vendorKey('cancel', vendor, origin),
+      asked: `cancel case ${id} with reason "${why}"`,
+      perform: (key) => adapter.cancel(id, why, { idempotencyKey: key }),
+      remember: (c) => ({ caseId: c.id, title: c.title, detail: `case ${c.id} is now ${c.status}` }),
+      replay: (stored) => this.bestEffortLookup(adapter, stored.caseId, stored.title),
+    });
+  }
+
+  /**
+   * Watches a case in a channel (after checking the case exists, so a typo is not watched forever) and keeps
+   * a first snapshot so the first status change is reported against what the channel saw.
+   */
+  async watch(
+    actor: Actor,
+    vendor: VendorId,
+    rawId: string,
+    channelId: string,
+    knownCase?: Case,
+  ): Promise<{ added: boolean; case: Case }> {
+    const adapter = this.adapterFor(vendor, 'lookup');
+    const id = adapter.parseCaseId(rawId);
+    await this.authorize('watch', { actor: { ...actor, channelId }, vendor, caseId: id });
+    const current = knownCase ?? (await adapter.lookup(id));
+    const added = await this.store.addWatch({
+      vendor,
+      caseId: current.id,
+      channelId,
+      createdBy: actor.userId,
+      createdAt: this.now().toISOString(),
+    });
+    await this.quietly('store the first snapshot', () =>
+      this.store.recordObservation(current, this.now().toISOString()),
+    );
+    return { added, case: current };
+  }
+
+  async unwatch(actor: Actor, vendor: VendorId, rawId: string, channelId: string): Promise<boolean> {
+    const id = this.vendors.get(vendor)?.parseCaseId(rawId) ?? rawId.trim();
+    await this.authorize('unwatch', { actor: { ...actor, channelId }, vendor, caseId: id });
+    return this.store.removeWatch(vendor, id, channelId);
+  }
+
+  async isWatched(vendor: VendorId, caseId: string, channelId: string): Promise<boolean> {
+    const watches = await this.store.watchesOfCase(vendor, caseId);
+    return watches.some((w) => w.channelId === channelId);
+  }
+
+  /** The cases a channel watches, with what the poller last saw of each. */
+  async watching(channelId: string): Promise<WatchedCase[]> {
+    const watches = await this.store.watchesInChannel(channelId);
+    if (watches.length === 0) return [];
+    const snapshots = await this.store.getSnapshots(
+      watches.map((w) => ({ vendor: w.vendor, caseId: w.caseId })),
+    );
+    const byKey = new Map(snapshots.map((s) => [`${s.vendor}:${s.caseId}`, s]));
+    return watches.map((watch) => {
+      const snap = byKey.get(`${watch.vendor}:${watch.caseId}`);
+      return { watch, title: snap?.title, status: snap?.status, url: snap?.url };
+    });
+  }
+
+  /**
+   * The write protocol: claim the write key, call the vendor once, record the outcome. A repeat of the same
+   * origin gets the first outcome; a crashed attempt is settled through the vendor key before anything is
+   * written again; an uncertain outcome is recorded as unknown and never retried blindly.
+   */
+  private async runWrite<T>(spec: WriteSpec<T>): Promise<WriteOutcome<T>> {
+    const key = writeKey(spec.operation, spec.vendor, spec.origin);
+    const begun = await this.store.beginWrite({
+      key,
+      operation: spec.operation,
+      vendor: spec.vendor,
+      caseId: spec.caseId,
+      vendorKey: spec.vendorKey,
+    });
+    if (!begun.fresh) {
+      const settled = await this.settleExisting(spec, begun.record);
+      if (settled !== 'proceed') return settled;
+    }
+    const sentKey = begun.record.vendorKey;
+    return this.perform(spec, key, sentKey);
+  }
+
+  private async settleExisting<T>(
+    spec: WriteSpec<T>,
+    record: WriteRecord,
+  ): Promise<WriteOutcome<T> | 'proceed'> {
+    const stored = record.result as StoredOutcome | undefined;
+    switch (record.state) {
+      case 'succeeded':
+        if (stored?.ok)
+          return { kind: 'done', value: await spec.replay(stored, record.vendorKey), repeated: true };
+        throw new OutcomeUnknownError(
+          spec.vendor,
+          record.vendorKey,
+          'the earlier attempt left no readable result',
+        );
+      case 'failed':
+        throw rehydrateError(spec.vendor, stored, spec.caseId);
+      case 'unknown':
+        throw new OutcomeUnknownError(
+          spec.vendor,
+          record.vendorKey,
+          stored && !stored.ok ? (stored.detail ?? stored.message) : 'an earlier attempt was not confirmed',
+        );
+      case 'pending': {
+        const age = this.now().getTime() - Date.parse(record.createdAt);
+        if (!(age > this.pendingStaleAfterMs)) return { kind: 'in-progress' };
+        return this.resolveCrashed(spec, record);
+      }
+    }
+  }
+
+  /** A pending record older than any vendor call: the process that wrote it died. Ask the vendor. */
+  private async resolveCrashed<T>(
+    spec: WriteSpec<T>,
+    record: WriteRecord,
+  ): Promise<WriteOutcome<T> | 'proceed'> {
+    const found = spec.resolveCrashed ? await spec.resolveCrashed(record.vendorKey) : undefined;
+    if (found === 'absent') {
+      this.logger.warn(
+        { key: record.key, vendor: spec.vendor },
+        'crashed write never reached the vendor; writing now',
+      );
+      return 'proceed';
+    }
+    if (found !== undefined) {
+      const memo = spec.remember(found);
+      await this.finish(record.key, 'succeeded', {
+        ok: true,
+        caseId: memo.caseId,
+        title: memo.title,
+        created: memo.created,
+      });
+      await this.audit(spec, 'ok', `${spec.asked}: settled after a restart: ${memo.detail}`, memo.caseId);
+      return { kind: 'done', value: found, repeated: true };
+    }
+    const detail = 'caseops stopped while the request was on its way and the vendor offers no way to check';
+    await this.finish(record.key, 'unknown', { ok: false, code: 'outcome_unknown', message: detail, detail });
+    await this.audit(spec, 'unknown', `${spec.asked}: ${detail}`);
+    throw new OutcomeUnknownError(spec.vendor, record.vendorKey, detail);
+  }
+
+  private async perform<T>(spec: WriteSpec<T>, key: string, sentKey: string): Promise<WriteOutcome<T>> {
+    let value: T;
+    try {
+      value = await spec.perform(sentKey);
+    } catch (error) {
+      const uncertain =
+        error instanceof OutcomeUnknownError ||
+        (error instanceof VendorUnavailableError && error.outcomeUncertain);
+      if (uncertain) {
+        const detail = error instanceof VendorUnavailableError ? error.detail : (error as Error).message;
+        await this.finish(key, 'unknown', { ok: false, code: 'outcome_unknown', message: detail, detail });
+        await this.audit(spec, 'unknown', `${spec.asked}: not confirmed (${detail})`);
+        if (error instanceof OutcomeUnknownError) throw error;
+        throw new OutcomeUnknownError(spec.vendor, sentKey, detail);
+      }
+      await this.finish(key, 'failed', storedFailure(error));
+      await this.audit(spec, 'error', `${spec.asked}: ${plainReason(error)}`);
+      throw error;
+    }
+    const memo = spec.remember(value);
+    await this.finish(key, 'succeeded', {
+      ok: true,
+      caseId: memo.caseId,
+      title: memo.title,
+      created: memo.created,
+    });
+    await this.audit(spec, 'ok', `${spec.asked}: ${memo.detail} (reference ${sentKey})`, memo.caseId);
+    this.logger.info(
+      { vendor: spec.vendor, operation: spec.operation, caseId: memo.caseId, user: spec.actor.userId },
+      `${spec.operation} succeeded`,
+    );
+    return { kind: 'done', value, repeated: false };
+  }
+
+  private async finish(
+    key: string,
+    state: 'succeeded' | 'failed' | 'unknown',
+    result: StoredOutcome,
+  ): Promise<void> {
+    await this.quietly(`record the ${state} write`, () => this.store.finishWrite(key, state, result));
+  }
+
+  private async audit(
+    spec: WriteSpec<unknown>,
+    outcome: 'ok' | 'error' | 'unknown',
+    detail: string,
+    caseId?: string,
+  ): Promise<void> {
+    await this.quietly('append to the audit trail', () =>
+      this.store.appendAudit({
+        actorUserId: spec.actor.userId,
+        channelId: spec.actor.channelId,
+        vendor: spec.vendor,
+        caseId: caseId ?? spec.caseId,
+        action: spec.operation,
+        outcome,
+        detail,
+        at: this.now().toISOString(),
+      }),
+    );
+  }
+
+  /**
+   * Bookkeeping after the vendor has already acted must not turn a done write into an error for the person;
+   * it is logged loudly instead (a pending record left behind is settled on the next attempt).
+   */
+  private async quietly(what: string, work: () => Promise<unknown>): Promise<void> {
+    try {
+      await work();
+    } catch (error) {
+      this.logger.error({ err: error }, `could not ${what}`);
+    }
+  }
+
+  /** A fresh look at a case for a repeat's answer; what was remembered when the vendor cannot answer now. */
+  private async bestEffortLookup(adapter: VendorAdapter, caseId: string, title?: string): Promise<Case> {
+    try {
+      return await adapter.lookup(caseId);
+    } catch (error) {
+      this.logger.warn({ err: error, vendor: adapter.vendor, caseId }, 'lookup for a repeated write failed');
+      return {
+        vendor: adapter.vendor,
+        id: caseId,
+        alternateIds: [],
+        title: title ?? `${VENDOR_NAMES[adapter.vendor]} case ${caseId}`,
+        status: 'unknown',
+        state: 'open',
+        notes: [],
+        fields: [],
+      };
+    }
+  }
+}
+
+function describeOpenRequest(request: OpenRequest): string {
+  switch (request.vendor) {
+    case 'equinix':
+      return `Equinix ${request.code} on ${request.primaryId}`;
+    case 'juniper':
+      return `Juniper incident ${request.incidentId}, ${request.priority}, "${request.synopsis}"`;
+    case 'motadata':
+      return `ServiceOps "${request.subject}"${request.priority ? `, ${request.priority}` : ''}`;
+  }
+}
+
+/** The vendor's reason in plain words, for audit lines. */
+export function plainReason(error: unknown): string {
+  if (error instanceof VendorRejectedError || error instanceof CaseConflictError) return error.reason;
+  if (error instanceof Error) return error.message;
+  return String(error);
+}
+
+function storedFailure(error: unknown): StoredOutcome {
+  const e = error as Partial<CaseopsError> & { reason?: string; retryAfterMs?: number; detail?: string };
+  return {
+    ok: false,
+    code: isCaseopsError(error) ? error.code : 'internal',
+    message: error instanceof Error ? error.message : String(error),
+    reason: e.reason,
+    retryAfterMs: e.retryAfterMs,
+    detail: e.detail,
+  };
+}
+
+/** Turns a remembered failure back into the typed error the Slack layer knows how to word. */
+function rehydrateError(vendor: VendorId, stored: StoredOutcome | undefined, caseId?: string): Error {
+  if (!stored || stored.ok) return new VendorRejectedError(vendor, 'the earlier attempt failed');
+  switch (stored.code) {
+    case 'conflict':
+      return new CaseConflictError(vendor, stored.reason ?? stored.message);
+    case 'not_found':
+      return new CaseNotFoundError(vendor, caseId ?? 'that');
+    case 'throttled':
+      return new VendorThrottledError(vendor, stored.retryAfterMs);
+    case 'unauthorised':
+      return new VendorUnauthorisedError(vendor, stored.message);
+    case 'unavailable':
+      return new VendorUnavailableError(vendor, stored.detail ?? stored.message);
+    case 'unsupported':
+      return new UnsupportedOperationError(vendor, 'that', stored.message);
+    case 'invalid_input':
+      return new InvalidInputError(stored.message);
+    default:
+      return new VendorRejectedError(vendor, stored.reason ?? stored.message);
+  }
+}
+
+export function isVendorError(error: unknown): error is VendorError {
+  return error instanceof VendorError;
+}

@@ -1,0 +1,49 @@
+/**
+ * Keys that make vendor writes happen at most once.
+ *
+ * - The **write key** names one attempt as Slack delivered it: a modal's view id plus how many times the form
+ *   was handed back for fixing, or a slash command's trigger id. A double-clicked submit or a repeated request
+ *   carries the same origin, so it finds the first attempt's record instead of writing again.
+ * - The **vendor key** goes to the vendor (Equinix customerReferenceId, Motadata tag; Juniper uses the
+ *   tracking number from the form). It is stable for the whole modal, across fixes and resubmits, so even a
+ *   second attempt after an uncertain first one lets the vendor recognise the case it already has.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import type { WriteOperation } from '../store/store.js';
+import type { VendorId } from './case.js';
+import type { OpenRequest } from './open-request.js';
+
+export type WriteOrigin =
+  /** A modal submission; `attempt` grows each time the form comes back with the vendor's refusal. */
+  | { kind: 'view'; viewId: string; attempt: number }
+  /** A slash command carrying everything (e.g. `/case note eqx 123 text`); trigger ids are unique per call. */
+  | { kind: 'command'; triggerId: string };
+
+function originScope(origin: WriteOrigin): string {
+  return origin.kind === 'view' ? `view:${origin.viewId}` : `cmd:${origin.triggerId}`;
+}
+
+export function writeKey(operation: WriteOperation, vendor: VendorId, origin: WriteOrigin): string {
+  const attempt = origin.kind === 'view' ? `:${origin.attempt}` : '';
+  return `${operation}:${vendor}:${originScope(origin)}${attempt}`;
+}
+
+/** `co-` and 24 hex characters: inside Equinix's 40-character customerReferenceId and any tag format. */
+export function vendorKey(operation: WriteOperation, vendor: VendorId, origin: WriteOrigin): string {
+  const digest = createHash('sha256')
+    .update(`${operation}:${vendor}:${originScope(origin)}`)
+    .digest('hex');
+  return `co-${digest.slice(0, 24)}`;
+}
+
+/** The vendor key of an open request: Juniper's tracking number is its own idempotency key. */
+export function vendorKeyForOpen(request: OpenRequest, origin: WriteOrigin): string {
+  if (request.vendor === 'juniper') return request.trackingNumber;
+  return vendorKey('open', request.vendor, origin);
+}
+
+/** A fresh Juniper customer tracking number: short, readable on the phone, unique enough to never repeat. */
+export function generateTrackingNumber(now: Date = new Date()): string {
+  const day = now.toISOString().slice(0, 10).replace(/-/g, '');
+  return `CO-${day}-${randomBytes(4).toString('hex').toUpperCase()}`;
+}

@@ -1,0 +1,69 @@
+/** `/case help`: what caseops does, every subcommand with an example, and what each vendor allows here. */
+import { VENDOR_IDS, VENDOR_NAMES, type VendorId } from '../../domain/case.js';
+import { CAPABILITIES, type Capability } from '../../vendors/port.js';
+import { VENDOR_ALIASES } from '../../vendors/registry.js';
+import { type Block, context, divider, header, section } from './kit.js';
+import { escapeMrkdwn, type SlackMessage } from './limits.js';
+
+export interface HelpEntry {
+  usage: string;
+  summary: string;
+  examples: readonly string[];
+}
+
+export interface VendorInfo {
+  vendor: VendorId;
+  configured: boolean;
+  capabilities: ReadonlySet<Capability>;
+  idHint?: string;
+}
+
+const CAPABILITY_WORDS: Record<Capability, string> = {
+  open: 'open',
+  lookup: 'look up',
+  annotate: 'add notes',
+  cancel: 'cancel',
+  list: 'list',
+};
+
+export function vendorAliases(vendor: VendorId): string[] {
+  return Object.entries(VENDOR_ALIASES)
+    .filter(([, v]) => v === vendor)
+    .map(([alias]) => alias);
+}
+
+export function capabilityWords(capabilities: ReadonlySet<Capability>): string {
+  return CAPABILITIES.filter((c) => capabilities.has(c))
+    .map((c) => CAPABILITY_WORDS[c])
+    .join(', ');
+}
+
+export function vendorLines(vendors: readonly VendorInfo[]): string {
+  return VENDOR_IDS.map((id) => {
+    const info = vendors.find((v) => v.vendor === id);
+    const names = vendorAliases(id)
+      .slice(0, 3)
+      .map((a) => `\`${a}\``)
+      .join(', ');
+    if (!info?.configured) return `• *${VENDOR_NAMES[id]}* (${names}): _not configured here_`;
+    const hint = info.idHint ? `\n   Case ids: ${escapeMrkdwn(info.idHint)}` : '';
+    return `• *${VENDOR_NAMES[id]}* (${names}): ${capabilityWords(info.capabilities)}${hint}`;
+  }).join('\n');
+}
+
+export function buildHelp(entries: readonly HelpEntry[], vendors: readonly VendorInfo[]): SlackMessage {
+  const blocks: Block[] = [
+    header('caseops: vendor cases from Slack'),
+    section(
+      'Open, look up, annotate, cancel and watch Equinix, Cisco, Juniper and Motadata ServiceOps cases without leaving Slack. Vendor names are case-insensitive.',
+    ),
+    section(entries.map((e) => `\`${escapeMrkdwn(e.usage)}\`\n${escapeMrkdwn(e.summary)}`).join('\n')),
+  ];
+  const examples = entries.flatMap((e) => e.examples);
+  if (examples.length > 0) {
+    blocks.push(section(`*Examples*\n${examples.map((e) => `\`${escapeMrkdwn(e)}\``).join('\n')}`));
+  }
+  blocks.push(divider(), section(`*Vendors in this workspace*\n${vendorLines(vendors)}`));
+  blocks.push(context('You can also open a case from any message: its ⋮ menu → *Open vendor case*.'));
+  return { text: 'caseops help: /case open, show, note, cancel, list, watch, unwatch, watching', blocks };
+}

@@ -1,0 +1,59 @@
+/**
+ * Opening the note and cancel modals. What the vendor allows and whether the id is plausible are checked
+ * first (no I/O), so a refusal is answered at once instead of after a form was filled in.
+ */
+import type { VendorId } from '../domain/case.js';
+import { type CardLocation, cancelModal, noteModal } from './blocks/modals.js';
+import { isChannel } from './conversation.js';
+import type { SlackDeps } from './deps.js';
+
+interface CaseModalStart {
+  triggerId: string;
+  vendor: VendorId;
+  rawId: string;
+  channelId?: string;
+  /** The card the button was on, to update it in place afterwards. */
+  card?: CardLocation;
+  title?: string;
+}
+
+export async function openNoteModal(deps: SlackDeps, start: CaseModalStart): Promise<void> {
+  const id = deps.cases.adapterFor(start.vendor, 'annotate').parseCaseId(start.rawId);
+  await deps.slack.openView(
+    start.triggerId,
+    noteModal({
+      metadata: {
+        kind: 'note',
+        vendor: start.vendor,
+        id,
+        channel: isChannel(start.channelId) ? start.channelId : undefined,
+        attempt: 0,
+        card: start.card,
+      },
+      title: start.title,
+      withVisibility: start.vendor === 'equinix',
+    }),
+  );
+}
+
+export async function openCancelModal(
+  deps: SlackDeps,
+  start: CaseModalStart & { reason?: string },
+): Promise<void> {
+  const id = deps.cases.adapterFor(start.vendor, 'cancel').parseCaseId(start.rawId);
+  await deps.slack.openView(
+    start.triggerId,
+    cancelModal({
+      metadata: {
+        kind: 'cancel',
+        vendor: start.vendor,
+        id,
+        channel: isChannel(start.channelId) ? start.channelId : undefined,
+        attempt: 0,
+        card: start.card,
+      },
+      reason: start.reason,
+      title: start.title,
+    }),
+  );
+}

@@ -1,0 +1,16 @@
+/** What every listener receives. Built once in app.ts. */
+import type { CaseService } from '../domain/case-service.js';
+import type { Logger } from '../logging/logger.js';
+import type { Store } from '../store/store.js';
+import type { SlackGateway } from './gateway.js';
+import type { OnceGuard } from './once.js';
+
+export interface SlackDeps {
+  cases: CaseService;
+  store: Store;
+  slack: SlackGateway;
+  /** Slack-only side effects that must happen once (posting a card from a button, re-delivered events). */
+  once: OnceGuard;
+  logger: Logger;
+  now: () => Date;
+}

@@ -1,0 +1,159 @@
+/**
+ * The one door to Slack's Web API for everything caseops sends. It fits every message and view to Slack's
+ * limits (blocks/limits.ts) and handles rate limiting the safe way: the client is built to reject a 429 at
+ * once instead of retrying silently (a retried 5xx or timeout could post twice), and a 429 (which Slack never
+ * acted on) is waited out here once when the wait is short.
+ */
+import type { types } from '@slack/bolt';
+import type { WebClient } from '@slack/web-api';
+import type { Logger } from '../logging/logger.js';
+import { fitHome, fitMessage, fitModal, type SlackMessage } from './blocks/limits.js';
+
+export interface SlackUser {
+  id: string;
+  name: string;
+  realName?: string;
+  firstName?: string;
+  lastName?: string;
+  email?: string;
+  tz?: string;
+}
+
+interface RateLimitedLike {
+  code?: string;
+  retryAfter?: number;
+}
+
+export class SlackGateway {
+  private readonly userCache = new Map<string, { user: SlackUser; until: number }>();
+
+  constructor(
+    readonly client: WebClient,
+    private readonly logger: Logger,
+    private readonly options: { maxRateLimitWaitMs?: number; userCacheMs?: number } = {},
+  ) {}
+
+  /** Runs a call once more after a short 429: Slack did not act on a rate-limited call, so this is safe. */
+  private async patiently<T>(call: () => Promise<T>): Promise<T> {
+    try {
+      return await call();
+    } catch (error) {
+      const limited = error as RateLimitedLike;
+      const waitMs = (limited.retryAfter ?? 0) * 1000;
+      if (
+        limited.code !== 'slack_webapi_rate_limited_error' ||
+        waitMs > (this.options.maxRateLimitWaitMs ?? 5000)
+      ) {
+        throw error;
+      }
+      this.logger.info({ waitMs }, 'Slack rate limited a call; waiting once before trying again');
+      await new Promise((resolve) => setTimeout(resolve, waitMs));
+      return call();
+    }
+  }
+
+  async postMessage(channel: string, message: SlackMessage): Promise<{ channel: string; ts: string }> {
+    const fitted = fitMessage(message);
+    const result = await this.patiently(() =>
+      this.client.chat.postMessage({
+        channel,
+        text: fitted.text,
+        blocks: fitted.blocks,
+        unfurl_links: false,
+      }),
+    );
+    return { channel: result.channel ?? channel, ts: result.ts ?? '' };
+  }
+
+  async updateMessage(channel: string, ts: string, message: SlackMessage): Promise<void> {
+    const fitted = fitMessage(message);
+    await this.patiently(() =>
+      this.client.chat.update({ channel, ts, text: fitted.text, blocks: fitted.blocks }),
+    );
+  }
+
+  async postEphemeral(channel: string, user: string, message: SlackMessage): Promise<void> {
+    const fitted = fitMessage(message);
+    await this.patiently(() =>
+      this.client.chat.postEphemeral({ channel, user, text: fitted.text, blocks: fitted.blocks }),
+    );
+  }
+
+  /** No retry: a trigger id is good once, for 3 seconds. */
+  async openView(triggerId: string, view: types.ModalView): Promise<{ viewId: string }> {
+    const result = await this.client.views.open({ trigger_id: triggerId, view: fitModal(view) });
+    return { viewId: result.view?.id ?? '' };
+  }
+
+  async pushView(triggerId: string, view: types.ModalView): Promise<{ viewId: string }> {
+    const result = await this.client.views.push({ trigger_id: triggerId, view: fitModal(view) });
+    return { viewId: result.view?.id ?? '' };
+  }
+
+  async updateView(viewId: string, view: types.ModalView): Promise<void> {
+    await this.patiently(() => this.client.views.update({ view_id: viewId, view: fitModal(view) }));
+  }
+
+  async publishHome(userId: string, view: types.HomeView): Promise<void> {
+    await this.patiently(() => this.client.views.publish({ user_id: userId, view: fitHome(view) }));
+  }
+
+  async permalink(channel: string, ts: string): Promise<string | undefined> {
+    try {
+      const result = await this.patiently(() => this.client.chat.getPermalink({ channel, message_ts: ts }));
+      return result.permalink;
+    } catch (error) {
+      this.logger.warn({ err: error, channel }, 'could not get a permalink');
+      return undefined;
+    }
+  }
+
+  /** users.info, cached for a while: names, e-mail and time zone for form defaults and contacts. */
+  async user(userId: string): Promise<SlackUser> {
+    const cached = this.userCache.get(userId);
+    if (cached && cached.until > Date.now()) return cached.user;
+    const result = await this.patiently(() => this.client.users.info({ user: userId }));
+    const u = result.user;
+    const user: SlackUser = {
+      id: userId,
+      name: u?.name ?? userId,
+      realName: u?.profile?.real_name || u?.real_name || undefined,
+      firstName: u?.profile?.first_name || undefined,
+      lastName: u?.profile?.last_name || undefined,
+      email: u?.profile?.email || undefined,
+      tz: u?.tz || undefined,
+    };
+    this.userCache.set(userId, { user, until: Date.now() + (this.options.userCacheMs ?? 10 * 60 * 1000) });
+    return user;
+  }
+
+  /** users.info that never throws: form defaults are a convenience, not a reason to fail. */
+  async userOrUndefined(userId: string): Promise<SlackUser | undefined> {
+    try {
+      return await this.user(userId);
+    } catch (error) {
+      this.logger.warn({ err: error, userId }, 'users.info failed; continuing without the user profile');
+      return undefined;
+    }
+  }
+
+  /** The public and private channels `userId` is in (as far as caseops can see), up to `limit`. */
+  async channelsOf(userId: string, limit = 1000): Promise<Set<string>> {
+    const channels = new Set<string>();
+    let cursor: string | undefined;
+    do {
+      const page = await this.patiently(() =>
+        this.client.users.conversations({
+          user: userId,
+          types: 'public_channel,private_channel',
+          exclude_archived: true,
+          limit: 200,
+          ...(cursor ? { cursor } : {}),
+        }),
+      );
+      for (const c of page.channels ?? []) if (c.id) channels.add(c.id);
+      cursor = page.response_metadata?.next_cursor || undefined;
+    } while (cursor && channels.size < limit);
+    return channels;
+  }
+}

@@ -1,0 +1,118 @@
+/**
+ * Opening a case from Slack, up to the filled-in form: the modal opens at once on the trigger id (good for
+ * 3 seconds, once), and is filled in with views.update once the caller's profile is known (their e-mail is
+ * the default requester / contact). Several vendors: a picker first.
+ */
+import type { VendorId } from '../domain/case.js';
+import { InvalidInputError } from '../domain/errors.js';
+import { generateTrackingNumber } from '../domain/idempotency.js';
+import { truncate } from './blocks/limits.js';
+import { loadingModal, vendorPickerModal } from './blocks/modals.js';
+import { buildOpenModal, type FormValues, type OpenVendor, openModalTitle } from './blocks/open-form.js';
+import { isChannel } from './conversation.js';
+import type { SlackDeps } from './deps.js';
+
+export interface OpenFlowStart {
+  triggerId: string;
+  userId: string;
+  channelId?: string;
+  vendor?: VendorId;
+  /** Text to pre-fill the description with (message shortcut). */
+  prefill?: string;
+  /** Permalink of the source message. */
+  source?: string;
+}
+
+/** Room left for pre-filled text in a picker's private_metadata (3000 characters of JSON in all). */
+const PREFILL_IN_METADATA = 2000;
+
+export function openVendors(deps: SlackDeps): OpenVendor[] {
+  return deps.cases
+    .enabledVendors()
+    .filter((a) => a.capabilities.has('open'))
+    .map((a) => a.vendor as OpenVendor);
+}
+
+/**
+ * Opens the modal right away. Throws (before anything is shown) when the vendor is not configured or cannot
+ * open cases, so the caller can answer with the reason.
+ */
+export async function startOpenFlow(deps: SlackDeps, start: OpenFlowStart): Promise<void> {
+  const channel = isChannel(start.channelId) ? start.channelId : undefined;
+  if (start.vendor) {
+    deps.cases.adapterFor(start.vendor, 'open');
+    const vendor = start.vendor as OpenVendor;
+    const { viewId } = await deps.slack.openView(start.triggerId, loadingModal(openModalTitle(vendor)));
+    await fillOpenForm(deps, viewId, vendor, { ...start, channelId: channel });
+    return;
+  }
+  const vendors = openVendors(deps);
+  if (vendors.length === 0) {
+    throw new InvalidInputError(
+      'No vendor configured in this workspace lets caseops open cases. `/case help` shows what each allows.',
+    );
+  }
+  const [only] = vendors;
+  if (vendors.length === 1 && only) {
+    const { viewId } = await deps.slack.openView(start.triggerId, loadingModal(openModalTitle(only)));
+    await fillOpenForm(deps, viewId, only, { ...start, channelId: channel });
+    return;
+  }
+  await deps.slack.openView(
+    start.triggerId,
+    vendorPickerModal(vendors, {
+      kind: 'pick',
+      channel,
+      source: start.source,
+      prefill: start.prefill ? truncate(start.prefill, PREFILL_IN_METADATA) : undefined,
+    }),
+  );
+}
+
+/** The first line of a text, for one-line fields (subject, synopsis). */
+function firstLine(text: string | undefined, max: number): string | undefined {
+  const line = text?.split('\n').find((l) => l.trim().length > 0);
+  return line ? truncate(line.trim(), max) : undefined;
+}
+
+export async function defaultValues(
+  deps: SlackDeps,
+  vendor: OpenVendor,
+  options: { userId: string; prefill?: string; source?: string },
+): Promise<FormValues> {
+  const body = options.prefill
+    ? `${options.prefill}${options.source ? `\n\nFrom Slack: ${options.source}` : ''}`
+    : undefined;
+  switch (vendor) {
+    case 'equinix':
+      return { description: body, notificationContacts: [options.userId] };
+    case 'juniper':
+      return {
+        synopsis: firstLine(options.prefill, 240),
+        comments: body,
+        followUpMethod: 'Email Full Text Update',
+        trackingNumber: generateTrackingNumber(deps.now()),
+      };
+    case 'motadata': {
+      const user = await deps.slack.userOrUndefined(options.userId);
+      return { subject: firstLine(options.prefill, 255), description: body, requesterEmail: user?.email };
+    }
+  }
+}
+
+export async function fillOpenForm(
+  deps: SlackDeps,
+  viewId: string,
+  vendor: OpenVendor,
+  options: { userId: string; channelId?: string; prefill?: string; source?: string },
+): Promise<void> {
+  const values = await defaultValues(deps, vendor, options);
+  await deps.slack.updateView(
+    viewId,
+    buildOpenModal({
+      vendor,
+      values,
+      metadata: { kind: 'open', vendor, channel: options.channelId, attempt: 0, source: options.source },
+    }),
+  );
+}
