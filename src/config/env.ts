@@ -15,13 +15,10 @@ const optionalBool = z
   .optional()
   .transform((v) => (v === undefined || v === '' ? undefined : ['true', '1', 'yes'].includes(v)));
 
-const url = (fallback?: string) => {
-  const schema = z.url({
-    protocol: /^https?$/,
-    message: 'expected an http(s) URL such as https://api.example.com',
-  });
-  return fallback === undefined ? schema.optional() : schema.default(fallback);
-};
+const httpUrl = () =>
+  z.url({ protocol: /^https?$/, message: 'expected an http(s) URL such as https://api.example.com' });
+const url = (fallback: string) => httpUrl().default(fallback);
+const optionalUrl = () => httpUrl().optional();
 
 const optionalText = z
   .string()
@@ -62,7 +59,7 @@ export const EnvSchema = z.object({
       .regex(/^xapp-/, 'expected an app-level token starting with xapp-')
       .optional(),
   ),
-  SLACK_API_URL: url(),
+  SLACK_API_URL: optionalUrl(),
   CASEOPS_PLAYGROUND: optionalBool,
 
   // Storage and scheduling
@@ -95,7 +92,7 @@ export const EnvSchema = z.object({
   CISCO_RATE_PER_SECOND: positiveNumber(2),
   CISCO_MAX_CONCURRENT: positiveInt(2),
 
-  JUNIPER_BASE_URL: url(),
+  JUNIPER_BASE_URL: optionalUrl(),
   JUNIPER_USERNAME: optionalText,
   JUNIPER_PASSWORD: optionalText,
   JUNIPER_SITE_ID: optionalText,
@@ -104,7 +101,7 @@ export const EnvSchema = z.object({
   JUNIPER_RATE_PER_SECOND: positiveNumber(5),
   JUNIPER_MAX_CONCURRENT: positiveInt(4),
 
-  MOTADATA_BASE_URL: url(),
+  MOTADATA_BASE_URL: optionalUrl(),
   MOTADATA_API_KEY: optionalText,
   MOTADATA_CLIENT_ID: optionalText,
   MOTADATA_CLIENT_SECRET: optionalText,

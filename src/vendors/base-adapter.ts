@@ -3,8 +3,14 @@
  * can never half-work), bulk refresh falls back to one lookup per id within the vendor's budget, and health
  * comes from the shared HTTP client.
  */
-import type { Case, VendorId } from '../domain/case.js';
-import { InvalidInputError, UnsupportedOperationError, VendorError } from '../domain/errors.js';
+import { type Case, VENDOR_NAMES, type VendorId } from '../domain/case.js';
+import {
+  CaseopsError,
+  InvalidInputError,
+  UnsupportedOperationError,
+  VendorError,
+  VendorRejectedError,
+} from '../domain/errors.js';
 import type { OpenRequest } from '../domain/open-request.js';
 import type { VendorHttpClient } from './http/client.js';
 import type {
@@ -33,7 +39,7 @@ export abstract class BaseVendorAdapter implements VendorAdapter {
     const id = raw.trim();
     if (!this.idPattern.test(id)) {
       throw new InvalidInputError(
-        `"${truncateForMessage(id)}" is not a ${this.vendor} case id: ${this.idHint}`,
+        `"${truncateForMessage(id)}" is not a valid ${VENDOR_NAMES[this.vendor]} case id: ${this.idHint}`,
         'id',
       );
     }
@@ -66,6 +72,10 @@ export abstract class BaseVendorAdapter implements VendorAdapter {
           return { id, ok: true, case: await this.lookup(id) };
         } catch (error) {
           if (error instanceof VendorError) return { id, ok: false, error };
+          // One bad id (say, stored before a validation rule tightened) must not sink the whole refresh.
+          if (error instanceof CaseopsError) {
+            return { id, ok: false, error: new VendorRejectedError(this.vendor, error.message) };
+          }
           throw error;
         }
       }),
