@@ -23,6 +23,8 @@ export interface FaultRule {
   fault: Fault;
   /** Only requests whose path contains this text (default: every request). */
   pathIncludes?: string;
+  /** Only requests with this HTTP method (default: any), e.g. the write, not the read, on one path. */
+  method?: string;
   /** How many matching requests get the fault (default 1). Infinity for "until cleared". */
   times?: number;
 }
@@ -77,7 +79,9 @@ export class SimulatorServer {
   readonly requests: LoggedRequest[] = [];
   latencyMs: number;
   private readonly routes: Route[] = [];
-  private faults: Array<Required<Pick<FaultRule, 'fault' | 'times'>> & Pick<FaultRule, 'pathIncludes'>> = [];
+  private faults: Array<
+    Required<Pick<FaultRule, 'fault' | 'times'>> & Pick<FaultRule, 'pathIncludes' | 'method'>
+  > = [];
   private server?: Server;
   private readonly hanging = new Set<ServerResponse>();
   private baseUrl?: string;
@@ -100,7 +104,12 @@ export class SimulatorServer {
   }
 
   injectFault(rule: FaultRule): void {
-    this.faults.push({ fault: rule.fault, times: rule.times ?? 1, pathIncludes: rule.pathIncludes });
+    this.faults.push({
+      fault: rule.fault,
+      times: rule.times ?? 1,
+      pathIncludes: rule.pathIncludes,
+      method: rule.method?.toUpperCase(),
+    });
   }
 
   clearFaults(): void {
@@ -138,8 +147,13 @@ export class SimulatorServer {
     await new Promise<void>((resolve) => server.close(() => resolve()));
   }
 
-  private takeFault(path: string): Fault | undefined {
-    const rule = this.faults.find((f) => f.times > 0 && (!f.pathIncludes || path.includes(f.pathIncludes)));
+  private takeFault(method: string, path: string): Fault | undefined {
+    const rule = this.faults.find(
+      (f) =>
+        f.times > 0 &&
+        (!f.pathIncludes || path.includes(f.pathIncludes)) &&
+        (!f.method || f.method === method),
+    );
     if (!rule) return undefined;
     rule.times -= 1;
     this.faults = this.faults.filter((f) => f.times > 0);
@@ -163,7 +177,7 @@ export class SimulatorServer {
 
     if (this.latencyMs > 0) await new Promise((r) => setTimeout(r, this.latencyMs));
 
-    const fault = this.takeFault(url.pathname);
+    const fault = this.takeFault(method, url.pathname);
     if (fault === 'timeout') return this.hang(res);
     if (fault === 'drop') {
       req.socket.destroy();

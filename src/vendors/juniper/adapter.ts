@@ -42,7 +42,7 @@ export class JuniperAdapter extends BaseVendorAdapter {
   readonly vendor = 'juniper' as const;
   readonly capabilities: ReadonlySet<Capability> = new Set<Capability>(['open', 'lookup']);
   readonly idHint =
-    'a Juniper case is looked up by its customer tracking number: 4–40 letters, digits, dots, dashes or underscores.';
+    'a Juniper case is known by its customer tracking number: 4–40 letters, digits, dots, dashes or underscores (e.g. CO-20250301-1A2B3C4D).';
   protected readonly idPattern = /^[A-Za-z0-9._-]{4,40}$/;
 
   constructor(
