@@ -1,0 +1,214 @@
+/**
+ * The poll use case: refresh every watched case once (however many channels watch it) with each vendor's
+ * cheapest bulk call, record what changed as events, and tell the cards. No Slack, no HTTP: vendors come
+ * through the port, cards through `CaseCardUpdater`.
+ *
+ * A vendor that fails records a sync failure on its cases and nothing else, so an outage can never show up
+ * as a status change; the next run simply tries again.
+ */
+import type { Logger } from '../logging/logger.js';
+import type { StatusChangeEvent, Store } from '../store/store.js';
+import type { Clock } from '../vendors/http/clock.js';
+import type { VendorAdapter } from '../vendors/port.js';
+import { type Case, caseKey, VENDOR_NAMES, type VendorId } from './case.js';
+
+/** Implemented on the Slack side: updates the cards posted for a case, in place. */
+export interface CaseCardUpdater {
+  statusChanged(current: Case, event: StatusChangeEvent): Promise<void>;
+}
+
+/** What the tracker needs of the vendor registry. */
+export interface VendorLookup {
+  get(vendor: VendorId): VendorAdapter | undefined;
+}
+
+export type TrackingStore = Pick<Store, 'watchedCases' | 'recordObservation' | 'recordSyncFailure'>;
+
+export interface PollReport {
+  startedAt: string;
+  finishedAt: string;
+  /** Distinct watched cases. */
+  watched: number;
+  /** Cases the vendor answered for. */
+  refreshed: number;
+  /** Cases whose vendor failed (marked on their snapshot). */
+  failed: number;
+  /** Cases of vendors that are not configured here (left untouched). */
+  skipped: number;
+  changes: StatusChangeEvent[];
+  /** True when a stop request ended the run before every case was refreshed. */
+  abandoned: boolean;
+}
+
+export interface PollOptions {
+  /** Checked between batches: an aborted run stops at the next batch boundary, every batch being whole. */
+  signal?: AbortSignal;
+}
+
+export interface StatusTrackerOptions {
+  store: TrackingStore;
+  vendors: VendorLookup;
+  logger: Logger;
+  clock?: Pick<Clock, 'now'>;
+  cards?: CaseCardUpdater;
+  /**
+   * Ids handed to one `adapter.refresh` call. The adapter batches further (Cisco: 30 per summary call) and
+   * paces within its rate budget; this only bounds how much a stop request waits for. A multiple of 30.
+   */
+  idsPerRefresh?: number;
+}
+
+export class StatusTracker {
+  private readonly store: TrackingStore;
+  private readonly vendors: VendorLookup;
+  private readonly logger: Logger;
+  private readonly clock: Pick<Clock, 'now'>;
+  private readonly idsPerRefresh: number;
+  private cards: CaseCardUpdater | undefined;
+  /** Vendors already reported as unconfigured, so a misconfiguration is logged once, not every run. */
+  private readonly reportedUnconfigured = new Set<VendorId>();
+
+  constructor(options: StatusTrackerOptions) {
+    this.store = options.store;
+    this.vendors = options.vendors;
+    this.logger = options.logger.child({ component: 'status-tracker' });
+    this.clock = options.clock ?? { now: () => Date.now() };
+    this.cards = options.cards;
+    this.idsPerRefresh = options.idsPerRefresh ?? 90;
+  }
+
+  /** The Slack side is built after the tracker in the composition root. */
+  setCardUpdater(cards: CaseCardUpdater | undefined): void {
+    this.cards = cards;
+  }
+
+  async pollOnce(options: PollOptions = {}): Promise<PollReport> {
+    const startedAt = this.nowIso();
+    const watched = await this.store.watchedCases();
+    const idsByVendor = new Map<VendorId, string[]>();
+    for (const { vendor, caseId } of watched) {
+      const ids = idsByVendor.get(vendor) ?? [];
+      ids.push(caseId);
+      idsByVendor.set(vendor, ids);
+    }
+
+    const report: PollReport = {
+      startedAt,
+      finishedAt: startedAt,
+      watched: watched.length,
+      refreshed: 0,
+      failed: 0,
+      skipped: 0,
+      changes: [],
+      abandoned: false,
+    };
+    // Vendors have separate budgets, so they are refreshed side by side.
+    await Promise.all(
+      [...idsByVendor].map(([vendor, ids]) => this.pollVendor(vendor, ids, report, options.signal)),
+    );
+    report.finishedAt = this.nowIso();
+    this.logger.info(
+      {
+        watched: report.watched,
+        refreshed: report.refreshed,
+        failed: report.failed,
+        skipped: report.skipped,
+        changes: report.changes.length,
+        abandoned: report.abandoned,
+      },
+      'poll finished',
+    );
+    return report;
+  }
+
+  private async pollVendor(
+    vendor: VendorId,
+    ids: string[],
+    report: PollReport,
+    signal: AbortSignal | undefined,
+  ): Promise<void> {
+    const adapter = this.vendors.get(vendor);
+    if (!adapter) {
+      report.skipped += ids.length;
+      if (!this.reportedUnconfigured.has(vendor)) {
+        this.reportedUnconfigured.add(vendor);
+        this.logger.warn(
+          { vendor, watchedCases: ids.length },
+          `${VENDOR_NAMES[vendor]} is not configured: its watched cases are not refreshed (their last known status stays as it was)`,
+        );
+      }
+      return;
+    }
+    for (let start = 0; start < ids.length; start += this.idsPerRefresh) {
+      if (signal?.aborted) {
+        report.abandoned = true;
+        return;
+      }
+      await this.refreshBatch(adapter, ids.slice(start, start + this.idsPerRefresh), report);
+    }
+  }
+
+  private async refreshBatch(adapter: VendorAdapter, ids: string[], report: PollReport): Promise<void> {
+    let outcomes: Awaited<ReturnType<VendorAdapter['refresh']>>;
+    try {
+      outcomes = await adapter.refresh(ids);
+    } catch (error) {
+      const at = this.nowIso();
+      const message = describe(error);
+      this.logger.warn({ vendor: adapter.vendor, cases: ids.length, err: error }, 'refresh failed');
+      for (const id of ids) await this.store.recordSyncFailure(adapter.vendor, id, message, at);
+      report.failed += ids.length;
+      return;
+    }
+    const at = this.nowIso();
+    const answered = new Set<string>();
+    for (const outcome of outcomes) {
+      answered.add(outcome.id);
+      if (!outcome.ok) {
+        report.failed++;
+        await this.store.recordSyncFailure(adapter.vendor, outcome.id, outcome.error.message, at);
+        continue;
+      }
+      report.refreshed++;
+      // Stored under the id the channel watches, even if the vendor spells it differently in its answer.
+      const seen: Case = { ...outcome.case, vendor: adapter.vendor, id: outcome.id };
+      const event = await this.store.recordObservation(seen, at);
+      if (event) {
+        report.changes.push(event);
+        await this.updateCards(seen, event);
+      }
+    }
+    // An adapter that silently drops an id has not vouched for it: treat it as a failure, never a change.
+    for (const id of ids) {
+      if (answered.has(id)) continue;
+      report.failed++;
+      await this.store.recordSyncFailure(
+        adapter.vendor,
+        id,
+        `${VENDOR_NAMES[adapter.vendor]} gave no answer for this case`,
+        at,
+      );
+    }
+  }
+
+  private async updateCards(current: Case, event: StatusChangeEvent): Promise<void> {
+    if (!this.cards) return;
+    try {
+      await this.cards.statusChanged(current, event);
+    } catch (error) {
+      // The change is recorded and will be in the digest; a stale card is not worth failing the poll for.
+      this.logger.warn(
+        { case: caseKey(current.vendor, current.id), err: error },
+        'could not update posted cards',
+      );
+    }
+  }
+
+  private nowIso(): string {
+    return new Date(this.clock.now()).toISOString();
+  }
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,285 @@
+/**
+ * Runs one channel's digest: the channel's undigested changes, split into messages, posted in order, the
+ * cursor moved past each message's events only once Slack has accepted that message.
+ *
+ * Nothing lost, nothing twice:
+ * - The cursor is the id of the newest event Slack has accepted for the channel; each message covers a run
+ *   of consecutive events (see src/slack/blocks/digest.ts), so after a failure the cursor sits exactly
+ *   between what was posted and what was not, and the next run starts there.
+ * - One run per channel at a time, across replicas: a lease named after the channel, renewed before every
+ *   message. Scheduled fires, `/case digest now` and a second replica therefore never post the same
+ *   changes side by side. The cursor move is also a compare-and-set, so a run that lost its lease (a very
+ *   long stall) stops instead of moving the cursor under another run.
+ */
+import {
+  type DigestDefaults,
+  type DigestRenderContext,
+  effectiveDigestSchedule,
+  FOLLOWS_DEFAULT_SCHEDULE,
+  scheduleKey,
+} from '../domain/digest.js';
+import type { Logger } from '../logging/logger.js';
+import type { StatusChangeEvent, Store } from '../store/store.js';
+import { type Clock, systemClock } from '../vendors/http/clock.js';
+
+export interface PreparedDigestMessage {
+  /** Ids of the events the message shows. */
+  eventIds: number[];
+  /** The cursor once Slack accepted the message; undefined for the "nothing changed" message. */
+  lastEventId?: number;
+}
+
+/** The Slack side of a digest: split into messages, and post one. */
+export interface DigestPublisher<M extends PreparedDigestMessage = PreparedDigestMessage> {
+  /** Messages in the order they must be posted; each covers consecutive events (ascending ids). */
+  prepare(events: readonly StatusChangeEvent[], context: DigestRenderContext): M[];
+  prepareEmpty(context: DigestRenderContext): M;
+  /** Resolves once Slack accepted the message; throws otherwise. */
+  post(channelId: string, message: M, signal?: AbortSignal): Promise<void>;
+}
+
+export type DigestTrigger = 'scheduled' | 'now';
+
+export type DigestOutcome =
+  | { status: 'posted'; messages: number; changes: number }
+  /** Nothing changed and the channel did not ask for empty digests: nothing was posted. */
+  | { status: 'nothing-to-post' }
+  | { status: 'posted-empty' }
+  /** Another run (here or on another replica) is posting this channel's digest right now. */
+  | { status: 'busy' }
+  | { status: 'disabled' }
+  /** Part of the digest may have been posted; the rest stays for the next run. */
+  | { status: 'failed'; messages: number; changes: number; error: string }
+  /** A stop request ended the run between two messages. */
+  | { status: 'abandoned'; messages: number; changes: number };
+
+export type DigestStore = Pick<
+  Store,
+  | 'getDigestSettings'
+  | 'saveDigestSettings'
+  | 'digestChannels'
+  | 'advanceDigestCursor'
+  | 'eventsForChannel'
+  | 'watchedCases'
+  | 'watchesOfCase'
+  | 'tryAcquireLease'
+  | 'releaseLease'
+>;
+
+export interface DigestRunnerOptions {
+  store: DigestStore;
+  publisher: DigestPublisher;
+  defaults: DigestDefaults;
+  /** This process, as named in leases. */
+  holder: string;
+  logger: Logger;
+  clock?: Clock;
+  /** How long a channel's lease lasts without renewal (it is renewed before every message). */
+  leaseMs?: number;
+  /** Events read per query; a bigger backlog is read and posted page by page. */
+  eventsPerPage?: number;
+  /** Channels of one schedule posted side by side (each channel is still paced on its own). */
+  channelConcurrency?: number;
+}
+
+/** The user id recorded on digest settings caseops creates itself. */
+export const SYSTEM_ACTOR = 'caseops';
+
+export class DigestRunner {
+  private readonly store: DigestStore;
+  private readonly publisher: DigestPublisher;
+  readonly defaults: DigestDefaults;
+  private readonly holder: string;
+  private readonly logger: Logger;
+  private readonly clock: Clock;
+  private readonly leaseMs: number;
+  private readonly eventsPerPage: number;
+  private readonly channelConcurrency: number;
+
+  constructor(options: DigestRunnerOptions) {
+    this.store = options.store;
+    this.publisher = options.publisher;
+    this.defaults = options.defaults;
+    this.holder = options.holder;
+    this.logger = options.logger.child({ component: 'digest' });
+    this.clock = options.clock ?? systemClock;
+    this.leaseMs = options.leaseMs ?? 2 * 60_000;
+    this.eventsPerPage = options.eventsPerPage ?? 1000;
+    this.channelConcurrency = options.channelConcurrency ?? 4;
+  }
+
+  /**
+   * Channels that get a digest on the schedule `key` (see `scheduleKey`): those with their own settings on
+   * it, and, for the default schedule, every channel watching a case that has not chosen a schedule.
+   */
+  async channelsOnSchedule(key: string): Promise<string[]> {
+    const settings = await this.store.digestChannels();
+    const channels = new Set<string>();
+    const configured = new Set<string>();
+    for (const stored of settings) {
+      configured.add(stored.channelId);
+      const effective = effectiveDigestSchedule(stored.channelId, stored, this.defaults);
+      if (effective.enabled && scheduleKey(effective) === key) channels.add(stored.channelId);
+    }
+    if (key === scheduleKey(this.defaults)) {
+      for (const channel of await channelsWithWatches(this.store)) {
+        if (!configured.has(channel)) channels.add(channel);
+      }
+    }
+    return [...channels].sort();
+  }
+
+  /** Runs the digests of every channel on schedule `key`; one channel's failure never stops the others. */
+  async runSchedule(key: string, signal?: AbortSignal): Promise<Map<string, DigestOutcome>> {
+    const channels = await this.channelsOnSchedule(key);
+    const outcomes = new Map<string, DigestOutcome>();
+    let next = 0;
+    const worker = async () => {
+      while (next < channels.length && !signal?.aborted) {
+        const channel = channels[next++]!;
+        try {
+          outcomes.set(channel, await this.runChannel(channel, { trigger: 'scheduled', signal }));
+        } catch (error) {
+          this.logger.error({ channel, err: error }, 'digest run failed');
+          outcomes.set(channel, { status: 'failed', messages: 0, changes: 0, error: describe(error) });
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(this.channelConcurrency, channels.length) }, worker));
+    return outcomes;
+  }
+
+  async runChannel(
+    channelId: string,
+    options: { trigger: DigestTrigger; signal?: AbortSignal },
+  ): Promise<DigestOutcome> {
+    const lease = `digest:${channelId}`;
+    if (!(await this.store.tryAcquireLease(lease, this.holder, this.leaseMs))) return { status: 'busy' };
+    try {
+      return await this.postUndigested(channelId, lease, options.trigger, options.signal);
+    } finally {
+      await this.store.releaseLease(lease, this.holder).catch((error: unknown) => {
+        this.logger.warn(
+          { channel: channelId, err: error },
+          'could not release the digest lease (it will expire)',
+        );
+      });
+    }
+  }
+
+  private async postUndigested(
+    channelId: string,
+    lease: string,
+    trigger: DigestTrigger,
+    signal: AbortSignal | undefined,
+  ): Promise<DigestOutcome> {
+    const stored = await this.store.getDigestSettings(channelId);
+    const schedule = effectiveDigestSchedule(channelId, stored, this.defaults);
+    if (trigger === 'scheduled' && !schedule.enabled) return { status: 'disabled' };
+    const context: DigestRenderContext = { timezone: schedule.timezone, since: schedule.lastPostedAt };
+    let hasSettingsRow = stored !== undefined;
+    let cursor = schedule.cursor;
+    let messages = 0;
+    let changes = 0;
+
+    const accept = async (next: number): Promise<boolean> => {
+      if (!hasSettingsRow) {
+        await this.ensureSettingsRow(channelId);
+        hasSettingsRow = true;
+      }
+      return this.store.advanceDigestCursor(channelId, cursor, next, this.nowIso());
+    };
+
+    for (;;) {
+      const events = await this.store.eventsForChannel(channelId, cursor, this.eventsPerPage);
+      if (events.length === 0) break;
+      for (const message of this.publisher.prepare(events, context)) {
+        if (signal?.aborted) return { status: 'abandoned', messages, changes };
+        if (!(await this.store.tryAcquireLease(lease, this.holder, this.leaseMs))) {
+          return this.fail(channelId, messages, changes, 'lost the channel lease to another run');
+        }
+        try {
+          await this.publisher.post(channelId, message, signal);
+        } catch (error) {
+          if (signal?.aborted) return { status: 'abandoned', messages, changes };
+          return this.fail(channelId, messages, changes, describe(error), error);
+        }
+        const next = message.lastEventId ?? cursor;
+        if (!(await accept(next))) {
+          return this.fail(channelId, messages + 1, changes, 'the cursor was moved by another run');
+        }
+        cursor = next;
+        messages++;
+        changes += message.eventIds.length;
+      }
+      if (events.length < this.eventsPerPage) break;
+    }
+
+    if (messages > 0) {
+      this.logger.info({ channel: channelId, messages, changes, trigger }, 'digest posted');
+      return { status: 'posted', messages, changes };
+    }
+    if (!schedule.postWhenEmpty) return { status: 'nothing-to-post' };
+    try {
+      await this.publisher.post(channelId, this.publisher.prepareEmpty(context), signal);
+    } catch (error) {
+      return this.fail(channelId, 0, 0, describe(error), error);
+    }
+    // Same cursor, new "last posted": the next digest says "since" this one.
+    await accept(cursor);
+    return { status: 'posted-empty' };
+  }
+
+  /** Channels following the default get a settings row the first time their cursor moves. */
+  private async ensureSettingsRow(channelId: string): Promise<void> {
+    // Read again right before writing, to keep the window in which a person's new schedule could be
+    // overwritten by the default as small as the store allows.
+    if (await this.store.getDigestSettings(channelId)) return;
+    await this.store.saveDigestSettings({
+      channelId,
+      cron: this.defaults.cron,
+      schedule: FOLLOWS_DEFAULT_SCHEDULE,
+      timezone: this.defaults.timezone,
+      enabled: true,
+      postWhenEmpty: false,
+      updatedBy: SYSTEM_ACTOR,
+      updatedAt: this.nowIso(),
+    });
+  }
+
+  private fail(
+    channelId: string,
+    messages: number,
+    changes: number,
+    error: string,
+    cause?: unknown,
+  ): DigestOutcome {
+    this.logger.warn(
+      { channel: channelId, postedMessages: messages, err: cause ?? error },
+      'digest not fully posted; the rest stays for the next run',
+    );
+    return { status: 'failed', messages, changes, error };
+  }
+
+  private nowIso(): string {
+    return new Date(this.clock.now()).toISOString();
+  }
+}
+
+/**
+ * Every channel that watches at least one case. The store lists watches per case, so this walks the
+ * distinct watched cases; it runs once per default-schedule fire, not per poll.
+ */
+export async function channelsWithWatches(
+  store: Pick<Store, 'watchedCases' | 'watchesOfCase'>,
+): Promise<string[]> {
+  const channels = new Set<string>();
+  for (const { vendor, caseId } of await store.watchedCases()) {
+    for (const watch of await store.watchesOfCase(vendor, caseId)) channels.add(watch.channelId);
+  }
+  return [...channels];
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

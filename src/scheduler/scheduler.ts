@@ -1,0 +1,341 @@
+/**
+ * The "time passes" side of caseops: node-cron tasks for the poller (POLL_CRON, read in UTC so every
+ * replica computes the same fire times) and for digests (one task per schedule and time zone in use, in
+ * that zone), each fire claimed in the database so it runs once across replicas (node-cron's run
+ * coordinator hook, see ./run-coordinator.ts).
+ *
+ * - The poller also holds a lease while it runs, so a slow poll is never overlapped by the next fire on
+ *   another replica.
+ * - Digest tasks follow the channels' settings: re-synced when a setting changes here, and every
+ *   `resyncCron` from the database for changes made on other replicas.
+ * - `stop()` takes no new runs, gives in-flight runs `stopGraceMs` to finish, then asks them to stop at
+ *   their next safe point (between vendor batches, between digest messages) and waits `stopAbandonMs`.
+ *   Whatever was not done is done by the next fire after a restart: poll state and digest cursors are in
+ *   the store.
+ */
+import cron, { type Logger as CronLogger, type ScheduledTask } from 'node-cron';
+import { effectiveDigestSchedule, scheduleKey } from '../domain/digest.js';
+import type { PollOptions, PollReport } from '../domain/status-tracking.js';
+import type { Logger } from '../logging/logger.js';
+import type { Store } from '../store/store.js';
+import { type Clock, systemClock } from '../vendors/http/clock.js';
+import type { DigestOutcome, DigestRunner } from './digest-runner.js';
+import { runKey, StoreRunCoordinator } from './run-coordinator.js';
+
+export const POLL_TASK = 'poll';
+export const POLL_LEASE = 'poller';
+const DIGEST_TASK_PREFIX = 'digest ';
+/** Zone the poll schedule is read in, the same on every replica whatever its local zone. */
+const POLL_TIMEZONE = 'UTC';
+
+export interface PollRunner {
+  pollOnce(options?: PollOptions): Promise<PollReport>;
+}
+
+export type DigestRuns = Pick<DigestRunner, 'defaults' | 'runSchedule' | 'runChannel'>;
+
+export type SchedulerStore = Pick<Store, 'claimRun' | 'tryAcquireLease' | 'releaseLease' | 'digestChannels'>;
+
+export interface SchedulerOptions {
+  store: SchedulerStore;
+  tracker: PollRunner;
+  digests: DigestRuns;
+  /** POLL_CRON: any node-cron expression, seconds field included. */
+  pollCron: string;
+  /** This process, as named in claims and leases: unique per replica. */
+  holder: string;
+  logger: Logger;
+  clock?: Clock;
+  /** The poller's lease; renewed every third of it while a poll runs. */
+  pollLeaseMs?: number;
+  /** How often digest tasks are re-read from the database (changes made on other replicas). */
+  resyncCron?: string;
+  stopGraceMs?: number;
+  stopAbandonMs?: number;
+}
+
+export type FireResult = 'ran' | 'not-elected' | 'stopping' | 'unknown-task';
+
+export class Scheduler {
+  private readonly options: SchedulerOptions;
+  private readonly logger: Logger;
+  private readonly clock: Clock;
+  private readonly coordinator: StoreRunCoordinator;
+  private readonly cronLogger: CronLogger;
+  private readonly pollLeaseMs: number;
+  /** Task name → node-cron task and what a fire of it does. */
+  private readonly tasks = new Map<string, { task: ScheduledTask; run: (slot: Date) => Promise<void> }>();
+  private resyncTask: ScheduledTask | undefined;
+  private readonly inFlight = new Set<Promise<unknown>>();
+  private readonly stopController = new AbortController();
+  private state: 'new' | 'running' | 'stopping' | 'stopped' = 'new';
+  private resyncing: Promise<void> | undefined;
+  private lastPoll: PollReport | undefined;
+
+  constructor(options: SchedulerOptions) {
+    this.options = options;
+    this.logger = options.logger.child({ component: 'scheduler' });
+    this.clock = options.clock ?? systemClock;
+    this.coordinator = new StoreRunCoordinator(options.store, options.holder);
+    this.pollLeaseMs = options.pollLeaseMs ?? 5 * 60_000;
+    this.cronLogger = nodeCronLogger(this.logger);
+    if (!cron.validate(options.pollCron)) {
+      throw new Error(`POLL_CRON "${options.pollCron}" is not a node-cron expression`);
+    }
+  }
+
+  async start(): Promise<void> {
+    if (this.state !== 'new') throw new Error(`scheduler: cannot start when ${this.state}`);
+    this.state = 'running';
+    this.addTask(POLL_TASK, this.options.pollCron, POLL_TIMEZONE, (slot) => this.poll(slot), {
+      noOverlap: true,
+    });
+    await this.resync();
+    this.resyncTask = cron.schedule(
+      this.options.resyncCron ?? '*/30 * * * * *',
+      () => {
+        void this.resync().catch((error: unknown) => {
+          this.logger.warn({ err: error }, 'could not re-read digest schedules; keeping the current ones');
+        });
+      },
+      { name: 'digest-schedule-resync', logger: this.cronLogger, noOverlap: true },
+    );
+    this.logger.info(
+      { pollCron: this.options.pollCron, digestSchedules: this.digestScheduleKeys() },
+      'scheduler started',
+    );
+  }
+
+  /**
+   * Makes the digest tasks match the schedules in use: the default one always, plus every schedule an
+   * enabled channel chose. Called after a settings change and periodically.
+   */
+  resync(): Promise<void> {
+    if (this.state !== 'running') return Promise.resolve();
+    // Concurrent callers share one pass; a change made during it is picked up by the next.
+    this.resyncing ??= this.syncDigestTasks().finally(() => {
+      this.resyncing = undefined;
+    });
+    return this.resyncing;
+  }
+
+  private async syncDigestTasks(): Promise<void> {
+    const { defaults } = this.options.digests;
+    const wanted = new Map<string, { cron: string; timezone: string }>();
+    wanted.set(scheduleKey(defaults), defaults);
+    for (const settings of await this.options.store.digestChannels()) {
+      const effective = effectiveDigestSchedule(settings.channelId, settings, defaults);
+      if (effective.enabled) wanted.set(scheduleKey(effective), effective);
+    }
+    if (this.state !== 'running') return;
+    for (const name of [...this.tasks.keys()]) {
+      if (!name.startsWith(DIGEST_TASK_PREFIX)) continue;
+      if (!wanted.has(name.slice(DIGEST_TASK_PREFIX.length))) this.removeTask(name);
+    }
+    for (const [key, schedule] of wanted) {
+      const name = `${DIGEST_TASK_PREFIX}${key}`;
+      if (this.tasks.has(name)) continue;
+      try {
+        this.addTask(name, schedule.cron, schedule.timezone, (slot) => this.digest(key, slot), {});
+      } catch (error) {
+        // A schedule stored before validation tightened, or a zone this Node no longer knows.
+        this.logger.error(
+          { schedule: key, err: error },
+          'cannot schedule this digest; its channels get none',
+        );
+      }
+    }
+  }
+
+  /** The digest schedules (`<zone> <cron>`) with a task right now. */
+  digestScheduleKeys(): string[] {
+    return [...this.tasks.keys()]
+      .filter((name) => name.startsWith(DIGEST_TASK_PREFIX))
+      .map((name) => name.slice(DIGEST_TASK_PREFIX.length))
+      .sort();
+  }
+
+  /**
+   * What node-cron does when `taskName` fires at `slot`: claim the fire in the database, and run it only if
+   * this replica got the claim. Exposed so tests and operators can drive a fire without waiting for it.
+   */
+  async fire(taskName: string, slot: Date): Promise<FireResult> {
+    if (this.state !== 'running') return 'stopping';
+    const entry = this.tasks.get(taskName);
+    if (!entry) return 'unknown-task';
+    if (!(await this.coordinator.shouldRun(runKey(taskName, slot)))) return 'not-elected';
+    await entry.run(slot);
+    return 'ran';
+  }
+
+  /** `/case digest now`: the same run as a scheduled one, outside any schedule. */
+  async runDigestNow(channelId: string): Promise<DigestOutcome | { status: 'stopping' }> {
+    if (this.state !== 'running') return { status: 'stopping' };
+    return this.track(
+      this.options.digests.runChannel(channelId, { trigger: 'now', signal: this.stopController.signal }),
+    );
+  }
+
+  /** The last poll this replica ran, for health pages. */
+  lastPollReport(): PollReport | undefined {
+    return this.lastPoll;
+  }
+
+  get running(): boolean {
+    return this.state === 'running';
+  }
+
+  async stop(): Promise<void> {
+    if (this.state === 'stopped' || this.state === 'stopping') return;
+    this.state = 'stopping';
+    await this.resyncTask?.destroy();
+    for (const name of [...this.tasks.keys()]) this.removeTask(name);
+
+    const grace = this.options.stopGraceMs ?? 10_000;
+    const abandon = this.options.stopAbandonMs ?? 5_000;
+    if (!(await this.settleWithin(grace))) {
+      this.logger.warn(
+        { inFlight: this.inFlight.size },
+        'stopping: asking in-flight runs to stop at a safe point',
+      );
+      this.stopController.abort(new Error('caseops is shutting down'));
+      if (!(await this.settleWithin(abandon))) {
+        this.logger.warn(
+          { inFlight: this.inFlight.size },
+          'stopping: in-flight runs abandoned; the next start resumes them',
+        );
+      }
+    }
+    this.state = 'stopped';
+    this.logger.info('scheduler stopped');
+  }
+
+  private async settleWithin(ms: number): Promise<boolean> {
+    if (this.inFlight.size === 0) return true;
+    const timeout = new AbortController();
+    const settled = Promise.allSettled([...this.inFlight]).then(() => true);
+    const timedOut = this.clock.sleep(ms, timeout.signal).then(
+      () => false,
+      () => false,
+    );
+    const result = await Promise.race([settled, timedOut]);
+    timeout.abort();
+    return result;
+  }
+
+  private addTask(
+    name: string,
+    expression: string,
+    timezone: string,
+    run: (slot: Date) => Promise<void>,
+    extra: { noOverlap?: boolean },
+  ): void {
+    const task = cron.schedule(
+      expression,
+      async (context) => {
+        // A fire claimed while stopping is skipped; the next fire after a restart covers it.
+        if (this.state !== 'running') return;
+        await run(context.date);
+      },
+      {
+        name,
+        timezone,
+        distributed: true,
+        runCoordinator: this.coordinator,
+        logger: this.cronLogger,
+        ...extra,
+      },
+    );
+    this.tasks.set(name, { task, run });
+  }
+
+  private removeTask(name: string): void {
+    const entry = this.tasks.get(name);
+    if (!entry) return;
+    this.tasks.delete(name);
+    void Promise.resolve(entry.task.destroy()).catch(() => undefined);
+  }
+
+  private track<T>(work: Promise<T>): Promise<T> {
+    this.inFlight.add(work);
+    const forget = () => this.inFlight.delete(work);
+    work.then(forget, forget);
+    return work;
+  }
+
+  private async poll(slot: Date): Promise<void> {
+    await this.track(this.pollHoldingLease(slot));
+  }
+
+  private async pollHoldingLease(slot: Date): Promise<void> {
+    const { store, holder } = this.options;
+    if (!(await store.tryAcquireLease(POLL_LEASE, holder, this.pollLeaseMs))) {
+      this.logger.info(
+        { slot: slot.toISOString() },
+        'previous poll still running (on this or another replica); skipping this fire',
+      );
+      return;
+    }
+    const leaseLost = new AbortController();
+    const renewal = setInterval(
+      () => {
+        store.tryAcquireLease(POLL_LEASE, holder, this.pollLeaseMs).then(
+          (held) => {
+            if (!held) leaseLost.abort(new Error('the poller lease was taken over'));
+          },
+          (error: unknown) => this.logger.warn({ err: error }, 'could not renew the poller lease'),
+        );
+      },
+      Math.max(1000, Math.floor(this.pollLeaseMs / 3)),
+    );
+    renewal.unref();
+    try {
+      this.lastPoll = await this.options.tracker.pollOnce({
+        signal: AbortSignal.any([this.stopController.signal, leaseLost.signal]),
+      });
+    } catch (error) {
+      this.logger.error({ slot: slot.toISOString(), err: error }, 'poll failed; the next fire tries again');
+    } finally {
+      clearInterval(renewal);
+      await store.releaseLease(POLL_LEASE, holder).catch((error: unknown) => {
+        this.logger.warn({ err: error }, 'could not release the poller lease (it will expire)');
+      });
+    }
+  }
+
+  private async digest(key: string, slot: Date): Promise<void> {
+    try {
+      const outcomes = await this.track(this.options.digests.runSchedule(key, this.stopController.signal));
+      this.logger.info(
+        {
+          schedule: key,
+          slot: slot.toISOString(),
+          channels: Object.fromEntries([...outcomes].map(([c, o]) => [c, o.status])),
+        },
+        'digest fire done',
+      );
+    } catch (error) {
+      this.logger.error(
+        { schedule: key, slot: slot.toISOString(), err: error },
+        'digest fire failed; the next one catches up',
+      );
+    }
+  }
+}
+
+/** node-cron's log lines, through our logger. */
+function nodeCronLogger(logger: Logger): CronLogger {
+  const child = logger.child({ component: 'node-cron' });
+  return {
+    info: (message) => child.info(message),
+    warn: (message) => child.warn(message),
+    error: (message, err) =>
+      child.error({ err: err ?? message }, typeof message === 'string' ? message : message.message),
+    debug: (message, err) => child.debug({ err }, typeof message === 'string' ? message : message.message),
+  };
+}
+
+/** A holder name unique to this process: host, pid and a random suffix (pids repeat across containers). */
+export function processHolderName(hostname: string, pid: number): string {
+  return `${hostname}:${pid}:${Math.random().toString(36).slice(2, 10)}`;
+}

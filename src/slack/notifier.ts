@@ -1,0 +1,302 @@
+/**
+ * Messages caseops sends on its own (digests, card refreshes), as opposed to answers to a person.
+ *
+ * - Paced: at most one call per channel per `minIntervalMs` (Slack allows about one message per second per
+ *   channel), calls to one channel queued in order.
+ * - 429 honoured: a rate-limited call waits the Retry-After Slack gave (every channel waits, since the limit
+ *   may be workspace-wide) and is sent again. A 429 means Slack did not post, so sending again cannot post
+ *   twice. Any other failure is thrown to the caller, who decides (the digest keeps its cursor).
+ * - The Web API client must not retry on its own where a retry could post twice: `createNotifierWebClient`
+ *   builds one with retries off and rate-limited calls rejected to us.
+ */
+
+import type { types } from '@slack/bolt';
+import { webApi } from '@slack/bolt';
+import type { Case } from '../domain/case.js';
+import { caseKey } from '../domain/case.js';
+import type { DigestRenderContext } from '../domain/digest.js';
+import type { CaseCardUpdater } from '../domain/status-tracking.js';
+import type { Logger } from '../logging/logger.js';
+import type { DigestPublisher } from '../scheduler/digest-runner.js';
+import type { PostedCard, StatusChangeEvent, Store } from '../store/store.js';
+import { type Clock, systemClock } from '../vendors/http/clock.js';
+import {
+  buildDigestMessages,
+  buildEmptyDigestMessage,
+  type DigestLimits,
+  type DigestMessage,
+} from './blocks/digest.js';
+
+type Block = types.KnownBlock;
+
+/** The part of the Web API client this module uses; `WebClient` satisfies it, tests may pass a fake. */
+export interface SlackChatClient {
+  chat: {
+    postMessage(args: {
+      channel: string;
+      text: string;
+      blocks?: Block[];
+      unfurl_links?: boolean;
+      unfurl_media?: boolean;
+    }): Promise<{ ok?: boolean; ts?: string; error?: string }>;
+    update(args: { channel: string; ts: string; text: string; blocks?: Block[] }): Promise<{
+      ok?: boolean;
+      error?: string;
+    }>;
+  };
+}
+
+export interface OutgoingMessage {
+  text: string;
+  blocks: Block[];
+}
+
+/** Slack refused or never answered; `slackError` is Slack's error code where it gave one. */
+export class SlackDeliveryError extends Error {
+  constructor(
+    message: string,
+    readonly slackError?: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'SlackDeliveryError';
+  }
+}
+
+export interface SlackNotifierOptions {
+  client: SlackChatClient;
+  logger: Logger;
+  clock?: Clock;
+  /** Least time between two calls to one channel. */
+  minIntervalMs?: number;
+  /** How many 429s one call may meet before it gives up. */
+  maxRateLimitRetries?: number;
+}
+
+export class SlackNotifier {
+  private readonly client: SlackChatClient;
+  private readonly logger: Logger;
+  private readonly clock: Clock;
+  private readonly minIntervalMs: number;
+  private readonly maxRateLimitRetries: number;
+  /** The tail of each channel's queue of calls. */
+  private readonly lanes = new Map<string, Promise<unknown>>();
+  /** Earliest time the next call to a channel may start. */
+  private readonly nextCallAt = new Map<string, number>();
+  /** Set by a 429: no call starts before it. */
+  private pausedUntil = 0;
+
+  constructor(options: SlackNotifierOptions) {
+    this.client = options.client;
+    this.logger = options.logger.child({ component: 'slack-notifier' });
+    this.clock = options.clock ?? systemClock;
+    this.minIntervalMs = options.minIntervalMs ?? 1000;
+    this.maxRateLimitRetries = options.maxRateLimitRetries ?? 5;
+  }
+
+  /** Posts and returns the message's `ts` once Slack has accepted it. */
+  async post(channel: string, message: OutgoingMessage, signal?: AbortSignal): Promise<string> {
+    const response = await this.paced(
+      channel,
+      () =>
+        this.client.chat.postMessage({
+          channel,
+          text: message.text,
+          blocks: message.blocks,
+          unfurl_links: false,
+          unfurl_media: false,
+        }),
+      signal,
+    );
+    if (!response.ts) throw new SlackDeliveryError('Slack accepted the message but returned no ts');
+    return response.ts;
+  }
+
+  async update(channel: string, ts: string, message: OutgoingMessage, signal?: AbortSignal): Promise<void> {
+    await this.paced(
+      channel,
+      () => this.client.chat.update({ channel, ts, text: message.text, blocks: message.blocks }),
+      signal,
+    );
+  }
+
+  private paced<T extends { ok?: boolean; error?: string }>(
+    channel: string,
+    call: () => Promise<T>,
+    signal: AbortSignal | undefined,
+  ): Promise<T> {
+    const previous = this.lanes.get(channel) ?? Promise.resolve();
+    const result = previous.then(() => this.callWithinLimits(channel, call, signal));
+    const tail = result.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.lanes.set(channel, tail);
+    void tail.then(() => {
+      if (this.lanes.get(channel) === tail) this.lanes.delete(channel);
+    });
+    return result;
+  }
+
+  private async callWithinLimits<T extends { ok?: boolean; error?: string }>(
+    channel: string,
+    call: () => Promise<T>,
+    signal: AbortSignal | undefined,
+  ): Promise<T> {
+    for (let attempt = 0; ; attempt++) {
+      signal?.throwIfAborted();
+      const startAt = Math.max(this.nextCallAt.get(channel) ?? 0, this.pausedUntil);
+      const wait = startAt - this.clock.now();
+      if (wait > 0) await this.clock.sleep(wait, signal);
+      this.nextCallAt.set(channel, this.clock.now() + this.minIntervalMs);
+      try {
+        const response = await call();
+        if (response.ok === false) {
+          throw new SlackDeliveryError(
+            `Slack refused the call: ${response.error ?? 'unknown error'}`,
+            response.error,
+          );
+        }
+        return response;
+      } catch (error) {
+        const retryAfterMs = rateLimitDelayMs(error);
+        if (retryAfterMs === undefined) throw asDeliveryError(error);
+        if (attempt >= this.maxRateLimitRetries) {
+          throw new SlackDeliveryError(
+            `Slack kept rate limiting after ${attempt + 1} attempts`,
+            'ratelimited',
+            {
+              cause: error,
+            },
+          );
+        }
+        this.pausedUntil = Math.max(this.pausedUntil, this.clock.now() + retryAfterMs);
+        this.logger.warn(
+          { channel, retryAfterMs, attempt: attempt + 1 },
+          'Slack rate limited us; waiting as asked',
+        );
+      }
+    }
+  }
+}
+
+/** Milliseconds Slack asked us to wait, when `error` is a rate limit; undefined for any other failure. */
+export function rateLimitDelayMs(error: unknown): number | undefined {
+  if (typeof error !== 'object' || error === null) return undefined;
+  const record = error as { code?: unknown; retryAfter?: unknown; data?: { error?: unknown } };
+  if (record.code === webApi.ErrorCode.RateLimitedError) {
+    const seconds = typeof record.retryAfter === 'number' && record.retryAfter >= 0 ? record.retryAfter : 1;
+    return seconds * 1000;
+  }
+  if (record.data?.error === 'ratelimited' || record.data?.error === 'rate_limited') return 1000;
+  return undefined;
+}
+
+function asDeliveryError(error: unknown): SlackDeliveryError {
+  if (error instanceof SlackDeliveryError) return error;
+  const record = (typeof error === 'object' && error !== null ? error : {}) as {
+    data?: { error?: unknown };
+    message?: unknown;
+  };
+  const slackError = typeof record.data?.error === 'string' ? record.data.error : undefined;
+  const message = typeof record.message === 'string' ? record.message : String(error);
+  return new SlackDeliveryError(`Slack call failed: ${message}`, slackError, { cause: error });
+}
+
+/**
+ * A Web API client for the notifier: no automatic retries (a retried post after a lost answer would post
+ * twice), 429s handed to the notifier (which waits and resends), and a request timeout.
+ */
+export function createNotifierWebClient(options: {
+  token: string;
+  slackApiUrl?: string;
+  timeoutMs?: number;
+}): webApi.WebClient {
+  return new webApi.WebClient(options.token, {
+    ...(options.slackApiUrl ? { slackApiUrl: options.slackApiUrl } : {}),
+    retryConfig: { retries: 0 },
+    rejectRateLimitedCalls: true,
+    timeout: options.timeoutMs ?? 10_000,
+  });
+}
+
+// Digests ---------------------------------------------------------------------------------------------------
+
+export interface SlackDigestPublisherOptions {
+  notifier: SlackNotifier;
+  limits?: DigestLimits;
+}
+
+/** Digests as Slack messages: split to Slack's limits by ./blocks/digest.ts, posted through the notifier. */
+export class SlackDigestPublisher implements DigestPublisher<DigestMessage | EmptyDigestMessage> {
+  private readonly notifier: SlackNotifier;
+  private readonly limits: DigestLimits | undefined;
+
+  constructor(options: SlackDigestPublisherOptions) {
+    this.notifier = options.notifier;
+    this.limits = options.limits;
+  }
+
+  prepare(events: readonly StatusChangeEvent[], context: DigestRenderContext): DigestMessage[] {
+    return buildDigestMessages(events, context, this.limits);
+  }
+
+  prepareEmpty(context: DigestRenderContext): EmptyDigestMessage {
+    return { ...buildEmptyDigestMessage(context), eventIds: [] };
+  }
+
+  async post(
+    channelId: string,
+    message: DigestMessage | EmptyDigestMessage,
+    signal?: AbortSignal,
+  ): Promise<void> {
+    await this.notifier.post(channelId, { text: message.text, blocks: message.blocks }, signal);
+  }
+}
+
+export interface EmptyDigestMessage {
+  text: string;
+  blocks: Block[];
+  eventIds: [];
+  lastEventId?: undefined;
+}
+
+// Cards -----------------------------------------------------------------------------------------------------
+
+export interface SlackCardUpdaterOptions {
+  store: Pick<Store, 'cardsFor'>;
+  notifier: SlackNotifier;
+  /** The card as it is posted for a case (the Slack surface's card builder). */
+  renderCard: (current: Case) => OutgoingMessage;
+  logger: Logger;
+}
+
+/** Keeps posted cards current: when a watched case changes status, each of its cards is updated in place. */
+export class SlackCardUpdater implements CaseCardUpdater {
+  private readonly options: SlackCardUpdaterOptions;
+  private readonly logger: Logger;
+
+  constructor(options: SlackCardUpdaterOptions) {
+    this.options = options;
+    this.logger = options.logger.child({ component: 'card-updater' });
+  }
+
+  async statusChanged(current: Case, _event: StatusChangeEvent): Promise<void> {
+    const cards = await this.options.store.cardsFor(current.vendor, current.id);
+    if (cards.length === 0) return;
+    const message = this.options.renderCard(current);
+    for (const card of cards) await this.updateOne(card, message);
+  }
+
+  private async updateOne(card: PostedCard, message: OutgoingMessage): Promise<void> {
+    try {
+      await this.options.notifier.update(card.channelId, card.ts, message);
+    } catch (error) {
+      // A deleted message or an archived channel must not stop the other cards from being updated.
+      this.logger.warn(
+        { case: caseKey(card.vendor, card.caseId), channel: card.channelId, ts: card.ts, err: error },
+        'could not update a posted card',
+      );
+    }
+  }
+}
