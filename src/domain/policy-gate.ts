@@ -6,6 +6,7 @@
  */
 import type { VendorId } from './case.js';
 import { CaseopsError, DeniedError } from './errors.js';
+import { type OpenRequest, openRequestSeverity } from './open-request.js';
 import type { AccessPolicy, PolicyAction, PolicyDecision, Severity } from './policy.js';
 
 export interface PolicyRequest {
@@ -36,18 +37,31 @@ export class PolicyCheckUnavailableError extends CaseopsError {
   }
 }
 
+export interface PolicyGateOptions {
+  /** Without one, rules that name groups never match (fine for a policy that names none). */
+  groups?: UserGroupResolver;
+  /** Told every decision (metrics: `metrics.policyDecision`). */
+  onDecision?: (action: PolicyAction, decision: PolicyDecision) => void;
+}
+
 export class PolicyGate {
   constructor(
     readonly policy: AccessPolicy,
-    private readonly groups?: UserGroupResolver,
+    private readonly options: PolicyGateOptions = {},
   ) {}
 
   async decide(action: PolicyAction, request: PolicyRequest): Promise<PolicyDecision> {
+    const decision = await this.evaluate(action, request);
+    this.options.onDecision?.(action, decision);
+    return decision;
+  }
+
+  private async evaluate(action: PolicyAction, request: PolicyRequest): Promise<PolicyDecision> {
     const withoutGroups = this.policy.evaluate(action, { ...request, userGroupIds: [] });
     if (withoutGroups.allowed) return withoutGroups;
     const mentioned = this.policy.groupsMentioned(action, request.vendor);
-    if (mentioned.length === 0 || !this.groups) return withoutGroups;
-    const userGroupIds = await this.groups.memberships(request.userId, mentioned);
+    if (mentioned.length === 0 || !this.options.groups) return withoutGroups;
+    const userGroupIds = await this.options.groups.memberships(request.userId, mentioned);
     return this.policy.evaluate(action, { ...request, userGroupIds });
   }
 
@@ -57,6 +71,45 @@ export class PolicyGate {
     if (!decision.allowed) throw new DeniedError(decision.message, decision.rule);
     return { rule: decision.rule };
   }
+}
+
+/** The actions CaseService asks about (its `authorize` seam), and the policy action each one is. */
+const CASE_SERVICE_ACTIONS = {
+  open: 'open',
+  lookup: 'lookup',
+  list: 'lookup',
+  annotate: 'annotate',
+  cancel: 'cancel',
+  watch: 'watch',
+  unwatch: 'watch',
+} as const satisfies Record<string, PolicyAction>;
+export type CaseServiceAction = keyof typeof CASE_SERVICE_ACTIONS;
+
+export interface CaseServiceAuthorizeContext {
+  actor: { userId: string; channelId?: string };
+  vendor: VendorId;
+  /** For open: the request, whose severity the caps look at. */
+  request?: OpenRequest;
+}
+
+/**
+ * The gate in the shape of CaseService's `authorize(action, context)` seam: listing cases is a lookup,
+ * unwatching is a watch, and an open request's severity comes from openRequestSeverity.
+ */
+export function policyAuthorizer(
+  gate: PolicyGate,
+): (action: CaseServiceAction, context: CaseServiceAuthorizeContext) => Promise<void> {
+  return async (action, context) => {
+    const policyAction: PolicyAction | undefined = CASE_SERVICE_ACTIONS[action];
+    // An action this table does not know yet is refused rather than let through unchecked.
+    if (!policyAction) throw new DeniedError(`caseops has no policy for "${action}" yet.`, 'unknown action');
+    await gate.authorize(policyAction, {
+      vendor: context.vendor,
+      userId: context.actor.userId,
+      channelId: context.actor.channelId,
+      severity: context.request ? openRequestSeverity(context.request) : undefined,
+    });
+  };
 }
 
 /** Fetches the user ids of one Slack user group (Slack side: `usergroups.users.list`). */

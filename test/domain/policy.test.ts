@@ -2,7 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { parsePolicy } from '../../src/config/policy-file.js';
 import type { VendorId } from '../../src/domain/case.js';
 import { DeniedError } from '../../src/domain/errors.js';
-import { openRequestSeverity } from '../../src/domain/open-request.js';
+import { type OpenRequest, openRequestSeverity } from '../../src/domain/open-request.js';
 import {
   AccessPolicy,
   POLICY_ACTIONS,
@@ -14,6 +14,7 @@ import {
   CachingUserGroupResolver,
   PolicyCheckUnavailableError,
   PolicyGate,
+  policyAuthorizer,
 } from '../../src/domain/policy-gate.js';
 
 const ALICE = 'U0ALICE';
@@ -293,7 +294,7 @@ describe('PolicyGate', () => {
   );
 
   it('throws DeniedError with the rule and the message', async () => {
-    const gate = new PolicyGate(p, { memberships: async () => [] });
+    const gate = new PolicyGate(p, { groups: { memberships: async () => [] } });
     const error = await gate
       .authorize('cancel', { vendor: 'cisco', userId: BOB, channelId: NOC })
       .catch((e) => e);
@@ -305,7 +306,7 @@ describe('PolicyGate', () => {
 
   it('asks for group membership only when a group could change the answer', async () => {
     const memberships = vi.fn(async (_user: string, groups: readonly string[]) => [...groups]);
-    const gate = new PolicyGate(p, { memberships });
+    const gate = new PolicyGate(p, { groups: { memberships } });
 
     await expect(gate.authorize('cancel', { vendor: 'cisco', userId: ALICE })).resolves.toEqual({
       rule: 'defaults.cancel[0] (policy.yaml line 4)',
@@ -325,9 +326,71 @@ describe('PolicyGate', () => {
   });
 
   it('denies when the resolver says the user is in none of the groups', async () => {
-    const gate = new PolicyGate(p, { memberships: async () => [] });
+    const gate = new PolicyGate(p, { groups: { memberships: async () => [] } });
     await expect(gate.authorize('open', { vendor: 'juniper', userId: BOB, severity: 1 })).rejects.toThrow(
       'not priority 1 - Critical',
+    );
+  });
+});
+
+describe('policyAuthorizer (the CaseService seam)', () => {
+  const p = policy(
+    [
+      'defaults:',
+      '  lookup:',
+      `    - users: [${ALICE}]`,
+      '  watch:',
+      `    - channels: [${NOC}]`,
+      'vendors:',
+      '  juniper:',
+      '    open:',
+      `      - users: [${ALICE}]`,
+      '      - anyone: true',
+      '        maxSeverity: 2',
+    ].join('\n'),
+  );
+  const decisions: Array<[string, boolean]> = [];
+  const authorize = policyAuthorizer(
+    new PolicyGate(p, { onDecision: (action, decision) => decisions.push([action, decision.allowed]) }),
+  );
+  const bob = { userId: BOB, channelId: RANDOM };
+
+  it('maps list to lookup and unwatch to watch', async () => {
+    await expect(authorize('list', { actor: bob, vendor: 'cisco' })).rejects.toBeInstanceOf(DeniedError);
+    await expect(authorize('list', { actor: { userId: ALICE }, vendor: 'cisco' })).resolves.toBeUndefined();
+    await expect(authorize('unwatch', { actor: bob, vendor: 'cisco' })).rejects.toThrow('You may not watch');
+    await expect(
+      authorize('unwatch', { actor: { userId: BOB, channelId: NOC }, vendor: 'cisco' }),
+    ).resolves.toBeUndefined();
+  });
+
+  it('caps open by the request severity', async () => {
+    const request = (priority: '1 - Critical' | '2 - High'): OpenRequest => ({
+      vendor: 'juniper',
+      incidentId: '42',
+      priority,
+      followUpMethod: 'Phone Call',
+      synopsis: 'core down',
+      ccEmails: [],
+      trackingNumber: 'TRK-0001',
+    });
+    await expect(
+      authorize('open', { actor: bob, vendor: 'juniper', request: request('2 - High') }),
+    ).resolves.toBeUndefined();
+    await expect(
+      authorize('open', { actor: bob, vendor: 'juniper', request: request('1 - Critical') }),
+    ).rejects.toThrow('not priority 1 - Critical');
+  });
+
+  it('reports every decision', () => {
+    expect(decisions).toContainEqual(['lookup', false]);
+    expect(decisions).toContainEqual(['open', true]);
+  });
+
+  it('refuses an action it has no mapping for', async () => {
+    const unknownAction = 'purge' as Parameters<typeof authorize>[0];
+    await expect(authorize(unknownAction, { actor: bob, vendor: 'cisco' })).rejects.toThrow(
+      'no policy for "purge"',
     );
   });
 });
