@@ -31,11 +31,12 @@ export class TokenCache {
 
   constructor(options: TokenCacheOptions) {
     this.options = {
-      earlyRenewalMs: 60_000,
-      refusalCooldownMs: 5 * 60_000,
-      isRefusal: () => false,
-      clock: systemClock,
       ...options,
+      // `?? default` rather than spreading over defaults: an explicit `undefined` must not erase a default.
+      earlyRenewalMs: options.earlyRenewalMs ?? 60_000,
+      refusalCooldownMs: options.refusalCooldownMs ?? 5 * 60_000,
+      isRefusal: options.isRefusal ?? (() => false),
+      clock: options.clock ?? systemClock,
     };
   }
 
