@@ -97,6 +97,11 @@ export interface VendorHttpOptions {
   mapError?: (answer: FailedAnswer) => VendorError | undefined;
   /** Vendor-specific check of a 2xx answer (error envelopes in a 200); return an error to fail the call. */
   inspectSuccess?: (answer: FailedAnswer) => VendorError | undefined;
+  /**
+   * Reads a response body (default JSON.parse). For vendors whose answers are not always strict JSON; throwing
+   * means "not readable" and is treated like any unparseable body.
+   */
+  parseBody?: (text: string) => unknown;
   retry?: Partial<RetryPolicy>;
   clock?: Clock;
   random?: () => number;
@@ -122,10 +127,10 @@ export function parseRetryAfter(value: string | string[] | undefined, now: numbe
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 
-function tryParseJson(text: string): unknown {
+function tryParseJson(text: string, parse: (text: string) => unknown = JSON.parse): unknown {
   if (!text) return undefined;
   try {
-    return JSON.parse(text);
+    return parse(text);
   } catch {
     return undefined;
   }
@@ -296,7 +301,7 @@ export class VendorHttpClient {
       );
     }
 
-    const json = tryParseJson(text);
+    const json = tryParseJson(text, this.options.parseBody);
     const answer: FailedAnswer = {
       status,
       headers: responseHeaders,
