@@ -14,7 +14,7 @@
  *   the store.
  */
 import cron, { type Logger as CronLogger, type ScheduledTask } from 'node-cron';
-import { effectiveDigestSchedule, scheduleKey } from '../domain/digest.js';
+import { type DigestDefaults, effectiveDigestSchedule, scheduleKey } from '../domain/digest.js';
 import type { PollOptions, PollReport } from '../domain/status-tracking.js';
 import type { Logger } from '../logging/logger.js';
 import type { Store } from '../store/store.js';
@@ -56,7 +56,16 @@ export interface SchedulerOptions {
 
 export type FireResult = 'ran' | 'not-elected' | 'stopping' | 'unknown-task';
 
-export class Scheduler {
+/** What the `/case digest` command needs of the scheduler (SlackDeps.digests). */
+export interface DigestControl {
+  /** DIGEST_CRON / DIGEST_TZ. */
+  readonly defaults: DigestDefaults;
+  /** A channel's settings changed: bring the digest tasks in line now rather than at the next resync. */
+  settingsChanged(): Promise<void>;
+  runDigestNow(channelId: string): Promise<DigestOutcome | { status: 'stopping' }>;
+}
+
+export class Scheduler implements DigestControl {
   private readonly options: SchedulerOptions;
   private readonly logger: Logger;
   private readonly clock: Clock;
@@ -145,6 +154,14 @@ export class Scheduler {
         );
       }
     }
+  }
+
+  get defaults(): DigestDefaults {
+    return this.options.digests.defaults;
+  }
+
+  settingsChanged(): Promise<void> {
+    return this.resync();
   }
 
   /** The digest schedules (`<zone> <cron>`) with a task right now. */

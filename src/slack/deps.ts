@@ -1,6 +1,7 @@
 /** What every listener receives. Built once in app.ts. */
 import type { CaseService } from '../domain/case-service.js';
 import type { Logger } from '../logging/logger.js';
+import type { DigestControl } from '../scheduler/scheduler.js';
 import type { Store } from '../store/store.js';
 import type { SlackGateway } from './gateway.js';
 import type { OnceGuard } from './once.js';
@@ -13,4 +14,6 @@ export interface SlackDeps {
   once: OnceGuard;
   logger: Logger;
   now: () => Date;
+  /** The scheduler, for `/case digest` (absent where digests do not run, e.g. some tests). */
+  digests?: DigestControl;
 }

@@ -266,8 +266,11 @@ export interface EmptyDigestMessage {
 export interface SlackCardUpdaterOptions {
   store: Pick<Store, 'cardsFor'>;
   notifier: SlackNotifier;
-  /** The card as it is posted for a case (the Slack surface's card builder). */
-  renderCard: (current: Case) => OutgoingMessage;
+  /**
+   * The card as posted in `card.channelId` for the case as it now stands (the Slack surface's card builder,
+   * e.g. `channelCard(deps, current, card.channelId, 'channel')`).
+   */
+  renderCard: (current: Case, card: PostedCard) => Promise<OutgoingMessage>;
   logger: Logger;
 }
 
@@ -283,20 +286,17 @@ export class SlackCardUpdater implements CaseCardUpdater {
 
   async statusChanged(current: Case, _event: StatusChangeEvent): Promise<void> {
     const cards = await this.options.store.cardsFor(current.vendor, current.id);
-    if (cards.length === 0) return;
-    const message = this.options.renderCard(current);
-    for (const card of cards) await this.updateOne(card, message);
-  }
-
-  private async updateOne(card: PostedCard, message: OutgoingMessage): Promise<void> {
-    try {
-      await this.options.notifier.update(card.channelId, card.ts, message);
-    } catch (error) {
-      // A deleted message or an archived channel must not stop the other cards from being updated.
-      this.logger.warn(
-        { case: caseKey(card.vendor, card.caseId), channel: card.channelId, ts: card.ts, err: error },
-        'could not update a posted card',
-      );
+    for (const card of cards) {
+      try {
+        const message = await this.options.renderCard(current, card);
+        await this.options.notifier.update(card.channelId, card.ts, message);
+      } catch (error) {
+        // A deleted message or an archived channel must not stop the other cards from being updated.
+        this.logger.warn(
+          { case: caseKey(card.vendor, card.caseId), channel: card.channelId, ts: card.ts, err: error },
+          'could not update a posted card',
+        );
+      }
     }
   }
 }

@@ -20,7 +20,7 @@ import {
   SlackDigestPublisher,
   SlackNotifier,
 } from '../../src/slack/notifier.js';
-import { createStore, type Store } from '../../src/store/index.js';
+import { createStore, type PostedCard, type Store } from '../../src/store/index.js';
 import { type CiscoSimulator, ciscoFromEnv, createCiscoSimulator } from '../../src/vendors/cisco/index.js';
 import type { Clock } from '../../src/vendors/http/clock.js';
 import type { VendorAdapter } from '../../src/vendors/port.js';
@@ -151,7 +151,7 @@ export interface TestInstanceOptions {
   pollCron?: string;
   defaults?: DigestDefaults;
   logger?: Logger;
-  renderCard?: (current: Case) => { text: string; blocks: [] };
+  renderCard?: (current: Case, card: PostedCard) => Promise<{ text: string; blocks: [] }>;
 }
 
 export interface TestInstance {
@@ -184,7 +184,7 @@ export async function startInstance(options: TestInstanceOptions): Promise<TestI
       store,
       notifier,
       logger,
-      renderCard: options.renderCard ?? ((c) => ({ text: `${c.id}: ${c.status}`, blocks: [] })),
+      renderCard: options.renderCard ?? (async (c) => ({ text: `${c.id}: ${c.status}`, blocks: [] })),
     }),
   });
   const defaults = options.defaults ?? DEFAULT_DIGEST;

@@ -3,6 +3,7 @@
  * it here — one import, one line; help and the parser pick it up.
  */
 import { cancelSubcommand } from './cancel.js';
+import { digestSubcommand } from './digest.js';
 import { helpSubcommand } from './help.js';
 import { listSubcommand } from './list.js';
 import { noteSubcommand } from './note.js';
@@ -21,4 +22,5 @@ export const subcommands: Subcommand[] = [
   watchSubcommand,
   unwatchSubcommand,
   watchingSubcommand,
+  digestSubcommand,
 ];
