@@ -23,7 +23,7 @@ import {
 } from '../../domain/errors.js';
 import type { Logger } from '../../logging/logger.js';
 import type { VendorHealth } from '../port.js';
-import type { AuthStrategy } from './auth.js';
+import type { Authorization, AuthStrategy } from './auth.js';
 import { type Clock, systemClock } from './clock.js';
 import type { RateBudget } from './rate-budget.js';
 
@@ -163,7 +163,10 @@ export class VendorHttpClient {
     for (let attempt = 1; ; attempt++) {
       const started = this.clock.now();
       try {
-        const response = await this.options.budget.run(() => this.once(req), req.signal);
+        // Authorise before taking a budget slot: a token fetch may itself need the vendor, and holding a slot
+        // while waiting for it would deadlock a budget with few slots.
+        const authorization = req.anonymous ? undefined : await this.options.auth?.authorize();
+        const response = await this.options.budget.run(() => this.once(req, authorization), req.signal);
         this.lastSuccessAt = this.clock.now();
         this.options.onCall?.({
           vendor: this.vendor,
@@ -251,7 +254,7 @@ export class VendorHttpClient {
     return url.toString();
   }
 
-  private async once<T>(req: VendorRequest<T>): Promise<VendorResponse<T>> {
+  private async once<T>(req: VendorRequest<T>, authorization?: Authorization): Promise<VendorResponse<T>> {
     const headers: Record<string, string> = { accept: 'application/json', ...req.headers };
     let body: string | undefined;
     if (req.body && 'json' in req.body) {
@@ -265,11 +268,7 @@ export class VendorHttpClient {
       headers['content-type'] ??= req.body.contentType;
     }
 
-    let authorization: Awaited<ReturnType<AuthStrategy['authorize']>> | undefined;
-    if (!req.anonymous && this.options.auth) {
-      authorization = await this.options.auth.authorize();
-      Object.assign(headers, authorization.headers);
-    }
+    if (authorization) Object.assign(headers, authorization.headers);
 
     const timeout = AbortSignal.timeout(this.options.timeoutMs);
     const signal = req.signal ? AbortSignal.any([timeout, req.signal]) : timeout;
