@@ -3,8 +3,8 @@
  * - HTTP mode: pass `createOpsRoutes(...)` as Bolt's `customRoutes` (HTTPReceiver / ExpressReceiver);
  * - Socket Mode: `startOpsServer(...)` serves the same routes on a plain node:http server on PORT.
  *
- * /healthz says only that the process answers. /readyz says whether this replica can do its job: the store
- * answers a ping and Slack accepted the bot token (auth.test, cached). Vendor health is reported beside them but
+ * /healthz says only that the process answers. /readyz says whether this replica can do its job: it is serving
+ * (started, not draining), the store answers a ping and Slack accepted the bot token (auth.test, cached). Vendor health is reported beside them but
  * never fails readiness: a vendor outage hits every replica alike, and taking them all out of the load balancer
  * would also take away lookups of the other vendors. No body ever carries a secret.
  */
@@ -27,6 +27,11 @@ export interface OpsRoute {
 
 export interface ReadinessOptions {
   store: { ping(): Promise<void> };
+  /**
+   * False until the app has started and again once it begins shutting down, so the load balancer stops
+   * sending Slack requests to a replica that is draining. Absent: always serving.
+   */
+  serving?: () => boolean;
   /** Slack `auth.test` (it throws on a refused token). Absent where there is no Slack (the playground). */
   slackAuthTest?: () => Promise<unknown>;
   /** The enabled vendors' health, e.g. `() => registry.enabled().map((a) => a.health())`. */
@@ -58,6 +63,7 @@ export interface ReadinessReport {
   /** The checks that failed, e.g. ["store"]. */
   failed: string[];
   checks: {
+    app: CheckResult;
     store: CheckResult & { latencyMs: number };
     slack: CheckResult & { skipped?: true; checkedAt?: string };
   };
@@ -94,12 +100,20 @@ export class ReadinessCheck {
   }
 
   async check(): Promise<ReadinessReport> {
+    const serving = this.options.serving?.() ?? true;
+    const app: CheckResult = serving
+      ? { ok: true }
+      : { ok: false, error: 'not serving: starting or shutting down' };
     const [store, slack] = await Promise.all([this.checkStore(), this.checkSlack()]);
-    const failed = [...(store.ok ? [] : ['store']), ...(slack.ok ? [] : ['slack'])];
+    const failed = [
+      ...(app.ok ? [] : ['app']),
+      ...(store.ok ? [] : ['store']),
+      ...(slack.ok ? [] : ['slack']),
+    ];
     return {
       status: failed.length === 0 ? 'ready' : 'not ready',
       failed,
-      checks: { store, slack },
+      checks: { app, store, slack },
       vendors: this.vendorReadiness(),
     };
   }

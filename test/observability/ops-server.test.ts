@@ -74,6 +74,23 @@ describe('/readyz with a real SQLite store', () => {
   });
 });
 
+describe('/readyz and the app lifecycle', () => {
+  it('is 503 until the app serves and again while it drains', async () => {
+    let serving = false;
+    const base = await serve({ store: { ping: async () => {} }, serving: () => serving });
+    const starting = await readyz(base);
+    expect(starting.status).toBe(503);
+    expect(starting.body.failed).toEqual(['app']);
+    serving = true;
+    expect((await readyz(base)).status).toBe(200);
+    serving = false;
+    expect((await readyz(base)).body.checks.app).toEqual({
+      ok: false,
+      error: 'not serving: starting or shutting down',
+    });
+  });
+});
+
 describe('/readyz and Slack auth', () => {
   it('checks auth.test once per TTL, fails while Slack refuses the token, and recovers', async () => {
     let now = 1_700_000_000_000;
