@@ -224,6 +224,8 @@ export async function startInstance(options: TestInstanceOptions): Promise<TestI
 export interface CiscoFixture {
   simulator: CiscoSimulator;
   adapter: VendorAdapter;
+  /** Another adapter on the same simulator, as a second replica would have. */
+  newAdapter(): VendorAdapter;
   stop(): Promise<void>;
 }
 
@@ -232,13 +234,19 @@ export async function startCisco(): Promise<CiscoFixture> {
   const simulator = createCiscoSimulator();
   await simulator.start();
   const env = loadEnv({ ...simulator.env(), CISCO_RATE_PER_SECOND: '50', CISCO_MAX_CONCURRENT: '4' });
-  const adapter = ciscoFromEnv(env, { logger: silentLogger, retry: { attempts: 1 } });
-  if (!adapter) throw new Error('the Cisco adapter was not configured from the simulator environment');
+  const adapters: VendorAdapter[] = [];
+  const newAdapter = () => {
+    const adapter = ciscoFromEnv(env, { logger: silentLogger, retry: { attempts: 1 } });
+    if (!adapter) throw new Error('the Cisco adapter was not configured from the simulator environment');
+    adapters.push(adapter);
+    return adapter;
+  };
   return {
     simulator,
-    adapter,
+    adapter: newAdapter(),
+    newAdapter,
     stop: async () => {
-      await adapter.close();
+      await Promise.all(adapters.map((adapter) => adapter.close()));
       await simulator.stop();
     },
   };
