@@ -19,8 +19,8 @@ export interface OpenFlowStart {
   vendor?: VendorId;
   /** Text to pre-fill the description with (message shortcut). */
   prefill?: string;
-  /** Permalink of the source message. */
-  source?: string;
+  /** Permalink of the source message, looked up only once the modal is open (the trigger cannot wait). */
+  source?: () => Promise<string | undefined>;
 }
 
 /** Room left for pre-filled text in a picker's private_metadata (3000 characters of JSON in all). */
@@ -39,34 +39,41 @@ export function openVendors(deps: SlackDeps): OpenVendor[] {
  */
 export async function startOpenFlow(deps: SlackDeps, start: OpenFlowStart): Promise<void> {
   const channel = isChannel(start.channelId) ? start.channelId : undefined;
+  let vendor: OpenVendor | undefined;
   if (start.vendor) {
     deps.cases.adapterFor(start.vendor, 'open');
-    const vendor = start.vendor as OpenVendor;
-    const { viewId } = await deps.slack.openView(start.triggerId, loadingModal(openModalTitle(vendor)));
-    await fillOpenForm(deps, viewId, vendor, { ...start, channelId: channel });
-    return;
+    vendor = start.vendor as OpenVendor;
+  } else {
+    const vendors = openVendors(deps);
+    if (vendors.length === 0) {
+      throw new InvalidInputError(
+        'No vendor configured in this workspace lets caseops open cases. `/case help` shows what each allows.',
+      );
+    }
+    if (vendors.length > 1) {
+      const picker = (source?: string) =>
+        vendorPickerModal(vendors, {
+          kind: 'pick',
+          channel,
+          source,
+          prefill: start.prefill ? truncate(start.prefill, PREFILL_IN_METADATA) : undefined,
+        });
+      const { viewId } = await deps.slack.openView(start.triggerId, picker());
+      const source = await start.source?.();
+      if (source) await deps.slack.updateView(viewId, picker(source));
+      return;
+    }
+    vendor = vendors[0];
   }
-  const vendors = openVendors(deps);
-  if (vendors.length === 0) {
-    throw new InvalidInputError(
-      'No vendor configured in this workspace lets caseops open cases. `/case help` shows what each allows.',
-    );
-  }
-  const [only] = vendors;
-  if (vendors.length === 1 && only) {
-    const { viewId } = await deps.slack.openView(start.triggerId, loadingModal(openModalTitle(only)));
-    await fillOpenForm(deps, viewId, only, { ...start, channelId: channel });
-    return;
-  }
-  await deps.slack.openView(
-    start.triggerId,
-    vendorPickerModal(vendors, {
-      kind: 'pick',
-      channel,
-      source: start.source,
-      prefill: start.prefill ? truncate(start.prefill, PREFILL_IN_METADATA) : undefined,
-    }),
-  );
+  if (!vendor) return;
+  const { viewId } = await deps.slack.openView(start.triggerId, loadingModal(openModalTitle(vendor)));
+  const source = await start.source?.();
+  await fillOpenForm(deps, viewId, vendor, {
+    userId: start.userId,
+    channelId: channel,
+    prefill: start.prefill,
+    source,
+  });
 }
 
 /** The first line of a text, for one-line fields (subject, synopsis). */

@@ -65,5 +65,6 @@ export function buildHelp(entries: readonly HelpEntry[], vendors: readonly Vendo
   }
   blocks.push(divider(), section(`*Vendors in this workspace*\n${vendorLines(vendors)}`));
   blocks.push(context('You can also open a case from any message: its ⋮ menu → *Open vendor case*.'));
-  return { text: 'caseops help: /case open, show, note, cancel, list, watch, unwatch, watching', blocks };
+  const names = entries.map((e) => e.usage.split(/\s+/)[1]).filter(Boolean);
+  return { text: `caseops help: /case ${names.join(', ')}`, blocks };
 }

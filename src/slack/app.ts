@@ -1,0 +1,209 @@
+/**
+ * Builds the Bolt app: Socket Mode when an app-level token is set (no public URL needed), otherwise the HTTP
+ * receiver with signature checks, commands, interactivity and events all at POST /slack/events. GET /healthz
+ * answers 200 once the app is started (in Socket Mode on its own small server on PORT).
+ *
+ * The Web API client never retries by itself (a retried 5xx or timeout could post a card twice), rejects a 429
+ * to us at once (SlackGateway waits out a short one and tries once more, which is safe: Slack did not act on
+ * it) and gives up on a call after a timeout.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { App, HTTPReceiver, type Receiver, SocketModeReceiver } from '@slack/bolt';
+import type { Env } from '../config/env.js';
+import type { Authorize } from '../domain/authorize.js';
+import { CaseService } from '../domain/case-service.js';
+import type { Logger } from '../logging/logger.js';
+import type { DigestControl } from '../scheduler/scheduler.js';
+import type { Store } from '../store/store.js';
+import type { VendorRegistry } from '../vendors/registry.js';
+import { boltLogger } from './bolt-logger.js';
+import type { SlackDeps } from './deps.js';
+import { SlackGateway } from './gateway.js';
+import { register as registerActions } from './listeners/actions/index.js';
+import { register as registerCommands } from './listeners/commands/index.js';
+import { register as registerEvents } from './listeners/events/index.js';
+import { register as registerShortcuts } from './listeners/shortcuts/index.js';
+import { register as registerViews } from './listeners/views/index.js';
+import { OnceGuard } from './once.js';
+
+export const SLACK_EVENTS_PATH = '/slack/events';
+export const HEALTH_PATH = '/healthz';
+/** A Web API call that has not answered by then is abandoned (the default is to wait forever). */
+export const WEB_API_TIMEOUT_MS = 10_000;
+
+export type SlackConfig = Pick<
+  Env,
+  'SLACK_BOT_TOKEN' | 'SLACK_SIGNING_SECRET' | 'SLACK_APP_TOKEN' | 'SLACK_API_URL' | 'PORT' | 'HOST'
+>;
+
+export interface CreateSlackAppOptions {
+  config: SlackConfig;
+  vendors: VendorRegistry;
+  store: Store;
+  logger: Logger;
+  clock?: () => Date;
+  /** The policy seam; allows everything when absent. */
+  authorize?: Authorize;
+  /** Overrides SLACK_BOT_TOKEN (tests). */
+  token?: string;
+  /** With botUserId: skips the start-up auth.test (tests, the playground). */
+  botId?: string;
+  botUserId?: string;
+  /** Web API timeout; tests shorten it. */
+  webApiTimeoutMs?: number;
+  /** The scheduler, for `/case digest`. */
+  digests?: DigestControl;
+  /**
+   * More HTTP routes (/readyz, /metrics), served beside /slack/events in HTTP mode and on the health server
+   * in Socket Mode. A route for /healthz here replaces the built-in one.
+   */
+  routes?: ExtraRoute[];
+}
+
+export interface ExtraRoute {
+  path: string;
+  method: string[];
+  handler: (req: IncomingMessage, res: ServerResponse) => void;
+}
+
+export interface SlackApp {
+  app: App;
+  deps: SlackDeps;
+  mode: 'http' | 'socket';
+  /** True from the end of `start` until `stop` begins (for readiness checks). */
+  isReady(): boolean;
+  /** Starts listening; resolves with the port the HTTP server (events or health) listens on. */
+  start(port?: number): Promise<{ port: number }>;
+  stop(): Promise<void>;
+}
+
+/** Slack's Web API base URL must end with a slash (method names are appended). */
+export function apiBaseUrl(url: string | undefined): string | undefined {
+  if (!url) return undefined;
+  const withApi = /\/api\/?$/.test(url) ? url : `${url.replace(/\/$/, '')}/api`;
+  return withApi.endsWith('/') ? withApi : `${withApi}/`;
+}
+
+function healthHandler(isReady: () => boolean) {
+  return (_req: IncomingMessage, res: ServerResponse) => {
+    const ready = isReady();
+    res.writeHead(ready ? 200 : 503, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ ok: ready }));
+  };
+}
+
+export function createSlackApp(options: CreateSlackAppOptions): SlackApp {
+  const { config, logger } = options;
+  const token = options.token ?? config.SLACK_BOT_TOKEN;
+  if (!token) throw new Error('SLACK_BOT_TOKEN is required to start the Slack app');
+  const socketMode = Boolean(config.SLACK_APP_TOKEN);
+  if (!socketMode && !config.SLACK_SIGNING_SECRET) {
+    throw new Error('SLACK_SIGNING_SECRET is required in HTTP mode (or set SLACK_APP_TOKEN for Socket Mode)');
+  }
+  const slackApiUrl = apiBaseUrl(config.SLACK_API_URL);
+  const clientOptions = {
+    ...(slackApiUrl ? { slackApiUrl } : {}),
+    retryConfig: { retries: 0 },
+    rejectRateLimitedCalls: true,
+    timeout: options.webApiTimeoutMs ?? WEB_API_TIMEOUT_MS,
+  };
+  const log = boltLogger(logger);
+  let ready = false;
+  const extraRoutes = options.routes ?? [];
+  const routes: ExtraRoute[] = extraRoutes.some((r) => r.path === HEALTH_PATH)
+    ? extraRoutes
+    : [{ path: HEALTH_PATH, method: ['GET', 'HEAD'], handler: healthHandler(() => ready) }, ...extraRoutes];
+
+  let receiver: Receiver;
+  let healthServer: Server | undefined;
+  if (socketMode) {
+    receiver = new SocketModeReceiver({
+      appToken: config.SLACK_APP_TOKEN as string,
+      logger: log,
+      installerOptions: { clientOptions },
+    });
+    healthServer = createServer((req, res) => {
+      const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+      const route = routes.find((r) => r.path === path && r.method.includes(req.method ?? ''));
+      if (route) return route.handler(req, res);
+      res.writeHead(404).end();
+    });
+  } else {
+    receiver = new HTTPReceiver({
+      signingSecret: config.SLACK_SIGNING_SECRET as string,
+      endpoints: SLACK_EVENTS_PATH,
+      customRoutes: routes,
+      logger: log,
+    });
+  }
+
+  const app = new App({
+    receiver,
+    token,
+    ...(options.botId && options.botUserId ? { botId: options.botId, botUserId: options.botUserId } : {}),
+    logger: log,
+    clientOptions,
+  });
+  app.error(async (error) => {
+    logger.error({ err: error }, 'a Slack listener failed');
+  });
+
+  const now = options.clock ?? (() => new Date());
+  const deps: SlackDeps = {
+    cases: new CaseService({
+      vendors: options.vendors,
+      store: options.store,
+      logger,
+      authorize: options.authorize,
+      now,
+    }),
+    store: options.store,
+    slack: new SlackGateway(app.client, logger),
+    once: new OnceGuard(),
+    logger,
+    now,
+    digests: options.digests,
+  };
+  registerCommands(app, deps);
+  registerViews(app, deps);
+  registerActions(app, deps);
+  registerShortcuts(app, deps);
+  registerEvents(app, deps);
+
+  const host = config.HOST;
+  return {
+    app,
+    deps,
+    mode: socketMode ? 'socket' : 'http',
+    isReady: () => ready,
+    async start(port = config.PORT) {
+      if (healthServer) {
+        const server = healthServer;
+        await new Promise<void>((resolve, reject) => {
+          server.once('error', reject);
+          server.listen(port, host, () => resolve());
+        });
+        await app.start();
+        ready = true;
+        logger.info({ port: (server.address() as AddressInfo).port }, 'Slack app connected in Socket Mode');
+        return { port: (server.address() as AddressInfo).port };
+      }
+      const server = (await app.start({ port, host })) as Server;
+      ready = true;
+      const bound = (server.address() as AddressInfo).port;
+      logger.info({ port: bound, path: SLACK_EVENTS_PATH }, 'Slack app listening (HTTP mode)');
+      return { port: bound };
+    },
+    async stop() {
+      ready = false;
+      await app
+        .stop()
+        .catch((error: unknown) => logger.warn({ err: error }, 'stopping the Slack receiver failed'));
+      if (healthServer?.listening) {
+        healthServer.closeAllConnections();
+        await new Promise<void>((resolve) => healthServer?.close(() => resolve()));
+      }
+    },
+  };
+}

@@ -1,0 +1,32 @@
+/** Bolt's logger interface over our pino logger, so Bolt's own lines are redacted and structured like ours. */
+import { type Logger as BoltLogger, LogLevel } from '@slack/bolt';
+import type { Logger } from '../logging/logger.js';
+
+const TO_PINO: Record<LogLevel, string> = {
+  [LogLevel.DEBUG]: 'debug',
+  [LogLevel.INFO]: 'info',
+  [LogLevel.WARN]: 'warn',
+  [LogLevel.ERROR]: 'error',
+};
+
+export function boltLogger(logger: Logger): BoltLogger {
+  let child = logger.child({ component: 'bolt' });
+  let level: LogLevel = LogLevel.INFO;
+  const line = (parts: unknown[]) =>
+    parts.map((p) => (typeof p === 'string' ? p : JSON.stringify(p))).join(' ');
+  return {
+    debug: (...msg) => child.debug(line(msg)),
+    info: (...msg) => child.info(line(msg)),
+    warn: (...msg) => child.warn(line(msg)),
+    error: (...msg) => child.error(line(msg)),
+    setLevel: (next) => {
+      level = next;
+      // Never louder than the application's own level.
+      if (logger.levelVal <= logger.levels.values[TO_PINO[next]]!) child.level = TO_PINO[next];
+    },
+    getLevel: () => level,
+    setName: (name) => {
+      child = logger.child({ component: name });
+    },
+  };
+}

@@ -1,0 +1,90 @@
+/**
+ * What a button press tells us, read once: who, where (a message — ephemeral or not — or a view), and how to
+ * answer. Answers go back to the surface the button was on; failures too, worded by slack/errors.ts.
+ */
+import type { BlockAction, RespondFn } from '@slack/bolt';
+import { fitMessage, type SlackMessage } from '../../blocks/limits.js';
+import { notice } from '../../blocks/notices.js';
+import { notifyUser } from '../../cards.js';
+import type { SlackDeps } from '../../deps.js';
+import { describeError } from '../../errors.js';
+
+export interface PressContext {
+  userId: string;
+  teamId?: string;
+  channelId?: string;
+  /** The message the button is on, when it is on a message. */
+  messageTs?: string;
+  ephemeral: boolean;
+  /** The view the button is on, when it is in a modal or App Home. */
+  viewId?: string;
+  triggerId: string;
+  value?: string;
+  actionId: string;
+  /** Replaces the message the button is on (ephemeral or not). */
+  replace(message: SlackMessage): Promise<void>;
+  /** A new ephemeral message to the presser. */
+  tell(message: SlackMessage): Promise<void>;
+}
+
+interface ContainerLike {
+  type?: string;
+  message_ts?: string;
+  channel_id?: string;
+  is_ephemeral?: boolean;
+  view_id?: string;
+}
+
+export function pressContext(deps: SlackDeps, body: BlockAction, respond: RespondFn): PressContext {
+  const action = body.actions[0];
+  const container = (body.container ?? {}) as ContainerLike;
+  const channelId = body.channel?.id ?? container.channel_id;
+  const messageTs = container.message_ts ?? body.message?.ts;
+  const ephemeral = container.is_ephemeral === true;
+  const userId = body.user.id;
+  const hasResponseUrl = Boolean(body.response_url);
+  return {
+    userId,
+    teamId: body.team?.id,
+    channelId,
+    messageTs,
+    ephemeral,
+    viewId: body.view?.id ?? container.view_id,
+    triggerId: body.trigger_id,
+    value: action && 'value' in action ? (action.value as string | undefined) : undefined,
+    actionId: action?.action_id ?? '',
+    replace: async (message) => {
+      const fitted = fitMessage(message);
+      if (!ephemeral && channelId && messageTs) {
+        await deps.slack.updateMessage(channelId, messageTs, fitted);
+      } else if (hasResponseUrl) {
+        await respond({ replace_original: true, ...fitted });
+      } else {
+        await notifyUser(deps, userId, channelId, fitted);
+      }
+    },
+    tell: async (message) => {
+      const fitted = fitMessage(message);
+      if (hasResponseUrl) await respond({ response_type: 'ephemeral', replace_original: false, ...fitted });
+      else await notifyUser(deps, userId, channelId, fitted);
+    },
+  };
+}
+
+/** Runs a button's work after the ack and reports any failure to the presser in plain words. */
+export async function afterAck(
+  deps: SlackDeps,
+  press: PressContext,
+  work: () => Promise<void>,
+): Promise<void> {
+  try {
+    await work();
+  } catch (error) {
+    const words = describeError(error, deps.logger);
+    try {
+      await press.tell(notice(words.text));
+    } catch (tellError) {
+      deps.logger.error({ err: tellError, action: press.actionId }, 'could not report a failed button press');
+    }
+  }
+}

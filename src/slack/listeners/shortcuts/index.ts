@@ -1,0 +1,8 @@
+/** Shortcuts. */
+import type { App } from '@slack/bolt';
+import type { SlackDeps } from '../../deps.js';
+import { register as registerOpenVendorCase } from './open-vendor-case.js';
+
+export function register(app: App, deps: SlackDeps): void {
+  registerOpenVendorCase(app, deps);
+}

@@ -1,0 +1,153 @@
+/**
+ * The "open a case" form was submitted. Within the 3 seconds: read and validate the fields (errors go back on
+ * their fields). Then "Submitting…", the vendor call, and the result — or the form again, values kept, with
+ * the vendor's reason. Opened from a channel, the case is watched and posted there.
+ */
+import type { App } from '@slack/bolt';
+import { VENDOR_NAMES } from '../../../domain/case.js';
+import type { OpenedCase } from '../../../domain/case-service.js';
+import type { OpenRequest } from '../../../domain/open-request.js';
+import { escapeMrkdwn } from '../../blocks/limits.js';
+import { caseResultModal, messageModal, submittingModal } from '../../blocks/modals.js';
+import { notice } from '../../blocks/notices.js';
+import {
+  buildOpenModal,
+  type ContactPerson,
+  checkOpenForm,
+  type FormValues,
+  OPEN_CALLBACK_ID,
+  type OpenModalMetadata,
+  openModalTitle,
+  readFormValues,
+  type ViewStateValues,
+} from '../../blocks/open-form.js';
+import { capabilitiesOf, postCard } from '../../cards.js';
+import { isChannel } from '../../conversation.js';
+import type { SlackDeps } from '../../deps.js';
+import { describeError } from '../../errors.js';
+import { readOpenMetadata } from '../../payloads.js';
+import { showInModal } from './surface.js';
+
+function errorsAsNotice(errors: Record<string, string>): string {
+  return `:x: ${Object.values(errors).map(escapeMrkdwn).join(' ')}`;
+}
+
+/** Equinix contacts are Slack users: their names and e-mails are looked up after the ack. */
+async function resolveContacts(deps: SlackDeps, values: FormValues): Promise<ContactPerson[]> {
+  const ids = Array.isArray(values.notificationContacts) ? values.notificationContacts : [];
+  return Promise.all(
+    ids.map(async (userId) => {
+      const user = await deps.slack.userOrUndefined(userId);
+      return { userId, firstName: user?.firstName, lastName: user?.lastName, email: user?.email };
+    }),
+  );
+}
+
+export function register(app: App, deps: SlackDeps): void {
+  app.view(OPEN_CALLBACK_ID, async ({ ack, body, view }) => {
+    let metadata: OpenModalMetadata;
+    try {
+      metadata = readOpenMetadata(view.private_metadata);
+    } catch (error) {
+      await ack({ response_action: 'update', view: messageModal('caseops', describeError(error).text) });
+      return;
+    }
+    const values = readFormValues(metadata.vendor, view.state.values as ViewStateValues);
+    const check = checkOpenForm(metadata.vendor, values, { now: deps.now() });
+    if (!check.ok) {
+      await ack({ response_action: 'errors', errors: check.errors });
+      return;
+    }
+    const title = openModalTitle(metadata.vendor);
+    await ack({ response_action: 'update', view: submittingModal(title, metadata.vendor) });
+
+    const userId = body.user.id;
+    const where = { viewId: view.id, userId, channelId: metadata.channel };
+    const formAgain = (text: string, attempt: number) =>
+      buildOpenModal({ vendor: metadata.vendor, values, metadata: { ...metadata, attempt }, notice: text });
+
+    let request: OpenRequest = check.request;
+    if (metadata.vendor === 'equinix') {
+      const withContacts = checkOpenForm('equinix', values, {
+        now: deps.now(),
+        contacts: await resolveContacts(deps, values),
+      });
+      if (!withContacts.ok) {
+        // Nothing was sent: the same attempt may be submitted again once fixed.
+        const text = errorsAsNotice(withContacts.errors);
+        await showInModal(deps, where, formAgain(text, metadata.attempt), notice(text));
+        return;
+      }
+      request = withContacts.request;
+    }
+
+    const actor = { userId, channelId: metadata.channel, teamId: body.team?.id };
+    let opened: OpenedCase;
+    let repeated: boolean;
+    try {
+      const outcome = await deps.cases.open(actor, request, {
+        kind: 'view',
+        viewId: view.id,
+        attempt: metadata.attempt,
+      });
+      if (outcome.kind === 'in-progress') return; // a double-click: the first submit answers
+      opened = outcome.value;
+      repeated = outcome.repeated;
+    } catch (error) {
+      const words = describeError(error, deps.logger);
+      const modal = words.resubmittable
+        ? formAgain(`:x: ${words.text}\nFix the form if needed and submit again.`, metadata.attempt + 1)
+        : messageModal(title, words.text);
+      await showInModal(
+        deps,
+        where,
+        modal,
+        notice(`Your ${VENDOR_NAMES[metadata.vendor]} case was not opened: ${words.text}`),
+      );
+      return;
+    }
+
+    const c = opened.case;
+    const name = `${VENDOR_NAMES[c.vendor]} case \`${escapeMrkdwn(c.id)}\``;
+    let footer: string | undefined;
+    if (!repeated && isChannel(metadata.channel)) {
+      footer = await watchAndPost(deps, actor, metadata.channel, opened);
+    }
+    const headline = repeated
+      ? `This form was already submitted: it opened ${name}. Nothing was opened twice.`
+      : opened.created
+        ? `:white_check_mark: Opened ${name}.`
+        : `:white_check_mark: ${VENDOR_NAMES[c.vendor]} already had this request as ${name}; nothing was opened twice.`;
+    await showInModal(
+      deps,
+      where,
+      caseResultModal('Case opened', headline, c, capabilitiesOf(deps, c.vendor), footer),
+      notice(`${headline}${footer ? `\n${footer}` : ''}`),
+    );
+  });
+}
+
+/** Watches the new case in its channel and posts its card there; returns a line saying how that went. */
+async function watchAndPost(
+  deps: SlackDeps,
+  actor: { userId: string; channelId?: string; teamId?: string },
+  channelId: string,
+  opened: OpenedCase,
+): Promise<string> {
+  let watched = false;
+  try {
+    await deps.cases.watch(actor, opened.case.vendor, opened.case.id, channelId, opened.case);
+    watched = true;
+  } catch (error) {
+    deps.logger.error({ err: error }, 'case opened but could not be watched');
+  }
+  try {
+    await postCard(deps, channelId, opened.case, { openedBy: actor.userId, watchedHere: watched });
+  } catch (error) {
+    const words = describeError(error, deps.logger);
+    return `:warning: The case is open, but its card could not be posted in <#${channelId}>: ${words.text}`;
+  }
+  return watched
+    ? `Posted in <#${channelId}> and watched there: status changes will be posted in the channel.`
+    : `Posted in <#${channelId}>. :warning: Watching it there failed; use \`/case watch\` to try again.`;
+}

@@ -1,0 +1,175 @@
+/**
+ * The whole app as Slack sees it, for tests: the real Bolt app on its HTTP receiver on loopback (port 0), the
+ * Web API pointed at the fake Slack server, the real store (SQLite in a temp folder), and the real vendor
+ * adapters pointed at the four vendor simulators.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadEnv } from '../../src/config/env.js';
+import type { VendorId } from '../../src/domain/case.js';
+import { type Logger, silentLogger } from '../../src/logging/logger.js';
+import { FakeSlackApi } from '../../src/playground/fake-slack-api.js';
+import { createSlackApp, type SlackApp } from '../../src/slack/app.js';
+import { createStore, type Store } from '../../src/store/index.js';
+import { type CiscoSimulator, createCiscoSimulator } from '../../src/vendors/cisco/index.js';
+import { createEquinixSimulator, type EquinixSimulator } from '../../src/vendors/equinix/index.js';
+import { createVendorRegistry } from '../../src/vendors/index.js';
+import { createJuniperSimulator, type JuniperSimulator } from '../../src/vendors/juniper/index.js';
+import { createMotadataSimulator, type MotadataSimulator } from '../../src/vendors/motadata/index.js';
+import type { VendorRegistry } from '../../src/vendors/registry.js';
+import { SlackClient } from './slack-client.js';
+
+export const SIGNING_SECRET = 'test-signing-secret-0123456789abcdef';
+export const TEAM = 'T0CASEOPS';
+export const ALICE = 'UALICE01';
+export const BOB = 'UBOB0001';
+export const NO_EMAIL = 'UNOMAIL1';
+/** A channel everyone (and the bot) is in. */
+export const NOC = 'CNOC0001';
+/** A public channel the bot is not in. */
+export const NOT_JOINED = 'CNOBOT01';
+export const DM = 'DALICE01';
+/** An Equinix ticket code the simulator refuses (its code list drifted). */
+export const RETIRED_CODE = '0999-0999';
+
+export interface Simulators {
+  equinix: EquinixSimulator;
+  cisco: CiscoSimulator;
+  juniper: JuniperSimulator;
+  motadata: MotadataSimulator;
+}
+
+export interface Harness {
+  fake: FakeSlackApi;
+  slack: SlackClient;
+  app: SlackApp;
+  store: Store;
+  vendors: VendorRegistry;
+  sims: Simulators;
+  stop(): Promise<void>;
+}
+
+export interface HarnessOptions {
+  /** Vendors to configure (default: all four). */
+  vendors?: VendorId[];
+  vendorTimeoutMs?: number;
+  logger?: Logger;
+}
+
+export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'caseops-slack-'));
+  const sims: Simulators = {
+    equinix: createEquinixSimulator({ retiredCodes: [RETIRED_CODE] }),
+    cisco: createCiscoSimulator(),
+    juniper: createJuniperSimulator(),
+    motadata: createMotadataSimulator(),
+  };
+  const wanted = new Set(options.vendors ?? (['equinix', 'cisco', 'juniper', 'motadata'] as VendorId[]));
+  for (const sim of Object.values(sims)) await sim.start();
+  const vendorEnv = Object.assign({}, ...[...wanted].map((v) => sims[v].env())) as Record<string, string>;
+
+  const fake = new FakeSlackApi({
+    botToken: 'xoxb-test-bot-token',
+    teamId: TEAM,
+    users: [
+      {
+        id: ALICE,
+        name: 'alice',
+        realName: 'Alice Ops',
+        firstName: 'Alice',
+        lastName: 'Ops',
+        email: 'alice@example.com',
+        tz: 'Europe/Amsterdam',
+      },
+      {
+        id: BOB,
+        name: 'bob',
+        realName: 'Bob Noc',
+        firstName: 'Bob',
+        lastName: 'Noc',
+        email: 'bob@example.com',
+        tz: 'America/New_York',
+      },
+      { id: NO_EMAIL, name: 'guest', realName: 'Guest' },
+    ],
+    channels: [
+      { id: NOC, name: 'noc', members: [ALICE, BOB, NO_EMAIL] },
+      { id: NOT_JOINED, name: 'elsewhere', members: [ALICE], botIsMember: false },
+    ],
+  });
+  await fake.start();
+
+  const logger = options.logger ?? silentLogger;
+  const env = loadEnv({
+    ...vendorEnv,
+    VENDOR_TIMEOUT_MS: String(options.vendorTimeoutMs ?? 2000),
+    SLACK_BOT_TOKEN: fake.botToken,
+    SLACK_SIGNING_SECRET: SIGNING_SECRET,
+    SLACK_API_URL: fake.url,
+    PORT: '0',
+    HOST: '127.0.0.1',
+  });
+  const vendors = createVendorRegistry(env, { logger });
+  const store = await createStore({ dataDir, logger });
+  await store.migrate();
+  const app = createSlackApp({
+    config: env,
+    vendors,
+    store,
+    logger,
+    botId: fake.botId,
+    botUserId: fake.botUserId,
+    webApiTimeoutMs: 3000,
+  });
+  const { port } = await app.start(0);
+  const slack = new SlackClient(`http://127.0.0.1:${port}`, SIGNING_SECRET, fake, {
+    teamId: TEAM,
+    userId: ALICE,
+    channelId: NOC,
+  });
+  return {
+    fake,
+    slack,
+    app,
+    store,
+    vendors,
+    sims,
+    async stop() {
+      await app.stop();
+      await vendors.close();
+      await store.close();
+      await fake.stop();
+      await Promise.allSettled(Object.values(sims).map((s) => s.stop()));
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The newest view the fake holds for `userId` (the modal the app just opened or updated). */
+export function latestView(fake: FakeSlackApi, userId = ALICE) {
+  const views = [...fake.views.values()].filter((v) => v.userId === userId && !v.closed);
+  const view = views.at(-1);
+  if (!view) throw new Error(`no open view for ${userId}`);
+  return view;
+}
+
+/** All text in a list of blocks, for asserting on what a person reads. */
+export function blockText(value: unknown): string {
+  if (Array.isArray(value)) return value.map(blockText).join('\n');
+  if (value === null || typeof value !== 'object') return '';
+  const record = value as Record<string, unknown>;
+  const own = typeof record.text === 'string' ? record.text : '';
+  return [
+    own,
+    ...Object.entries(record)
+      .filter(([k]) => k !== 'text' || typeof record.text !== 'string')
+      .map(([, v]) => blockText(v)),
+  ]
+    .filter(Boolean)
+    .join('\n');
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
