@@ -140,7 +140,7 @@ export function validateCron(expression: string): string {
   const problem = result.errors[0];
   if (!problem || problem.field === 'expression') {
     throw new InvalidInputError(
-      `"${normalised}" is not a cron expression${problem ? ` (${problem.message})` : ''}. ${SCHEDULE_EXAMPLES}`,
+      `"${normalised}" is not a cron expression${problem ? ` (${problem.message})` : ''}: it takes 5 fields (minute hour day-of-month month day-of-week), or 6 with seconds first, such as \`0 9 * * 1-5\`.`,
       'schedule',
     );
   }
