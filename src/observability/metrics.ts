@@ -71,7 +71,7 @@ export class CaseopsMetrics {
   });
   private readonly pollRuns = new Counter({
     name: 'caseops_poll_runs_total',
-    help: 'Poller runs, by outcome (ok, error, skipped when another replica holds the run).',
+    help: 'Poller runs, by outcome (ok, error, abandoned by a stop, skipped when another replica has the run).',
     labelNames: ['outcome'] as const,
     registers: [this.registry],
   });
@@ -84,8 +84,8 @@ export class CaseopsMetrics {
   });
   private readonly refreshed = new Counter({
     name: 'caseops_cases_refreshed_total',
-    help: 'Watched cases refreshed from vendors by the poller, by vendor and outcome.',
-    labelNames: ['vendor', 'outcome'] as const,
+    help: 'Watched cases the poller refreshed, by outcome (ok, failed at the vendor, skipped: vendor not configured).',
+    labelNames: ['outcome'] as const,
     registers: [this.registry],
   });
   private readonly digests = new Counter({
@@ -204,17 +204,35 @@ export class CaseopsMetrics {
     this.vendorThrottled.inc({ vendor });
   };
 
-  pollRun = (outcome: 'ok' | 'error' | 'skipped', seconds?: number): void => {
+  pollRun = (outcome: 'ok' | 'error' | 'abandoned' | 'skipped', seconds?: number): void => {
     this.pollRuns.inc({ outcome });
     if (seconds !== undefined) this.pollSeconds.observe({ outcome }, seconds);
   };
 
-  casesRefreshed = (vendor: string, count: number, outcome: 'ok' | 'error' = 'ok'): void => {
-    if (count > 0) this.refreshed.inc({ vendor, outcome }, count);
+  casesRefreshed = (count: number, outcome: 'ok' | 'failed' | 'skipped' = 'ok'): void => {
+    if (count > 0) this.refreshed.inc({ outcome }, count);
+  };
+
+  /** One finished poll, from the poller's report (StatusTracker's PollReport fits). */
+  observePoll = (
+    report: { refreshed: number; failed: number; skipped: number; abandoned: boolean },
+    seconds: number,
+  ): void => {
+    this.pollRun(report.abandoned ? 'abandoned' : 'ok', seconds);
+    this.casesRefreshed(report.refreshed, 'ok');
+    this.casesRefreshed(report.failed, 'failed');
+    this.casesRefreshed(report.skipped, 'skipped');
   };
 
   digestPosted = (outcome: 'ok' | 'empty' | 'error' = 'ok'): void => {
     this.digests.inc({ outcome });
+  };
+
+  /** One channel's digest run (the digest runner's DigestOutcome fits); runs that posted nothing are not counted. */
+  observeDigest = (outcome: { status: string }): void => {
+    if (outcome.status === 'posted') this.digestPosted('ok');
+    else if (outcome.status === 'posted-empty') this.digestPosted('empty');
+    else if (outcome.status === 'failed') this.digestPosted('error');
   };
 
   slackApiError = (method: string, code: string): void => {

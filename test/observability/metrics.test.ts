@@ -64,11 +64,11 @@ describe('metrics after a scripted session', () => {
     metrics.policyDecision('cancel', false);
 
     // The scheduler polls twice (once skipped on this replica) and posts a digest; Slack objects twice.
-    metrics.pollRun('ok', 1.5);
+    metrics.observePoll({ refreshed: 12, failed: 1, skipped: 0, abandoned: false }, 1.5);
     metrics.pollRun('skipped');
-    metrics.casesRefreshed('cisco', 12);
-    metrics.casesRefreshed('cisco', 1, 'error');
-    metrics.digestPosted('ok');
+    metrics.observeDigest({ status: 'posted' });
+    metrics.observeDigest({ status: 'nothing-to-post' });
+    metrics.observeDigest({ status: 'posted-empty' });
     metrics.slackApiError('chat.postMessage', 'channel_not_found');
     metrics.slack429('chat.update');
 
@@ -139,9 +139,12 @@ describe('metrics after a scripted session', () => {
     expect(s.get('caseops_poll_runs_total{outcome="ok"}')).toBe(1);
     expect(s.get('caseops_poll_runs_total{outcome="skipped"}')).toBe(1);
     expect(s.get('caseops_poll_run_duration_seconds_sum{outcome="ok"}')).toBe(1.5);
-    expect(s.get('caseops_cases_refreshed_total{vendor="cisco",outcome="ok"}')).toBe(12);
-    expect(s.get('caseops_cases_refreshed_total{vendor="cisco",outcome="error"}')).toBe(1);
+    expect(s.get('caseops_cases_refreshed_total{outcome="ok"}')).toBe(12);
+    expect(s.get('caseops_cases_refreshed_total{outcome="failed"}')).toBe(1);
+    expect(s.has('caseops_cases_refreshed_total{outcome="skipped"}')).toBe(false);
     expect(s.get('caseops_digests_posted_total{outcome="ok"}')).toBe(1);
+    expect(s.get('caseops_digests_posted_total{outcome="empty"}')).toBe(1);
+    expect(s.has('caseops_digests_posted_total{outcome="error"}')).toBe(false);
   });
 
   it('counts Slack API errors and rate limiting', () => {
