@@ -112,7 +112,8 @@ const ruleShape = {
     .string({ error: 'expected a short name for the rule, shown to people it stops' })
     .trim()
     .min(1, 'expected a short name for the rule, shown to people it stops')
-    .max(80, 'a rule name can be at most 80 characters'),
+    .max(80, 'a rule name can be at most 80 characters')
+    .optional(),
   users: listOf(UserId, 'Slack user ids', 'U024BE7LH').optional(),
   groups: listOf(GroupId, 'Slack user group ids', 'S0614TZR7').optional(),
   channels: listOf(ChannelId, 'Slack channel ids', 'C024BE91L').optional(),
@@ -123,12 +124,9 @@ const notAMapping = (what: string) => (issue: { code: string; input?: unknown })
   issue.code === 'invalid_type' ? `expected ${what}; got ${show(issue.input)}` : undefined;
 
 const RULE_EXPECTED = 'a rule: a mapping with users, groups, channels or anyone: true';
-const Rule = z.strictObject(
-  { ...ruleShape, name: ruleShape.name.optional() },
-  { error: notAMapping(RULE_EXPECTED) },
-);
+const Rule = z.strictObject(ruleShape, { error: notAMapping(RULE_EXPECTED) });
 const OpenRule = z.strictObject(
-  { ...ruleShape, name: ruleShape.name.optional(), maxSeverity: SeveritySetting.optional() },
+  { ...ruleShape, maxSeverity: SeveritySetting.optional() },
   { error: notAMapping(RULE_EXPECTED) },
 );
 type RawRule = z.infer<typeof OpenRule>;
