@@ -1,0 +1,18 @@
+/**
+ * The bot scopes caseops uses, each with the reason, in one place; both manifests in manifests/ must list
+ * exactly these (test/manifests.test.ts checks it).
+ */
+export const BOT_SCOPES = {
+  commands: 'the /case command and the "Open vendor case" message shortcut',
+  'chat:write': 'case cards, digests and answers (chat.postMessage, chat.postEphemeral, chat.update)',
+  'chat:write.public': 'posting a case card in a public channel caseops was not invited to',
+  'users:read': 'users.info (names for Equinix contacts) and users.conversations (App Home)',
+  'users:read.email': "the caller's e-mail as the default requester and notification contact",
+  'channels:read': 'the public channels a person is in, for App Home (users.conversations)',
+  'groups:read': 'the private channels a person is in, for App Home (users.conversations)',
+} as const;
+
+export type BotScope = keyof typeof BOT_SCOPES;
+
+/** Events caseops subscribes to. */
+export const BOT_EVENTS = ['app_home_opened'] as const;
