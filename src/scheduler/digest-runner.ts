@@ -103,7 +103,8 @@ export class DigestRunner {
     this.holder = options.holder;
     this.logger = options.logger.child({ component: 'digest' });
     this.clock = options.clock ?? systemClock;
-    this.leaseMs = options.leaseMs ?? 2 * 60_000;
+    // Longer than the notifier ever waits on one message (its 429 waits are capped well below this).
+    this.leaseMs = options.leaseMs ?? 5 * 60_000;
     this.eventsPerPage = options.eventsPerPage ?? 1000;
     this.channelConcurrency = options.channelConcurrency ?? 4;
   }

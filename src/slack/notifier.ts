@@ -71,6 +71,11 @@ export interface SlackNotifierOptions {
   minIntervalMs?: number;
   /** How many 429s one call may meet before it gives up. */
   maxRateLimitRetries?: number;
+  /**
+   * The most one call waits for 429s in total before it gives up (the caller retries at its next run).
+   * Keeps a digest well inside its channel lease, so no other run can start on the same changes.
+   */
+  maxRateLimitWaitMs?: number;
 }
 
 export class SlackNotifier {
@@ -79,6 +84,7 @@ export class SlackNotifier {
   private readonly clock: Clock;
   private readonly minIntervalMs: number;
   private readonly maxRateLimitRetries: number;
+  private readonly maxRateLimitWaitMs: number;
   /** The tail of each channel's queue of calls. */
   private readonly lanes = new Map<string, Promise<unknown>>();
   /** Earliest time the next call to a channel may start. */
@@ -92,6 +98,7 @@ export class SlackNotifier {
     this.clock = options.clock ?? systemClock;
     this.minIntervalMs = options.minIntervalMs ?? 1000;
     this.maxRateLimitRetries = options.maxRateLimitRetries ?? 5;
+    this.maxRateLimitWaitMs = options.maxRateLimitWaitMs ?? 2 * 60_000;
   }
 
   /** Posts and returns the message's `ts` once Slack has accepted it. */
@@ -143,6 +150,7 @@ export class SlackNotifier {
     call: () => Promise<T>,
     signal: AbortSignal | undefined,
   ): Promise<T> {
+    let waitedForRateLimits = 0;
     for (let attempt = 0; ; attempt++) {
       signal?.throwIfAborted();
       const startAt = Math.max(this.nextCallAt.get(channel) ?? 0, this.pausedUntil);
@@ -161,15 +169,17 @@ export class SlackNotifier {
       } catch (error) {
         const retryAfterMs = rateLimitDelayMs(error);
         if (retryAfterMs === undefined) throw asDeliveryError(error);
-        if (attempt >= this.maxRateLimitRetries) {
+        if (
+          attempt >= this.maxRateLimitRetries ||
+          waitedForRateLimits + retryAfterMs > this.maxRateLimitWaitMs
+        ) {
           throw new SlackDeliveryError(
             `Slack kept rate limiting after ${attempt + 1} attempts`,
             'ratelimited',
-            {
-              cause: error,
-            },
+            { cause: error },
           );
         }
+        waitedForRateLimits += retryAfterMs;
         this.pausedUntil = Math.max(this.pausedUntil, this.clock.now() + retryAfterMs);
         this.logger.warn(
           { channel, retryAfterMs, attempt: attempt + 1 },

@@ -53,6 +53,9 @@ export class RecordingSlack implements SlackChatClient {
   private postAttempts = 0;
   private nextTs = 1;
 
+  /** Called after each accepted call (tests use it to act "between two messages"). */
+  onAccepted: ((call: RecordedSlackCall) => void) | undefined;
+
   constructor(private readonly clock: Pick<Clock, 'now'>) {}
 
   /** The next calls fail, in order, one failure each. */
@@ -75,14 +78,16 @@ export class RecordingSlack implements SlackChatClient {
       }
       this.answer('chat.postMessage', args.channel);
       const ts = `1700000000.${String(this.nextTs++).padStart(6, '0')}`;
-      this.accepted.push({
+      const call: RecordedSlackCall = {
         method: 'chat.postMessage',
         channel: args.channel,
         ts,
         text: args.text,
         blocks: args.blocks ?? [],
         at: this.clock.now(),
-      });
+      };
+      this.accepted.push(call);
+      this.onAccepted?.(call);
       return { ok: true, ts };
     },
     update: async (args: { channel: string; ts: string; text: string; blocks?: unknown[] }) => {

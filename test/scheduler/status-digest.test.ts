@@ -191,6 +191,33 @@ describe('status tracking and digests', () => {
     expect(postText(slack.posts(CHANNEL)[0]!)).toContain('New → *Closed*');
   });
 
+  it('a shutdown between two digest messages stops there; the restarted process posts the rest', async () => {
+    const ids = cisco.simulator.seedMany(200, { status: 'New' });
+    for (const id of ids) await watch(app, id);
+    await app.tracker.pollOnce();
+    for (const id of ids) cisco.simulator.advance(id, 'Closed');
+    await app.tracker.pollOnce();
+
+    // SIGTERM arrives right after Slack accepted the first message: the scheduler aborts the run's signal.
+    const stop = new AbortController();
+    slack.onAccepted = () => {
+      slack.onAccepted = undefined;
+      stop.abort(new Error('SIGTERM'));
+    };
+    const interrupted = await app.digests.runChannel(CHANNEL, { trigger: 'scheduled', signal: stop.signal });
+    expect(interrupted).toMatchObject({ status: 'abandoned', messages: 1 });
+    expect(slack.posts(CHANNEL)).toHaveLength(1);
+    await app.close();
+
+    app = await open();
+    expect(await app.digests.runChannel(CHANNEL, { trigger: 'scheduled' })).toMatchObject({
+      status: 'posted',
+    });
+    expect(slack.posts(CHANNEL).length).toBeGreaterThan(2);
+    const listed = slack.posts(CHANNEL).flatMap((post) => casesListed(post, ids));
+    expect(listed.sort()).toEqual([...ids].sort());
+  });
+
   it('a vendor outage produces no false change; its cases are marked with the last good sync', async () => {
     const id = cisco.simulator.seed({ status: 'Customer Pending' });
     await watch(app, id);
