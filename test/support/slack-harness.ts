@@ -33,6 +33,14 @@ export const DM = 'DALICE01';
 /** An Equinix ticket code the simulator refuses (its code list drifted). */
 export const RETIRED_CODE = '0999-0999';
 
+/** Rate budgets far above the production defaults, so tests are not paced like a real vendor account. */
+export const FAST_BUDGETS = {
+  EQUINIX_RATE_PER_SECOND: '500',
+  CISCO_RATE_PER_SECOND: '500',
+  JUNIPER_RATE_PER_SECOND: '500',
+  MOTADATA_RATE_PER_SECOND: '500',
+};
+
 export interface Simulators {
   equinix: EquinixSimulator;
   cisco: CiscoSimulator;
@@ -104,6 +112,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const env = loadEnv({
     ...vendorEnv,
     VENDOR_TIMEOUT_MS: String(options.vendorTimeoutMs ?? 2000),
+    ...FAST_BUDGETS,
     SLACK_BOT_TOKEN: fake.botToken,
     SLACK_SIGNING_SECRET: SIGNING_SECRET,
     SLACK_API_URL: fake.url,
