@@ -15,9 +15,10 @@ import type { Clock } from '../../src/vendors/http/clock.js';
 import { SkippingClock } from '../vendors/http/fake-clocks.js';
 import { temporaryDataDir } from './harness.js';
 
-/** A fire time `minutes` from now, on the minute (claims refuse fires older than a week). */
+/** Fire times are counted from when the file started, on the minute (claims refuse fires older than a week). */
+const BASE = Math.floor(Date.now() / 60_000) * 60_000;
 function slot(minutes: number): Date {
-  return new Date(Math.floor(Date.now() / 60_000) * 60_000 + minutes * 60_000);
+  return new Date(BASE + minutes * 60_000);
 }
 
 const DEFAULTS: DigestDefaults = { cron: '0 9 * * 1-5', timezone: 'UTC' };
