@@ -7,6 +7,8 @@
  *
  * Methods: auth.test, chat.postMessage/postEphemeral/update/getPermalink, views.open/update/push/publish,
  * users.info, users.conversations, conversations.info; plus response_url endpoints (POST /respond/<id>).
+ * For the playground: a change subscription, messages that do not come through the Web API (people's own,
+ * ack bodies) and the view changes a view_submission ack makes (update, push, clear).
  */
 import { EventEmitter } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -54,6 +56,8 @@ export interface FakeMessage {
   blocks?: unknown[];
   /** Set for ephemeral messages: only this user sees it. */
   visibleTo?: string;
+  /** Who wrote it when it was not the app's bot (a person's message, Slackbot); absent for the bot. */
+  user?: string;
   /** How many times it was replaced (chat.update or replace_original). */
   edits: number;
 }
@@ -61,6 +65,8 @@ export interface FakeMessage {
 export interface FakeView {
   id: string;
   userId?: string;
+  /** The trigger id it was opened with. */
+  triggerId?: string;
   rootId: string;
   hash: string;
   view: Record<string, unknown>;
@@ -372,6 +378,7 @@ export class FakeSlackApi {
   closeView(viewId: string): void {
     const view = this.views.get(viewId);
     if (view) view.closed = true;
+    this.events.emit('change');
   }
 
   callsTo(method: string): RecordedCall[] {
@@ -380,6 +387,71 @@ export class FakeSlackApi {
 
   okCallsTo(method: string): RecordedCall[] {
     return this.calls.filter((c) => c.method === method && c.outcome === 'ok');
+  }
+
+  /** Called after every recorded call, response_url post or change made through the methods below. */
+  onChange(listener: () => void): () => void {
+    this.events.on('change', listener);
+    return () => {
+      this.events.off('change', listener);
+    };
+  }
+
+  /**
+   * A message that reaches the channel without the app's Web API calls: a person's own message, an ack body
+   * Slack shows as a reply to a command, or a Slackbot notice. Returns its ts.
+   */
+  addMessage(message: {
+    channel: string;
+    text?: string;
+    blocks?: unknown[];
+    visibleTo?: string;
+    user?: string;
+  }): string {
+    const ts = this.nextTs();
+    this.messages.push({ ...message, ts, edits: 0 });
+    this.events.emit('change');
+    return ts;
+  }
+
+  /** `response_action: update` in a view_submission ack: the view is replaced without an API call. */
+  replaceView(viewId: string, view: Record<string, unknown>): FakeView {
+    const stored = this.views.get(viewId);
+    if (!stored || stored.closed) throw new SlackApiError('not_found');
+    validateModal(view);
+    stored.view = view;
+    stored.hash = `h${++this.counter}`;
+    this.events.emit('change');
+    return stored;
+  }
+
+  /** `response_action: push`: a new view on top of `viewId`'s stack (at most 3 views). */
+  pushViewOnto(viewId: string, view: Record<string, unknown>): FakeView {
+    const below = this.views.get(viewId);
+    if (!below || below.closed) throw new SlackApiError('not_found');
+    validateModal(view);
+    const open = [...this.views.values()].filter((v) => !v.closed && v.rootId === below.rootId);
+    if (open.length >= LIMITS.viewStack) throw new SlackApiError('push_limit_reached');
+    const id = `V${String(++this.counter).padStart(8, '0')}`;
+    const stored: FakeView = {
+      id,
+      userId: below.userId,
+      rootId: below.rootId,
+      hash: `h${++this.counter}`,
+      view,
+      closed: false,
+    };
+    this.views.set(id, stored);
+    this.events.emit('change');
+    return stored;
+  }
+
+  /** `response_action: clear`, or the person closing the window: every view of the stack is closed. */
+  closeStack(viewId: string): void {
+    const rootId = this.views.get(viewId)?.rootId;
+    if (!rootId) return;
+    for (const v of this.views.values()) if (v.rootId === rootId) v.closed = true;
+    this.events.emit('change');
   }
 
   messagesIn(channel: string): FakeMessage[] {
@@ -664,7 +736,15 @@ export class FakeSlackApi {
       if (open.filter((v) => v.rootId === rootId).length >= LIMITS.viewStack)
         throw new SlackApiError('push_limit_reached');
     }
-    const stored: FakeView = { id, userId, rootId, hash: `h${++this.counter}`, view, closed: false };
+    const stored: FakeView = {
+      id,
+      userId,
+      triggerId: args.trigger_id as string,
+      rootId,
+      hash: `h${++this.counter}`,
+      view,
+      closed: false,
+    };
     this.views.set(id, stored);
     return { view: this.viewPayload(stored) };
   }

@@ -26,6 +26,7 @@ import { register as registerEvents } from './listeners/events/index.js';
 import { register as registerShortcuts } from './listeners/shortcuts/index.js';
 import { register as registerViews } from './listeners/views/index.js';
 import { OnceGuard } from './once.js';
+import { MAX_SKEW_SECONDS } from './signing.js';
 
 export const SLACK_EVENTS_PATH = '/slack/events';
 export const HEALTH_PATH = '/healthz';
@@ -85,6 +86,24 @@ export function apiBaseUrl(url: string | undefined): string | undefined {
   return withApi.endsWith('/') ? withApi : `${withApi}/`;
 }
 
+/**
+ * Bolt's receiver refuses a request signed more than five minutes ago but not one dated more than five
+ * minutes ahead; Slack's rule is "either direction". The timestamp is a header, so this check needs no body.
+ */
+function refuseFutureTimestamps(receiver: HTTPReceiver, logger: Logger): void {
+  const inner = receiver.requestListener;
+  receiver.requestListener = (req, res) => {
+    const stamp = Number(req.headers['x-slack-request-timestamp']);
+    if (Number.isFinite(stamp) && stamp - Date.now() / 1000 > MAX_SKEW_SECONDS) {
+      logger.warn({ path: req.url }, 'refused a Slack request dated in the future');
+      req.resume();
+      res.writeHead(401).end();
+      return;
+    }
+    inner(req, res);
+  };
+}
+
 function healthHandler(isReady: () => boolean) {
   return (_req: IncomingMessage, res: ServerResponse) => {
     const ready = isReady();
@@ -130,12 +149,14 @@ export function createSlackApp(options: CreateSlackAppOptions): SlackApp {
       res.writeHead(404).end();
     });
   } else {
-    receiver = new HTTPReceiver({
+    const http = new HTTPReceiver({
       signingSecret: config.SLACK_SIGNING_SECRET as string,
       endpoints: SLACK_EVENTS_PATH,
       customRoutes: routes,
       logger: log,
     });
+    refuseFutureTimestamps(http, logger);
+    receiver = http;
   }
 
   const app = new App({

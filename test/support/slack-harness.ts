@@ -63,6 +63,8 @@ export interface HarnessOptions {
   vendors?: VendorId[];
   vendorTimeoutMs?: number;
   logger?: Logger;
+  /** Wraps the store the app gets (after migration), e.g. to slow it down or watch its calls. */
+  wrapStore?: (store: Store) => Store;
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
@@ -125,7 +127,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const app = createSlackApp({
     config: env,
     vendors,
-    store,
+    store: options.wrapStore ? options.wrapStore(store) : store,
     logger,
     botId: fake.botId,
     botUserId: fake.botUserId,
@@ -155,6 +157,22 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   };
 }
 
+/** Sends `/case <text>` and waits until the modal it opened shows the form `callbackId`; returns that view. */
+export async function openedForm(h: Harness, text: string, callbackId = 'open_case', user = ALICE) {
+  const sent = await h.slack.command(text, { user });
+  const opened = await h.fake.waitForCall('views.open', (c) => c.args.trigger_id === sent.triggerId);
+  const id = viewIdOf(h, sent.triggerId);
+  if (!id) throw new Error(`views.open for "${text}" failed: ${opened.outcome}`);
+  return h.fake.waitFor(() => {
+    const view = h.fake.views.get(id);
+    return view && view.view.callback_id === callbackId ? view : undefined;
+  }, `the ${callbackId} form`);
+}
+
+function viewIdOf(h: Harness, triggerId: string | undefined): string | undefined {
+  return [...h.fake.views.values()].find((v) => v.triggerId === triggerId)?.id;
+}
+
 /** The newest view the fake holds for `userId` (the modal the app just opened or updated). */
 export function latestView(fake: FakeSlackApi, userId = ALICE) {
   const views = [...fake.views.values()].filter((v) => v.userId === userId && !v.closed);
@@ -177,6 +195,25 @@ export function blockText(value: unknown): string {
   ]
     .filter(Boolean)
     .join('\n');
+}
+
+/**
+ * A store whose every call waits `delayMs` first while `enabled`: a handler that touched the database before
+ * acknowledging would answer Slack that much later.
+ */
+export function slowStore(store: Store, delayMs: number): { store: Store; slow: { enabled: boolean } } {
+  const slow = { enabled: false };
+  const wrapped = new Proxy(store, {
+    get(target, property, receiver) {
+      const value = Reflect.get(target, property, receiver) as unknown;
+      if (typeof value !== 'function') return value;
+      return async (...args: unknown[]) => {
+        if (slow.enabled) await sleep(delayMs);
+        return (value as (...a: unknown[]) => unknown).apply(target, args);
+      };
+    },
+  });
+  return { store: wrapped, slow };
 }
 
 export function sleep(ms: number): Promise<void> {
