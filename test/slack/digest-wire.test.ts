@@ -8,7 +8,12 @@ import type { Case } from '../../src/domain/case.js';
 import { silentLogger } from '../../src/logging/logger.js';
 import { FakeSlackApi } from '../../src/playground/fake-slack-api.js';
 import { DigestRunner } from '../../src/scheduler/digest-runner.js';
-import { createNotifierWebClient, SlackDigestPublisher, SlackNotifier } from '../../src/slack/notifier.js';
+import {
+  createNotifierWebClient,
+  type SlackChatClient,
+  SlackDigestPublisher,
+  SlackNotifier,
+} from '../../src/slack/notifier.js';
 import { createStore, type Store } from '../../src/store/index.js';
 import { DEFAULT_DIGEST, temporaryDataDir } from '../scheduler/harness.js';
 import { SkippingClock } from '../vendors/http/fake-clocks.js';
@@ -35,6 +40,7 @@ describe('digests through the Web API client', () => {
   let store: Store;
   let clock: SkippingClock;
   let runner: DigestRunner;
+  let postsAt: number[];
 
   beforeEach(async () => {
     slack = new FakeSlackApi({ channels: [{ id: CHANNEL, name: 'noc', members: ['U0ONCALL'] }] });
@@ -48,7 +54,18 @@ describe('digests through the Web API client', () => {
     });
     await store.migrate();
     const client = createNotifierWebClient({ token: 'xoxb-fake-bot-token', slackApiUrl: slack.apiUrl });
-    const notifier = new SlackNotifier({ client, logger: silentLogger, clock });
+    // The real client, with each post attempt stamped on the test's clock (the fake Slack stamps wall time).
+    postsAt = [];
+    const stamped: SlackChatClient = {
+      chat: {
+        postMessage: (args) => {
+          postsAt.push(clock.now());
+          return client.chat.postMessage(args);
+        },
+        update: (args) => client.chat.update(args),
+      },
+    };
+    const notifier = new SlackNotifier({ client: stamped, logger: silentLogger, clock });
     runner = new DigestRunner({
       store,
       publisher: new SlackDigestPublisher({ notifier }),
@@ -90,7 +107,10 @@ describe('digests through the Web API client', () => {
     const posted = slack.messagesIn(CHANNEL);
     expect(outcome).toEqual({ status: 'posted', messages: posted.length, changes: 200 });
     expect(posted.length).toBeGreaterThan(1);
-    expect(clock.sleeps).toContain(3000); // the Retry-After, waited out before sending again
+    // The Retry-After waited out before sending again, and never more than one post a second.
+    expect(postsAt[1]! - postsAt[0]!).toBeGreaterThanOrEqual(3000);
+    for (let i = 1; i < postsAt.length; i++)
+      expect(postsAt[i]! - postsAt[i - 1]!).toBeGreaterThanOrEqual(1000);
 
     const listed = posted.flatMap((message) =>
       ids.filter((id) => JSON.stringify(message.blocks).includes(`|${id}>`)),
