@@ -102,10 +102,13 @@ export class StatusTracker {
       changes: [],
       abandoned: false,
     };
-    // Vendors have separate budgets, so they are refreshed side by side.
-    await Promise.all(
+    // Vendors have separate budgets, so they are refreshed side by side; a store failure in one vendor's
+    // batch lets the others finish before the run reports it.
+    const settled = await Promise.allSettled(
       [...idsByVendor].map(([vendor, ids]) => this.pollVendor(vendor, ids, report, options.signal)),
     );
+    const failure = settled.find((result) => result.status === 'rejected');
+    if (failure) throw failure.reason;
     report.finishedAt = this.nowIso();
     this.logger.info(
       {

@@ -99,7 +99,10 @@ export class Scheduler implements DigestControl {
     this.addTask(POLL_TASK, this.options.pollCron, POLL_TIMEZONE, (slot) => this.poll(slot), {
       noOverlap: true,
     });
-    await this.resync();
+    await this.resync().catch((error: unknown) => {
+      // The periodic resync (every 30 s by default) tries again and adds the digest tasks then.
+      this.logger.error({ err: error }, 'could not read digest schedules at start; retrying shortly');
+    });
     this.resyncTask = cron.schedule(
       this.options.resyncCron ?? '*/30 * * * * *',
       () => {
