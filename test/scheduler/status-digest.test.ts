@@ -93,6 +93,32 @@ describe('status tracking and digests', () => {
     expect(postText(posts[0]!)).toContain('Customer Updated → *Closed*');
   });
 
+  it('posts nothing when nothing changed, unless the channel asked for empty digests', async () => {
+    const id = cisco.simulator.seed({ status: 'New' });
+    await watch(app, id);
+    await app.tracker.pollOnce();
+    expect(await app.digests.runChannel(CHANNEL, { trigger: 'scheduled' })).toEqual({
+      status: 'nothing-to-post',
+    });
+    expect(slack.posts(CHANNEL)).toHaveLength(0);
+
+    await app.store.saveDigestSettings({
+      channelId: CHANNEL,
+      cron: '0 9 * * 1-5',
+      schedule: 'default',
+      timezone: 'UTC',
+      enabled: true,
+      postWhenEmpty: true,
+      updatedBy: 'U0ONCALL',
+      updatedAt: new Date(clock.now()).toISOString(),
+    });
+    expect(await app.digests.runChannel(CHANNEL, { trigger: 'scheduled' })).toEqual({
+      status: 'posted-empty',
+    });
+    expect(postText(slack.posts(CHANNEL)[0]!)).toContain('No watched case changed status');
+    expect((await app.store.getDigestSettings(CHANNEL))?.lastPostedAt).toBeDefined();
+  });
+
   it('keeps intermediate changes: A→B→C between two digests shows both steps', async () => {
     const id = cisco.simulator.seed({ status: 'New' });
     await watch(app, id);
