@@ -1,0 +1,111 @@
+/**
+ * Playground mode: caseops on a machine with no Slack workspace and no vendor account. The real app runs in
+ * HTTP mode against a fake Slack Web API in this process, the vendor simulators stand in for the vendors,
+ * and a small Slack-like page at GET / lets a person use it: commands, buttons, modals, App Home, and a
+ * panel to move the simulated cases along.
+ *
+ * Composition (src/main.ts): `startPlayground` before the app (its `slack` config goes to createSlackApp and
+ * its `routes` onto the app's HTTP receiver), `attach` once the app listens, `stop` before the app stops.
+ */
+import { randomBytes } from 'node:crypto';
+import type { Env } from '../config/env.js';
+import type { Logger } from '../logging/logger.js';
+import type { OpsRoute } from '../observability/ops-server.js';
+import type { Sandbox } from '../vendors/sandbox.js';
+import { AppRequests } from './app-requests.js';
+import { FakeSlackApi } from './fake-slack-api.js';
+import { createPlaygroundRoutes } from './routes.js';
+import {
+  PLAYGROUND_BOT,
+  PLAYGROUND_CHANNELS,
+  PLAYGROUND_ME,
+  PLAYGROUND_SEED_MESSAGES,
+  PLAYGROUND_TEAM,
+  PLAYGROUND_TEAMMATE,
+} from './seed.js';
+import { type PlaygroundHooks, PlaygroundWorkspace } from './workspace.js';
+
+export type { PlaygroundHooks } from './workspace.js';
+
+export interface Playground {
+  /** Config for createSlackApp: a generated xoxb- token and signing secret, SLACK_API_URL pointing at the fake Web API. */
+  slack: {
+    SLACK_BOT_TOKEN: string;
+    SLACK_SIGNING_SECRET: string;
+    SLACK_API_URL: string;
+    botId: string;
+    botUserId: string;
+  };
+  /** Mounted by main on the app's HTTP receiver (same PORT): GET / (the page), its static assets, the page's JSON API. */
+  routes: OpsRoute[];
+  /** Called once the app listens: where to send signed requests (http://127.0.0.1:<port>/slack/events), and hooks. */
+  attach(appEventsUrl: string, hooks: PlaygroundHooks): void;
+  stop(): Promise<void>;
+  /** The workspace behind the page (tests drive it directly). */
+  readonly workspace: PlaygroundWorkspace;
+  /** The fake Web API and everything the app called on it (tests). */
+  readonly fake: FakeSlackApi;
+}
+
+/**
+ * Whether `npm start` runs the playground: CASEOPS_PLAYGROUND decides when set; otherwise the playground
+ * runs when no Slack credentials are configured.
+ */
+export function playgroundWanted(
+  env: Pick<Env, 'CASEOPS_PLAYGROUND' | 'SLACK_BOT_TOKEN' | 'SLACK_APP_TOKEN'>,
+): boolean {
+  return env.CASEOPS_PLAYGROUND ?? !(env.SLACK_BOT_TOKEN || env.SLACK_APP_TOKEN);
+}
+
+/** The one line `npm start` prints in playground mode. */
+export function playgroundBanner(port: number): string {
+  return `caseops playground (no Slack credentials set): open http://localhost:${port}/ — set SLACK_BOT_TOKEN to run against Slack`;
+}
+
+export async function startPlayground(options: { sandbox: Sandbox; logger: Logger }): Promise<Playground> {
+  const logger = options.logger.child({ component: 'playground' });
+  const botToken = `xoxb-playground-${randomBytes(12).toString('hex')}`;
+  const signingSecret = randomBytes(32).toString('hex');
+  const fake = new FakeSlackApi({
+    botToken,
+    botUserId: PLAYGROUND_BOT.userId,
+    botId: PLAYGROUND_BOT.botId,
+    teamId: PLAYGROUND_TEAM.id,
+    users: [PLAYGROUND_ME, PLAYGROUND_TEAMMATE],
+    channels: PLAYGROUND_CHANNELS,
+    // Slack's 3 s, with room for a loaded 2-core machine between the button press and views.open.
+    triggerLifetimeMs: 10_000,
+  });
+  await fake.start(0, '127.0.0.1');
+  const requests = new AppRequests(signingSecret);
+  const workspace = new PlaygroundWorkspace({ fake, requests, sandbox: options.sandbox, logger });
+  for (const seed of PLAYGROUND_SEED_MESSAGES) workspace.seedMessage(seed.channel, seed.user, seed.text);
+  let http: ReturnType<typeof createPlaygroundRoutes>;
+  try {
+    http = createPlaygroundRoutes(workspace, logger);
+  } catch (error) {
+    await fake.stop();
+    throw error;
+  }
+
+  return {
+    slack: {
+      SLACK_BOT_TOKEN: botToken,
+      SLACK_SIGNING_SECRET: signingSecret,
+      SLACK_API_URL: fake.apiUrl,
+      botId: PLAYGROUND_BOT.botId,
+      botUserId: PLAYGROUND_BOT.userId,
+    },
+    routes: http.routes,
+    attach(appEventsUrl, hooks) {
+      workspace.attach(appEventsUrl, hooks);
+      logger.debug({ appEventsUrl }, 'playground attached to the app');
+    },
+    async stop() {
+      http.closeStreams();
+      await fake.stop();
+    },
+    workspace,
+    fake,
+  };
+}
