@@ -21,11 +21,7 @@ interface VendorState {
   tokenCalls: number;
 }
 
-async function startVendor(state: {
-  validToken: string;
-  tokenCalls: number;
-  apiCalls: number;
-}): Promise<string> {
+async function startVendor(state: VendorState): Promise<string> {
   server = createServer((req, res) => {
     if (req.url === '/token') {
       state.tokenCalls++;
