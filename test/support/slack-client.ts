@@ -218,14 +218,18 @@ export class SlackClient {
     return { ...sent, triggerId };
   }
 
-  /** Submits a modal the fake holds, with the given input values (block id → value). */
+  /**
+   * Submits a modal with the given input values (block id → value): a view id submits the view as the fake
+   * holds it now; a view (a snapshot) submits it as it was then — what a second click on a form that has
+   * since changed sends.
+   */
   async submitView(
-    viewId: string,
+    viewOrId: FakeView | string,
     values: Record<string, StateValue>,
-    options: { user?: string; sign?: SignOptions; view?: FakeView } = {},
+    options: { user?: string; sign?: SignOptions } = {},
   ): Promise<SentRequest> {
-    const stored = options.view ?? this.fake.views.get(viewId);
-    if (!stored) throw new Error(`the fake holds no view ${viewId}`);
+    const stored = typeof viewOrId === 'string' ? this.fake.views.get(viewOrId) : viewOrId;
+    if (!stored) throw new Error(`the fake holds no view ${String(viewOrId)}`);
     const user = options.user ?? this.defaults.userId;
     const state: Record<string, Record<string, StateValue>> = {};
     for (const [blockId, value] of Object.entries(values)) state[blockId] = { value };

@@ -27,8 +27,8 @@ export const BOB = 'UBOB0001';
 export const NO_EMAIL = 'UNOMAIL1';
 /** A channel everyone (and the bot) is in. */
 export const NOC = 'CNOC0001';
-/** A public channel the bot is not in. */
-export const NOT_JOINED = 'CNOBOT01';
+/** A private channel the bot was not invited to: it can neither see nor post in it. */
+export const NOT_JOINED = 'GPRIV001';
 export const DM = 'DALICE01';
 /** An Equinix ticket code the simulator refuses (its code list drifted). */
 export const RETIRED_CODE = '0999-0999';
@@ -105,7 +105,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     ],
     channels: [
       { id: NOC, name: 'noc', members: [ALICE, BOB, NO_EMAIL] },
-      { id: NOT_JOINED, name: 'elsewhere', members: [ALICE], botIsMember: false },
+      { id: NOT_JOINED, name: 'war-room', members: [ALICE], botIsMember: false, isPrivate: true },
     ],
   });
   await fake.start();
@@ -157,16 +157,20 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   };
 }
 
-/** Sends `/case <text>` and waits until the modal it opened shows the form `callbackId`; returns that view. */
+/**
+ * Sends `/case <text>` and waits until the modal it opened shows the form `callbackId`; returns a snapshot of
+ * that view (the fake keeps changing its own copy as the app updates the modal).
+ */
 export async function openedForm(h: Harness, text: string, callbackId = 'open_case', user = ALICE) {
   const sent = await h.slack.command(text, { user });
   const opened = await h.fake.waitForCall('views.open', (c) => c.args.trigger_id === sent.triggerId);
   const id = viewIdOf(h, sent.triggerId);
   if (!id) throw new Error(`views.open for "${text}" failed: ${opened.outcome}`);
-  return h.fake.waitFor(() => {
-    const view = h.fake.views.get(id);
-    return view && view.view.callback_id === callbackId ? view : undefined;
+  const view = await h.fake.waitFor(() => {
+    const current = h.fake.views.get(id);
+    return current && current.view.callback_id === callbackId ? current : undefined;
   }, `the ${callbackId} form`);
+  return structuredClone(view);
 }
 
 function viewIdOf(h: Harness, triggerId: string | undefined): string | undefined {

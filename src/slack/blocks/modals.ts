@@ -70,6 +70,7 @@ export function messageModal(title: string, text: string, extra: Block[] = []): 
 }
 
 export function vendorPickerModal(vendors: VendorId[], metadata: PickerMetadata): ModalView {
+  // A select in a section (not an input): choosing fires at once, and a modal without inputs needs no submit.
   return {
     type: 'modal',
     callback_id: PICKER_CALLBACK_ID,
@@ -77,15 +78,14 @@ export function vendorPickerModal(vendors: VendorId[], metadata: PickerMetadata)
     close: plain('Cancel'),
     private_metadata: JSON.stringify(metadata),
     blocks: [
-      input(
-        { blockId: 'vendor', label: 'Which vendor?', dispatchAction: true },
-        staticSelectElement({
+      section('*Which vendor?* The form for that vendor opens as soon as you choose.', {
+        blockId: 'vendor',
+        accessory: staticSelectElement({
           actionId: PICK_VENDOR_ACTION,
           choices: vendors.map((v) => ({ text: VENDOR_NAMES[v], value: v })),
           placeholder: 'Choose a vendor',
         }),
-      ),
-      context('The form for that vendor opens as soon as you choose.'),
+      }),
     ],
   };
 }

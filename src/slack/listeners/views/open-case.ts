@@ -28,8 +28,9 @@ import { describeError } from '../../errors.js';
 import { readOpenMetadata } from '../../payloads.js';
 import { showInModal } from './surface.js';
 
+/** The form's own problems (our wording, which may mention users) as one line above the form. */
 function errorsAsNotice(errors: Record<string, string>): string {
-  return `:x: ${Object.values(errors).map(escapeMrkdwn).join(' ')}`;
+  return `:x: ${Object.values(errors).join(' ')}`;
 }
 
 /** Equinix contacts are Slack users: their names and e-mails are looked up after the ack. */
@@ -127,7 +128,10 @@ export function register(app: App, deps: SlackDeps): void {
   });
 }
 
-/** Watches the new case in its channel and posts its card there; returns a line saying how that went. */
+/**
+ * Watches the new case in its channel and posts its card there (saying it is watched); returns a line saying
+ * how that went. A card that cannot be posted takes the watch with it: nobody would hear about the changes.
+ */
 async function watchAndPost(
   deps: SlackDeps,
   actor: { userId: string; channelId?: string; teamId?: string },
@@ -135,8 +139,10 @@ async function watchAndPost(
   opened: OpenedCase,
 ): Promise<string> {
   let watched = false;
+  let addedWatch = false;
   try {
-    await deps.cases.watch(actor, opened.case.vendor, opened.case.id, channelId, opened.case);
+    addedWatch = (await deps.cases.watch(actor, opened.case.vendor, opened.case.id, channelId, opened.case))
+      .added;
     watched = true;
   } catch (error) {
     deps.logger.error({ err: error }, 'case opened but could not be watched');
@@ -144,8 +150,15 @@ async function watchAndPost(
   try {
     await postCard(deps, channelId, opened.case, { openedBy: actor.userId, watchedHere: watched });
   } catch (error) {
+    if (addedWatch) {
+      await deps.cases
+        .unwatch(actor, opened.case.vendor, opened.case.id, channelId)
+        .catch((unwatchError: unknown) =>
+          deps.logger.warn({ err: unwatchError }, 'could not undo the watch'),
+        );
+    }
     const words = describeError(error, deps.logger);
-    return `:warning: The case is open, but its card could not be posted in <#${channelId}>: ${words.text}`;
+    return `:warning: The case is open, but it could not be posted or watched in <#${channelId}>: ${words.text}`;
   }
   return watched
     ? `Posted in <#${channelId}> and watched there: status changes will be posted in the channel.`
