@@ -173,5 +173,6 @@ export function caseFallback(c: Case): string {
 }
 
 export function buildCaseCard(c: Case, options: CardOptions): SlackMessage {
-  return { text: caseFallback(c), blocks: buildCaseBlocks(c, options) };
+  const text = options.notice ? `${options.notice}\n${caseFallback(c)}` : caseFallback(c);
+  return { text, blocks: buildCaseBlocks(c, options) };
 }
