@@ -18,6 +18,8 @@ let state;
 let current = { kind: 'channel', id: 'C0NOC' };
 let shownModal = { id: undefined, hash: undefined };
 let shownHome = '';
+/** Cases whose advance (and the poll after it) is still running, as `vendor:id`. */
+const advancing = new Set();
 
 // ---- talking to the server ----------------------------------------------------------------------------
 
@@ -288,7 +290,11 @@ function renderSimulators() {
                       <span class="${statusClass(c.status)}">${escapeHtml(c.status)}</span>
                       <div class="sim-case-title">${escapeHtml(c.title)}</div>
                     </div>
-                    <button type="button" class="btn btn-small" data-advance-vendor="${escapeHtml(sim.vendor)}" data-advance-id="${escapeHtml(c.id)}">Advance</button>
+                    ${
+                      advancing.has(`${sim.vendor}:${c.id}`)
+                        ? '<button type="button" class="btn btn-small" disabled>Polling…</button>'
+                        : `<button type="button" class="btn btn-small" data-advance-vendor="${escapeHtml(sim.vendor)}" data-advance-id="${escapeHtml(c.id)}">Advance</button>`
+                    }
                   </li>`,
                 )
                 .join('')}</ul>`
@@ -527,10 +533,13 @@ document.addEventListener('click', (event) => {
 
   const advance = target.closest('[data-advance-id]');
   if (advance) {
-    advance.disabled = true;
-    return attempt(() =>
-      api('simulators/advance', { vendor: advance.dataset.advanceVendor, id: advance.dataset.advanceId }),
-    );
+    const { advanceVendor: vendor, advanceId: id } = advance.dataset;
+    advancing.add(`${vendor}:${id}`);
+    renderSimulators();
+    return attempt(() => api('simulators/advance', { vendor, id })).finally(() => {
+      advancing.delete(`${vendor}:${id}`);
+      renderSimulators();
+    });
   }
   if (target.closest('#digest-now') && current.kind === 'channel') {
     return attempt(() => api('simulators/digest', { channel: current.id }));

@@ -137,6 +137,8 @@ export class PlaygroundWorkspace {
   private readonly viewErrors = new Map<string, { hash: string; errors: Record<string, string> }>();
   private readonly dismissed = new Set<string>();
   private hooks: PlaygroundHooks | undefined;
+  /** Polls started by `advance` and not finished: a digest asked for meanwhile waits for them. */
+  private readonly polls = new Set<Promise<void>>();
   private version = 0;
   private eventCounter = 0;
 
@@ -635,13 +637,25 @@ export class PlaygroundWorkspace {
     }
     const moved = simulator.advance(id, status);
     this.changed();
-    await this.hooks?.pollNow();
+    const poll = this.hooks?.pollNow();
+    if (poll) {
+      this.polls.add(poll);
+      try {
+        await poll;
+      } finally {
+        this.polls.delete(poll);
+      }
+    }
     return moved;
   }
 
-  /** The simulators panel's "Post digest now": the real `/case digest now`, typed in `channel`. */
-  digestNow(channel: string): Promise<void> {
-    return this.runCommand(channel, `${CASE_COMMAND} digest now`);
+  /**
+   * The simulators panel's "Post digest now": the real `/case digest now`, typed in `channel`, once the
+   * polls of cases just advanced have recorded their changes (a person clicks faster than a poll runs).
+   */
+  async digestNow(channel: string): Promise<void> {
+    await Promise.allSettled([...this.polls]);
+    await this.runCommand(channel, `${CASE_COMMAND} digest now`);
   }
 
   /** Seeds a message from someone in the workspace (start-up only). */
