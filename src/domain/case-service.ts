@@ -25,7 +25,6 @@ import {
   isCaseopsError,
   OutcomeUnknownError,
   UnsupportedOperationError,
-  VendorError,
   VendorRejectedError,
   VendorThrottledError,
   VendorUnauthorisedError,
@@ -543,8 +542,4 @@ function rehydrateError(vendor: VendorId, stored: StoredOutcome | undefined, cas
     default:
       return new VendorRejectedError(vendor, stored.reason ?? stored.message);
   }
-}
-
-export function isVendorError(error: unknown): error is VendorError {
-  return error instanceof VendorError;
 }

@@ -3,7 +3,7 @@
  * first (no I/O), so a refusal is answered at once instead of after a form was filled in.
  */
 import type { VendorId } from '../domain/case.js';
-import { type CardLocation, cancelModal, noteModal } from './blocks/modals.js';
+import { cancelModal, noteModal } from './blocks/modals.js';
 import { isChannel } from './conversation.js';
 import type { SlackDeps } from './deps.js';
 
@@ -12,8 +12,6 @@ interface CaseModalStart {
   vendor: VendorId;
   rawId: string;
   channelId?: string;
-  /** The card the button was on, to update it in place afterwards. */
-  card?: CardLocation;
   title?: string;
 }
 
@@ -28,7 +26,6 @@ export async function openNoteModal(deps: SlackDeps, start: CaseModalStart): Pro
         id,
         channel: isChannel(start.channelId) ? start.channelId : undefined,
         attempt: 0,
-        card: start.card,
       },
       title: start.title,
       withVisibility: start.vendor === 'equinix',
@@ -50,7 +47,6 @@ export async function openCancelModal(
         id,
         channel: isChannel(start.channelId) ? start.channelId : undefined,
         attempt: 0,
-        card: start.card,
       },
       reason: start.reason,
       title: start.title,

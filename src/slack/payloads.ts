@@ -31,7 +31,6 @@ const CaseMeta = z.object({
   id,
   channel,
   attempt: z.number().int().min(0).max(1000),
-  card: z.object({ channel: z.string().max(30), ts: z.string().max(30) }).optional(),
 });
 
 const PickerMeta = z.object({

@@ -25,19 +25,12 @@ export const CANCEL_CALLBACK_ID = 'cancel_case';
 export const NOTE_MAX_CHARS = 3000;
 export const REASON_MAX_CHARS = 1000;
 
-/** Where a card the modal was opened from lives, so it can be updated in place afterwards. */
-export interface CardLocation {
-  channel: string;
-  ts: string;
-}
-
 export interface CaseModalMetadata {
   kind: 'note' | 'cancel';
   vendor: VendorId;
   id: string;
   channel?: string;
   attempt: number;
-  card?: CardLocation;
 }
 
 export interface PickerMetadata {

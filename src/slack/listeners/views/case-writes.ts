@@ -6,7 +6,7 @@
 import type { App, types } from '@slack/bolt';
 import { type Case, VENDOR_NAMES } from '../../../domain/case.js';
 import type { WriteOutcome } from '../../../domain/case-service.js';
-import { escapeMrkdwn } from '../../blocks/limits.js';
+import { escapeMrkdwn, fitModal } from '../../blocks/limits.js';
 import {
   CANCEL_CALLBACK_ID,
   type CaseModalMetadata,
@@ -117,7 +117,10 @@ function registerForm(app: App, deps: SlackDeps, form: WriteForm): void {
     try {
       meta = readCaseMetadata(view.private_metadata);
     } catch (error) {
-      await ack({ response_action: 'update', view: messageModal(form.title, describeError(error).text) });
+      await ack({
+        response_action: 'update',
+        view: fitModal(messageModal(form.title, describeError(error).text)),
+      });
       return;
     }
     const state = view.state.values as ViewStateValues;
@@ -130,7 +133,7 @@ function registerForm(app: App, deps: SlackDeps, form: WriteForm): void {
       await ack({ response_action: 'errors', errors: { [form.field]: `At most ${form.max} characters.` } });
       return;
     }
-    await ack({ response_action: 'update', view: submittingModal(form.title, meta.vendor) });
+    await ack({ response_action: 'update', view: fitModal(submittingModal(form.title, meta.vendor)) });
 
     const userId = body.user.id;
     const actor = { userId, channelId: meta.channel, teamId: body.team?.id };

@@ -7,7 +7,7 @@ import type { App } from '@slack/bolt';
 import { VENDOR_NAMES } from '../../../domain/case.js';
 import type { OpenedCase } from '../../../domain/case-service.js';
 import type { OpenRequest } from '../../../domain/open-request.js';
-import { escapeMrkdwn } from '../../blocks/limits.js';
+import { escapeMrkdwn, fitModal } from '../../blocks/limits.js';
 import { caseResultModal, messageModal, submittingModal } from '../../blocks/modals.js';
 import { notice } from '../../blocks/notices.js';
 import {
@@ -50,7 +50,10 @@ export function register(app: App, deps: SlackDeps): void {
     try {
       metadata = readOpenMetadata(view.private_metadata);
     } catch (error) {
-      await ack({ response_action: 'update', view: messageModal('caseops', describeError(error).text) });
+      await ack({
+        response_action: 'update',
+        view: fitModal(messageModal('caseops', describeError(error).text)),
+      });
       return;
     }
     const values = readFormValues(metadata.vendor, view.state.values as ViewStateValues);
@@ -60,7 +63,7 @@ export function register(app: App, deps: SlackDeps): void {
       return;
     }
     const title = openModalTitle(metadata.vendor);
-    await ack({ response_action: 'update', view: submittingModal(title, metadata.vendor) });
+    await ack({ response_action: 'update', view: fitModal(submittingModal(title, metadata.vendor)) });
 
     const userId = body.user.id;
     const where = { viewId: view.id, userId, channelId: metadata.channel };
