@@ -409,9 +409,10 @@ function placeholderAttr(element) {
   return element.placeholder?.text ? ` placeholder="${escapeHtml(element.placeholder.text)}"` : '';
 }
 
-function choiceList(kind, element, blockId, actionId, options, checked, label) {
+function choiceList(kind, element, blockId, actionId, options, checked, label, inputId) {
   const name = `${blockId}::${actionId}`;
-  return `<div class="choices" role="group" ${control(element, blockId, actionId, '')}>${options
+  const labelled = inputId ? ` aria-labelledby="${escapeHtml(inputId)}-label"` : '';
+  return `<div class="choices" role="group" ${control(element, blockId, actionId, labelled)}>${options
     .map(
       (o) =>
         `<label class="choice"><input type="${kind}" name="${escapeHtml(name)}" value="${escapeHtml(o.value)}"${
@@ -483,6 +484,7 @@ export function renderInputElement(element, blockId, actionId, ctx, inputId) {
         allOptions(element),
         (v) => v === element.initial_option?.value,
         (o) => renderText(o.text, ctx),
+        inputId,
       );
     case 'multi_users_select': {
       const initial = new Set(element.initial_users ?? []);
@@ -495,6 +497,7 @@ export function renderInputElement(element, blockId, actionId, ctx, inputId) {
         people,
         (v) => initial.has(v),
         (p) => escapeHtml(p.name),
+        inputId,
       );
     }
     case 'users_select': {
@@ -542,7 +545,7 @@ export function renderModalBlocks(blocks, ctx, errors = {}) {
       const hint = block.hint ? `<div class="hint">${renderPlain(block.hint)}</div>` : '';
       const error = Object.hasOwn(errors, blockId) ? String(errors[blockId]) : '';
       const dispatch = block.dispatch_action ? ' data-dispatch="change"' : '';
-      return `<div class="block block-input${error ? ' has-error' : ''}" data-block="${index}" data-element="input" data-input-block="${escapeHtml(blockId)}"${dispatch}><label class="label" for="${inputId}">${renderPlain(block.label)}${optional}</label>${renderInputElement(element, blockId, actionId, ctx, inputId)}${hint}<div class="field-error" role="alert">${error ? renderMrkdwn(error, ctx) : ''}</div></div>`;
+      return `<div class="block block-input${error ? ' has-error' : ''}" data-block="${index}" data-element="input" data-input-block="${escapeHtml(blockId)}"${dispatch}><label class="label" id="${inputId}-label" for="${inputId}">${renderPlain(block.label)}${optional}</label>${renderInputElement(element, blockId, actionId, ctx, inputId)}${hint}<div class="field-error" role="alert">${error ? renderMrkdwn(error, ctx) : ''}</div></div>`;
     })
     .join('');
 }

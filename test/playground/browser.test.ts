@@ -119,7 +119,10 @@ suite(`playground in a browser (needs Chromium at ${CHROMIUM}: apt-get install c
       // Open an Equinix case from the modal: a bad ticket code comes back on its field, fixed, resubmitted.
       await type('/case open equinix');
       const form = await modalTitled('New Equinix case');
-      await expect(form.getByLabel('Notification contacts').getByLabel('Alex Rivera')).toBeTruthy();
+      // The person's own user is the default notification contact.
+      const contacts = form.getByRole('group', { name: 'Notification contacts' });
+      expect(await contacts.getByLabel('Alex Rivera').isChecked()).toBe(true);
+      expect(await contacts.getByLabel('Sam Okafor').isChecked()).toBe(false);
       await form.getByLabel('Ticket code').fill('12-34');
       await form
         .getByLabel('Description')
@@ -185,10 +188,9 @@ suite(`playground in a browser (needs Chromium at ${CHROMIUM}: apt-get install c
       const simulatorRow = page.locator(`#simulators [data-vendor="cisco"] [data-case-id="${ciscoId}"]`);
       const before = (await simulatorRow.locator('.status').textContent())?.trim();
       await simulatorRow.getByRole('button', { name: 'Advance' }).click();
-      await page.waitForFunction(
-        ([selector, old]) => document.querySelector(selector as string)?.textContent?.trim() !== old,
-        [`#simulators [data-vendor="cisco"] [data-case-id="${ciscoId}"] .status`, before],
-      );
+      await expect
+        .poll(async () => (await simulatorRow.locator('.status').textContent())?.trim(), { timeout: STEP_MS })
+        .not.toBe(before);
       const after = (await simulatorRow.locator('.status').textContent())?.trim();
       expect(after).not.toBe(before);
       // The poll after it is done when the button comes back.
