@@ -25,6 +25,7 @@ import { register as registerCommands } from './listeners/commands/index.js';
 import { register as registerEvents } from './listeners/events/index.js';
 import { register as registerShortcuts } from './listeners/shortcuts/index.js';
 import { register as registerViews } from './listeners/views/index.js';
+import { requestKind, type SlackMetrics } from './metrics.js';
 import { OnceGuard } from './once.js';
 import { MAX_SKEW_SECONDS } from './signing.js';
 
@@ -55,6 +56,8 @@ export interface CreateSlackAppOptions {
   webApiTimeoutMs?: number;
   /** The scheduler, for `/case digest`. */
   digests?: DigestControl;
+  /** Counters and ack timings (src/observability/metrics.ts). */
+  metrics?: SlackMetrics;
   /**
    * More HTTP routes (/readyz, /metrics), served beside /slack/events in HTTP mode and on the health server
    * in Socket Mode. A route for /healthz here replaces the built-in one.
@@ -99,6 +102,29 @@ function refuseFutureTimestamps(receiver: HTTPReceiver, logger: Logger): void {
       req.resume();
       res.writeHead(401).end();
       return;
+    }
+    inner(req, res);
+  };
+}
+
+interface TaggedRequest extends IncomingMessage {
+  caseopsKind?: string;
+}
+
+/**
+ * The time from a Slack request's arrival to the HTTP answer, which is the ack (Bolt answers as soon as the
+ * listener acks). Measured here, around the whole receiver, so verification and parsing are included.
+ */
+function timeAcks(receiver: HTTPReceiver, metrics: SlackMetrics): void {
+  const inner = receiver.requestListener;
+  receiver.requestListener = (req, res) => {
+    if (req.method === 'POST' && (req.url ?? '').split('?')[0] === SLACK_EVENTS_PATH) {
+      const started = performance.now();
+      res.once('finish', () => {
+        const kind = (req as TaggedRequest).caseopsKind ?? 'unverified';
+        const outcome = res.statusCode === 200 ? 'ok' : `http_${res.statusCode}`;
+        metrics.observeAck(kind, outcome, (performance.now() - started) / 1000);
+      });
     }
     inner(req, res);
   };
@@ -154,8 +180,14 @@ export function createSlackApp(options: CreateSlackAppOptions): SlackApp {
       endpoints: SLACK_EVENTS_PATH,
       customRoutes: routes,
       logger: log,
+      // Runs once the body is read and verified: tags the request with its kind for the ack-time metric.
+      customPropertiesExtractor: (req) => {
+        (req as TaggedRequest).caseopsKind = requestKind(req.rawBody.toString(), req.headers['content-type']);
+        return {};
+      },
     });
     refuseFutureTimestamps(http, logger);
+    if (options.metrics) timeAcks(http, options.metrics);
     receiver = http;
   }
 
@@ -180,11 +212,12 @@ export function createSlackApp(options: CreateSlackAppOptions): SlackApp {
       now,
     }),
     store: options.store,
-    slack: new SlackGateway(app.client, logger),
+    slack: new SlackGateway(app.client, logger, {}, options.metrics),
     once: new OnceGuard(),
     logger,
     now,
     digests: options.digests,
+    metrics: options.metrics,
   };
   registerCommands(app, deps);
   registerViews(app, deps);

@@ -4,6 +4,7 @@ import type { Logger } from '../logging/logger.js';
 import type { DigestControl } from '../scheduler/scheduler.js';
 import type { Store } from '../store/store.js';
 import type { SlackGateway } from './gateway.js';
+import type { SlackMetrics } from './metrics.js';
 import type { OnceGuard } from './once.js';
 
 export interface SlackDeps {
@@ -16,4 +17,6 @@ export interface SlackDeps {
   now: () => Date;
   /** The scheduler, for `/case digest` (absent where digests do not run, e.g. some tests). */
   digests?: DigestControl;
+  /** Counters and timings (absent in tests that do not look at them). */
+  metrics?: SlackMetrics;
 }

@@ -2,12 +2,13 @@
  * The one door to Slack's Web API for everything caseops sends. It fits every message and view to Slack's
  * limits (blocks/limits.ts) and handles rate limiting the safe way: the client is built to reject a 429 at
  * once instead of retrying silently (a retried 5xx or timeout could post twice), and a 429 (which Slack never
- * acted on) is waited out here once when the wait is short.
+ * acted on) is waited out here once when the wait is short. What Slack refuses is counted by method and code.
  */
 import type { types } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import type { Logger } from '../logging/logger.js';
 import { fitHome, fitMessage, fitModal, type SlackMessage } from './blocks/limits.js';
+import type { SlackMetrics } from './metrics.js';
 
 export interface SlackUser {
   id: string;
@@ -19,9 +20,26 @@ export interface SlackUser {
   tz?: string;
 }
 
-interface RateLimitedLike {
+/** The fields of @slack/web-api's errors this module reads, without depending on its classes. */
+interface SlackErrorLike {
   code?: string;
   retryAfter?: number;
+  data?: { error?: string };
+  statusCode?: number;
+}
+
+function errorCode(error: SlackErrorLike): string {
+  if (error.data?.error) return error.data.error;
+  switch (error.code) {
+    case 'slack_webapi_rate_limited_error':
+      return 'ratelimited';
+    case 'slack_webapi_http_error':
+      return `http_${error.statusCode ?? 'error'}`;
+    case 'slack_webapi_request_error':
+      return 'request_error';
+    default:
+      return 'other';
+  }
 }
 
 export class SlackGateway {
@@ -31,14 +49,25 @@ export class SlackGateway {
     readonly client: WebClient,
     private readonly logger: Logger,
     private readonly options: { maxRateLimitWaitMs?: number; userCacheMs?: number } = {},
+    private readonly metrics?: SlackMetrics,
   ) {}
 
-  /** Runs a call once more after a short 429: Slack did not act on a rate-limited call, so this is safe. */
-  private async patiently<T>(call: () => Promise<T>): Promise<T> {
+  /** Counts what Slack refused, by method and code, and passes the error on. */
+  private async reported<T>(method: string, call: () => Promise<T>): Promise<T> {
     try {
       return await call();
     } catch (error) {
-      const limited = error as RateLimitedLike;
+      this.metrics?.slackApiError(method, errorCode(error as SlackErrorLike));
+      throw error;
+    }
+  }
+
+  /** Runs a call once more after a short 429: Slack did not act on a rate-limited call, so this is safe. */
+  private async patiently<T>(method: string, call: () => Promise<T>): Promise<T> {
+    try {
+      return await this.reported(method, call);
+    } catch (error) {
+      const limited = error as SlackErrorLike;
       const waitMs = (limited.retryAfter ?? 0) * 1000;
       if (
         limited.code !== 'slack_webapi_rate_limited_error' ||
@@ -46,15 +75,15 @@ export class SlackGateway {
       ) {
         throw error;
       }
-      this.logger.info({ waitMs }, 'Slack rate limited a call; waiting once before trying again');
+      this.logger.info({ waitMs, method }, 'Slack rate limited a call; waiting once before trying again');
       await new Promise((resolve) => setTimeout(resolve, waitMs));
-      return call();
+      return this.reported(method, call);
     }
   }
 
   async postMessage(channel: string, message: SlackMessage): Promise<{ channel: string; ts: string }> {
     const fitted = fitMessage(message);
-    const result = await this.patiently(() =>
+    const result = await this.patiently('chat.postMessage', () =>
       this.client.chat.postMessage({
         channel,
         text: fitted.text,
@@ -67,40 +96,50 @@ export class SlackGateway {
 
   async updateMessage(channel: string, ts: string, message: SlackMessage): Promise<void> {
     const fitted = fitMessage(message);
-    await this.patiently(() =>
+    await this.patiently('chat.update', () =>
       this.client.chat.update({ channel, ts, text: fitted.text, blocks: fitted.blocks }),
     );
   }
 
   async postEphemeral(channel: string, user: string, message: SlackMessage): Promise<void> {
     const fitted = fitMessage(message);
-    await this.patiently(() =>
+    await this.patiently('chat.postEphemeral', () =>
       this.client.chat.postEphemeral({ channel, user, text: fitted.text, blocks: fitted.blocks }),
     );
   }
 
   /** No retry: a trigger id is good once, for 3 seconds. */
   async openView(triggerId: string, view: types.ModalView): Promise<{ viewId: string }> {
-    const result = await this.client.views.open({ trigger_id: triggerId, view: fitModal(view) });
+    const result = await this.reported('views.open', () =>
+      this.client.views.open({ trigger_id: triggerId, view: fitModal(view) }),
+    );
     return { viewId: result.view?.id ?? '' };
   }
 
   async pushView(triggerId: string, view: types.ModalView): Promise<{ viewId: string }> {
-    const result = await this.client.views.push({ trigger_id: triggerId, view: fitModal(view) });
+    const result = await this.reported('views.push', () =>
+      this.client.views.push({ trigger_id: triggerId, view: fitModal(view) }),
+    );
     return { viewId: result.view?.id ?? '' };
   }
 
   async updateView(viewId: string, view: types.ModalView): Promise<void> {
-    await this.patiently(() => this.client.views.update({ view_id: viewId, view: fitModal(view) }));
+    await this.patiently('views.update', () =>
+      this.client.views.update({ view_id: viewId, view: fitModal(view) }),
+    );
   }
 
   async publishHome(userId: string, view: types.HomeView): Promise<void> {
-    await this.patiently(() => this.client.views.publish({ user_id: userId, view: fitHome(view) }));
+    await this.patiently('views.publish', () =>
+      this.client.views.publish({ user_id: userId, view: fitHome(view) }),
+    );
   }
 
   async permalink(channel: string, ts: string): Promise<string | undefined> {
     try {
-      const result = await this.patiently(() => this.client.chat.getPermalink({ channel, message_ts: ts }));
+      const result = await this.patiently('chat.getPermalink', () =>
+        this.client.chat.getPermalink({ channel, message_ts: ts }),
+      );
       return result.permalink;
     } catch (error) {
       this.logger.warn({ err: error, channel }, 'could not get a permalink');
@@ -112,7 +151,7 @@ export class SlackGateway {
   async user(userId: string): Promise<SlackUser> {
     const cached = this.userCache.get(userId);
     if (cached && cached.until > Date.now()) return cached.user;
-    const result = await this.patiently(() => this.client.users.info({ user: userId }));
+    const result = await this.patiently('users.info', () => this.client.users.info({ user: userId }));
     const u = result.user;
     const user: SlackUser = {
       id: userId,
@@ -142,7 +181,7 @@ export class SlackGateway {
     const channels = new Set<string>();
     let cursor: string | undefined;
     do {
-      const page = await this.patiently(() =>
+      const page = await this.patiently('users.conversations', () =>
         this.client.users.conversations({
           user: userId,
           types: 'public_channel,private_channel',

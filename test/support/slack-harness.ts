@@ -11,6 +11,7 @@ import type { VendorId } from '../../src/domain/case.js';
 import { type Logger, silentLogger } from '../../src/logging/logger.js';
 import { FakeSlackApi } from '../../src/playground/fake-slack-api.js';
 import { createSlackApp, type SlackApp } from '../../src/slack/app.js';
+import type { SlackMetrics } from '../../src/slack/metrics.js';
 import { createStore, type Store } from '../../src/store/index.js';
 import { type CiscoSimulator, createCiscoSimulator } from '../../src/vendors/cisco/index.js';
 import { createEquinixSimulator, type EquinixSimulator } from '../../src/vendors/equinix/index.js';
@@ -65,6 +66,7 @@ export interface HarnessOptions {
   logger?: Logger;
   /** Wraps the store the app gets (after migration), e.g. to slow it down or watch its calls. */
   wrapStore?: (store: Store) => Store;
+  metrics?: SlackMetrics;
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
@@ -132,6 +134,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     botId: fake.botId,
     botUserId: fake.botUserId,
     webApiTimeoutMs: 3000,
+    metrics: options.metrics,
   });
   const { port } = await app.start(0);
   const slack = new SlackClient(`http://127.0.0.1:${port}`, SIGNING_SECRET, fake, {

@@ -8,6 +8,7 @@ import { notice } from '../../blocks/notices.js';
 import { notifyUser } from '../../cards.js';
 import type { SlackDeps } from '../../deps.js';
 import { describeError } from '../../errors.js';
+import { handlingOutcome } from '../../metrics.js';
 
 export interface PressContext {
   userId: string;
@@ -79,7 +80,9 @@ export async function afterAck(
 ): Promise<void> {
   try {
     await work();
+    deps.metrics?.interactionHandled(press.actionId, 'ok');
   } catch (error) {
+    deps.metrics?.interactionHandled(press.actionId, handlingOutcome(error));
     const words = describeError(error, deps.logger);
     try {
       await press.tell(notice(words.text));

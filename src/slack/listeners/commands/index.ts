@@ -13,6 +13,7 @@ import { fitMessage, type SlackMessage } from '../../blocks/limits.js';
 import { notice, problem } from '../../blocks/notices.js';
 import type { SlackDeps } from '../../deps.js';
 import { describeError } from '../../errors.js';
+import { handlingOutcome } from '../../metrics.js';
 import { type ParsedCommand, parseCaseCommand } from './parser.js';
 import { subcommands } from './subcommands.js';
 import type { CommandInvocation } from './types.js';
@@ -36,6 +37,7 @@ export function register(app: App, deps: SlackDeps): void {
     } catch (error) {
       const words = describeError(error, deps.logger);
       await ack({ response_type: 'ephemeral', ...fitMessage(notice(words.text)) });
+      deps.metrics?.commandHandled('unparsed', 'invalid');
       return;
     }
     await ack();
@@ -55,7 +57,9 @@ export function register(app: App, deps: SlackDeps): void {
     };
     try {
       await parsed.subcommand.run(deps, invocation, parsed.args);
+      deps.metrics?.commandHandled(parsed.subcommand.name, 'ok');
     } catch (error) {
+      deps.metrics?.commandHandled(parsed.subcommand.name, handlingOutcome(error));
       const words = describeError(error, deps.logger);
       deps.logger.info(
         { subcommand: parsed.subcommand.name, code: (error as { code?: string }).code },

@@ -6,6 +6,7 @@ import { notifyUser } from '../../cards.js';
 import { slackTextToPlain } from '../../conversation.js';
 import type { SlackDeps } from '../../deps.js';
 import { describeError } from '../../errors.js';
+import { handlingOutcome } from '../../metrics.js';
 import { startOpenFlow } from '../../open-flow.js';
 
 export const OPEN_VENDOR_CASE_SHORTCUT = 'open_vendor_case';
@@ -23,7 +24,9 @@ export function register(app: App, deps: SlackDeps): void {
         prefill: slackTextToPlain(shortcut.message.text ?? ''),
         source: () => deps.slack.permalink(channelId, messageTs),
       });
+      deps.metrics?.interactionHandled(OPEN_VENDOR_CASE_SHORTCUT, 'ok');
     } catch (error) {
+      deps.metrics?.interactionHandled(OPEN_VENDOR_CASE_SHORTCUT, handlingOutcome(error));
       const message = notice(describeError(error, deps.logger).text);
       try {
         await respond({ response_type: 'ephemeral', ...fitMessage(message) });

@@ -24,6 +24,7 @@ import type { ViewStateValues } from '../../blocks/open-form.js';
 import { capabilitiesOf, refreshPostedCards } from '../../cards.js';
 import type { SlackDeps } from '../../deps.js';
 import { describeError } from '../../errors.js';
+import { handlingOutcome } from '../../metrics.js';
 import { readCaseMetadata } from '../../payloads.js';
 import { showInModal } from './surface.js';
 
@@ -125,12 +126,14 @@ function registerForm(app: App, deps: SlackDeps, form: WriteForm): void {
     }
     const state = view.state.values as ViewStateValues;
     const text = textValue(state, form.field);
-    if (!text) {
-      await ack({ response_action: 'errors', errors: { [form.field]: `Write a ${form.field} first.` } });
-      return;
-    }
-    if (text.length > form.max) {
-      await ack({ response_action: 'errors', errors: { [form.field]: `At most ${form.max} characters.` } });
+    const problem = !text
+      ? `Write a ${form.field} first.`
+      : text.length > form.max
+        ? `At most ${form.max} characters.`
+        : undefined;
+    if (problem) {
+      await ack({ response_action: 'errors', errors: { [form.field]: problem } });
+      deps.metrics?.interactionHandled(form.callbackId, 'invalid');
       return;
     }
     await ack({ response_action: 'update', view: fitModal(submittingModal(form.title, meta.vendor)) });
@@ -143,6 +146,7 @@ function registerForm(app: App, deps: SlackDeps, form: WriteForm): void {
     try {
       outcome = await form.write(deps, meta, state, actor, view.id);
     } catch (error) {
+      deps.metrics?.interactionHandled(form.callbackId, handlingOutcome(error));
       const words = describeError(error, deps.logger);
       const modal = words.resubmittable
         ? form.again(meta, state, `:x: ${words.text}\nFix it if needed and submit again.`)
@@ -151,6 +155,7 @@ function registerForm(app: App, deps: SlackDeps, form: WriteForm): void {
       return;
     }
     if (outcome.kind === 'in-progress') return;
+    deps.metrics?.interactionHandled(form.callbackId, 'ok');
     const c = outcome.value;
     const headline = outcome.repeated
       ? `This form was already submitted and done for ${name}; nothing was sent twice.`

@@ -25,6 +25,7 @@ import { capabilitiesOf, postCard } from '../../cards.js';
 import { isChannel } from '../../conversation.js';
 import type { SlackDeps } from '../../deps.js';
 import { describeError } from '../../errors.js';
+import { handlingOutcome } from '../../metrics.js';
 import { readOpenMetadata } from '../../payloads.js';
 import { showInModal } from './surface.js';
 
@@ -60,6 +61,7 @@ export function register(app: App, deps: SlackDeps): void {
     const check = checkOpenForm(metadata.vendor, values, { now: deps.now() });
     if (!check.ok) {
       await ack({ response_action: 'errors', errors: check.errors });
+      deps.metrics?.interactionHandled(OPEN_CALLBACK_ID, 'invalid');
       return;
     }
     const title = openModalTitle(metadata.vendor);
@@ -79,6 +81,7 @@ export function register(app: App, deps: SlackDeps): void {
       if (!withContacts.ok) {
         // Nothing was sent: the same attempt may be submitted again once fixed.
         const text = errorsAsNotice(withContacts.errors);
+        deps.metrics?.interactionHandled(OPEN_CALLBACK_ID, 'invalid');
         await showInModal(deps, where, formAgain(text, metadata.attempt), notice(text));
         return;
       }
@@ -98,6 +101,7 @@ export function register(app: App, deps: SlackDeps): void {
       opened = outcome.value;
       repeated = outcome.repeated;
     } catch (error) {
+      deps.metrics?.interactionHandled(OPEN_CALLBACK_ID, handlingOutcome(error));
       const words = describeError(error, deps.logger);
       const modal = words.resubmittable
         ? formAgain(`:x: ${words.text}\nFix the form if needed and submit again.`, metadata.attempt + 1)
@@ -111,6 +115,7 @@ export function register(app: App, deps: SlackDeps): void {
       return;
     }
 
+    deps.metrics?.interactionHandled(OPEN_CALLBACK_ID, 'ok');
     const c = opened.case;
     const name = `${VENDOR_NAMES[c.vendor]} case \`${escapeMrkdwn(c.id)}\``;
     let footer: string | undefined;

@@ -1,0 +1,54 @@
+/**
+ * The Slack layer's side of caseops' metrics (src/observability/metrics.ts implements it): how commands and
+ * interactions ended, how long acks took, which Web API calls Slack refused. Labels come from our own code
+ * (subcommand names, action and callback ids, error codes), never from what a person typed.
+ */
+import {
+  DeniedError,
+  InvalidInputError,
+  UnsupportedOperationError,
+  VendorNotConfiguredError,
+} from '../domain/errors.js';
+
+export interface SlackMetrics {
+  commandHandled(kind: string, outcome: string): void;
+  interactionHandled(kind: string, outcome: string): void;
+  observeAck(kind: string, outcome: string, seconds: number): void;
+  slackApiError(method: string, code: string): void;
+}
+
+/** How a handler ended: fine, refused by policy, refused as unusable input, or failed. */
+export function handlingOutcome(error?: unknown): 'ok' | 'denied' | 'invalid' | 'error' {
+  if (error === undefined) return 'ok';
+  if (error instanceof DeniedError) return 'denied';
+  if (
+    error instanceof InvalidInputError ||
+    error instanceof VendorNotConfiguredError ||
+    error instanceof UnsupportedOperationError
+  ) {
+    return 'invalid';
+  }
+  return 'error';
+}
+
+const INTERACTION_TYPES = new Set([
+  'block_actions',
+  'view_submission',
+  'view_closed',
+  'message_action',
+  'shortcut',
+  'block_suggestion',
+]);
+
+/** What kind of Slack request a raw body is, for the ack-time metric (a bounded set of values). */
+export function requestKind(rawBody: string, contentType: string | undefined): string {
+  if ((contentType ?? '').includes('application/json')) return 'event';
+  const form = new URLSearchParams(rawBody);
+  if (form.has('command')) return 'command';
+  const payload = form.get('payload');
+  if (payload) {
+    const type = /"type"\s*:\s*"([a-z_]+)"/.exec(payload)?.[1];
+    return type && INTERACTION_TYPES.has(type) ? type : 'interaction';
+  }
+  return 'other';
+}
