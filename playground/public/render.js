@@ -461,6 +461,7 @@ export function renderInputElement(element, blockId, actionId, ctx, inputId) {
         allOptions(element),
         (v) => initial.has(v),
         optionText,
+        inputId,
       );
     }
     case 'checkboxes': {
@@ -473,6 +474,7 @@ export function renderInputElement(element, blockId, actionId, ctx, inputId) {
         allOptions(element),
         (v) => initial.has(v),
         (o) => renderText(o.text, ctx),
+        inputId,
       );
     }
     case 'radio_buttons':

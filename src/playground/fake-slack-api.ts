@@ -13,6 +13,7 @@
 import { EventEmitter } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { FakeSocketMode } from './fake-socket-mode.js';
 
 export interface FakeUser {
   id: string;
@@ -80,6 +81,8 @@ export type InjectedFailure =
 
 export interface FakeSlackOptions {
   botToken?: string;
+  /** The app-level token (xapp-…) apps.connections.open accepts, for Socket Mode. */
+  appToken?: string;
   botUserId?: string;
   botId?: string;
   teamId?: string;
@@ -306,6 +309,9 @@ export class FakeSlackApi {
   private base?: string;
   private counter = 0;
   readonly botToken: string;
+  readonly appToken: string;
+  /** Socket Mode: envelopes to the connected app, acknowledged over the WebSocket. */
+  readonly socketMode = new FakeSocketMode(() => this.url);
   readonly botUserId: string;
   readonly botId: string;
   readonly teamId: string;
@@ -313,6 +319,7 @@ export class FakeSlackApi {
 
   constructor(options: FakeSlackOptions = {}) {
     this.botToken = options.botToken ?? 'xoxb-fake-bot-token';
+    this.appToken = options.appToken ?? 'xapp-1-fake-app-token';
     this.botUserId = options.botUserId ?? 'UBOT';
     this.botId = options.botId ?? 'BBOT';
     this.teamId = options.teamId ?? 'T0CASEOPS';
@@ -340,6 +347,7 @@ export class FakeSlackApi {
       });
     });
     this.server = server;
+    this.socketMode.attach(server);
     await new Promise<void>((resolve) => server.listen(port, host, resolve));
     this.base = `http://${host}:${(server.address() as AddressInfo).port}`;
     return this.base;
@@ -349,6 +357,7 @@ export class FakeSlackApi {
     const server = this.server;
     this.server = undefined;
     if (!server) return;
+    this.socketMode.closeAll();
     server.closeAllConnections();
     await new Promise<void>((resolve) => server.close(() => resolve()));
   }
@@ -582,7 +591,10 @@ export class FakeSlackApi {
     try {
       if (failure?.kind === 'error') throw new SlackApiError(failure.error);
       if (!auth) throw new SlackApiError('not_authed');
-      if (auth !== this.botToken) throw new SlackApiError('invalid_auth');
+      // Socket Mode connections are opened with the app-level token; everything else with the bot token.
+      if (auth !== (method === 'apps.connections.open' ? this.appToken : this.botToken)) {
+        throw new SlackApiError('invalid_auth');
+      }
       body = { ok: true, ...this.dispatch(method, args) };
     } catch (error) {
       if (!(error instanceof SlackApiError)) throw error;
@@ -600,6 +612,8 @@ export class FakeSlackApi {
 
   private dispatch(method: string, args: Json): Json {
     switch (method) {
+      case 'apps.connections.open':
+        return { url: this.socketMode.connectionUrl() };
       case 'auth.test':
         return {
           url: 'https://caseops-fake.slack.com/',

@@ -52,7 +52,7 @@ export interface Playground {
  * runs when no Slack credentials are configured.
  */
 export function playgroundWanted(
-  env: Pick<Env, 'CASEOPS_PLAYGROUND' | 'SLACK_BOT_TOKEN' | 'SLACK_APP_TOKEN'>,
+  env: Partial<Pick<Env, 'CASEOPS_PLAYGROUND' | 'SLACK_BOT_TOKEN' | 'SLACK_APP_TOKEN'>>,
 ): boolean {
   return env.CASEOPS_PLAYGROUND ?? !(env.SLACK_BOT_TOKEN || env.SLACK_APP_TOKEN);
 }
