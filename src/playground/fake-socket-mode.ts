@@ -109,7 +109,14 @@ export class FakeSocketMode {
     const [connection] = this.connections;
     if (!connection) return Promise.reject(new Error('no Socket Mode client is connected'));
     const envelopeId = randomUUID();
-    const envelope = { envelope_id: envelopeId, type, payload, accepts_response_payload: type !== 'events_api', retry_attempt: 0, retry_reason: '' };
+    const envelope = {
+      envelope_id: envelopeId,
+      type,
+      payload,
+      accepts_response_payload: type !== 'events_api',
+      retry_attempt: 0,
+      retry_reason: '',
+    };
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.pending.delete(envelopeId);
@@ -145,7 +152,14 @@ export class FakeSocketMode {
     socket.on('data', (chunk: Buffer) => this.receive(connection, chunk));
     socket.on('close', () => this.connections.delete(connection));
     socket.on('error', () => this.connections.delete(connection));
-    socket.write(frame(0x1, Buffer.from(JSON.stringify({ type: 'hello', num_connections: 1, connection_info: { app_id: 'AFAKE' } }))));
+    socket.write(
+      frame(
+        0x1,
+        Buffer.from(
+          JSON.stringify({ type: 'hello', num_connections: 1, connection_info: { app_id: 'AFAKE' } }),
+        ),
+      ),
+    );
     for (const done of this.waiting) done();
     this.waiting.clear();
   }
@@ -161,7 +175,10 @@ export class FakeSocketMode {
         this.connections.delete(connection);
       } else if (next.opcode === 0x1) {
         try {
-          const message = JSON.parse(next.payload.toString('utf8')) as { envelope_id?: string; payload?: unknown };
+          const message = JSON.parse(next.payload.toString('utf8')) as {
+            envelope_id?: string;
+            payload?: unknown;
+          };
           if (message.envelope_id) {
             this.pending.get(message.envelope_id)?.(message.payload);
             this.pending.delete(message.envelope_id);

@@ -238,7 +238,12 @@ export function createSlackApp(options: CreateSlackAppOptions): SlackApp {
           server.once('error', reject);
           server.listen(port, host, () => resolve());
         });
-        await app.start();
+        try {
+          await app.start();
+        } catch (error) {
+          server.close();
+          throw error;
+        }
         ready = true;
         logger.info({ port: (server.address() as AddressInfo).port }, 'Slack app connected in Socket Mode');
         return { port: (server.address() as AddressInfo).port };
