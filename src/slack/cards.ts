@@ -49,6 +49,7 @@ export async function channelCard(
     capabilities: capabilitiesOf(deps, c.vendor),
     openedBy: ctx.openedBy,
     watchedHere: ctx.watchedHere,
+    inChannel: isChannel(channelId),
     notice,
   });
 }

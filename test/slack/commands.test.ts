@@ -307,3 +307,12 @@ it('the open form the fake holds is the one the app filled (sanity of the harnes
     'form',
   );
 });
+
+it('in a DM, the card offers no Watch or Post (they belong to channels)', async () => {
+  const id = h.sims.equinix.seed();
+  const { reply } = await answerTo(`show eqx ${id}`, { channel: DM });
+  const actions = JSON.stringify(reply.body.blocks);
+  expect(actions).toContain('case.refresh');
+  expect(actions).not.toContain('case.watch');
+  expect(actions).not.toContain('case.post');
+});

@@ -69,6 +69,11 @@ export interface CardOptions {
   openedBy?: string;
   /** The card's channel watches this case. */
   watchedHere?: boolean;
+  /**
+   * False where the card is shown outside a channel (a DM): watches and posted cards belong to channels, so
+   * Watch and Post are not offered there.
+   */
+  inChannel?: boolean;
   /** A line at the top ("Note added", "Refreshed just now"). */
   notice?: string;
   /** How many notes to show (newest first). */
@@ -156,6 +161,7 @@ function caseButtons(c: Case, options: CardOptions): Button[] {
   if (writes.cancel)
     buttons.push(button({ text: 'Cancel case', actionId: CASE_ACTIONS.cancel, value, style: 'danger' }));
   buttons.push(button({ text: 'Refresh', actionId: CASE_ACTIONS.refresh, value }));
+  if (options.inChannel === false) return buttons;
   buttons.push(
     options.watchedHere
       ? button({ text: 'Unwatch', actionId: CASE_ACTIONS.unwatch, value })
