@@ -1,0 +1,119 @@
+/** Every typed failure has its words, in one place; nothing shows a stack or an internal code. */
+import { describe, expect, it } from 'vitest';
+import {
+  CaseConflictError,
+  CaseNotFoundError,
+  DeniedError,
+  InvalidInputError,
+  OutcomeUnknownError,
+  UnsupportedOperationError,
+  VendorNotConfiguredError,
+  VendorRejectedError,
+  VendorThrottledError,
+  VendorUnauthorisedError,
+  VendorUnavailableError,
+} from '../../src/domain/errors.js';
+import { apiBaseUrl } from '../../src/slack/app.js';
+import { describeError } from '../../src/slack/errors.js';
+
+describe('describeError', () => {
+  it.each([
+    [
+      new InvalidInputError('Ticket code must look like 0100-0200.', 'code'),
+      /^Ticket code must look like/,
+      true,
+    ],
+    [new VendorNotConfiguredError('Juniper'), /^Juniper is not configured in this workspace/, true],
+    [
+      new DeniedError('Severity 1 needs the duty manager.', 'sev1'),
+      /Severity 1 needs the duty manager/,
+      true,
+    ],
+    [new CaseNotFoundError('equinix', '19999999'), /^No Equinix case `19999999` was found\.$/, true],
+    [
+      new VendorRejectedError('equinix', 'Ticket code 0999-0999 is not accepted.'),
+      /^Equinix refused: Ticket code 0999-0999/,
+      true,
+    ],
+    [
+      new CaseConflictError('equinix', 'the case is closed'),
+      /^Equinix says the case cannot be changed now: the case is closed/,
+      false,
+    ],
+    [
+      new VendorThrottledError('cisco', 12_500),
+      /Cisco is rate limiting caseops\. Nothing was sent; try again in 13 seconds\./,
+      true,
+    ],
+    [
+      new VendorUnauthorisedError('motadata', 'invalid_grant'),
+      /Motadata ServiceOps refused caseops' credentials/,
+      true,
+    ],
+    [
+      new VendorUnavailableError('juniper', 'HTTP 503'),
+      /Juniper is not answering properly \(HTTP 503\)\. Nothing was changed/,
+      true,
+    ],
+    [
+      new VendorUnavailableError('juniper', 'timed out', undefined, true),
+      /the request may have gone through/,
+      false,
+    ],
+    [
+      new UnsupportedOperationError('cisco', 'annotate', "Cisco's Support Case API is read-only"),
+      /^Cisco does not allow adding notes through its API: Cisco's Support Case API is read-only\.$/,
+      false,
+    ],
+    [
+      new OutcomeUnknownError('equinix', 'co-0123456789abcdef01234567', 'no answer within 10000 ms'),
+      /did not confirm the request \(no answer within 10000 ms\).*reference `co-0123456789abcdef01234567`.*will not repeat it/,
+      false,
+    ],
+  ])('%s', (error, words, resubmittable) => {
+    const described = describeError(error);
+    expect(described.text).toMatch(words);
+    expect(described.resubmittable).toBe(resubmittable);
+  });
+
+  it('escapes what a vendor said so it cannot mention or link anyone', () => {
+    expect(describeError(new VendorRejectedError('equinix', '<!channel> <https://evil|click>')).text).toBe(
+      'Equinix refused: &lt;!channel&gt; &lt;https://evil|click&gt;',
+    );
+  });
+
+  it('words Slack’s own refusals', () => {
+    const platform = (error: string) =>
+      Object.assign(new Error(error), { code: 'slack_webapi_platform_error', data: { error } });
+    expect(describeError(platform('not_in_channel')).text).toContain('/invite @caseops');
+    expect(describeError(platform('weird_new_error')).text).toBe(
+      'Slack refused the request (`weird_new_error`).',
+    );
+    expect(
+      describeError(
+        Object.assign(new Error('x'), { code: 'slack_webapi_rate_limited_error', retryAfter: 30 }),
+      ).text,
+    ).toBe('Slack is rate limiting caseops. Try again in 30 seconds.');
+  });
+
+  it('an unexpected error gets a reference, never its message or stack', () => {
+    const described = describeError(new TypeError("Cannot read properties of undefined (reading 'id')"));
+    expect(described.text).toMatch(/^Something went wrong inside caseops \(reference `[0-9a-f]{6}`\)/);
+    expect(described.text).not.toContain('Cannot read');
+  });
+});
+
+describe('SLACK_API_URL', () => {
+  it.each([
+    ['https://slack.com/api/', 'https://slack.com/api/'],
+    ['https://slack.com/api', 'https://slack.com/api/'],
+    ['http://127.0.0.1:4000', 'http://127.0.0.1:4000/api/'],
+    ['https://proxy.example.com/slack/', 'https://proxy.example.com/slack/api/'],
+  ])('%s → %s', (given, base) => {
+    expect(apiBaseUrl(given)).toBe(base);
+  });
+
+  it('unset keeps the client’s default', () => {
+    expect(apiBaseUrl(undefined)).toBeUndefined();
+  });
+});
