@@ -209,12 +209,33 @@ suite(`playground in a browser (needs Chromium at ${CHROMIUM}: apt-get install c
   );
 
   it(
+    'runs the message shortcut from a message menu: vendor picker, then the form pre-filled',
+    scenario(async () => {
+      await page.locator('[data-nav-channel="C0NOC"]').click();
+      const message = await shown(channelMessages(), 'BGP to the Equinix IX in SV5 is flapping');
+      await message.hover();
+      await message.getByRole('button', { name: 'More actions' }).click();
+      await page.getByRole('menuitem', { name: /Open vendor case/ }).click();
+      const picker = await modalTitled('Open a vendor case');
+      await picker.getByRole('combobox').selectOption('equinix');
+      const form = await modalTitled('New Equinix case');
+      await expect
+        .poll(() => form.getByLabel('Description').inputValue(), { timeout: STEP_MS })
+        .toContain('BGP to the Equinix IX in SV5 is flapping');
+      await shot('07-shortcut-prefilled');
+      await modal().getByRole('button', { name: 'Close window' }).click();
+      await modal().waitFor({ state: 'detached' });
+      expect(pageErrors).toEqual([]);
+    }),
+  );
+
+  it(
     'opens App Home with the case just opened',
     scenario(async () => {
       await page.getByRole('button', { name: 'caseops' }).click();
       const home = await shown(page.locator('#home .home-view'), 'Recently opened by you');
       await shown(home, 'Equinix');
-      await shot('07-app-home');
+      await shot('08-app-home');
       expect(pageErrors).toEqual([]);
     }),
   );
