@@ -316,3 +316,14 @@ it('in a DM, the card offers no Watch or Post (they belong to channels)', async 
   expect(actions).not.toContain('case.watch');
   expect(actions).not.toContain('case.post');
 });
+
+it('the same /case note delivered twice (same trigger id) adds the note once and says so', async () => {
+  const id = h.sims.equinix.seed();
+  const notes = () => h.sims.equinix.requests.filter((r) => r.path.endsWith(`/${id}/notes`));
+  const first = await h.slack.command(`note eqx ${id} Optic swapped`);
+  await h.fake.waitForResponse((r) => r.id === first.responseUrl?.split('/').at(-1));
+  const again = await h.slack.command(`note eqx ${id} Optic swapped`, { triggerId: first.triggerId });
+  const reply = await h.fake.waitForResponse((r) => r.id === again.responseUrl?.split('/').at(-1));
+  expect(String(reply.body.text)).toContain('it was not added twice');
+  expect(notes()).toHaveLength(1);
+});

@@ -85,11 +85,12 @@ export class SlackClient {
   /** `/case <text>` typed by `user` in `channel`. */
   async command(
     text: string,
-    options: { user?: string; channel?: string; sign?: SignOptions } = {},
+    options: { user?: string; channel?: string; sign?: SignOptions; triggerId?: string } = {},
   ): Promise<SentRequest> {
     const user = options.user ?? this.defaults.userId;
     const channel = options.channel ?? this.defaults.channelId;
-    const triggerId = this.fake.issueTriggerId(user);
+    // Reusing a trigger id sends the same request again, as a repeated delivery would.
+    const triggerId = options.triggerId ?? this.fake.issueTriggerId(user);
     const responseUrl = this.fake.issueResponseUrl({ channel, userId: user });
     const body = new URLSearchParams({
       token: 'legacy-verification-token',
