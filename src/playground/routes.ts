@@ -70,6 +70,10 @@ const DigestBody = z.object({ channel: slackId });
 class BadRequest extends Error {}
 
 async function readJson(req: IncomingMessage): Promise<unknown> {
+  // JSON only: another site's page cannot send that without a CORS preflight, which is never granted here.
+  if (!String(req.headers['content-type'] ?? '').startsWith('application/json')) {
+    throw new BadRequest('the body must be application/json');
+  }
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {

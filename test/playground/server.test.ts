@@ -96,6 +96,14 @@ describe('the page', () => {
   it('refuses what it cannot do with a reason', async () => {
     expect((await call('command', { channel: 'C0NOWHERE', text: '/case help' })).status).toBe(400);
     expect((await call('command', '{not json')).status).toBe(400);
+    // A form post from another site's page is not JSON: refused before anything is done.
+    const crossSite = await fetch(new URL('/playground/message', instance.url), {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain' },
+      body: JSON.stringify({ channel: 'C0NOC', text: 'from elsewhere' }),
+    });
+    expect(crossSite.status).toBe(400);
+    expect(JSON.stringify((await state()).messages)).not.toContain('from elsewhere');
     const stale = await call('action', {
       surface: { type: 'message', channel: 'C0NOC', ts: '1.000001' },
       blockIndex: 0,
