@@ -27,7 +27,7 @@ import {
 import type { Store } from '../store/store.js';
 import type { Clock } from '../vendors/http/clock.js';
 import { DigestRunner } from './digest-runner.js';
-import { processHolderName, Scheduler } from './scheduler.js';
+import { processHolderName, Scheduler, type SchedulerObserver } from './scheduler.js';
 
 export type { DigestOutcome } from './digest-runner.js';
 export { DigestRunner } from './digest-runner.js';
@@ -44,6 +44,8 @@ export interface StatusTrackingOptions {
   /** Unique per replica; defaults to host, pid and a random suffix. */
   holder?: string;
   clock?: Clock;
+  /** Poll runs and digest outcomes, for /metrics. */
+  observer?: SchedulerObserver;
 }
 
 export interface StatusTracking {
@@ -97,7 +99,16 @@ export function createStatusTracking(options: StatusTrackingOptions): StatusTrac
     logger,
     clock,
   });
-  const scheduler = new Scheduler({ store, tracker, digests, pollCron, holder, logger, clock });
+  const scheduler = new Scheduler({
+    store,
+    tracker,
+    digests,
+    pollCron,
+    holder,
+    logger,
+    clock,
+    observer: options.observer,
+  });
   return {
     tracker,
     digests,

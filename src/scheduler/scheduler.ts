@@ -36,6 +36,13 @@ export type DigestRuns = Pick<DigestRunner, 'defaults' | 'runSchedule' | 'runCha
 
 export type SchedulerStore = Pick<Store, 'claimRun' | 'tryAcquireLease' | 'releaseLease' | 'digestChannels'>;
 
+/** What the scheduler reports as it runs; CaseopsMetrics (src/observability/metrics.ts) fits it. */
+export interface SchedulerObserver {
+  observePoll(report: PollReport, seconds: number): void;
+  pollRun(outcome: 'error' | 'skipped', seconds?: number): void;
+  observeDigest(outcome: { status: string }): void;
+}
+
 export interface SchedulerOptions {
   store: SchedulerStore;
   tracker: PollRunner;
@@ -51,6 +58,7 @@ export interface SchedulerOptions {
   /** How often digest tasks are re-read from the database (changes made on other replicas). */
   resyncCron?: string;
   stopGraceMs?: number;
+  observer?: SchedulerObserver;
   stopAbandonMs?: number;
 }
 
@@ -191,9 +199,11 @@ export class Scheduler implements DigestControl {
   /** `/case digest now`: the same run as a scheduled one, outside any schedule. */
   async runDigestNow(channelId: string): Promise<DigestOutcome | { status: 'stopping' }> {
     if (this.state !== 'running') return { status: 'stopping' };
-    return this.track(
+    const outcome = await this.track(
       this.options.digests.runChannel(channelId, { trigger: 'now', signal: this.stopController.signal }),
     );
+    this.options.observer?.observeDigest(outcome);
+    return outcome;
   }
 
   /** The last poll this replica ran, for health pages. */
@@ -290,6 +300,7 @@ export class Scheduler implements DigestControl {
   private async pollHoldingLease(slot: Date): Promise<void> {
     const { store, holder } = this.options;
     if (!(await store.tryAcquireLease(POLL_LEASE, holder, this.pollLeaseMs))) {
+      this.options.observer?.pollRun('skipped');
       this.logger.info(
         { slot: slot.toISOString() },
         'previous poll still running (on this or another replica); skipping this fire',
@@ -309,11 +320,15 @@ export class Scheduler implements DigestControl {
       Math.max(1000, Math.floor(this.pollLeaseMs / 3)),
     );
     renewal.unref();
+    const started = this.clock.now();
+    const seconds = () => (this.clock.now() - started) / 1000;
     try {
       this.lastPoll = await this.options.tracker.pollOnce({
         signal: AbortSignal.any([this.stopController.signal, leaseLost.signal]),
       });
+      this.options.observer?.observePoll(this.lastPoll, seconds());
     } catch (error) {
+      this.options.observer?.pollRun('error', seconds());
       this.logger.error({ slot: slot.toISOString(), err: error }, 'poll failed; the next fire tries again');
     } finally {
       clearInterval(renewal);
@@ -326,6 +341,7 @@ export class Scheduler implements DigestControl {
   private async digest(key: string, slot: Date): Promise<void> {
     try {
       const outcomes = await this.track(this.options.digests.runSchedule(key, this.stopController.signal));
+      for (const outcome of outcomes.values()) this.options.observer?.observeDigest(outcome);
       this.logger.info(
         {
           schedule: key,

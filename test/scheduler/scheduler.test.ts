@@ -9,7 +9,7 @@ import { scheduleKey } from '../../src/domain/digest.js';
 import type { PollOptions, PollReport } from '../../src/domain/status-tracking.js';
 import { silentLogger } from '../../src/logging/logger.js';
 import type { DigestOutcome } from '../../src/scheduler/digest-runner.js';
-import { POLL_TASK, Scheduler } from '../../src/scheduler/scheduler.js';
+import { POLL_TASK, Scheduler, type SchedulerObserver } from '../../src/scheduler/scheduler.js';
 import { createStore, type Store } from '../../src/store/index.js';
 import type { Clock } from '../../src/vendors/http/clock.js';
 import { SkippingClock } from '../vendors/http/fake-clocks.js';
@@ -80,7 +80,14 @@ async function openStore(now?: () => Date): Promise<Store> {
 function newScheduler(
   store: Store,
   parts: ReturnType<typeof recorders>,
-  options: { holder: string; pollCron?: string; clock?: Clock; stopGraceMs?: number; stopAbandonMs?: number },
+  options: {
+    holder: string;
+    pollCron?: string;
+    clock?: Clock;
+    stopGraceMs?: number;
+    stopAbandonMs?: number;
+    observer?: SchedulerObserver;
+  },
 ): Scheduler {
   const scheduler = new Scheduler({
     store,
@@ -93,6 +100,7 @@ function newScheduler(
     resyncCron: '0 0 * * * *',
     stopGraceMs: options.stopGraceMs,
     stopAbandonMs: options.stopAbandonMs,
+    observer: options.observer,
   });
   schedulers.push(scheduler);
   return scheduler;
@@ -327,5 +335,33 @@ describe('stop', () => {
     expect(clock.sleeps[0]).toBe(5_000); // the grace period was given first
     await running;
     expect(scheduler.lastPollReport()?.abandoned).toBe(true);
+  });
+});
+
+describe('what the scheduler reports for /metrics', () => {
+  it('reports finished, skipped and failed polls and each digest outcome', async () => {
+    const store = await openStore();
+    const seen: string[] = [];
+    const observer: SchedulerObserver = {
+      observePoll: (report) => seen.push(`poll ok watched=${report.watched}`),
+      pollRun: (outcome) => seen.push(`poll ${outcome}`),
+      observeDigest: (outcome) => seen.push(`digest ${outcome.status}`),
+    };
+    const parts = recorders();
+    const scheduler = newScheduler(store, parts, { holder: 'replica-a', observer });
+    await scheduler.start();
+
+    await scheduler.fire(POLL_TASK, slot(0));
+    // Another replica holds the poller lease: this fire is skipped, and says so.
+    await store.tryAcquireLease('poller', 'replica-b', 60_000);
+    await scheduler.fire(POLL_TASK, slot(1));
+    await store.releaseLease('poller', 'replica-b');
+    parts.setPollBody(async () => {
+      throw new Error('store went away');
+    });
+    await scheduler.fire(POLL_TASK, slot(2));
+    await scheduler.runDigestNow('C0NOC');
+
+    expect(seen).toEqual(['poll ok watched=0', 'poll skipped', 'poll error', 'digest nothing-to-post']);
   });
 });
