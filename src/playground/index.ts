@@ -73,8 +73,6 @@ export async function startPlayground(options: { sandbox: Sandbox; logger: Logge
     teamId: PLAYGROUND_TEAM.id,
     users: [PLAYGROUND_ME, PLAYGROUND_TEAMMATE],
     channels: PLAYGROUND_CHANNELS,
-    // Slack's 3 s, with room for a loaded 2-core machine between the button press and views.open.
-    triggerLifetimeMs: 10_000,
   });
   await fake.start(0, '127.0.0.1');
   const requests = new AppRequests(signingSecret);

@@ -174,7 +174,7 @@ export function createPlaygroundRoutes(workspace: PlaygroundWorkspace, logger: L
     const notify = () => {
       pending ??= setTimeout(() => {
         pending = undefined;
-        res.write(`event: change\ndata: ${JSON.stringify({ version: workspace.state().version })}\n\n`);
+        res.write(`event: change\ndata: ${JSON.stringify({ version: workspace.currentVersion })}\n\n`);
       }, 30);
     };
     const unsubscribe = workspace.onChange(notify);

@@ -169,6 +169,11 @@ export class PlaygroundWorkspace {
     for (const listener of this.listeners) listener();
   }
 
+  /** Grows with every change the page should see. */
+  get currentVersion(): number {
+    return this.version;
+  }
+
   get dmChannel(): string {
     return `D${me.id.slice(1)}`;
   }
