@@ -172,7 +172,10 @@ export class OutcomeUnknownError extends VendorError {
   }
 }
 
-/** A policy rule stopped the action. */
+/**
+ * A policy rule stopped the action. The message is Slack mrkdwn (the policy mentions who may act instead) and
+ * is shown as written, so anything free-form in it must already be escaped.
+ */
 export class DeniedError extends CaseopsError {
   readonly code = 'denied';
   constructor(

@@ -56,6 +56,14 @@ export class PolicyGate {
     return decision;
   }
 
+  /**
+   * The same decision without telling onDecision: for an early look (before a form opens, before a form is
+   * acknowledged) that the authoritative check in CaseService repeats, so a decision is counted once.
+   */
+  preview(action: PolicyAction, request: PolicyRequest): Promise<PolicyDecision> {
+    return this.evaluate(action, request);
+  }
+
   private async evaluate(action: PolicyAction, request: PolicyRequest): Promise<PolicyDecision> {
     const withoutGroups = this.policy.evaluate(action, { ...request, userGroupIds: [] });
     if (withoutGroups.allowed) return withoutGroups;

@@ -158,8 +158,11 @@ function located(name: string, source?: string): string {
 }
 
 /** How a denial cites a rule: `rule "on-call" (policy.yaml line 14)`. */
-function cite(name: string, source?: string): string {
-  return source ? `rule "${name}" (${source})` : `rule "${name}"`;
+function cite(name: string, source: string | undefined, style: Style): string {
+  // Rule names are free text from the file: in mrkdwn, `<`, `>` and `&` would start links and mentions.
+  const safe = (text: string) =>
+    style === 'mrkdwn' ? text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;') : text;
+  return source ? `rule "${safe(name)}" (${safe(source)})` : `rule "${safe(name)}"`;
 }
 
 export class AccessPolicy {
@@ -204,14 +207,15 @@ export class AccessPolicy {
     }
 
     const rule = located(list.path, list.source);
-    const cited = cite(list.path, list.source);
     const whoMay = list.rules.map((r) => describeRule(r, context.vendor));
-    const plainWhoMay = list.rules.map((r) => describeRule(r, context.vendor, 'plain'));
-    const build = (who: string[]) =>
-      who.length === 0
+    const build = (style: Style) => {
+      const cited = cite(list.path, list.source, style);
+      const who = list.rules.map((r) => describeRule(r, context.vendor, style));
+      return who.length === 0
         ? `Nobody may ${what} through caseops: ${cited} allows nobody.`
         : `You may not ${what}: ${cited} allows only ${who.join('; ')}.`;
-    return { allowed: false, rule, message: build(whoMay), plainMessage: build(plainWhoMay), whoMay };
+    };
+    return { allowed: false, rule, message: build('mrkdwn'), plainMessage: build('plain'), whoMay };
   }
 
   /** The user may open cases at this vendor, but not this severe a one. */
@@ -231,13 +235,16 @@ export class AccessPolicy {
     const cap = severityLabel(closest.maxSeverity!, vendor);
     const enablers = list.rules.filter((r) => capAllows(r, severity));
     const whoMay = enablers.map((r) => describeRule(r, vendor));
-    const plainWhoMay = enablers.map((r) => describeRule(r, vendor, 'plain'));
     const at = vendorName ? ` at ${vendorName}` : '';
-    const build = (who: string[]) =>
-      `You may open cases${at} up to ${cap}, not ${asked}: ${cite(closest.name, closest.source)} caps you there. ` +
-      (who.length > 0
-        ? `A ${asked} case may be opened by ${who.join('; ')}.`
-        : `Nobody may open a ${asked} case${at} through caseops.`);
-    return { allowed: false, rule, message: build(whoMay), plainMessage: build(plainWhoMay), whoMay };
+    const build = (style: Style) => {
+      const who = enablers.map((r) => describeRule(r, vendor, style));
+      return (
+        `You may open cases${at} up to ${cap}, not ${asked}: ${cite(closest.name, closest.source, style)} caps you there. ` +
+        (who.length > 0
+          ? `A ${asked} case may be opened by ${who.join('; ')}.`
+          : `Nobody may open a ${asked} case${at} through caseops.`)
+      );
+    };
+    return { allowed: false, rule, message: build('mrkdwn'), plainMessage: build('plain'), whoMay };
   }
 }

@@ -6,7 +6,8 @@
  * or an `ok: false` error such as `invalid_auth`.
  *
  * Methods: auth.test, chat.postMessage/postEphemeral/update/getPermalink, views.open/update/push/publish,
- * users.info, users.conversations, conversations.info; plus response_url endpoints (POST /respond/<id>).
+ * users.info, users.conversations, conversations.info, usergroups.users.list; plus response_url endpoints
+ * (POST /respond/<id>).
  * For the playground: a change subscription, messages that do not come through the Web API (people's own,
  * ack bodies) and the view changes a view_submission ack makes (update, push, clear).
  */
@@ -32,6 +33,14 @@ export interface FakeChannel {
   members: string[];
   /** False: the bot is not a member, so posting fails with not_in_channel. */
   botIsMember?: boolean;
+}
+
+export interface FakeUserGroup {
+  /** S… */
+  id: string;
+  handle?: string;
+  /** Member user ids. */
+  users: string[];
 }
 
 export interface RecordedCall {
@@ -88,6 +97,8 @@ export interface FakeSlackOptions {
   teamId?: string;
   users?: FakeUser[];
   channels?: FakeChannel[];
+  /** Slack user groups (usergroups.users.list); more can be set on `userGroups` later. */
+  userGroups?: FakeUserGroup[];
   /** How long a trigger id stays good (Slack: 3 s). */
   triggerLifetimeMs?: number;
 }
@@ -298,6 +309,7 @@ export class FakeSlackApi {
   readonly homes = new Map<string, Json>();
   readonly users = new Map<string, FakeUser>();
   readonly channels = new Map<string, FakeChannel>();
+  readonly userGroups = new Map<string, FakeUserGroup>();
   private readonly events = new EventEmitter();
   private readonly triggers = new Map<string, { issuedAt: number; used: boolean; userId?: string }>();
   private readonly responseUrls = new Map<
@@ -326,6 +338,7 @@ export class FakeSlackApi {
     this.triggerLifetimeMs = options.triggerLifetimeMs ?? 3000;
     for (const u of options.users ?? []) this.users.set(u.id, u);
     for (const c of options.channels ?? []) this.channels.set(c.id, c);
+    for (const g of options.userGroups ?? []) this.userGroups.set(g.id, g);
     this.events.setMaxListeners(100);
   }
 
@@ -645,6 +658,8 @@ export class FakeSlackApi {
         return this.usersConversations(args);
       case 'conversations.info':
         return this.conversationsInfo(args);
+      case 'usergroups.users.list':
+        return this.userGroupMembers(args);
       default:
         throw new SlackApiError('unknown_method');
     }
@@ -821,6 +836,12 @@ export class FakeSlackApi {
     const channel = typeof args.channel === 'string' ? this.channels.get(args.channel) : undefined;
     if (!channel) throw new SlackApiError('channel_not_found');
     return { channel: { id: channel.id, name: channel.name, is_private: Boolean(channel.isPrivate) } };
+  }
+
+  private userGroupMembers(args: Json): Json {
+    const group = typeof args.usergroup === 'string' ? this.userGroups.get(args.usergroup) : undefined;
+    if (!group) throw new SlackApiError('no_such_subteam');
+    return { users: [...group.users] };
   }
 
   private handleResponseUrl(id: string, raw: string, res: ServerResponse): void {

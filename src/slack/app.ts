@@ -13,6 +13,7 @@ import { App, HTTPReceiver, type Receiver, SocketModeReceiver } from '@slack/bol
 import type { Env } from '../config/env.js';
 import type { Authorize } from '../domain/authorize.js';
 import { CaseService } from '../domain/case-service.js';
+import { type PolicyGate, policyAuthorizer } from '../domain/policy-gate.js';
 import type { Logger } from '../logging/logger.js';
 import type { DigestControl } from '../scheduler/scheduler.js';
 import type { Store } from '../store/store.js';
@@ -45,8 +46,14 @@ export interface CreateSlackAppOptions {
   store: Store;
   logger: Logger;
   clock?: () => Date;
-  /** The policy seam; allows everything when absent. */
+  /** The policy seam; allows everything when absent (policyAuthorizer(policy) when only `policy` is given). */
   authorize?: Authorize;
+  /**
+   * The access policy gate (createSlackPolicyGate), for what the case service does not check: digest settings,
+   * the audit trail, and refusing before a form is shown. Pass the same gate to `authorize` through
+   * `policyAuthorizer(gate)`.
+   */
+  policy?: PolicyGate;
   /** Overrides SLACK_BOT_TOKEN (tests). */
   token?: string;
   /** With botUserId: skips the start-up auth.test (tests, the playground). */
@@ -80,6 +87,20 @@ export interface SlackApp {
   /** Starts listening; resolves with the port the HTTP server (events or health) listens on. */
   start(port?: number): Promise<{ port: number }>;
   stop(): Promise<void>;
+}
+
+/**
+ * How every Web API client of caseops is built: no retries of its own (a retried 5xx or timeout could post
+ * twice), a 429 rejected at once (SlackGateway decides whether to wait), and a timeout.
+ */
+export function webClientOptions(config: Pick<SlackConfig, 'SLACK_API_URL'>, timeoutMs = WEB_API_TIMEOUT_MS) {
+  const slackApiUrl = apiBaseUrl(config.SLACK_API_URL);
+  return {
+    ...(slackApiUrl ? { slackApiUrl } : {}),
+    retryConfig: { retries: 0 },
+    rejectRateLimitedCalls: true,
+    timeout: timeoutMs,
+  };
 }
 
 /** Slack's Web API base URL must end with a slash (method names are appended). */
@@ -146,13 +167,7 @@ export function createSlackApp(options: CreateSlackAppOptions): SlackApp {
   if (!socketMode && !config.SLACK_SIGNING_SECRET) {
     throw new Error('SLACK_SIGNING_SECRET is required in HTTP mode (or set SLACK_APP_TOKEN for Socket Mode)');
   }
-  const slackApiUrl = apiBaseUrl(config.SLACK_API_URL);
-  const clientOptions = {
-    ...(slackApiUrl ? { slackApiUrl } : {}),
-    retryConfig: { retries: 0 },
-    rejectRateLimitedCalls: true,
-    timeout: options.webApiTimeoutMs ?? WEB_API_TIMEOUT_MS,
-  };
+  const clientOptions = webClientOptions(config, options.webApiTimeoutMs);
   const log = boltLogger(logger);
   let ready = false;
   const extraRoutes = options.routes ?? [];
@@ -208,7 +223,7 @@ export function createSlackApp(options: CreateSlackAppOptions): SlackApp {
       vendors: options.vendors,
       store: options.store,
       logger,
-      authorize: options.authorize,
+      authorize: options.authorize ?? (options.policy ? policyAuthorizer(options.policy) : undefined),
       now,
     }),
     store: options.store,
@@ -218,6 +233,7 @@ export function createSlackApp(options: CreateSlackAppOptions): SlackApp {
     now,
     digests: options.digests,
     metrics: options.metrics,
+    policy: options.policy,
   };
   registerCommands(app, deps);
   registerViews(app, deps);

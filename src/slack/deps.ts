@@ -1,5 +1,6 @@
 /** What every listener receives. Built once in app.ts. */
 import type { CaseService } from '../domain/case-service.js';
+import type { PolicyGate } from '../domain/policy-gate.js';
 import type { Logger } from '../logging/logger.js';
 import type { DigestControl } from '../scheduler/scheduler.js';
 import type { Store } from '../store/store.js';
@@ -19,4 +20,9 @@ export interface SlackDeps {
   digests?: DigestControl;
   /** Counters and timings (absent in tests that do not look at them). */
   metrics?: SlackMetrics;
+  /**
+   * The access policy, for checks the case service does not make (digest settings, the audit trail) and for
+   * refusing before a form is shown. Absent: everything is allowed, as in the built-in default policy.
+   */
+  policy?: PolicyGate;
 }

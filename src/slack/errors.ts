@@ -19,6 +19,7 @@ import {
   VendorUnauthorisedError,
   VendorUnavailableError,
 } from '../domain/errors.js';
+import { PolicyCheckUnavailableError } from '../domain/policy-gate.js';
 import type { Logger } from '../logging/logger.js';
 import { escapeMrkdwn } from './blocks/limits.js';
 
@@ -127,7 +128,11 @@ export function describeError(error: unknown, logger?: Logger): UserFacingError 
       `${error.vendor} is not configured in this workspace. \`/case help\` lists the vendors that are.`,
     );
   }
-  if (error instanceof DeniedError) return fixable(`:no_entry: ${escapeMrkdwn(error.message)}`);
+  // A denial's message is mrkdwn the policy built (mentions of who may, names escaped there): shown as is.
+  if (error instanceof DeniedError) return fixable(`:no_entry: ${error.message}`);
+  if (error instanceof PolicyCheckUnavailableError) {
+    return { text: escapeMrkdwn(error.message), retryable: true, resubmittable: true };
+  }
   if (error instanceof VendorError) return describeVendorError(error);
   const slack = describeSlackApiError(error as SlackApiErrorLike);
   if (slack) return { text: slack, retryable: true, resubmittable: true };

@@ -49,7 +49,7 @@ export class SlackGateway {
     readonly client: WebClient,
     private readonly logger: Logger,
     private readonly options: { maxRateLimitWaitMs?: number; userCacheMs?: number } = {},
-    private readonly metrics?: SlackMetrics,
+    private readonly metrics?: Pick<SlackMetrics, 'slackApiError'>,
   ) {}
 
   /** Counts what Slack refused, by method and code, and passes the error on. */
@@ -174,6 +174,14 @@ export class SlackGateway {
       this.logger.warn({ err: error, userId }, 'users.info failed; continuing without the user profile');
       return undefined;
     }
+  }
+
+  /** The user ids in a Slack user group (usergroups.users.list), for policy rules that name groups. */
+  async userGroupMembers(groupId: string): Promise<string[]> {
+    const result = await this.patiently('usergroups.users.list', () =>
+      this.client.usergroups.users.list({ usergroup: groupId }),
+    );
+    return result.users ?? [];
   }
 
   /** The public and private channels `userId` is in (as far as caseops can see), up to `limit`. */

@@ -10,6 +10,7 @@ export const BOT_SCOPES = {
   'users:read.email': "the caller's e-mail as the default requester and notification contact",
   'channels:read': 'the public channels a person is in, for App Home (users.conversations)',
   'groups:read': 'the private channels a person is in, for App Home (users.conversations)',
+  'usergroups:read': 'usergroups.users.list: members of the user groups the policy file names',
 } as const;
 
 export type BotScope = keyof typeof BOT_SCOPES;
