@@ -4,7 +4,8 @@
  * page when something changed. No secret ever reaches the page: requests to the app are signed here.
  */
 import { readdirSync, readFileSync } from 'node:fs';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import { extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
@@ -20,6 +21,7 @@ const MAX_BODY_BYTES = 256 * 1024;
 /** An event stream ends after this and the browser reconnects, so no connection outlives a shutdown long. */
 const STREAM_LIFETIME_MS = 25_000;
 const HEARTBEAT_MS = 10_000;
+const CLOSING_CHECK_MS = 500;
 
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -180,10 +182,17 @@ export function createPlaygroundRoutes(workspace: PlaygroundWorkspace, logger: L
     const unsubscribe = workspace.onChange(notify);
     const heartbeat = setInterval(() => res.write(': still here\n\n'), HEARTBEAT_MS);
     const lifetime = setTimeout(() => res.end(), STREAM_LIFETIME_MS);
+    // A server that is closing waits for open connections: once it stops listening, the stream ends and
+    // its connection too (it would otherwise linger as keep-alive until its timeout).
+    const server = (req.socket as Socket & { server?: Server }).server;
+    const closing = setInterval(() => {
+      if (server && !server.listening) res.end(() => req.socket.destroy());
+    }, CLOSING_CHECK_MS);
     streams.add(res);
     const cleanUp = () => {
       unsubscribe();
       clearInterval(heartbeat);
+      clearInterval(closing);
       clearTimeout(lifetime);
       if (pending) clearTimeout(pending);
       streams.delete(res);
@@ -252,7 +261,7 @@ export function createPlaygroundRoutes(workspace: PlaygroundWorkspace, logger: L
   return {
     routes,
     closeStreams() {
-      for (const res of streams) res.end();
+      for (const res of streams) res.end(() => res.socket?.destroy());
       streams.clear();
     },
   };

@@ -8,6 +8,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../src/logging/logger.js';
+import { opsRequestListener } from '../../src/observability/ops-server.js';
 import { type Playground, startPlayground } from '../../src/playground/index.js';
 import { verifySlackSignature } from '../../src/slack/signing.js';
 import { type Sandbox, startSandbox } from '../../src/vendors/sandbox.js';
@@ -305,5 +306,24 @@ describe('view_submission acks change the modal as in Slack', () => {
     const top = playground.workspace.state().modal?.id as string;
     expect(await playground.workspace.submit(top, {})).toEqual({ result: 'cleared' });
     expect(playground.workspace.state().modal).toBeNull();
+  });
+});
+
+describe("the page's event stream", () => {
+  it('ends when the server it is on closes, so an open page never holds a shutdown', async () => {
+    const server = createServer(opsRequestListener(playground.routes));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const response = await fetch(
+      `http://127.0.0.1:${(server.address() as AddressInfo).port}/playground/events`,
+    );
+    const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+    await reader.read();
+    const started = Date.now();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    expect(Date.now() - started).toBeLessThan(3000);
+    for (;;) {
+      const { done } = await reader.read();
+      if (done) break;
+    }
   });
 });

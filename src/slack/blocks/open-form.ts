@@ -311,24 +311,53 @@ function splitList(text: string): string[] {
     .filter(Boolean);
 }
 
+/**
+ * One input's element state, read defensively: the payload is Slack's, but nothing in it is trusted to have
+ * the shape our form gave it (a missing block, `values` of the wrong type).
+ */
+export function stateElement(state: unknown, blockId: string): ViewStateValue | undefined {
+  const block = isObject(state) && Object.hasOwn(state, blockId) ? state[blockId] : undefined;
+  const element = isObject(block) ? block[VALUE_ACTION] : undefined;
+  return isObject(element) ? (element as ViewStateValue) : undefined;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** The text typed into a text or e-mail input, or undefined when there is none (or it is not text). */
+export function stateText(state: unknown, blockId: string): string | undefined {
+  const value = stateElement(state, blockId)?.value;
+  return typeof value === 'string' ? value : undefined;
+}
+
+/** The value of a select's chosen option, or undefined. */
+export function stateChoice(state: unknown, blockId: string): string | undefined {
+  const option = stateElement(state, blockId)?.selected_option;
+  const value = isObject(option) ? option.value : undefined;
+  return typeof value === 'string' ? value : undefined;
+}
+
 /** The submitted form as form values (to show the form again) — nothing validated yet. */
-export function readFormValues(vendor: OpenVendor, state: ViewStateValues): FormValues {
+export function readFormValues(vendor: OpenVendor, state: unknown): FormValues {
   const values: FormValues = {};
   for (const spec of OPEN_FORM_FIELDS[vendor]) {
-    const v = state[spec.key]?.[VALUE_ACTION];
+    const v = stateElement(state, spec.key);
     if (!v) continue;
     switch (spec.kind) {
       case 'select':
-        values[spec.key] = v.selected_option?.value ?? undefined;
+        values[spec.key] = stateChoice(state, spec.key);
         break;
       case 'users':
-        values[spec.key] = v.selected_users ?? [];
+        values[spec.key] = Array.isArray(v.selected_users)
+          ? v.selected_users.filter((id): id is string => typeof id === 'string')
+          : [];
         break;
       case 'datetime':
         values[spec.key] = typeof v.selected_date_time === 'number' ? v.selected_date_time : undefined;
         break;
       default:
-        values[spec.key] = typeof v.value === 'string' ? v.value : undefined;
+        values[spec.key] = stateText(state, spec.key);
     }
   }
   return values;

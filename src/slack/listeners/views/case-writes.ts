@@ -20,7 +20,7 @@ import {
   submittingModal,
 } from '../../blocks/modals.js';
 import { notice } from '../../blocks/notices.js';
-import type { ViewStateValues } from '../../blocks/open-form.js';
+import { stateChoice, stateText, type ViewStateValues } from '../../blocks/open-form.js';
 import { capabilitiesOf, refreshPostedCards } from '../../cards.js';
 import type { SlackDeps } from '../../deps.js';
 import { describeError } from '../../errors.js';
@@ -29,11 +29,11 @@ import { readCaseMetadata } from '../../payloads.js';
 import { showInModal } from './surface.js';
 
 function textValue(state: ViewStateValues, blockId: string): string {
-  return state[blockId]?.value?.value?.trim() ?? '';
+  return stateText(state, blockId)?.trim() ?? '';
 }
 
 function selectValue(state: ViewStateValues, blockId: string): string | undefined {
-  return state[blockId]?.value?.selected_option?.value ?? undefined;
+  return stateChoice(state, blockId);
 }
 
 interface WriteForm {
@@ -124,7 +124,7 @@ function registerForm(app: App, deps: SlackDeps, form: WriteForm): void {
       });
       return;
     }
-    const state = view.state.values as ViewStateValues;
+    const state = (view.state?.values ?? {}) as ViewStateValues;
     const text = textValue(state, form.field);
     const problem = !text
       ? `Write a ${form.field} first.`

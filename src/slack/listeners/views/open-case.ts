@@ -19,7 +19,6 @@ import {
   type OpenModalMetadata,
   openModalTitle,
   readFormValues,
-  type ViewStateValues,
 } from '../../blocks/open-form.js';
 import { capabilitiesOf, postCard } from '../../cards.js';
 import { isChannel } from '../../conversation.js';
@@ -57,7 +56,8 @@ export function register(app: App, deps: SlackDeps): void {
       });
       return;
     }
-    const values = readFormValues(metadata.vendor, view.state.values as ViewStateValues);
+    // `state` is read defensively: a missing or malformed one reads as an empty form.
+    const values = readFormValues(metadata.vendor, view.state?.values);
     const check = checkOpenForm(metadata.vendor, values, { now: deps.now() });
     if (!check.ok) {
       await ack({ response_action: 'errors', errors: check.errors });
