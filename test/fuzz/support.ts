@@ -211,6 +211,7 @@ export const hostileText: fc.Arbitrary<string> = fc.oneof(
       '*bold* _x_ `code`',
       "'; drop table watches; --",
       '" OR 1=1 --',
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a log-injection probe, meant literally
       '${jndi:ldap://127.0.0.1/x}',
       '<script>alert(1)</script>',
       '\u0000',
