@@ -8,7 +8,6 @@
  * its `routes` onto the app's HTTP receiver), `attach` once the app listens, `stop` before the app stops.
  */
 import { randomBytes } from 'node:crypto';
-import type { Env } from '../config/env.js';
 import type { Logger } from '../logging/logger.js';
 import type { OpsRoute } from '../observability/ops-server.js';
 import type { Sandbox } from '../vendors/sandbox.js';
@@ -45,21 +44,6 @@ export interface Playground {
   readonly workspace: PlaygroundWorkspace;
   /** The fake Web API and everything the app called on it (tests). */
   readonly fake: FakeSlackApi;
-}
-
-/**
- * Whether `npm start` runs the playground: CASEOPS_PLAYGROUND decides when set; otherwise the playground
- * runs when no Slack credentials are configured.
- */
-export function playgroundWanted(
-  env: Partial<Pick<Env, 'CASEOPS_PLAYGROUND' | 'SLACK_BOT_TOKEN' | 'SLACK_APP_TOKEN'>>,
-): boolean {
-  return env.CASEOPS_PLAYGROUND ?? !(env.SLACK_BOT_TOKEN || env.SLACK_APP_TOKEN);
-}
-
-/** The one line `npm start` prints in playground mode. */
-export function playgroundBanner(port: number): string {
-  return `caseops playground (no Slack credentials set): open http://localhost:${port}/ — set SLACK_BOT_TOKEN to run against Slack`;
 }
 
 export async function startPlayground(options: { sandbox: Sandbox; logger: Logger }): Promise<Playground> {

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../src/logging/logger.js';
 import { AppRequests } from '../../src/playground/app-requests.js';
-import { playgroundWanted, startPlayground } from '../../src/playground/index.js';
+import { startPlayground } from '../../src/playground/index.js';
 import type { PlaygroundState, ShownMessage } from '../../src/playground/workspace.js';
 import { startSandbox } from '../../src/vendors/sandbox.js';
 import { type PlaygroundInstance, startPlaygroundInstance } from './harness.js';
@@ -334,17 +334,5 @@ describe('requests to the app', () => {
       await lonely.stop();
       await sandbox.stop();
     }
-  });
-});
-
-describe('playground mode', () => {
-  it.each<[Parameters<typeof playgroundWanted>[0], boolean]>([
-    [{}, true],
-    [{ SLACK_BOT_TOKEN: 'xoxb-1' }, false],
-    [{ SLACK_APP_TOKEN: 'xapp-1' }, false],
-    [{ SLACK_BOT_TOKEN: 'xoxb-1', CASEOPS_PLAYGROUND: true }, true],
-    [{ CASEOPS_PLAYGROUND: false }, false],
-  ])('%j → %s', (env, wanted) => {
-    expect(playgroundWanted(env)).toBe(wanted);
   });
 });
