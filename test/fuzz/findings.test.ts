@@ -89,3 +89,27 @@ describe('modal submissions whose state is not what our form sent', () => {
     expectAnswered(answer, words);
   });
 });
+
+describe('button presses that used to go unanswered', () => {
+  it('Unwatch on an ephemeral card whose case cannot be looked up now: the person is still told', async () => {
+    const ts = fz.h.fake.addMessage({ channel: NOC, text: 'a card', blocks: [], visibleTo: ALICE });
+    await fz.h.store.addWatch({ vendor: 'cisco', caseId: '682299374', channelId: NOC, createdBy: ALICE });
+    // Cisco answers "no such case", so the card cannot be refreshed to carry the line.
+    const answer = await fz.deliver(
+      press(
+        CASE_ACTIONS.unwatch,
+        { container: { type: 'message', message_ts: ts, channel_id: NOC, is_ephemeral: true } },
+        { type: 'button', value: JSON.stringify({ v: 'cisco', id: '682299374' }) },
+      ),
+    );
+    expectAnswered(answer, /Stopped watching Cisco case `682299374` in this channel/);
+    expect(await fz.h.store.watchesOfCase('cisco', '682299374')).toEqual([]);
+  });
+
+  it('the vendor menu of the open form pressed without its form: told to start again', async () => {
+    const answer = await fz.deliver(
+      press(PICK_VENDOR_ACTION, {}, { type: 'static_select', selected_option: { value: 'equinix' } }),
+    );
+    expectAnswered(answer, /That form is gone\. Start again with `\/case open`/);
+  });
+});

@@ -101,6 +101,8 @@ export function register(app: App, deps: SlackDeps): void {
       const line = removed
         ? `Stopped watching ${VENDOR_NAMES[ref.v]} case \`${escapeMrkdwn(ref.id)}\` in this channel.`
         : 'This channel was not watching this case.';
+      // On an ephemeral card the line rides on the refreshed card; when that cannot be shown, it goes alone.
+      let lineShown = false;
       try {
         const c = await deps.cases.lookup(actorOf(press), ref.v, ref.id);
         await press.replace(
@@ -112,10 +114,11 @@ export function register(app: App, deps: SlackDeps): void {
             press.ephemeral ? line : undefined,
           ),
         );
+        lineShown = press.ephemeral;
       } catch (error) {
         deps.logger.warn({ err: error }, 'unwatched; the card could not be refreshed');
       }
-      if (!press.ephemeral) await press.tell(notice(line));
+      if (!lineShown) await press.tell(notice(line));
     });
   });
 

@@ -91,7 +91,11 @@ export function register(app: App, deps: SlackDeps): void {
     const action = body.actions[0];
     const picked = action && action.type === 'static_select' ? action.selected_option?.value : undefined;
     const viewId = body.view?.id;
-    if (!viewId) return;
+    if (!viewId) {
+      // The menu lives in the open-a-case form; without the form there is nothing to fill in.
+      await press.tell(notice('That form is gone. Start again with `/case open`.'));
+      return;
+    }
     try {
       const meta = readPickerMetadata(body.view?.private_metadata);
       const vendor = deps.cases
