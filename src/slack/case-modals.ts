@@ -1,14 +1,18 @@
 /**
- * Opening the note and cancel modals. What the vendor allows and whether the id is plausible are checked
- * first (no I/O), so a refusal is answered at once instead of after a form was filled in.
+ * Opening the note and cancel modals. What the vendor allows, whether the id is plausible and whether the
+ * policy lets this person do it here are checked first, so a refusal is answered at once instead of after a
+ * form was filled in.
  */
 import type { VendorId } from '../domain/case.js';
 import { cancelModal, noteModal } from './blocks/modals.js';
 import { isChannel } from './conversation.js';
 import type { SlackDeps } from './deps.js';
+import { refuseEarly } from './policy.js';
 
 interface CaseModalStart {
   triggerId: string;
+  /** Who asked for the form (the policy looks at them). */
+  userId: string;
   vendor: VendorId;
   rawId: string;
   channelId?: string;
@@ -17,6 +21,11 @@ interface CaseModalStart {
 
 export async function openNoteModal(deps: SlackDeps, start: CaseModalStart): Promise<void> {
   const id = deps.cases.adapterFor(start.vendor, 'annotate').parseCaseId(start.rawId);
+  await refuseEarly(deps, 'annotate', {
+    vendor: start.vendor,
+    userId: start.userId,
+    channelId: start.channelId,
+  });
   await deps.slack.openView(
     start.triggerId,
     noteModal({
@@ -38,6 +47,11 @@ export async function openCancelModal(
   start: CaseModalStart & { reason?: string },
 ): Promise<void> {
   const id = deps.cases.adapterFor(start.vendor, 'cancel').parseCaseId(start.rawId);
+  await refuseEarly(deps, 'cancel', {
+    vendor: start.vendor,
+    userId: start.userId,
+    channelId: start.channelId,
+  });
   await deps.slack.openView(
     start.triggerId,
     cancelModal({

@@ -11,6 +11,7 @@ import { loadingModal, vendorPickerModal } from './blocks/modals.js';
 import { buildOpenModal, type FormValues, type OpenVendor, openModalTitle } from './blocks/open-form.js';
 import { isChannel } from './conversation.js';
 import type { SlackDeps } from './deps.js';
+import { refuseEarly } from './policy.js';
 
 export interface OpenFlowStart {
   triggerId: string;
@@ -35,13 +36,19 @@ export function openVendors(deps: SlackDeps): OpenVendor[] {
 
 /**
  * Opens the modal right away. Throws (before anything is shown) when the vendor is not configured or cannot
- * open cases, so the caller can answer with the reason.
+ * open cases, or the policy does not let this person open cases there, so the caller can answer with the reason.
  */
 export async function startOpenFlow(deps: SlackDeps, start: OpenFlowStart): Promise<void> {
   const channel = isChannel(start.channelId) ? start.channelId : undefined;
   let vendor: OpenVendor | undefined;
   if (start.vendor) {
     deps.cases.adapterFor(start.vendor, 'open');
+    // Without a severity yet, only "may not open here at all" refuses; caps are checked on submit.
+    await refuseEarly(deps, 'open', {
+      vendor: start.vendor,
+      userId: start.userId,
+      channelId: start.channelId,
+    });
     vendor = start.vendor as OpenVendor;
   } else {
     const vendors = openVendors(deps);

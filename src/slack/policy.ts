@@ -110,6 +110,22 @@ export async function earlyDenial(
   return decision.allowed ? undefined : decision;
 }
 
+/**
+ * An open form's submission, before its ack: the denial, and whether it is the severity that stops the person
+ * (they may open cases there, only not this severe a one), so the form can point at its severity field.
+ */
+export async function earlyOpenDenial(
+  deps: Pick<SlackDeps, 'policy' | 'logger'>,
+  request: PolicyRequest,
+  budgetMs = EARLY_CHECK_BUDGET_MS,
+): Promise<{ decision: Extract<PolicyDecision, { allowed: false }>; bySeverity: boolean } | undefined> {
+  const decision = await earlyDenial(deps, 'open', request, budgetMs);
+  if (!decision) return undefined;
+  if (request.severity === undefined) return { decision, bySeverity: false };
+  const withoutSeverity = await quickPreview(deps, 'open', { ...request, severity: undefined }, budgetMs);
+  return { decision, bySeverity: withoutSeverity?.allowed === true };
+}
+
 /** Throws DeniedError (worded with the rule and who may) when the policy would refuse the form's submission. */
 export async function refuseEarly(
   deps: Pick<SlackDeps, 'policy' | 'logger'>,

@@ -2,7 +2,7 @@
 import { VENDOR_IDS, VENDOR_NAMES, type VendorId } from '../../domain/case.js';
 import { CAPABILITIES, type Capability } from '../../vendors/port.js';
 import { VENDOR_ALIASES } from '../../vendors/registry.js';
-import { type Block, context, divider, header, section } from './kit.js';
+import { type Block, context, divider, header, section, sections } from './kit.js';
 import { escapeMrkdwn, type SlackMessage } from './limits.js';
 
 export interface HelpEntry {
@@ -57,13 +57,18 @@ export function buildHelp(entries: readonly HelpEntry[], vendors: readonly Vendo
     section(
       'Open, look up, annotate, cancel and watch Equinix, Cisco, Juniper and Motadata ServiceOps cases without leaving Slack. Vendor names are case-insensitive.',
     ),
-    section(entries.map((e) => `\`${escapeMrkdwn(e.usage)}\`\n${escapeMrkdwn(e.summary)}`).join('\n')),
+    // Split on line boundaries: with every subcommand the list outgrows one section's 3000 characters.
+    ...sections(entries.map((e) => `\`${escapeMrkdwn(e.usage)}\`\n${escapeMrkdwn(e.summary)}`).join('\n')),
   ];
   const examples = entries.flatMap((e) => e.examples);
   if (examples.length > 0) {
     blocks.push(section(`*Examples*\n${examples.map((e) => `\`${escapeMrkdwn(e)}\``).join('\n')}`));
   }
-  blocks.push(divider(), section(`*Vendors in this workspace*\n${vendorLines(vendors)}`));
+  blocks.push(
+    divider(),
+    section(`*Vendors in this workspace*\n${vendorLines(vendors)}`),
+    context('Whether each vendor is answering right now, and its rate budget: `/case vendors`.'),
+  );
   blocks.push(context('You can also open a case from any message: its ⋮ menu → *Open vendor case*.'));
   const names = entries.map((e) => e.usage.split(/\s+/)[1]).filter(Boolean);
   return { text: `caseops help: /case ${names.join(', ')}`, blocks };

@@ -36,6 +36,7 @@ export function register(app: App, deps: SlackDeps): void {
       const ref = readCaseRef(press.value);
       await openNoteModal(deps, {
         triggerId: press.triggerId,
+        userId: press.userId,
         vendor: ref.v,
         rawId: ref.id,
         channelId: press.channelId,
@@ -50,6 +51,7 @@ export function register(app: App, deps: SlackDeps): void {
       const ref = readCaseRef(press.value);
       await openCancelModal(deps, {
         triggerId: press.triggerId,
+        userId: press.userId,
         vendor: ref.v,
         rawId: ref.id,
         channelId: press.channelId,

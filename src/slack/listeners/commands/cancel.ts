@@ -26,6 +26,7 @@ export const cancelSubcommand = defineSubcommand<{ vendor: VendorId; id: string;
   run: async (deps, invocation, args) => {
     await openCancelModal(deps, {
       triggerId: invocation.triggerId,
+      userId: invocation.userId,
       vendor: args.vendor,
       rawId: args.id,
       channelId: invocation.channelId,

@@ -5,6 +5,8 @@
  *   /case digest now                   post the digest now (the same run as a scheduled one)
  *   /case digest <schedule> [zone]     daily HH:MM, weekdays HH:MM, hourly, a cron expression, off, default
  *   /case digest empty on|off          post a digest even when nothing changed (or not)
+ *
+ * Policy: anyone may see the settings; changing them and `now` need the `digest` rule.
  */
 import {
   type DigestDefaults,
@@ -20,6 +22,7 @@ import { escapeMrkdwn } from '../../blocks/limits.js';
 import { notice } from '../../blocks/notices.js';
 import { isChannel } from '../../conversation.js';
 import type { SlackDeps } from '../../deps.js';
+import { authorizeInSlack } from '../../policy.js';
 import { echo, usageError } from './grammar.js';
 import { defineSubcommand } from './types.js';
 
@@ -76,6 +79,11 @@ export const digestSubcommand = defineSubcommand<DigestArgs>({
       throw new InvalidInputError(
         'Digests belong to channels: run this in the channel that watches the cases.',
       );
+    }
+    if (args.action !== 'show') {
+      // Posting now changes what the channel reads as much as a new schedule does: one `digest` rule covers
+      // both. Showing the settings changes nothing, so anyone may.
+      await authorizeInSlack(deps, 'digest', { userId: invocation.userId, channelId: invocation.channelId });
     }
     const control = deps.digests;
     if (!control) {

@@ -33,6 +33,7 @@ export const noteSubcommand = defineSubcommand<{ vendor: VendorId; id: string; t
     if (!args.text) {
       await openNoteModal(deps, {
         triggerId: invocation.triggerId,
+        userId: invocation.userId,
         vendor: args.vendor,
         rawId: args.id,
         channelId: invocation.channelId,

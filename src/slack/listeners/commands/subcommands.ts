@@ -2,6 +2,7 @@
  * The `/case` subcommand table. To add one, write it as a `defineSubcommand({...})` in its own file and list
  * it here — one import, one line; help and the parser pick it up.
  */
+import { auditSubcommand } from './audit.js';
 import { cancelSubcommand } from './cancel.js';
 import { digestSubcommand } from './digest.js';
 import { helpSubcommand } from './help.js';
@@ -10,6 +11,7 @@ import { noteSubcommand } from './note.js';
 import { openSubcommand } from './open.js';
 import { showSubcommand } from './show.js';
 import type { Subcommand } from './types.js';
+import { vendorsSubcommand } from './vendors.js';
 import { unwatchSubcommand, watchingSubcommand, watchSubcommand } from './watch.js';
 
 export const subcommands: Subcommand[] = [
@@ -23,4 +25,6 @@ export const subcommands: Subcommand[] = [
   unwatchSubcommand,
   watchingSubcommand,
   digestSubcommand,
+  auditSubcommand,
+  vendorsSubcommand,
 ];

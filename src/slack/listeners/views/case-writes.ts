@@ -6,6 +6,7 @@
 import type { App, types } from '@slack/bolt';
 import { type Case, VENDOR_NAMES } from '../../../domain/case.js';
 import type { WriteOutcome } from '../../../domain/case-service.js';
+import { DeniedError } from '../../../domain/errors.js';
 import { escapeMrkdwn, fitModal } from '../../blocks/limits.js';
 import {
   CANCEL_CALLBACK_ID,
@@ -148,9 +149,11 @@ function registerForm(app: App, deps: SlackDeps, form: WriteForm): void {
     } catch (error) {
       deps.metrics?.interactionHandled(form.callbackId, handlingOutcome(error));
       const words = describeError(error, deps.logger);
-      const modal = words.resubmittable
-        ? form.again(meta, state, `:x: ${words.text}\nFix it if needed and submit again.`)
-        : messageModal(form.title, words.text);
+      // A refusal by policy is not fixed by editing the form: say so instead of offering it again.
+      const modal =
+        words.resubmittable && !(error instanceof DeniedError)
+          ? form.again(meta, state, `:x: ${words.text}\nFix it if needed and submit again.`)
+          : messageModal(form.title, words.text);
       await showInModal(deps, where, modal, notice(`${form.title} on ${name} failed: ${words.text}`));
       return;
     }

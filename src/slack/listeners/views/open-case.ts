@@ -1,12 +1,13 @@
 /**
  * The "open a case" form was submitted. Within the 3 seconds: read and validate the fields (errors go back on
- * their fields). Then "Submitting…", the vendor call, and the result — or the form again, values kept, with
- * the vendor's reason. Opened from a channel, the case is watched and posted there.
+ * their fields) and ask the policy (a severity cap goes back on the severity field, any other refusal replaces
+ * the form). Then "Submitting…", the vendor call, and the result — or the form again, values kept, with the
+ * vendor's reason. Opened from a channel, the case is watched and posted there.
  */
 import type { App } from '@slack/bolt';
 import { VENDOR_NAMES } from '../../../domain/case.js';
 import type { OpenedCase } from '../../../domain/case-service.js';
-import type { OpenRequest } from '../../../domain/open-request.js';
+import { type OpenRequest, openRequestSeverity } from '../../../domain/open-request.js';
 import { escapeMrkdwn, fitModal } from '../../blocks/limits.js';
 import { caseResultModal, messageModal, submittingModal } from '../../blocks/modals.js';
 import { notice } from '../../blocks/notices.js';
@@ -16,6 +17,7 @@ import {
   checkOpenForm,
   type FormValues,
   OPEN_CALLBACK_ID,
+  OPEN_FORM_FIELDS,
   type OpenModalMetadata,
   openModalTitle,
   readFormValues,
@@ -26,7 +28,11 @@ import type { SlackDeps } from '../../deps.js';
 import { describeError } from '../../errors.js';
 import { handlingOutcome } from '../../metrics.js';
 import { readOpenMetadata } from '../../payloads.js';
+import { earlyOpenDenial } from '../../policy.js';
 import { showInModal } from './surface.js';
+
+/** The open forms' severity input (Juniper's priority, Motadata's optional priority); Equinix has none. */
+const SEVERITY_FIELD = 'priority';
 
 /** The form's own problems (our wording, which may mention users) as one line above the form. */
 function errorsAsNotice(errors: Record<string, string>): string {
@@ -65,9 +71,29 @@ export function register(app: App, deps: SlackDeps): void {
       return;
     }
     const title = openModalTitle(metadata.vendor);
+    const userId = body.user.id;
+    // The policy's answer while the ack can still carry it: a severity cap goes on the severity field.
+    const denied = await earlyOpenDenial(deps, {
+      vendor: metadata.vendor,
+      userId,
+      channelId: metadata.channel,
+      severity: openRequestSeverity(check.request),
+    });
+    if (denied) {
+      deps.metrics?.interactionHandled(OPEN_CALLBACK_ID, 'denied');
+      if (denied.bySeverity && OPEN_FORM_FIELDS[metadata.vendor].some((f) => f.key === SEVERITY_FIELD)) {
+        // Field errors are plain text: the plain wording names groups and people by id.
+        await ack({ response_action: 'errors', errors: { [SEVERITY_FIELD]: denied.decision.plainMessage } });
+      } else {
+        await ack({
+          response_action: 'update',
+          view: fitModal(messageModal(title, `:no_entry: ${denied.decision.message}`)),
+        });
+      }
+      return;
+    }
     await ack({ response_action: 'update', view: fitModal(submittingModal(title, metadata.vendor)) });
 
-    const userId = body.user.id;
     const where = { viewId: view.id, userId, channelId: metadata.channel };
     const formAgain = (text: string, attempt: number) =>
       buildOpenModal({ vendor: metadata.vendor, values, metadata: { ...metadata, attempt }, notice: text });
