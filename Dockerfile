@@ -32,12 +32,15 @@ RUN npm ci --omit=dev && npm cache clean --force
 FROM ${NODE_IMAGE} AS runtime
 ENV NODE_ENV=production \
     PORT=3000 \
+    HOST=0.0.0.0 \
     DATA_DIR=/data
 WORKDIR /app
 COPY --from=deps /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY package.json ./
 COPY examples ./examples
+# The playground's static page (served when the container runs without Slack credentials).
+COPY playground ./playground
 # The embedded SQLite database lives in /data (mount a volume); with DATABASE_URL it stays empty.
 RUN mkdir -p /data && chown node:node /data
 USER node

@@ -55,6 +55,8 @@ async function start(running: Running): Promise<void> {
     running.playground = await startPlayground({ sandbox: running.sandbox, logger });
     const { botId: _botId, botUserId: _botUserId, ...slackVariables } = running.playground.slack;
     env = { ...env, ...slackVariables, SLACK_APP_TOKEN: undefined, CASEOPS_PLAYGROUND: true };
+    // The page acts as a signed-in person: keep it on this machine unless HOST says otherwise.
+    if (!process.env.HOST) env.HOST = '127.0.0.1';
   }
 
   const policy = loadPolicy(env.CASEOPS_POLICY);
@@ -169,11 +171,12 @@ async function shutdown(running: Running): Promise<void> {
       running.logger.warn({ err: error }, `shutdown: ${what} failed`);
     }
   };
+  // The playground first: its page's live streams ride on the app's HTTP server and would hold it open.
+  await step('playground', running.playground && (() => (running.playground as Playground).stop()));
   await step('Slack app', running.slack && (() => (running.slack as SlackApp).stop()));
   await step('scheduler', running.tracking && (() => (running.tracking as StatusTracking).stop()));
   await step('vendors', running.vendors && (() => (running.vendors as VendorRegistry).close()));
   await step('store', running.store && (() => (running.store as Store).close()));
-  await step('playground', running.playground && (() => (running.playground as Playground).stop()));
   await step('simulators', running.sandbox && (() => (running.sandbox as Sandbox).stop()));
 }
 

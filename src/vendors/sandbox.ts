@@ -44,7 +44,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   };
   const started: VendorId[] = [];
   try {
-    for (const [vendor, simulator] of Object.entries(simulators) as Array<[VendorId, SandboxSimulators[VendorId]]>) {
+    for (const [vendor, simulator] of Object.entries(simulators) as Array<
+      [VendorId, SandboxSimulators[VendorId]]
+    >) {
       await simulator.start();
       started.push(vendor);
     }

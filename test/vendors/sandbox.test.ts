@@ -11,7 +11,9 @@ describe('CASEOPS_SANDBOX', () => {
 
   beforeAll(async () => {
     sandbox = await startSandbox({ autoAdvanceMs: 0 });
-    vendors = createVendorRegistry(loadEnv({ ...sandbox.env, VENDOR_TIMEOUT_MS: '2000' }), { logger: silentLogger });
+    vendors = createVendorRegistry(loadEnv({ ...sandbox.env, VENDOR_TIMEOUT_MS: '2000' }), {
+      logger: silentLogger,
+    });
   });
   afterAll(async () => {
     await vendors?.close();

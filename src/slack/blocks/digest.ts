@@ -147,7 +147,7 @@ function packLines(heading: string, lines: string[]): Block[] {
   return sections.map((chunk) => ({ type: 'section', text: { type: 'mrkdwn', text: chunk } }));
 }
 
-/** `• <link|1234> Title: Open → Closed · when` */
+/** `• <link|1234> Title — Open → Closed · when` (a dash, not a colon: titles often end in punctuation) */
 export function changeLine(event: StatusChangeEvent, timezone: string): string {
   const label = escapeMrkdwn(event.caseId);
   const link =
@@ -157,7 +157,7 @@ export function changeLine(event: StatusChangeEvent, timezone: string): string {
   const title = escapeMrkdwn(truncate(event.title.replace(/\s+/g, ' ').trim(), TITLE_CHARS));
   const from = escapeMrkdwn(truncate(event.fromStatus, STATUS_CHARS));
   const to = escapeMrkdwn(truncate(event.toStatus, STATUS_CHARS));
-  return `• ${link} ${title}: ${from} → *${to}* · ${dateMention(event.observedAt, timezone)}`;
+  return `• ${link} ${title} — ${from} → *${to}* · ${dateMention(event.observedAt, timezone)}`;
 }
 
 const fallbackFormatters = new Map<string, Intl.DateTimeFormat>();
