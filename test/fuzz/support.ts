@@ -291,6 +291,7 @@ export const channelId: fc.Arbitrary<unknown> = fc.oneof(
   { weight: 1, arbitrary: fc.constant(undefined) },
 );
 
+export const TEAM_ID = TEAM;
 export const team = { id: TEAM, domain: 'caseops' };
 
 export function userOf(id: string) {
