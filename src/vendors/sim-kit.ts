@@ -78,6 +78,8 @@ export interface SimulatorServerOptions {
 export class SimulatorServer {
   readonly requests: LoggedRequest[] = [];
   latencyMs: number;
+  /** The answer to a 'throttle' fault; settable after construction (it may need the simulator's own state). */
+  throttleResponse?: () => SimResponse;
   private readonly routes: Route[] = [];
   private faults: Array<
     Required<Pick<FaultRule, 'fault' | 'times'>> & Pick<FaultRule, 'pathIncludes' | 'method'>
@@ -88,6 +90,7 @@ export class SimulatorServer {
 
   constructor(private readonly options: SimulatorServerOptions) {
     this.latencyMs = options.latencyMs ?? 0;
+    this.throttleResponse = options.throttleResponse;
   }
 
   /** Registers a route; `:name` segments become params. Routes match in the order they were added. */
@@ -190,7 +193,7 @@ export class SimulatorServer {
     if (fault === 'throttle') {
       return this.send(
         res,
-        this.options.throttleResponse?.() ?? {
+        this.throttleResponse?.() ?? {
           status: 429,
           headers: { 'retry-after': '1' },
           body: { error: 'Too Many Requests' },

@@ -1,6 +1,6 @@
 /** What every vendor simulator offers its users: tests, the playground (`CASEOPS_SANDBOX`) and benchmarks. */
 import type { VendorId } from '../domain/case.js';
-import type { FaultRule, LoggedRequest } from './sim-kit.js';
+import type { FaultRule, LoggedRequest, SimulatorServer } from './sim-kit.js';
 
 export interface SimulatedCaseSummary {
   id: string;
@@ -28,4 +28,44 @@ export interface VendorSimulator {
   cases(): SimulatedCaseSummary[];
   /** The vendor statuses `advance` may be given. */
   readonly statuses: readonly string[];
+}
+
+/**
+ * The part of every simulator that is only its HTTP server: starting, stopping, the request log, latency and
+ * faults. Each vendor's simulator extends it and adds its contract (routes, state, `advance`, `seed`, `env`).
+ */
+export abstract class SimulatedVendor {
+  protected constructor(protected readonly server: SimulatorServer) {}
+
+  start(port?: number): Promise<string> {
+    return this.server.start(port);
+  }
+
+  stop(): Promise<void> {
+    return this.server.stop();
+  }
+
+  get url(): string {
+    return this.server.url;
+  }
+
+  get requests(): readonly LoggedRequest[] {
+    return this.server.requests;
+  }
+
+  get latencyMs(): number {
+    return this.server.latencyMs;
+  }
+
+  set latencyMs(ms: number) {
+    this.server.latencyMs = ms;
+  }
+
+  injectFault(rule: FaultRule): void {
+    this.server.injectFault(rule);
+  }
+
+  clearFaults(): void {
+    this.server.clearFaults();
+  }
 }

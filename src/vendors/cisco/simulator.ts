@@ -8,8 +8,6 @@
  */
 import type { VendorId } from '../../domain/case.js';
 import {
-  type FaultRule,
-  type LoggedRequest,
   readBearer,
   type SimHandler,
   type SimRequest,
@@ -17,7 +15,7 @@ import {
   SimTokenIssuer,
   SimulatorServer,
 } from '../sim-kit.js';
-import type { SimulatedCaseSummary, VendorSimulator } from '../simulator.js';
+import { type SimulatedCaseSummary, SimulatedVendor, type VendorSimulator } from '../simulator.js';
 
 export const CISCO_TOKEN_PATH = '/oauth2/default/v1/token';
 
@@ -199,7 +197,7 @@ const TOPICS = [
 ] as const;
 const ENGINEERS = ['Josh Engineer', 'Priya Raman', 'Marco Bianchi', 'Aiko Tanaka'] as const;
 
-export class CiscoSimulator implements VendorSimulator {
+export class CiscoSimulator extends SimulatedVendor implements VendorSimulator {
   readonly vendor: VendorId = 'cisco';
   readonly statuses: readonly string[] = STATUSES;
   readonly clientId: string;
@@ -208,7 +206,6 @@ export class CiscoSimulator implements VendorSimulator {
   qpsLimit?: number;
   throttleAs: CiscoThrottleStyle;
   retryAfterSeconds?: number;
-  private readonly server: SimulatorServer;
   private readonly tokens: SimTokenIssuer;
   private readonly autoAdvanceMs?: number;
   private readonly pageSize: number;
@@ -221,6 +218,7 @@ export class CiscoSimulator implements VendorSimulator {
   private nextId = 690_000_001;
 
   constructor(options: CiscoSimulatorOptions = {}) {
+    super(new SimulatorServer({ name: 'Cisco', latencyMs: options.latencyMs }));
     this.clientId = options.clientId ?? 'caseops-sim-client';
     this.clientSecret = options.clientSecret ?? 'caseops-sim-secret-7f3a9c';
     this.qpsLimit = options.qpsLimit;
@@ -229,11 +227,7 @@ export class CiscoSimulator implements VendorSimulator {
     this.autoAdvanceMs = options.autoAdvanceMs;
     this.pageSize = options.pageSize ?? DEFAULT_PAGE_SIZE;
     this.tokens = new SimTokenIssuer(options.tokenLifetimeSeconds ?? 3599);
-    this.server = new SimulatorServer({
-      name: 'Cisco',
-      latencyMs: options.latencyMs,
-      throttleResponse: () => this.throttleAnswer(this.throttleAs),
-    });
+    this.server.throttleResponse = () => this.throttleAnswer(this.throttleAs);
     this.server
       .route('POST', CISCO_TOKEN_PATH, (req) => this.issueToken(req))
       .route(
@@ -260,18 +254,6 @@ export class CiscoSimulator implements VendorSimulator {
 
   // --- VendorSimulator -------------------------------------------------------------------------------------
 
-  start(port?: number): Promise<string> {
-    return this.server.start(port);
-  }
-
-  stop(): Promise<void> {
-    return this.server.stop();
-  }
-
-  get url(): string {
-    return this.server.url;
-  }
-
   env(): Record<string, string> {
     return {
       CISCO_BASE_URL: this.url,
@@ -281,24 +263,8 @@ export class CiscoSimulator implements VendorSimulator {
     };
   }
 
-  get requests(): readonly LoggedRequest[] {
-    return this.server.requests;
-  }
-
-  get latencyMs(): number {
-    return this.server.latencyMs;
-  }
-
-  set latencyMs(value: number) {
-    this.server.latencyMs = value;
-  }
-
-  injectFault(rule: FaultRule): void {
-    this.server.injectFault(rule);
-  }
-
-  clearFaults(): void {
-    this.server.clearFaults();
+  override clearFaults(): void {
+    super.clearFaults();
     this.forcedErrors = [];
   }
 

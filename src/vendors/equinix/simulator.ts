@@ -7,9 +7,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import type { FaultRule, LoggedRequest, SimRequest, SimResponse } from '../sim-kit.js';
+import type { SimRequest, SimResponse } from '../sim-kit.js';
 import { readBearer, SimTokenIssuer, SimulatorServer } from '../sim-kit.js';
-import type { SimulatedCaseSummary, VendorSimulator } from '../simulator.js';
+import { type SimulatedCaseSummary, SimulatedVendor, type VendorSimulator } from '../simulator.js';
 import {
   CASE_NUMBER_PATTERN,
   EQUINIX_STATUSES,
@@ -171,14 +171,13 @@ function parseBody<T>(req: SimRequest, schema: z.ZodType<T>): Parsed<T> {
   };
 }
 
-export class EquinixSimulator implements VendorSimulator {
+export class EquinixSimulator extends SimulatedVendor implements VendorSimulator {
   readonly vendor = 'equinix' as const;
   readonly statuses: readonly string[] = EQUINIX_STATUSES;
   /** How creates are answered; tests switch it to check the adapter's tolerance. */
   createAnswer: EquinixCreateAnswerStyle;
   readonly retiredCodes: Set<string>;
 
-  private readonly server: SimulatorServer;
   private readonly tokens: SimTokenIssuer;
   private readonly clientId: string;
   private readonly clientSecret: string;
@@ -190,6 +189,7 @@ export class EquinixSimulator implements VendorSimulator {
   private lockedOut = false;
 
   constructor(options: EquinixSimulatorOptions = {}) {
+    super(new SimulatorServer({ name: 'Equinix', latencyMs: options.latencyMs }));
     this.clientId = options.clientId ?? 'caseops-sim-equinix';
     this.clientSecret = options.clientSecret ?? 'caseops-sim-equinix-secret';
     this.tokens = new SimTokenIssuer(options.tokenLifetimeSeconds ?? 3599);
@@ -198,13 +198,9 @@ export class EquinixSimulator implements VendorSimulator {
     this.createAnswer = options.createAnswer ?? 'case-number';
     this.retiredCodes = new Set(options.retiredCodes ?? []);
     const retryAfter = String(options.throttleRetryAfterSeconds ?? 1);
-    this.server = new SimulatorServer({
-      name: 'Equinix',
-      latencyMs: options.latencyMs,
-      throttleResponse: () => ({
-        ...oneError(429, SIM_ERROR_CODES.throttled, 'Too many requests; slow down.'),
-        headers: { 'retry-after': retryAfter },
-      }),
+    this.server.throttleResponse = () => ({
+      ...oneError(429, SIM_ERROR_CODES.throttled, 'Too many requests; slow down.'),
+      headers: { 'retry-after': retryAfter },
     });
     this.server
       .route('POST', '/oauth2/v1/token', (req) => this.issueToken(req))
@@ -232,44 +228,12 @@ export class EquinixSimulator implements VendorSimulator {
 
   // --- VendorSimulator ---------------------------------------------------------------------------------
 
-  start(port?: number): Promise<string> {
-    return this.server.start(port);
-  }
-
-  stop(): Promise<void> {
-    return this.server.stop();
-  }
-
-  get url(): string {
-    return this.server.url;
-  }
-
   env(): Record<string, string> {
     return {
       EQUINIX_BASE_URL: this.url,
       EQUINIX_CLIENT_ID: this.clientId,
       EQUINIX_CLIENT_SECRET: this.clientSecret,
     };
-  }
-
-  get requests(): readonly LoggedRequest[] {
-    return this.server.requests;
-  }
-
-  injectFault(rule: FaultRule): void {
-    this.server.injectFault(rule);
-  }
-
-  clearFaults(): void {
-    this.server.clearFaults();
-  }
-
-  get latencyMs(): number {
-    return this.server.latencyMs;
-  }
-
-  set latencyMs(ms: number) {
-    this.server.latencyMs = ms;
   }
 
   advance(id: string, status?: string): SimulatedCaseSummary {

@@ -9,15 +9,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import { JUNIPER_FOLLOW_UP_METHODS, JUNIPER_PRIORITIES } from '../../domain/open-request.js';
-import {
-  type FaultRule,
-  type LoggedRequest,
-  readBasicAuth,
-  type SimRequest,
-  type SimResponse,
-  SimulatorServer,
-} from '../sim-kit.js';
-import type { SimulatedCaseSummary, VendorSimulator } from '../simulator.js';
+import { readBasicAuth, type SimRequest, type SimResponse, SimulatorServer } from '../sim-kit.js';
+import { type SimulatedCaseSummary, SimulatedVendor, type VendorSimulator } from '../simulator.js';
 import {
   INCIDENTS_ACCEPT,
   JUNIPER_STATUSES,
@@ -114,7 +107,7 @@ function text(status: number, message: string, headers: Record<string, string> =
   return { status, rawBody: message, headers: { 'content-type': 'text/plain;charset=UTF-8', ...headers } };
 }
 
-export class JuniperSimulator implements VendorSimulator {
+export class JuniperSimulator extends SimulatedVendor implements VendorSimulator {
   readonly vendor = 'juniper' as const;
   readonly statuses: readonly string[] = JUNIPER_STATUSES;
   mode: ServiceNowMode;
@@ -128,13 +121,13 @@ export class JuniperSimulator implements VendorSimulator {
     casePassword: string;
   };
 
-  private readonly server: SimulatorServer;
   private readonly incidents = new Map<number, SimulatedJuniperIncident>();
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly autoAdvanceMs?: number;
   private nextKey = 5_177_345;
 
   constructor(options: JuniperSimulatorOptions = {}) {
+    super(new SimulatorServer({ name: 'Juniper Service Now', latencyMs: options.latencyMs }));
     this.mode = options.mode ?? 'end-customer';
     this.noMatch = options.noMatch ?? 'not-found';
     this.autoAdvanceMs = options.autoAdvanceMs;
@@ -145,44 +138,15 @@ export class JuniperSimulator implements VendorSimulator {
       caseUsername: options.caseUsername ?? 'jss-caseops@example.net',
       casePassword: options.casePassword ?? secret('jss'),
     };
-    this.server = new SimulatorServer({ name: 'Juniper Service Now', latencyMs: options.latencyMs });
     this.server.route('POST', `${SERVICE_NOW_PATH}/incidents/:id/submitCase`, (req) => this.submitCase(req));
     this.server.route('GET', `${SERVICE_NOW_PATH}/incidents`, (req) => this.listIncidents(req));
     for (let i = 0; i < (options.seedIncidents ?? 3); i++) this.seed();
   }
 
-  start(port?: number): Promise<string> {
-    return this.server.start(port);
-  }
-
-  async stop(): Promise<void> {
+  override async stop(): Promise<void> {
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
-    await this.server.stop();
-  }
-
-  get url(): string {
-    return this.server.url;
-  }
-
-  get requests(): readonly LoggedRequest[] {
-    return this.server.requests;
-  }
-
-  get latencyMs(): number {
-    return this.server.latencyMs;
-  }
-
-  set latencyMs(ms: number) {
-    this.server.latencyMs = ms;
-  }
-
-  injectFault(rule: FaultRule): void {
-    this.server.injectFault(rule);
-  }
-
-  clearFaults(): void {
-    this.server.clearFaults();
+    await super.stop();
   }
 
   env(): Record<string, string> {

@@ -8,8 +8,6 @@
 import { randomBytes } from 'node:crypto';
 import { MOTADATA_IMPACTS, MOTADATA_LEVELS } from '../../domain/open-request.js';
 import {
-  type FaultRule,
-  type LoggedRequest,
   readBasicAuth,
   readBearer,
   type SimRequest,
@@ -17,7 +15,7 @@ import {
   SimTokenIssuer,
   SimulatorServer,
 } from '../sim-kit.js';
-import type { SimulatedCaseSummary, VendorSimulator } from '../simulator.js';
+import { type SimulatedCaseSummary, SimulatedVendor, type VendorSimulator } from '../simulator.js';
 import {
   INCIDENT_PATH,
   INCIDENT_SEARCH_PATH,
@@ -90,7 +88,7 @@ function success(id: number): SimResponse {
 
 const normaliseOperator = (operator: unknown) => String(operator ?? '').toLowerCase();
 
-export class MotadataSimulator implements VendorSimulator {
+export class MotadataSimulator extends SimulatedVendor implements VendorSimulator {
   readonly vendor = 'motadata' as const;
   readonly statuses: readonly string[] = MOTADATA_STATUSES;
   readonly credentials: {
@@ -101,7 +99,6 @@ export class MotadataSimulator implements VendorSimulator {
     password: string;
   };
 
-  private readonly server: SimulatorServer;
   private readonly tokens: SimTokenIssuer;
   private readonly incidents = new Map<number, SimulatedMotadataIncident>();
   private readonly lifecycleStep = new Map<number, number>();
@@ -111,6 +108,7 @@ export class MotadataSimulator implements VendorSimulator {
   private nextId = 1001;
 
   constructor(options: MotadataSimulatorOptions = {}) {
+    super(new SimulatorServer({ name: 'Motadata ServiceOps', latencyMs: options.latencyMs }));
     this.authMode = options.auth ?? 'apikey';
     this.requesters = options.requesters && new Set(options.requesters.map((r) => r.toLowerCase()));
     this.credentials = {
@@ -121,45 +119,12 @@ export class MotadataSimulator implements VendorSimulator {
       password: options.password ?? secret('password'),
     };
     this.tokens = new SimTokenIssuer(options.tokenLifetimeSeconds ?? 7199);
-    this.server = new SimulatorServer({ name: 'Motadata ServiceOps', latencyMs: options.latencyMs });
     this.server.route('POST', TOKEN_PATH, (req) => this.token(req));
     this.server.route('POST', INCIDENT_SEARCH_PATH, (req) => this.authorised(req, () => this.search(req)));
     this.server.route('POST', INCIDENT_PATH, (req) => this.authorised(req, () => this.create(req)));
     this.server.route('GET', `${INCIDENT_PATH}/:id`, (req) => this.authorised(req, () => this.get(req)));
     this.server.route('POST', `${INCIDENT_PATH}/:id`, (req) => this.authorised(req, () => this.update(req)));
     for (let i = 0; i < (options.seedIncidents ?? 2); i++) this.seed();
-  }
-
-  start(port?: number): Promise<string> {
-    return this.server.start(port);
-  }
-
-  stop(): Promise<void> {
-    return this.server.stop();
-  }
-
-  get url(): string {
-    return this.server.url;
-  }
-
-  get requests(): readonly LoggedRequest[] {
-    return this.server.requests;
-  }
-
-  get latencyMs(): number {
-    return this.server.latencyMs;
-  }
-
-  set latencyMs(ms: number) {
-    this.server.latencyMs = ms;
-  }
-
-  injectFault(rule: FaultRule): void {
-    this.server.injectFault(rule);
-  }
-
-  clearFaults(): void {
-    this.server.clearFaults();
   }
 
   /** Variables for the adapter: an API key, or the four values of the password grant. */
