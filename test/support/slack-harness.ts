@@ -8,12 +8,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadEnv } from '../../src/config/env.js';
 import type { VendorId } from '../../src/domain/case.js';
+import type { AccessPolicy } from '../../src/domain/policy.js';
+import { policyAuthorizer } from '../../src/domain/policy-gate.js';
 import { type Logger, silentLogger } from '../../src/logging/logger.js';
-import { FakeSlackApi } from '../../src/playground/fake-slack-api.js';
-import { createSlackApp, type SlackApp } from '../../src/slack/app.js';
+import { FakeSlackApi, type FakeUserGroup } from '../../src/playground/fake-slack-api.js';
+import { createStatusTracking } from '../../src/scheduler/index.js';
+import { createSlackApp, type ExtraRoute, type SlackApp } from '../../src/slack/app.js';
 import type { SlackMetrics } from '../../src/slack/metrics.js';
+import { createSlackPolicyGate, type PolicyMetrics } from '../../src/slack/policy.js';
 import { createStore, type Store } from '../../src/store/index.js';
 import { type CiscoSimulator, createCiscoSimulator } from '../../src/vendors/cisco/index.js';
+import type { VendorDeps } from '../../src/vendors/deps.js';
 import { createEquinixSimulator, type EquinixSimulator } from '../../src/vendors/equinix/index.js';
 import { createVendorRegistry } from '../../src/vendors/index.js';
 import { createJuniperSimulator, type JuniperSimulator } from '../../src/vendors/juniper/index.js';
@@ -67,6 +72,20 @@ export interface HarnessOptions {
   /** Wraps the store the app gets (after migration), e.g. to slow it down or watch its calls. */
   wrapStore?: (store: Store) => Store;
   metrics?: SlackMetrics;
+  /** Vendor call and token hooks (e.g. CaseopsMetrics' vendorCallObserver). */
+  vendorHooks?: Pick<VendorDeps, 'onCall' | 'onTokenRefresh'>;
+  /**
+   * The access policy: the app gets createSlackPolicyGate's gate as `policy` and `authorize`, as main.ts
+   * builds it. `policyMetrics` hears its decisions.
+   */
+  policy?: AccessPolicy;
+  policyMetrics?: PolicyMetrics;
+  /** Slack user groups the fake serves through usergroups.users.list. */
+  userGroups?: FakeUserGroup[];
+  /** The real scheduler and digest runner behind `/case digest` (started with the app, stopped with it). */
+  digests?: boolean;
+  /** More routes on the app's HTTP server (/metrics, /readyz), built once the store and vendors exist. */
+  routes?: (built: { store: Store; vendors: VendorRegistry }) => ExtraRoute[];
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
@@ -109,6 +128,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       { id: NOC, name: 'noc', members: [ALICE, BOB, NO_EMAIL] },
       { id: NOT_JOINED, name: 'war-room', members: [ALICE], botIsMember: false, isPrivate: true },
     ],
+    userGroups: options.userGroups,
   });
   await fake.start();
 
@@ -123,10 +143,29 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     PORT: '0',
     HOST: '127.0.0.1',
   });
-  const vendors = createVendorRegistry(env, { logger });
+  const vendors = createVendorRegistry(env, { logger, ...options.vendorHooks });
   const store = await createStore({ dataDir, logger });
   await store.migrate();
-  const app = createSlackApp({
+  const gate = options.policy
+    ? createSlackPolicyGate(options.policy, { config: env, logger, metrics: options.policyMetrics })
+    : undefined;
+  let app: SlackApp | undefined;
+  const tracking = options.digests
+    ? createStatusTracking({
+        env,
+        store,
+        vendors,
+        // Digests post only after start, by when the app (and its client) exists.
+        slackClient: {
+          chat: {
+            postMessage: (args) => (app as SlackApp).app.client.chat.postMessage(args),
+            update: (args) => (app as SlackApp).app.client.chat.update(args),
+          },
+        },
+        logger,
+      })
+    : undefined;
+  app = createSlackApp({
     config: env,
     vendors,
     store: options.wrapStore ? options.wrapStore(store) : store,
@@ -135,22 +174,28 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     botUserId: fake.botUserId,
     webApiTimeoutMs: 3000,
     metrics: options.metrics,
+    ...(gate ? { policy: gate, authorize: policyAuthorizer(gate) } : {}),
+    routes: options.routes?.({ store, vendors }),
+    digests: tracking?.scheduler,
   });
   const { port } = await app.start(0);
+  await tracking?.start();
   const slack = new SlackClient(`http://127.0.0.1:${port}`, SIGNING_SECRET, fake, {
     teamId: TEAM,
     userId: ALICE,
     channelId: NOC,
   });
+  const started = app;
   return {
     fake,
     slack,
-    app,
+    app: started,
     store,
     vendors,
     sims,
     async stop() {
-      await app.stop();
+      await tracking?.stop();
+      await started.stop();
       await vendors.close();
       await store.close();
       await fake.stop();
