@@ -4,7 +4,13 @@
  * it reads an adapter's capabilities and health and a clock value; the Slack side only lays it out.
  */
 import { redactText } from '../logging/logger.js';
-import { CAPABILITIES, type Capability, type VendorAdapter, type VendorHealth } from '../vendors/port.js';
+import {
+  CAPABILITIES,
+  CAPABILITY_WORDS,
+  type Capability,
+  type VendorAdapter,
+  type VendorHealth,
+} from '../vendors/port.js';
 import { VENDOR_NAMES, type VendorId } from './case.js';
 
 export type VendorState = 'ok' | 'throttled' | 'failing' | 'idle';
@@ -25,14 +31,6 @@ export interface VendorStatus {
   /** "1 of 2 calls in flight, 3 queued; limit 2 calls/s". */
   budget: string;
 }
-
-const CAPABILITY_WORDS: Record<Capability, string> = {
-  open: 'open',
-  lookup: 'look up',
-  annotate: 'add notes',
-  cancel: 'cancel',
-  list: 'list',
-};
 
 /**
  * Errors that say something about the vendor rather than about one request: a case that does not exist or a

@@ -9,6 +9,15 @@ import type { OpenRequest } from '../domain/open-request.js';
 export const CAPABILITIES = ['open', 'lookup', 'annotate', 'cancel', 'list'] as const;
 export type Capability = (typeof CAPABILITIES)[number];
 
+/** How a capability reads in a sentence ("Cisco allows look up, list"). */
+export const CAPABILITY_WORDS: Record<Capability, string> = {
+  open: 'open',
+  lookup: 'look up',
+  annotate: 'add notes',
+  cancel: 'cancel',
+  list: 'list',
+};
+
 export interface WriteOptions {
   /**
    * Stable for one intended write, however often it is attempted (a double-clicked submit, a Slack retry, a

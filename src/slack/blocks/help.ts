@@ -1,6 +1,6 @@
 /** `/case help`: what caseops does, every subcommand with an example, and what each vendor allows here. */
 import { VENDOR_IDS, VENDOR_NAMES, type VendorId } from '../../domain/case.js';
-import { CAPABILITIES, type Capability } from '../../vendors/port.js';
+import { CAPABILITIES, CAPABILITY_WORDS, type Capability } from '../../vendors/port.js';
 import { VENDOR_ALIASES } from '../../vendors/registry.js';
 import { type Block, context, divider, header, section, sections } from './kit.js';
 import { escapeMrkdwn, type SlackMessage } from './limits.js';
@@ -17,14 +17,6 @@ export interface VendorInfo {
   capabilities: ReadonlySet<Capability>;
   idHint?: string;
 }
-
-const CAPABILITY_WORDS: Record<Capability, string> = {
-  open: 'open',
-  lookup: 'look up',
-  annotate: 'add notes',
-  cancel: 'cancel',
-  list: 'list',
-};
 
 export function vendorAliases(vendor: VendorId): string[] {
   return Object.entries(VENDOR_ALIASES)
