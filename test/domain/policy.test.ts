@@ -331,6 +331,37 @@ describe('PolicyGate', () => {
       'not priority 1 - Critical',
     );
   });
+
+  it('previews a decision without reporting it; decide reports each one', async () => {
+    const onDecision = vi.fn();
+    const gate = new PolicyGate(p, { groups: { memberships: async () => [] }, onDecision });
+    const previewed = await gate.preview('cancel', { vendor: 'cisco', userId: BOB });
+    expect(previewed.allowed).toBe(false);
+    expect(onDecision).not.toHaveBeenCalled();
+    const decided = await gate.decide('cancel', { vendor: 'cisco', userId: BOB });
+    expect(decided).toEqual(previewed);
+    expect(onDecision).toHaveBeenCalledExactlyOnceWith('cancel', decided);
+  });
+});
+
+describe('rule names in denials', () => {
+  const p = policy(
+    [
+      'defaults:',
+      '  open:',
+      '    - name: "<!channel> & friends up to 3"',
+      '      anyone: true',
+      '      maxSeverity: 3',
+    ].join('\n'),
+  );
+
+  it('are escaped in the mrkdwn message and kept as written in the plain one', () => {
+    const decision = p.evaluate('open', context({ vendor: 'juniper', severity: 1 }));
+    if (decision.allowed) throw new Error('expected a denial');
+    expect(decision.message).toContain('rule "&lt;!channel&gt; &amp; friends up to 3" (policy.yaml line 4)');
+    expect(decision.message).not.toContain('<!channel>');
+    expect(decision.plainMessage).toContain('rule "<!channel> & friends up to 3" (policy.yaml line 4)');
+  });
 });
 
 describe('policyAuthorizer (the CaseService seam)', () => {

@@ -13,6 +13,7 @@ import {
   VendorUnauthorisedError,
   VendorUnavailableError,
 } from '../../src/domain/errors.js';
+import { PolicyCheckUnavailableError } from '../../src/domain/policy-gate.js';
 import { apiBaseUrl } from '../../src/slack/app.js';
 import { describeError } from '../../src/slack/errors.js';
 
@@ -80,6 +81,23 @@ describe('describeError', () => {
     expect(describeError(new VendorRejectedError('equinix', '<!channel> <https://evil|click>')).text).toBe(
       'Equinix refused: &lt;!channel&gt; &lt;https://evil|click&gt;',
     );
+  });
+
+  it('shows a policy denial as the policy wrote it, so who may act is mentioned', () => {
+    const denial = new DeniedError(
+      'You may not cancel Equinix cases: rule "defaults.cancel" (policy.yaml line 3) allows only <@U0BOB>; members of <!subteam^S0ONCALL>.',
+      'defaults.cancel (policy.yaml line 3)',
+    );
+    expect(describeError(denial).text).toBe(`:no_entry: ${denial.message}`);
+  });
+
+  it('a group membership Slack could not confirm: try again, nothing internal', () => {
+    const described = describeError(new PolicyCheckUnavailableError('S0ONCALL', new Error('fatal_error')));
+    expect(described).toEqual({
+      text: 'caseops could not check membership of user group S0ONCALL with Slack just now, so it cannot tell whether you may do this. Try again in a minute.',
+      retryable: true,
+      resubmittable: true,
+    });
   });
 
   it('words Slack’s own refusals', () => {
