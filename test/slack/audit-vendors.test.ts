@@ -105,7 +105,7 @@ describe('/case audit <vendor> <id>', () => {
     expect(blocks).not.toContain('<!channel>');
     expect(blocks).not.toContain('note 0 ');
     expect(blocks).toContain(
-      `${50 - lines.length} or more older entries are not shown here. \`npm run audit\` exports the whole trail for an admin.`,
+      `${50 - lines.length} or more older entries are not shown here. An admin can export them all: \`npm run audit -- --vendor equinix --case ${id}\`.`,
     );
     expect((reply.body.blocks as unknown[]).length).toBeLessThanOrEqual(50);
   });

@@ -1,7 +1,7 @@
 /**
  * `/case audit`: the vendor writes made through caseops on one case, newest first — who, when, what and how
  * it ended — from the audit trail. Long trails are cut to what one message holds, saying how many were left
- * out and where the whole trail is (`npm run audit`).
+ * out and how an admin exports the whole trail (`npm run audit`).
  */
 import { VENDOR_NAMES, type VendorId } from '../../domain/case.js';
 import type { AuditEntry, WriteOperation } from '../../store/store.js';
@@ -69,9 +69,8 @@ export function buildAuditTrail(
   if (left > 0 || options.more) {
     const older =
       left > 0 ? `${left}${options.more ? ' or more' : ''} older entries` : 'Older entries, if any,';
-    blocks.push(
-      context(`${older} are not shown here. \`npm run audit\` exports the whole trail for an admin.`),
-    );
+    const exportCommand = `npm run audit -- --vendor ${vendor} --case ${escapeMrkdwn(caseId)}`;
+    blocks.push(context(`${older} are not shown here. An admin can export them all: \`${exportCommand}\`.`));
   }
   const count = `${lines.length} ${lines.length === 1 ? 'entry' : 'entries'}`;
   return { text: `Audit trail of ${name}: ${count}, newest first`, blocks };
