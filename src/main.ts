@@ -6,7 +6,6 @@
  */
 import { ConfigError, type Env, loadEnv } from './config/env.js';
 import { loadPolicy, PolicyFileError } from './config/policy-file.js';
-import { CachingUserGroupResolver, PolicyGate, policyAuthorizer } from './domain/policy-gate.js';
 import { createLogger, type Logger } from './logging/logger.js';
 import { CaseopsMetrics } from './observability/metrics.js';
 import { createOpsRoutes, ReadinessCheck } from './observability/ops-server.js';
@@ -14,6 +13,7 @@ import { type Playground, startPlayground } from './playground/index.js';
 import { createStatusTracking, type StatusTracking } from './scheduler/index.js';
 import { createSlackApp, type SlackApp } from './slack/app.js';
 import { channelCard } from './slack/cards.js';
+import { createSlackPolicyGate } from './slack/policy.js';
 import { createStore } from './store/index.js';
 import type { Store } from './store/store.js';
 import { createVendorRegistry } from './vendors/index.js';
@@ -76,20 +76,11 @@ async function start(running: Running): Promise<void> {
   const vendorHealth = () => vendors.enabled().map((adapter) => adapter.health());
   metrics.trackVendorHealth(vendorHealth);
 
-  // The Slack client exists only once the app is built; the resolver needs it only when a rule names a group.
-  let slack: SlackApp | undefined;
-  const gate = new PolicyGate(policy, {
-    groups: new CachingUserGroupResolver({
-      fetchMembers: async (group) => {
-        if (!slack) throw new Error('Slack is not connected yet');
-        return (await slack.app.client.usergroups.users.list({ usergroup: group })).users ?? [];
-      },
-      onStale: (group, error) =>
-        logger.warn({ group, err: error }, 'Slack did not answer for a user group; using its cached members'),
-    }),
-    onDecision: (action, decision) => metrics.policyDecision(action, decision.allowed),
-  });
+  // Group rules are resolved through Slack's Web API with its own client, so the gate exists before the app.
+  const gate = createSlackPolicyGate(policy, { config: env, logger, metrics });
 
+  // Built below; the readiness check and the digest poster only call it after start-up.
+  let slack: SlackApp | undefined;
   let serving = false;
   const readiness = new ReadinessCheck({
     store,
@@ -127,7 +118,6 @@ async function start(running: Running): Promise<void> {
     vendors,
     store,
     logger,
-    authorize: policyAuthorizer(gate),
     policy: gate,
     digests: tracking.scheduler,
     metrics,
