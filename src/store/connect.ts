@@ -104,6 +104,14 @@ export function connectPostgres(databaseUrl: string, logger: Logger): Kysely<Dat
   });
   // An idle client losing its connection emits 'error' on the pool; unhandled, it would end the process.
   pool.on('error', (error) => logger.warn({ err: error }, 'store: idle PostgreSQL connection failed'));
+  // A checked-out client has no pool listener (pg-pool removes it on checkout): one whose connection the
+  // server ends between two queries (a restart, pg_terminate_backend) emits 'error' with nobody listening,
+  // which would end the process too. Its next query fails instead, and the pool drops it when released.
+  pool.on('connect', (client) => {
+    client.on('error', (error) =>
+      logger.warn({ err: error }, 'store: a PostgreSQL connection in use failed'),
+    );
+  });
   logger.info({ dialect: 'postgres', server: describePostgresUrl(databaseUrl) }, 'store: using PostgreSQL');
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 }
