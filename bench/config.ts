@@ -1,0 +1,98 @@
+/** Every number the benchmark runs with, in one place; `--quick` shrinks them for a fast smoke run. */
+import type { VendorId } from '../src/domain/case.js';
+
+export interface VendorBudget {
+  ratePerSecond: number;
+  maxConcurrent: number;
+}
+
+export interface BenchConfig {
+  quick: boolean;
+  /** Simulated latency of every vendor call, ms. */
+  vendorLatencyMs: number;
+  ack: {
+    concurrencyLevels: number[];
+    /** Requests per level per app per round. */
+    requestsPerLevel: Record<number, number>;
+    warmupRequests: number;
+    rounds: number;
+    /** Slack retries (and shows an error) when an ack takes longer than this. */
+    slackAckLimitMs: number;
+    /** caseops' vendor budget in this scenario: generous, so follow-up lookups finish between rounds. */
+    vendorBudget: VendorBudget;
+    /** How long to wait for caseops' follow-up replies (response_url) after a round. */
+    drainTimeoutMs: number;
+  };
+  sweep: {
+    casesPerVendor: number;
+    /** Channels the watches are spread over. */
+    channels: number;
+    /** Sweeps after the first (which only records first sightings). */
+    measuredRounds: number;
+    /** Share of each vendor's cases moved to another status before each measured sweep. */
+    changedFraction: number;
+    budgets: Record<VendorId, VendorBudget>;
+    /** Cisco's summary call takes at most this many ids. */
+    ciscoIdsPerCall: number;
+    /** The Cisco simulator's gateway answers "Over QPS" beyond this many calls in a rolling second. */
+    ciscoQpsLimit: number;
+  };
+  digest: {
+    channels: number;
+    casesPerChannel: number;
+    /** Channels with enough changes for several messages (so per-channel pacing shows). */
+    busyChannels: number;
+    casesPerBusyChannel: number;
+    slackLatencyMs: number;
+    /** Slack's rate for chat.postMessage: about one message per second per channel. */
+    perChannelIntervalMs: number;
+    rounds: number;
+  };
+  startup: { rounds: number };
+  /** The whole run is abandoned after this. */
+  hardLimitMs: number;
+}
+
+export function benchConfig(quick: boolean): BenchConfig {
+  return {
+    quick,
+    vendorLatencyMs: 20,
+    ack: {
+      concurrencyLevels: [1, 50, 200],
+      requestsPerLevel: quick ? { 1: 100, 50: 500, 200: 1000 } : { 1: 400, 50: 2000, 200: 4000 },
+      warmupRequests: quick ? 200 : 1000,
+      rounds: quick ? 1 : 5,
+      slackAckLimitMs: 3000,
+      vendorBudget: { ratePerSecond: 2000, maxConcurrent: 32 },
+      drainTimeoutMs: 60_000,
+    },
+    sweep: {
+      casesPerVendor: quick ? 300 : 2500,
+      channels: 500,
+      measuredRounds: quick ? 1 : 3,
+      changedFraction: 0.1,
+      budgets: {
+        // Cisco's real defaults; its summary call carries 30 cases, so 2 calls/s still cover 60 cases/s.
+        cisco: { ratePerSecond: 2, maxConcurrent: 2 },
+        // Scaled from the real 5/s so 2,500 single-case lookups take ~42 s, like Cisco's share.
+        equinix: { ratePerSecond: 60, maxConcurrent: 4 },
+        juniper: { ratePerSecond: 60, maxConcurrent: 4 },
+        // High enough that 4 calls in flight × 20 ms latency, not the rate, is the limit.
+        motadata: { ratePerSecond: 250, maxConcurrent: 4 },
+      },
+      ciscoIdsPerCall: 30,
+      ciscoQpsLimit: 2,
+    },
+    digest: {
+      channels: quick ? 100 : 500,
+      casesPerChannel: 8,
+      busyChannels: quick ? 4 : 10,
+      casesPerBusyChannel: 120,
+      slackLatencyMs: 50,
+      perChannelIntervalMs: 1000,
+      rounds: quick ? 1 : 3,
+    },
+    startup: { rounds: quick ? 2 : 5 },
+    hardLimitMs: 15 * 60_000,
+  };
+}

@@ -1,0 +1,342 @@
+/**
+ * caseops for the poll sweep and the digest fan-out: wired as src/main.ts wires it (configuration, logger,
+ * metrics, store, vendor registry, status tracking and scheduler from createStatusTracking, the Slack app in
+ * HTTP mode with its operations routes and Web API client), plus IPC commands to seed watches, run one sweep
+ * or one digest fire, and read memory. main.ts offers no way in to its tracker and digest runner, hence this
+ * twin; the ack and start-up scenarios run main.ts itself.
+ *
+ * Only what the tracker sees of the store and the vendors, and what the notifier hands to the Slack client,
+ * is wrapped, to time where the work goes; tracker, digest runner, notifier, adapters and store are the
+ * production ones.
+ */
+import { loadEnv } from '../../src/config/env.js';
+import { type Case, VENDOR_IDS, type VendorId } from '../../src/domain/case.js';
+import { scheduleKey } from '../../src/domain/digest.js';
+import type { VendorLookup } from '../../src/domain/status-tracking.js';
+import { createLogger } from '../../src/logging/logger.js';
+import { CaseopsMetrics } from '../../src/observability/metrics.js';
+import { createOpsRoutes, ReadinessCheck } from '../../src/observability/ops-server.js';
+import { createStatusTracking, type DigestOutcome, DigestRunner } from '../../src/scheduler/index.js';
+import { createSlackApp, type SlackApp } from '../../src/slack/app.js';
+import { channelCard } from '../../src/slack/cards.js';
+import { SlackDigestPublisher } from '../../src/slack/notifier.js';
+import { createStore } from '../../src/store/index.js';
+import type { Store } from '../../src/store/store.js';
+import type { CallEvent } from '../../src/vendors/http/client.js';
+import { createVendorRegistry } from '../../src/vendors/index.js';
+import type { VendorRegistry } from '../../src/vendors/registry.js';
+import { loopDelayCommands } from '../support/loop-delay.js';
+import { announceReady, serveCommands } from '../support/rpc.js';
+
+export interface SweepResult {
+  /** Epoch ms when the sweep began, to place the vendors' request logs on the same clock. */
+  startedAt: number;
+  wallMs: number;
+  watched: number;
+  refreshed: number;
+  failed: number;
+  skipped: number;
+  changes: number;
+  /** Vendor calls caseops made during the sweep, as its HTTP client counted them. */
+  calls: Record<string, { api: number; token: number; notOk: number }>;
+  /**
+   * Where each vendor's share of the sweep went: waiting for `adapter.refresh` (vendor calls within the
+   * budget) and for the store writes of its outcomes. The tracker does one after the other per batch.
+   */
+  timeByVendor: Record<string, VendorTime>;
+}
+
+interface VendorTime {
+  refreshMs: number;
+  storeWritesMs: number;
+  batches: number;
+}
+
+type VendorTimes = Record<string, VendorTime>;
+
+export interface DigestSeed {
+  channels: number;
+  casesPerChannel: number;
+  busyChannels: number;
+  casesPerBusyChannel: number;
+}
+
+export interface DigestRunResult {
+  wallMs: number;
+  /** Finding the channels on the schedule, timed on its own (the run does it again, inside wallMs). */
+  channelLookupMs: number;
+  channels: number;
+  outcomes: Array<{ channel: string; status: DigestOutcome['status']; messages: number; changes: number }>;
+  /** chat.postMessage calls as the notifier handed them to the Web API client: [channel, epoch ms]. */
+  handOffs: Array<[string, number]>;
+}
+
+/** The statuses digest cases move between, one step per round. */
+const DIGEST_STATUSES = ['In progress', 'Waiting on customer', 'Waiting on vendor'] as const;
+
+function digestCase(vendor: VendorId, id: string, status: string): Case {
+  return {
+    vendor,
+    id,
+    alternateIds: [],
+    title: `Bench case ${id}: optic flapping on edge router uplink`,
+    status,
+    state: status === 'Waiting on customer' ? 'waiting-on-customer' : 'waiting-on-vendor',
+    notes: [],
+    fields: [],
+  };
+}
+
+function timeOf(times: VendorTimes, vendor: string): VendorTime {
+  const entry = times[vendor] ?? { refreshMs: 0, storeWritesMs: 0, batches: 0 };
+  times[vendor] = entry;
+  return entry;
+}
+
+/** The store with the tracker's writes timed per vendor; everything else passes straight through. */
+function timedStore(store: Store, times: VendorTimes): Store {
+  const timed = async <T>(vendor: string, write: () => Promise<T>): Promise<T> => {
+    const started = performance.now();
+    try {
+      return await write();
+    } finally {
+      timeOf(times, vendor).storeWritesMs += performance.now() - started;
+    }
+  };
+  return new Proxy(store, {
+    get(target, property) {
+      if (property === 'recordObservation') {
+        return (seen: Parameters<Store['recordObservation']>[0], at: string) =>
+          timed(seen.vendor, () => target.recordObservation(seen, at));
+      }
+      if (property === 'recordSyncFailure') {
+        return (vendor: VendorId, caseId: string, error: string, at: string) =>
+          timed(vendor, () => target.recordSyncFailure(vendor, caseId, error, at));
+      }
+      const value = Reflect.get(target, property, target);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+}
+
+/** The registry as the tracker sees it, with each adapter's `refresh` timed. */
+function timedVendors(vendors: VendorRegistry, times: VendorTimes): VendorLookup {
+  return {
+    get: (vendor) => {
+      const adapter = vendors.get(vendor);
+      if (!adapter) return undefined;
+      return new Proxy(adapter, {
+        get(target, property) {
+          if (property === 'refresh') {
+            return async (ids: readonly string[]) => {
+              const started = performance.now();
+              try {
+                return await target.refresh(ids);
+              } finally {
+                const entry = timeOf(times, vendor);
+                entry.refreshMs += performance.now() - started;
+                entry.batches++;
+              }
+            };
+          }
+          const value = Reflect.get(target, property, target);
+          return typeof value === 'function' ? value.bind(target) : value;
+        },
+      });
+    },
+  };
+}
+
+async function main(): Promise<void> {
+  // Milliseconds since the process began (performance's time origin), at each step of start-up.
+  const phases: Record<string, number> = { modulesLoaded: performance.now() };
+  const env = loadEnv();
+  const logger = createLogger({ level: env.LOG_LEVEL });
+  const metrics = new CaseopsMetrics();
+  const store = await createStore({ dataDir: env.DATA_DIR, databaseUrl: env.DATABASE_URL, logger });
+  await store.migrate();
+  phases.storeMigrated = performance.now();
+
+  const callLog: CallEvent[] = [];
+  const vendors = createVendorRegistry(env, {
+    logger,
+    onCall: (event) => {
+      metrics.vendorCallObserver(event);
+      callLog.push(event);
+    },
+    onTokenRefresh: metrics.onTokenRefresh,
+  });
+  const vendorHealth = () => vendors.enabled().map((adapter) => adapter.health());
+  metrics.trackVendorHealth(vendorHealth);
+
+  let slack: SlackApp | undefined;
+  let serving = false;
+  const readiness = new ReadinessCheck({ store, serving: () => serving, vendors: vendorHealth });
+  const timeByVendor: VendorTimes = {};
+  const handOffs: Array<[string, number]> = [];
+  const tracking = createStatusTracking({
+    env,
+    store: timedStore(store, timeByVendor),
+    vendors: timedVendors(vendors, timeByVendor),
+    slackClient: {
+      chat: {
+        postMessage: (args) => {
+          handOffs.push([args.channel, Date.now()]);
+          return (slack as SlackApp).app.client.chat.postMessage(args);
+        },
+        update: (args) => (slack as SlackApp).app.client.chat.update(args),
+      },
+    },
+    logger,
+    observer: metrics,
+  });
+  slack = createSlackApp({
+    config: env,
+    vendors,
+    store,
+    logger,
+    digests: tracking.scheduler,
+    metrics,
+    routes: createOpsRoutes({ readiness, metrics }),
+  });
+  const slackApp = slack;
+  tracking.enableCardUpdates((c, card) => channelCard(slackApp.deps, c, card.channelId, 'channel'));
+  phases.wired = performance.now();
+  const { port } = await slack.start(env.PORT);
+  phases.listening = performance.now();
+  await tracking.start();
+  phases.schedulerStarted = performance.now();
+  serving = true;
+
+  const digestCases: Array<{ vendor: VendorId; id: string }> = [];
+  let digestRound = 0;
+
+  serveCommands({
+    ...loopDelayCommands,
+    memory: () => process.memoryUsage(),
+    /** Memory after a full collection (the process runs with --expose-gc): what is really kept. */
+    memoryAfterGc: () => {
+      (globalThis as { gc?: () => void }).gc?.();
+      return process.memoryUsage();
+    },
+    cpu: () => process.cpuUsage(),
+    /** Channel `CBENCH<n>` watches every `channels`-th case, so the watches spread over that many channels. */
+    watch: async (args: { caseIds: Record<VendorId, string[]>; channels: number }): Promise<number> => {
+      let added = 0;
+      for (const [vendor, ids] of Object.entries(args.caseIds) as Array<[VendorId, string[]]>) {
+        for (const [index, caseId] of ids.entries()) {
+          const channelId = `CBENCH${String(index % args.channels).padStart(4, '0')}`;
+          if (await store.addWatch({ vendor, caseId, channelId, createdBy: 'UBENCH' })) added++;
+        }
+      }
+      return added;
+    },
+    /** Channels `CDIGEST<n>` watching cases of their own, each seen once (no change yet). */
+    digestSeed: async (args: DigestSeed): Promise<number> => {
+      const at = new Date(Date.now() - 60_000).toISOString();
+      for (let c = 0; c < args.channels; c++) {
+        const channelId = `CDIGEST${String(c).padStart(4, '0')}`;
+        const count = c < args.busyChannels ? args.casesPerBusyChannel : args.casesPerChannel;
+        for (let k = 0; k < count; k++) {
+          const vendor = VENDOR_IDS[(c + k) % VENDOR_IDS.length] ?? 'cisco';
+          const id = String(80_000_000 + c * 1000 + k);
+          await store.addWatch({ vendor, caseId: id, channelId, createdBy: 'UBENCH', createdAt: at });
+          await store.recordObservation(digestCase(vendor, id, DIGEST_STATUSES[0]), at);
+          digestCases.push({ vendor, id });
+        }
+      }
+      return digestCases.length;
+    },
+    /** Every digest case moves to the next status: one change each, waiting for the next digest. */
+    digestChange: async (): Promise<void> => {
+      digestRound++;
+      const status = DIGEST_STATUSES[digestRound % DIGEST_STATUSES.length] ?? DIGEST_STATUSES[1];
+      const at = new Date().toISOString();
+      for (const { vendor, id } of digestCases)
+        await store.recordObservation(digestCase(vendor, id, status), at);
+    },
+    /**
+     * One fire of the default digest schedule, as the scheduler runs it. `channelConcurrency` (diagnostic
+     * only) runs it with a digest runner built like the production one but with that setting.
+     */
+    digestRun: async (args: { channelConcurrency?: number }): Promise<DigestRunResult> => {
+      const { defaults } = tracking.digests;
+      const runner =
+        args.channelConcurrency === undefined
+          ? tracking.digests
+          : new DigestRunner({
+              store,
+              publisher: new SlackDigestPublisher({ notifier: tracking.notifier }),
+              defaults,
+              holder: 'bench-diagnostic',
+              logger,
+              channelConcurrency: args.channelConcurrency,
+            });
+      const key = scheduleKey(defaults);
+      const lookupStarted = performance.now();
+      const channels = await runner.channelsOnSchedule(key);
+      const channelLookupMs = performance.now() - lookupStarted;
+      handOffs.length = 0;
+      const started = performance.now();
+      const outcomes = await runner.runSchedule(key);
+      const wallMs = performance.now() - started;
+      return {
+        wallMs,
+        channelLookupMs,
+        channels: channels.length,
+        outcomes: [...outcomes].map(([channel, outcome]) => ({
+          channel,
+          status: outcome.status,
+          messages: 'messages' in outcome ? outcome.messages : 0,
+          changes: 'changes' in outcome ? outcome.changes : 0,
+        })),
+        handOffs: [...handOffs],
+      };
+    },
+    sweep: async (): Promise<SweepResult> => {
+      for (const key of Object.keys(timeByVendor)) delete timeByVendor[key];
+      const firstCall = callLog.length;
+      const startedAt = Date.now();
+      const started = performance.now();
+      const report = await tracking.tracker.pollOnce();
+      const wallMs = performance.now() - started;
+      const calls: SweepResult['calls'] = {};
+      for (const event of callLog.slice(firstCall)) {
+        const entry = calls[event.vendor] ?? { api: 0, token: 0, notOk: 0 };
+        calls[event.vendor] = entry;
+        if (event.operation === 'token') entry.token++;
+        else entry.api++;
+        if (event.outcome !== 'ok') entry.notOk++;
+      }
+      callLog.length = 0;
+      return {
+        startedAt,
+        wallMs,
+        watched: report.watched,
+        refreshed: report.refreshed,
+        failed: report.failed,
+        skipped: report.skipped,
+        changes: report.changes.length,
+        calls,
+        timeByVendor: structuredClone(timeByVendor),
+      };
+    },
+  });
+
+  process.once('SIGTERM', () => {
+    serving = false;
+    void (async () => {
+      await slackApp.stop();
+      await tracking.stop();
+      await vendors.close();
+      await store.close();
+      process.exit(0);
+    })();
+  });
+  announceReady({ port, phases });
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

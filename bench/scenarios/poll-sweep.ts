@@ -1,0 +1,198 @@
+/**
+ * Poll sweep: 10,000 watched cases (2,500 per vendor, spread over 500 channels) refreshed by caseops' status
+ * tracker against the four simulators, each with 20 ms latency, inside each vendor's rate budget. The first
+ * sweep only records first sightings; before each later sweep 10% of every vendor's cases change status.
+ *
+ * Measured against what the budgets allow. Per vendor, with c the fewest calls that can refresh its cases
+ * (Cisco: ceil(n/30) summary calls; the others one lookup per case, having no bulk call), L the latency,
+ * k the calls in flight and r the calls started per second:
+ *   bound = max( ceil(c/k) × L ,  (c − 1)/r + L )
+ * (the latency floor of k parallel lanes, and the c-th evenly spaced start plus its own answer). Vendors run
+ * side by side, so the sweep's bound is the largest vendor bound. The resident memory of the process right
+ * after its last steady sweep is the memory scenario's caseops figure; after each sweep the benchmark also
+ * forces a full collection and notes the heap still in use, so a leak would show as growth across sweeps.
+ */
+import { VENDOR_IDS, type VendorId } from '../../src/domain/case.js';
+import type { VendorBudget } from '../config.js';
+import type { SweepResult } from '../processes/caseops-tracking.js';
+import type { VendorTraffic, WorldMark } from '../processes/world.js';
+import { freePort } from '../support/launch.js';
+import { BenchChild } from '../support/rpc.js';
+import { median, round } from '../support/stats.js';
+import { appEnvironment, type BenchContext } from './context.js';
+
+export interface VendorSweep {
+  vendor: VendorId;
+  cases: number;
+  budget: VendorBudget;
+  minimumCalls: number;
+  /** API calls that reached the simulator (token calls not included). */
+  calls: number;
+  tokenCalls: number;
+  /** Calls that did not end well (throttled, failed), as caseops' HTTP client saw them. */
+  callsNotOk: number;
+  /** Most calls that reached the vendor within one second. */
+  peakPerSecond: number;
+  /** From the start of the sweep until this vendor's last answer (last arrival + latency). */
+  elapsedMs: number | null;
+  /** The tracker's time for this vendor: in `refresh` (vendor calls) and in store writes, one after the other. */
+  refreshMs: number;
+  storeWritesMs: number;
+  batches: number;
+  boundMs: number;
+}
+
+export interface SweepRound {
+  round: number;
+  /**
+   * The first sweep stores first sightings (inserts); later ones compare and record changes. The diagnostic
+   * sweep gives Cisco's gateway one call per second of headroom over the budget.
+   */
+  kind: 'first-sighting' | 'steady' | 'diagnostic';
+  /** The Cisco simulator's limit, calls per rolling second. */
+  ciscoGatePerSecond: number;
+  wallMs: number;
+  boundMs: number;
+  ratio: number;
+  refreshed: number;
+  failed: number;
+  changes: number;
+  /** The process's resident memory right after this sweep. */
+  rssAfterBytes: number;
+  /** Heap in use after a full collection that follows the sweep: growth across sweeps would be a leak. */
+  heapAfterGcBytes: number;
+  vendors: VendorSweep[];
+}
+
+export interface SweepResultSummary {
+  casesPerVendor: number;
+  watched: number;
+  rounds: SweepRound[];
+  /** Medians over the steady sweeps. */
+  wallMs: number;
+  boundMs: number;
+  ratio: number;
+  /** Calls over every vendor in the last steady sweep, and the minimum. */
+  calls: number;
+  minimumCalls: number;
+  /** Right after the last steady sweep. */
+  rssAfterSweepBytes: number;
+  heapAfterGcBytes: number;
+  /** This process's start-up marks, ms since it began: modules loaded, store migrated, wired, listening, … */
+  startupPhases: Record<string, number>;
+  notes: string[];
+}
+
+export function minimumCalls(vendor: VendorId, cases: number, ciscoIdsPerCall: number): number {
+  return vendor === 'cisco' ? Math.ceil(cases / ciscoIdsPerCall) : cases;
+}
+
+export function sweepBoundMs(calls: number, latencyMs: number, budget: VendorBudget): number {
+  if (calls === 0) return 0;
+  const latencyFloor = Math.ceil(calls / budget.maxConcurrent) * latencyMs;
+  const rateFloor = ((calls - 1) / budget.ratePerSecond) * 1000 + latencyMs;
+  return Math.max(latencyFloor, rateFloor);
+}
+
+export async function measurePollSweep(context: BenchContext): Promise<SweepResultSummary> {
+  const { config, scratch } = context;
+  const settings = config.sweep;
+  const caseIds = context.worldInfo.caseIds;
+  const app = new BenchChild<{ port: number; phases: Record<string, number> }>({
+    modulePath: context.entryPoints['caseops-tracking'],
+    nodeArgs: ['--expose-gc'],
+    env: appEnvironment(context, {
+      port: await freePort(),
+      dataDir: scratch.folder('sweep'),
+      budgets: settings.budgets,
+    }),
+    logFile: scratch.log('sweep-caseops'),
+  });
+  try {
+    const { phases } = await app.ready;
+    const watched = await app.call<number>('watch', { caseIds, channels: settings.channels });
+    context.progress(`poll sweep: ${watched} watches in ${settings.channels} channels`);
+
+    const rounds: SweepRound[] = [];
+    for (let r = 0; r <= settings.measuredRounds + 1; r++) {
+      const kind: SweepRound['kind'] =
+        r === 0 ? 'first-sighting' : r <= settings.measuredRounds ? 'steady' : 'diagnostic';
+      const ciscoGate = settings.ciscoQpsLimit + (kind === 'diagnostic' ? 1 : 0);
+      await context.world.call('ciscoQpsLimit', { limit: ciscoGate });
+      if (r > 0) await context.world.call('advance', { fraction: settings.changedFraction });
+      const before = await context.world.call<WorldMark>('mark');
+      const sweep = await app.call<SweepResult>('sweep');
+      const traffic = await context.world.call<Record<VendorId, VendorTraffic>>('vendorTraffic', {
+        since: before,
+      });
+      const vendors = VENDOR_IDS.map((vendor): VendorSweep => {
+        const cases = caseIds[vendor].length;
+        const minimum = minimumCalls(vendor, cases, settings.ciscoIdsPerCall);
+        const budget = settings.budgets[vendor];
+        return {
+          vendor,
+          cases,
+          budget,
+          minimumCalls: minimum,
+          calls: traffic[vendor].apiCalls,
+          tokenCalls: traffic[vendor].tokenCalls,
+          callsNotOk: sweep.calls[vendor]?.notOk ?? 0,
+          peakPerSecond: traffic[vendor].peakPerSecond,
+          elapsedMs:
+            traffic[vendor].lastArrivalAt === null
+              ? null
+              : traffic[vendor].lastArrivalAt - sweep.startedAt + config.vendorLatencyMs,
+          boundMs: sweepBoundMs(minimum, config.vendorLatencyMs, budget),
+          refreshMs: sweep.timeByVendor[vendor]?.refreshMs ?? 0,
+          storeWritesMs: sweep.timeByVendor[vendor]?.storeWritesMs ?? 0,
+          batches: sweep.timeByVendor[vendor]?.batches ?? 0,
+        };
+      });
+      const boundMs = Math.max(...vendors.map((v) => v.boundMs));
+      const memoryNow = await app.call<NodeJS.MemoryUsage>('memory');
+      const memoryAfterGc = await app.call<NodeJS.MemoryUsage>('memoryAfterGc');
+      rounds.push({
+        round: r,
+        kind,
+        ciscoGatePerSecond: ciscoGate,
+        wallMs: sweep.wallMs,
+        boundMs,
+        ratio: sweep.wallMs / boundMs,
+        refreshed: sweep.refreshed,
+        failed: sweep.failed,
+        changes: sweep.changes,
+        rssAfterBytes: memoryNow.rss,
+        heapAfterGcBytes: memoryAfterGc.heapUsed,
+        vendors,
+      });
+      context.progress(
+        `poll sweep ${r} (${kind}, Cisco gate ${ciscoGate}/s): ${round(sweep.wallMs / 1000)} s, bound ${round(boundMs / 1000)} s, ${sweep.changes} changes, ${sweep.failed} failed`,
+      );
+    }
+    const steady = rounds.filter((entry) => entry.kind === 'steady');
+    const last = steady[steady.length - 1] ?? rounds[rounds.length - 1];
+    const wallMs = median(steady.map((entry) => entry.wallMs));
+    const boundMs = last?.boundMs ?? Number.NaN;
+    return {
+      casesPerVendor: settings.casesPerVendor,
+      watched,
+      rounds,
+      wallMs,
+      boundMs,
+      ratio: wallMs / boundMs,
+      calls: last?.vendors.reduce((sum, v) => sum + v.calls, 0) ?? 0,
+      minimumCalls: last?.vendors.reduce((sum, v) => sum + v.minimumCalls, 0) ?? 0,
+      rssAfterSweepBytes: last?.rssAfterBytes ?? Number.NaN,
+      heapAfterGcBytes: last?.heapAfterGcBytes ?? Number.NaN,
+      startupPhases: phases,
+      notes: [
+        'bound per vendor = max(ceil(c/k) × L, (c − 1)/r + L) with c the minimum calls (Cisco ceil(n/30) summaries, others one lookup per case), L the simulated latency, k calls in flight, r calls started per second; the sweep bound is the largest vendor bound (vendors run side by side).',
+        `budgets: ${VENDOR_IDS.map((v) => `${v} ${settings.budgets[v].ratePerSecond}/s × ${settings.budgets[v].maxConcurrent}`).join(', ')} (Cisco at its real default; the others scaled up from 5/s so 2,500 single-case lookups fit the run).`,
+        `figures are medians over ${steady.length} steady sweeps (${Math.round(settings.changedFraction * 100)}% of cases changed before each); the first sweep, which stores every first sighting, is shown on its own.`,
+        `the Cisco simulator's gateway refuses calls beyond ${settings.ciscoQpsLimit} per rolling second, the budget itself (the other simulators enforce no limit; their peak calls per second are reported). The diagnostic sweep allows ${settings.ciscoQpsLimit + 1}, to show what that limit alone costs.`,
+      ],
+    };
+  } finally {
+    await app.stop();
+  }
+}
