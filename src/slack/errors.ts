@@ -21,6 +21,7 @@ import {
 } from '../domain/errors.js';
 import { PolicyCheckUnavailableError } from '../domain/policy-gate.js';
 import type { Logger } from '../logging/logger.js';
+import { isDatabaseUnavailable } from '../store/errors.js';
 import { escapeMrkdwn } from './blocks/limits.js';
 
 export interface UserFacingError {
@@ -136,6 +137,16 @@ export function describeError(error: unknown, logger?: Logger): UserFacingError 
   if (error instanceof VendorError) return describeVendorError(error);
   const slack = describeSlackApiError(error as SlackApiErrorLike);
   if (slack) return { text: slack, retryable: true, resubmittable: true };
+  if (isDatabaseUnavailable(error)) {
+    // Safe to repeat: a vendor write claims its record before the vendor call (so a failure there sent
+    // nothing), bookkeeping after the call is never thrown at a person, and watches are idempotent.
+    logger?.warn({ err: error }, 'the database was unreachable while handling a request');
+    return {
+      text: 'caseops could not reach its database just now. Try again in a minute: doing so is safe, nothing is done twice.',
+      retryable: true,
+      resubmittable: true,
+    };
+  }
   const reference = randomBytes(3).toString('hex');
   logger?.error({ err: error, reference }, 'unexpected failure shown to a user');
   return {

@@ -1,11 +1,18 @@
 /**
  * For the crash tests: caseops' poller and digests in a child process (crash-child.ts) that a test can
- * SIGKILL and start again, and a Slack Web API proxy on loopback that can hold chat.postMessage answers, to
- * open a window in which a kill lands (before Slack has the message, or after Slack accepted it).
+ * SIGKILL and start again, a Slack Web API proxy on loopback that can hold chat.postMessage answers, to
+ * open a window in which a kill lands (before Slack has the message, or after Slack accepted it), and a TCP
+ * proxy that can cut caseops off its database.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import {
+  type AddressInfo,
+  connect,
+  createServer as createNetServer,
+  type Server as NetServer,
+  type Socket,
+} from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { request } from 'undici';
 
@@ -192,4 +199,60 @@ export class SlackProxy {
 
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/**
+ * A TCP proxy on loopback in front of a server (PostgreSQL here) that can be cut: every open connection is
+ * destroyed and new ones are refused until it is restored, as when the server restarts or the network
+ * between caseops and it goes away.
+ */
+export class CuttableTcpProxy {
+  private server?: NetServer;
+  private readonly sockets = new Set<Socket>();
+  private down = false;
+
+  constructor(
+    private readonly targetHost: string,
+    private readonly targetPort: number,
+  ) {}
+
+  get port(): number {
+    if (!this.server) throw new Error('the TCP proxy is not started');
+    return (this.server.address() as AddressInfo).port;
+  }
+
+  async start(): Promise<void> {
+    const server = createNetServer((client) => {
+      if (this.down) {
+        client.destroy();
+        return;
+      }
+      const upstream = connect(this.targetPort, this.targetHost);
+      for (const socket of [client, upstream]) {
+        this.sockets.add(socket);
+        socket.on('close', () => this.sockets.delete(socket));
+        socket.on('error', () => undefined);
+      }
+      client.on('close', () => upstream.destroy());
+      upstream.on('close', () => client.destroy());
+      client.pipe(upstream).pipe(client);
+    });
+    this.server = server;
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  }
+
+  cut(): void {
+    this.down = true;
+    for (const socket of this.sockets) socket.destroy();
+  }
+
+  restore(): void {
+    this.down = false;
+  }
+
+  async stop(): Promise<void> {
+    this.cut();
+    const server = this.server;
+    if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
 }

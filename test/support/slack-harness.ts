@@ -69,6 +69,8 @@ export interface HarnessOptions {
   vendors?: VendorId[];
   vendorTimeoutMs?: number;
   logger?: Logger;
+  /** A PostgreSQL URL for the store instead of SQLite in a temp folder. */
+  databaseUrl?: string;
   /** Wraps the store the app gets (after migration), e.g. to slow it down or watch its calls. */
   wrapStore?: (store: Store) => Store;
   metrics?: SlackMetrics;
@@ -144,7 +146,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     HOST: '127.0.0.1',
   });
   const vendors = createVendorRegistry(env, { logger, ...options.vendorHooks });
-  const store = await createStore({ dataDir, logger });
+  const store = await createStore({ dataDir, databaseUrl: options.databaseUrl, logger });
   await store.migrate();
   const gate = options.policy
     ? createSlackPolicyGate(options.policy, { config: env, logger, metrics: options.policyMetrics })
