@@ -171,7 +171,32 @@ describe('/case grammar: robustness', () => {
   it('throws nothing but InvalidInputError for any input (10,000 cases)', () => {
     fc.assert(
       fc.property(
-        fc.oneof(commandLike, fc.string({ maxLength: 300 }), fc.string({ maxLength: 100, unit: 'binary' })),
+        fc.oneof(
+          commandLike,
+          fc.string({ maxLength: 300 }),
+          fc.string({ maxLength: 100, unit: 'binary' }),
+          // Injection attempts in ids and notes, and texts far past Slack's length.
+          fc
+            .tuple(
+              fc.constantFrom(
+                'show eqx',
+                'note eqx 11150929',
+                'cancel cisco',
+                'watch jnpr',
+                'list cisco contract',
+              ),
+              fc.constantFrom(
+                '../../etc',
+                '%2e%2e%2f',
+                "'; drop table watches; --",
+                '<!channel>',
+                '1\n2',
+                '{{x}} $(id)',
+              ),
+            )
+            .map((parts) => parts.join(' ')),
+          fc.integer({ min: 7990, max: 20_000 }).map((n) => `note eqx 11150929 ${'x'.repeat(n)}`),
+        ),
         (text) => {
           try {
             parseCaseCommand(text);
