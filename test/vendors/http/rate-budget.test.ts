@@ -11,7 +11,7 @@ function deferred(): { promise: Promise<void>; resolve: () => void } {
 }
 
 describe('RateBudget', () => {
-  it('spaces call starts evenly at the configured rate, even when they arrive together', async () => {
+  it('spaces call starts evenly, just under the configured rate, even when they arrive together', async () => {
     const clock = new ManualClock();
     const t0 = clock.now();
     const budget = new RateBudget({ ratePerSecond: 10, maxConcurrent: 10, clock });
@@ -20,13 +20,27 @@ describe('RateBudget', () => {
 
     await clock.advance(0);
     expect(startedAt).toEqual([0]);
-    await clock.advance(99);
+    await clock.advance(104);
     expect(startedAt).toEqual([0]);
     await clock.advance(1);
-    expect(startedAt).toEqual([0, 100]);
-    await clock.advance(100);
-    expect(startedAt).toEqual([0, 100, 200]);
+    expect(startedAt).toEqual([0, 105]);
+    await clock.advance(105);
+    expect(startedAt).toEqual([0, 105, 210]);
     await Promise.all(runs);
+  });
+
+  it('keeps r + 1 consecutive starts more than a second apart, so jitter cannot trip a rolling-second quota', async () => {
+    const clock = new ManualClock();
+    const t0 = clock.now();
+    const budget = new RateBudget({ ratePerSecond: 2, maxConcurrent: 2, clock });
+    const startedAt: number[] = [];
+    const runs = [1, 2, 3, 4].map(() => budget.run(async () => startedAt.push(clock.now() - t0)));
+    await clock.advance(2000);
+    await Promise.all(runs);
+    // Cisco's case: 2 calls a second. Any three consecutive starts span 1050 ms: ±25 ms of jitter still fits.
+    for (let i = 2; i < startedAt.length; i++) {
+      expect(startedAt[i]! - startedAt[i - 2]!).toBeGreaterThanOrEqual(1050);
+    }
   });
 
   it('never has more than maxConcurrent calls in flight, and starts a queued one when a slot frees', async () => {
