@@ -1,6 +1,7 @@
 /**
- * caseops killed with SIGKILL and started again (crash-child.ts in a child process, its SQLite file in a
- * temp DATA_DIR; the vendor simulator and the fake Slack live in the test process, so they outlive it):
+ * caseops killed with SIGKILL and started again (crash-child.ts in a child process, its store a SQLite file in
+ * a temp DATA_DIR, then a PostgreSQL schema; the vendor simulator and the fake Slack live in the test
+ * process, so they outlive it):
  * - during a poll: no status change is lost or recorded twice, and each reaches the channel's digest once;
  * - during a digest, before Slack has the message: every change is posted exactly once;
  * - during a digest, after Slack accepted a message but before the cursor moved past it: nothing is lost,
@@ -17,6 +18,7 @@ import { silentLogger } from '../../src/logging/logger.js';
 import { FakeSlackApi, type RecordedCall } from '../../src/playground/fake-slack-api.js';
 import { createStore, type Store } from '../../src/store/index.js';
 import { createEquinixSimulator, type EquinixSimulator } from '../../src/vendors/equinix/index.js';
+import { createTestSchema, postgresForTests, type TestSchema } from '../support/postgres.js';
 import { CaseopsProcess, SlackProxy, sleep, waitUntil } from './processes.js';
 
 const CHANNEL = 'CCRASH01';
@@ -24,8 +26,13 @@ const OPS = 'UOPS0001';
 const EVERY_SECOND = '* * * * * *';
 const NEVER = '0 0 0 1 1 *';
 
+type Backend = 'sqlite' | 'postgres';
+const postgres = await postgresForTests();
+const BACKENDS: Backend[] = postgres.available ? ['sqlite', 'postgres'] : ['sqlite'];
+
 interface World {
   dataDir: string;
+  schema?: TestSchema;
   store: Store;
   fake: FakeSlackApi;
   proxy: SlackProxy;
@@ -36,8 +43,9 @@ interface World {
 
 let world: World | undefined;
 
-async function startWorld(): Promise<World> {
+async function startWorld(backend: Backend): Promise<World> {
   const dataDir = mkdtempSync(join(tmpdir(), 'caseops-crash-'));
+  const schema = backend === 'postgres' ? await createTestSchema() : undefined;
   const equinix = createEquinixSimulator();
   await equinix.start();
   const fake = new FakeSlackApi({
@@ -48,7 +56,7 @@ async function startWorld(): Promise<World> {
   await fake.start();
   const proxy = new SlackProxy(fake.url);
   await proxy.start();
-  const store = await createStore({ dataDir, logger: silentLogger });
+  const store = await createStore({ dataDir, databaseUrl: schema?.url, logger: silentLogger });
   await store.migrate();
   const processes: CaseopsProcess[] = [];
   const base = {
@@ -58,6 +66,7 @@ async function startWorld(): Promise<World> {
     EQUINIX_MAX_CONCURRENT: '1',
     VENDOR_TIMEOUT_MS: '5000',
     DATA_DIR: dataDir,
+    ...(schema ? { DATABASE_URL: schema.url } : {}),
     SLACK_BOT_TOKEN: fake.botToken,
     SLACK_API_URL: proxy.apiUrl,
     // Only the poller and digests run in the child; the config check wants HTTP mode's secret all the same.
@@ -66,6 +75,7 @@ async function startWorld(): Promise<World> {
   };
   return {
     dataDir,
+    schema,
     store,
     fake,
     proxy,
@@ -88,6 +98,7 @@ afterEach(async () => {
   await w.proxy.stop();
   await w.fake.stop();
   await w.equinix.stop();
+  await w.schema?.drop();
   rmSync(w.dataDir, { recursive: true, force: true });
 });
 
@@ -106,9 +117,9 @@ async function eventsInChannel(store: Store) {
   return store.eventsForChannel(CHANNEL, 0, 100_000);
 }
 
-describe('SIGKILL during a poll, then a restart', () => {
+describe.each(BACKENDS)('SIGKILL during a poll, then a restart (%s)', (backend) => {
   it('loses no status change, records none twice, and each reaches the digest once', async () => {
-    world = await startWorld();
+    world = await startWorld(backend);
     const { store, fake, equinix } = world;
     const ids = Array.from({ length: 8 }, () => equinix.seed());
     for (const caseId of ids) {
@@ -203,9 +214,9 @@ async function waitForAsync<T>(
   }
 }
 
-describe('SIGKILL during a digest, then a restart', () => {
+describe.each(BACKENDS)('SIGKILL during a digest, then a restart (%s)', (backend) => {
   it('killed before Slack has the next message: every change is posted exactly once', async () => {
-    world = await startWorld();
+    world = await startWorld(backend);
     const { store, fake, proxy } = world;
     const ids = await seedChanges(store, 150);
 
@@ -235,7 +246,7 @@ describe('SIGKILL during a digest, then a restart', () => {
   });
 
   it('killed after Slack accepted a message, before the cursor moved: nothing lost, that message posted again', async () => {
-    world = await startWorld();
+    world = await startWorld(backend);
     const { store, fake, proxy } = world;
     const ids = await seedChanges(store, 150);
 
