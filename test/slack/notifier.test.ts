@@ -38,6 +38,29 @@ describe('SlackNotifier', () => {
     ]);
   });
 
+  it("counts the second from Slack's answer, so a slow answer cannot squeeze two messages into a second", async () => {
+    const clock = new ManualClock();
+    const handedOff: number[] = [];
+    // Slack takes 400 ms to answer each post.
+    const slowSlack = {
+      chat: {
+        postMessage: async () => {
+          handedOff.push(clock.now() - start);
+          await clock.sleep(400);
+          return { ok: true, ts: String(handedOff.length) };
+        },
+        update: async () => ({ ok: true }),
+      },
+    };
+    const notifier = new SlackNotifier({ client: slowSlack, logger: silentLogger, clock });
+    const start = clock.now();
+    const posts = Promise.all([notifier.post('C0AAA', message('a1')), notifier.post('C0AAA', message('a2'))]);
+    await clock.advance(3000);
+    await posts;
+    // a1 reached Slack at some point before its answer at 400 ms; a2 leaves a full second after that answer.
+    expect(handedOff).toEqual([0, 1400]);
+  });
+
   it('waits out a 429 for as long as Slack asks, then sends the same message again', async () => {
     const clock = new ManualClock();
     const slack = new RecordingSlack(clock);
