@@ -126,7 +126,7 @@ export type Told =
   | 'uncertain';
 
 const DONE =
-  /Opened (Equinix|Juniper|Motadata)|already had this request|Note added to|Cancelled |already submitted/;
+  /Opened (Equinix|Juniper|Motadata)|already had this request|Note added to|already added to|Cancelled |already submitted/;
 const NOTHING =
   /Nothing was changed|Nothing was sent|so nothing was done|refused:|says the case cannot be changed now/;
 const UNCERTAIN = /did not confirm|may have gone through/;

@@ -192,3 +192,37 @@ async function cancelCell(vendor: 'equinix' | 'motadata', fault: VendorFault): P
   classify((await submitAndRead(view, values)).text);
   expect(writes()).toBe(sent);
 }
+
+describe('add a note with one command (/case note eqx <id> <text>)', () => {
+  it.each(VENDOR_FAULTS)(
+    'during %s: told the truth in the reply, a repeated delivery adds nothing',
+    (fault) => matrix.cell(fault, () => noteCommandCell(fault)),
+  );
+});
+
+async function noteCommandCell(fault: VendorFault): Promise<void> {
+  const { h } = matrix;
+  const id = h.sims.equinix.seed();
+  const text = `Carrier on site (${fault}, cell ${++cell})`;
+  const held = () => h.sims.equinix.find(id)?.notes.filter((n) => n.text === text).length ?? 0;
+  const send = async (triggerId?: string) => {
+    const sent = await h.slack.command(`note eqx ${id} ${text}`, { triggerId });
+    const answer = await h.fake.waitForResponse((r) => r.id === sent.responseUrl?.split('/').at(-1), 15_000);
+    return {
+      triggerId: sent.triggerId,
+      text: `${String(answer.body.text ?? '')}\n${blockText(answer.body.blocks ?? [])}`,
+    };
+  };
+
+  const restore = matrix.inject('equinix', fault, { pathIncludes: '/notes', method: 'POST' });
+  const first = await send();
+  restore();
+  const told = classify(first.text);
+  expect(first.text).toMatch(FAULT_WORDS[fault]);
+  expectHeld(told, held());
+
+  // Slack delivering the same command again (same trigger id): answered, nothing new at Equinix.
+  const heldBefore = held();
+  classify((await send(first.triggerId)).text);
+  expect(held()).toBe(heldBefore);
+}
