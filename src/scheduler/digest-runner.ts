@@ -10,6 +10,10 @@
  *   message. Scheduled fires, `/case digest now` and a second replica therefore never post the same
  *   changes side by side. The cursor move is also a compare-and-set, so a run that lost its lease (a very
  *   long stall) stops instead of moving the cursor under another run.
+ * - The one repeat that remains, by choice: when Slack took a message but caseops never heard so (killed
+ *   between Slack's answer and the cursor's move, or Slack's answer lost to a timeout or 5xx), the cursor
+ *   still sits before that message and the next run posts it again. A change can appear twice then, never
+ *   not at all (test/faults/crash.faults.ts shows it with a SIGKILL).
  */
 import {
   type DigestDefaults,
