@@ -14,8 +14,8 @@ import { createVendorRegistry } from '../../src/vendors/index.js';
 import { ALICE, FAST_BUDGETS, NOC } from '../support/slack-harness.js';
 import { FaultMatrix, VENDOR_FAULTS, type VendorFault } from './support.js';
 
-// Reads are retried (3 attempts): short timeouts keep the timeout cells quick.
-const matrix = new FaultMatrix({ vendorTimeoutMs: 500 });
+// Reads are retried (3 attempts): short timeouts keep the timeout cells quick, with room for a loaded machine.
+const matrix = new FaultMatrix({ vendorTimeoutMs: 1000 });
 beforeAll(() => matrix.start(), 60_000);
 afterAll(() => matrix.stop());
 let cell = 0;
