@@ -8,6 +8,7 @@
  * The bound: channels are independent at Slack, so the fan-out can finish no sooner than its slowest channel,
  * whose m messages need (m − 1) pacing intervals and one answer: max over channels of (m − 1) × 1 s + latency.
  */
+import { DEFAULT_CHANNEL_CONCURRENCY } from '../../src/scheduler/digest-runner.js';
 import type { DigestRunResult } from '../processes/caseops-tracking.js';
 import type { SlackPost, WorldMark } from '../processes/world.js';
 import { freePort } from '../support/launch.js';
@@ -138,7 +139,7 @@ export async function measureDigestFanout(context: BenchContext): Promise<Digest
       rounds.push({
         round: index + 1,
         kind: step.kind,
-        channelConcurrency: step.channelConcurrency ?? 4,
+        channelConcurrency: step.channelConcurrency ?? DEFAULT_CHANNEL_CONCURRENCY,
         wallMs: run.wallMs,
         channelLookupMs: run.channelLookupMs,
         boundMs,

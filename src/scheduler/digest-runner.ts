@@ -89,6 +89,9 @@ export interface DigestRunnerOptions {
 /** The user id recorded on digest settings caseops creates itself. */
 export const SYSTEM_ACTOR = 'caseops';
 
+/** Channels of one schedule posted side by side by default (see the constructor). */
+export const DEFAULT_CHANNEL_CONCURRENCY = 16;
+
 export class DigestRunner {
   private readonly store: DigestStore;
   private readonly publisher: DigestPublisher;
@@ -113,7 +116,7 @@ export class DigestRunner {
     // Channels are paced one by one by the notifier, so a channel waiting out its second holds a slot: 4 slots made
     // 500 channels take 6× the pacing bound (bench). 16 keeps a workspace near 16 messages/s at most, well under
     // Slack's workspace-wide limits, and any 429 pauses every channel.
-    this.channelConcurrency = options.channelConcurrency ?? 16;
+    this.channelConcurrency = options.channelConcurrency ?? DEFAULT_CHANNEL_CONCURRENCY;
   }
 
   /**

@@ -16,17 +16,9 @@ import {
   SimulatorServer,
 } from '../sim-kit.js';
 import { type SimulatedCaseSummary, SimulatedVendor, type VendorSimulator } from '../simulator.js';
+import { CISCO_STATUSES } from './mapper.js';
 
 export const CISCO_TOKEN_PATH = '/oauth2/default/v1/token';
-
-const STATUSES = [
-  'Cisco Pending',
-  'Customer Pending',
-  'Close Pending',
-  'Closed',
-  'Cisco Release Pending',
-  'Service Order Pending',
-] as const;
 
 /** The usual path of a case: TAC works, asks the customer, works again, proposes closing, closes. */
 const LIFECYCLE = ['Cisco Pending', 'Customer Pending', 'Cisco Pending', 'Close Pending', 'Closed'] as const;
@@ -199,7 +191,7 @@ const ENGINEERS = ['Josh Engineer', 'Priya Raman', 'Marco Bianchi', 'Aiko Tanaka
 
 export class CiscoSimulator extends SimulatedVendor implements VendorSimulator {
   readonly vendor: VendorId = 'cisco';
-  readonly statuses: readonly string[] = STATUSES;
+  readonly statuses: readonly string[] = CISCO_STATUSES;
   readonly clientId: string;
   readonly clientSecret: string;
   /** API calls per rolling second before the gateway answers 403 QPS; undefined for no limit. */
@@ -298,8 +290,8 @@ export class CiscoSimulator extends SimulatedVendor implements VendorSimulator {
         this.moveTo(entry, LIFECYCLE[step] ?? 'Closed', step, now);
       }
     } else {
-      if (!(STATUSES as readonly string[]).includes(status)) {
-        throw new Error(`"${status}" is not a Cisco status; use one of: ${STATUSES.join(', ')}`);
+      if (!(CISCO_STATUSES as readonly string[]).includes(status)) {
+        throw new Error(`"${status}" is not a Cisco status; use one of: ${CISCO_STATUSES.join(', ')}`);
       }
       this.moveTo(entry, status, lifecycleStepFor(status, entry.step), now);
     }

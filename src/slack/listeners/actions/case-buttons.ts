@@ -29,35 +29,26 @@ export function register(app: App, deps: SlackDeps): void {
     await ack();
   });
 
-  app.action<BlockAction>(CASE_ACTIONS.note, async ({ ack, body, respond }) => {
-    await ack();
-    const press = pressContext(deps, body, respond);
-    await afterAck(deps, press, async () => {
-      const ref = readCaseRef(press.value);
-      await openNoteModal(deps, {
-        triggerId: press.triggerId,
-        userId: press.userId,
-        vendor: ref.v,
-        rawId: ref.id,
-        channelId: press.channelId,
+  // Add note and Cancel both open their form for the pressed card's case.
+  for (const [actionId, openModal] of [
+    [CASE_ACTIONS.note, openNoteModal],
+    [CASE_ACTIONS.cancel, openCancelModal],
+  ] as const) {
+    app.action<BlockAction>(actionId, async ({ ack, body, respond }) => {
+      await ack();
+      const press = pressContext(deps, body, respond);
+      await afterAck(deps, press, async () => {
+        const ref = readCaseRef(press.value);
+        await openModal(deps, {
+          triggerId: press.triggerId,
+          userId: press.userId,
+          vendor: ref.v,
+          rawId: ref.id,
+          channelId: press.channelId,
+        });
       });
     });
-  });
-
-  app.action<BlockAction>(CASE_ACTIONS.cancel, async ({ ack, body, respond }) => {
-    await ack();
-    const press = pressContext(deps, body, respond);
-    await afterAck(deps, press, async () => {
-      const ref = readCaseRef(press.value);
-      await openCancelModal(deps, {
-        triggerId: press.triggerId,
-        userId: press.userId,
-        vendor: ref.v,
-        rawId: ref.id,
-        channelId: press.channelId,
-      });
-    });
-  });
+  }
 
   app.action<BlockAction>(CASE_ACTIONS.refresh, async ({ ack, body, respond }) => {
     await ack();
