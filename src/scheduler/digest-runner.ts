@@ -102,6 +102,8 @@ export class DigestRunner {
   private readonly leaseMs: number;
   private readonly eventsPerPage: number;
   private readonly channelConcurrency: number;
+  /** Channels whose digest this process is posting right now. */
+  private readonly runningChannels = new Set<string>();
 
   constructor(options: DigestRunnerOptions) {
     this.store = options.store;
@@ -161,6 +163,21 @@ export class DigestRunner {
   }
 
   async runChannel(
+    channelId: string,
+    options: { trigger: DigestTrigger; signal?: AbortSignal },
+  ): Promise<DigestOutcome> {
+    // The lease keeps other processes out, but it is this process's own for a second run here (a renewal):
+    // runs in this process are kept apart by this set.
+    if (this.runningChannels.has(channelId)) return { status: 'busy' };
+    this.runningChannels.add(channelId);
+    try {
+      return await this.runHoldingLease(channelId, options);
+    } finally {
+      this.runningChannels.delete(channelId);
+    }
+  }
+
+  private async runHoldingLease(
     channelId: string,
     options: { trigger: DigestTrigger; signal?: AbortSignal },
   ): Promise<DigestOutcome> {
