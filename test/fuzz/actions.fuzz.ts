@@ -6,7 +6,7 @@
  * vendor's own adapter would refuse.
  */
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CASE_ACTIONS } from '../../src/slack/blocks/case-card.js';
 import { SHOW_CASE_ACTION, WATCHING_UNWATCH_ACTION } from '../../src/slack/blocks/case-list.js';
 import { HOME_OPEN_ACTION } from '../../src/slack/blocks/home.js';
@@ -18,26 +18,17 @@ import {
   channelId,
   compact,
   FUZZ_RUNS,
-  type FuzzHarness,
   GENERIC_ANSWER,
   hostileText,
   jsonOrJunk,
   maybe,
-  startFuzzHarness,
   team,
+  useFuzzHarness,
   userOf,
   vendorWord,
 } from './support.js';
 
-let fz: FuzzHarness;
-beforeAll(async () => {
-  fz = await startFuzzHarness();
-  // A few real cases, so some generated refs find one and go all the way through.
-  fz.h.sims.equinix.seed({ caseNumber: '11150929' });
-}, 60_000);
-afterAll(async () => {
-  await fz?.stop();
-});
+const fuzz = useFuzzHarness({ withCase: true });
 
 const caseRef = fc.record({ v: vendorWord, id: maybe(anyId) }, { requiredKeys: [] });
 const listRef = fc.record(
@@ -93,7 +84,7 @@ function pressArbitrary(value: fc.Arbitrary<unknown>, wheres: Where[]): fc.Arbit
 
 /** The block_actions payload Slack would send for `press` on `actionId`. */
 function payloadFor(actionId: string, press: Press): Record<string, unknown> {
-  const { h } = fz;
+  const { h } = fuzz();
   const channel = typeof press.channel === 'string' ? press.channel : undefined;
   const onMessage = press.where === 'message' || press.where === 'ephemeral';
   const messageTs = onMessage
@@ -101,7 +92,7 @@ function payloadFor(actionId: string, press: Press): Record<string, unknown> {
     : undefined;
   const inView = press.where === 'view' || press.where === 'home';
   const view = inView
-    ? fz.openView({
+    ? fuzz().openView({
         type: press.where === 'home' ? 'home' : 'modal',
         callback_id: PICKER_CALLBACK_ID,
         title: { type: 'plain_text', text: 'Open a vendor case' },
@@ -192,11 +183,11 @@ describe(`block actions under ${FUZZ_RUNS} generated presses each`, () => {
     it(`${target.actionId}: acked, answered in specific words, nothing escapes`, async () => {
       await fc.assert(
         fc.asyncProperty(pressArbitrary(target.value, target.wheres), async (press) => {
-          expectHandled(await fz.deliver(payloadFor(target.actionId, press)));
+          expectHandled(await fuzz().deliver(payloadFor(target.actionId, press)));
         }),
         { numRuns: FUZZ_RUNS },
       );
-      expect(fz.unvalidatedVendorRequests()).toEqual([]);
+      expect(fuzz().unvalidatedVendorRequests()).toEqual([]);
     });
   }
 
@@ -205,7 +196,7 @@ describe(`block actions under ${FUZZ_RUNS} generated presses each`, () => {
       fc.asyncProperty(
         pressArbitrary(jsonOrJunk(caseRef), ['message', 'ephemeral', 'none']),
         async (press) => {
-          const answer = await fz.deliver(payloadFor(CASE_ACTIONS.portal, press));
+          const answer = await fuzz().deliver(payloadFor(CASE_ACTIONS.portal, press));
           expectHandled(answer, { silentAllowed: true });
           expect(answer.texts).toEqual([]);
         },
@@ -215,6 +206,6 @@ describe(`block actions under ${FUZZ_RUNS} generated presses each`, () => {
   });
 
   it.runIf(FUZZ_RUNS >= 2000)('reached every vendor (the id checks above were not vacuous)', () => {
-    for (const sim of Object.values(fz.h.sims)) expect(sim.requests.length).toBeGreaterThan(0);
+    for (const sim of Object.values(fuzz().h.sims)) expect(sim.requests.length).toBeGreaterThan(0);
   });
 });

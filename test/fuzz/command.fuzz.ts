@@ -6,31 +6,23 @@
  * its adapter would refuse.
  */
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ALICE, NOC } from '../support/slack-harness.js';
 import {
   anyId,
   channelId,
   compact,
   FUZZ_RUNS,
-  type FuzzHarness,
   GENERIC_ANSWER,
   hostileText,
   maybe,
   mostly,
   plausibleId,
-  startFuzzHarness,
   TEAM_ID,
+  useFuzzHarness,
 } from './support.js';
 
-let fz: FuzzHarness;
-beforeAll(async () => {
-  fz = await startFuzzHarness();
-  fz.h.sims.equinix.seed({ caseNumber: '11150929' });
-}, 60_000);
-afterAll(async () => {
-  await fz?.stop();
-});
+const fuzz = useFuzzHarness({ withCase: true });
 
 const subcommand = fc.constantFrom(
   'show',
@@ -83,7 +75,7 @@ const commandText: fc.Arbitrary<string> = fc.oneof(
 );
 
 function commandPayload(text: unknown, channel: unknown): Record<string, unknown> {
-  const { fake } = fz.h;
+  const { fake } = fuzz().h;
   return compact({
     token: 'legacy-verification-token',
     team_id: TEAM_ID,
@@ -107,7 +99,7 @@ describe(`/case under ${FUZZ_RUNS} generated commands`, () => {
   it('answered in specific words, nothing escapes, no vendor gets an unvalidated id', async () => {
     await fc.assert(
       fc.asyncProperty(fc.oneof(commandText, maybe(hostileText)), channelId, async (text, channel) => {
-        const answer = await fz.deliver(commandPayload(text, channel));
+        const answer = await fuzz().deliver(commandPayload(text, channel));
         expect(answer.thrown).toBeUndefined();
         expect(answer.escaped).toEqual([]);
         expect(answer.ack).not.toBeNull();
@@ -116,10 +108,10 @@ describe(`/case under ${FUZZ_RUNS} generated commands`, () => {
       }),
       { numRuns: FUZZ_RUNS },
     );
-    expect(fz.unvalidatedVendorRequests()).toEqual([]);
+    expect(fuzz().unvalidatedVendorRequests()).toEqual([]);
   });
 
   it.runIf(FUZZ_RUNS >= 2000)('reached every vendor (the id check above was not vacuous)', () => {
-    for (const sim of Object.values(fz.h.sims)) expect(sim.requests.length).toBeGreaterThan(0);
+    for (const sim of Object.values(fuzz().h.sims)) expect(sim.requests.length).toBeGreaterThan(0);
   });
 });

@@ -7,6 +7,7 @@
 import { Writable } from 'node:stream';
 import fc from 'fast-check';
 import { pino } from 'pino';
+import { afterAll, beforeAll } from 'vitest';
 import type { VendorId } from '../../src/domain/case.js';
 import type { Logger } from '../../src/logging/logger.js';
 import type { FakeView } from '../../src/playground/fake-slack-api.js';
@@ -304,3 +305,22 @@ export function compact<T extends Record<string, unknown>>(value: T): T {
 }
 
 export const FUZZ_RUNS = Number(process.env.FUZZ_RUNS ?? 10_000);
+
+/**
+ * One fuzz harness for the calling file, started before its tests and stopped after them. `withCase` seeds a
+ * real Equinix case (11150929) so some generated inputs find it and go all the way to the vendor.
+ */
+export function useFuzzHarness(options: { withCase?: boolean } = {}): () => FuzzHarness {
+  let harness: FuzzHarness | undefined;
+  beforeAll(async () => {
+    harness = await startFuzzHarness();
+    if (options.withCase) harness.h.sims.equinix.seed({ caseNumber: '11150929' });
+  }, 60_000);
+  afterAll(async () => {
+    await harness?.stop();
+  });
+  return () => {
+    if (!harness) throw new Error('the fuzz harness has not started');
+    return harness;
+  };
+}

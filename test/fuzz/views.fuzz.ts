@@ -6,7 +6,7 @@
  * outcome), answered in specific words, throw nothing, and reach no vendor with an id its adapter refuses.
  */
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CANCEL_CALLBACK_ID, NOTE_CALLBACK_ID } from '../../src/slack/blocks/modals.js';
 import { OPEN_CALLBACK_ID, OPEN_FORM_FIELDS, type OpenVendor } from '../../src/slack/blocks/open-form.js';
 import { ALICE, BOB, NO_EMAIL } from '../support/slack-harness.js';
@@ -16,27 +16,19 @@ import {
   channelId,
   compact,
   FUZZ_RUNS,
-  type FuzzHarness,
   GENERIC_ANSWER,
   hostileText,
   jsonOrJunk,
   maybe,
   mostly,
-  startFuzzHarness,
   team,
+  useFuzzHarness,
   userOf,
   vendorWord,
   wrongType,
 } from './support.js';
 
-let fz: FuzzHarness;
-beforeAll(async () => {
-  fz = await startFuzzHarness();
-  fz.h.sims.equinix.seed({ caseNumber: '11150929' });
-}, 60_000);
-afterAll(async () => {
-  await fz?.stop();
-});
+const fuzz = useFuzzHarness({ withCase: true });
 
 const attempt = mostly(fc.integer({ min: 0, max: 3 }), maybe(fc.integer({ min: -10, max: 5000 })));
 
@@ -175,7 +167,7 @@ function stateValues(blocks: Record<string, string>): fc.Arbitrary<unknown> {
 }
 
 function submission(callbackId: string, metadata: unknown, values: unknown): Record<string, unknown> {
-  const view = fz.openView({
+  const view = fuzz().openView({
     type: 'modal',
     callback_id: callbackId,
     title: { type: 'plain_text', text: 'Form' },
@@ -189,7 +181,7 @@ function submission(callbackId: string, metadata: unknown, values: unknown): Rec
     user: userOf(ALICE),
     api_app_id: 'ACASEOPS',
     token: 'legacy-verification-token',
-    trigger_id: fz.h.fake.issueTriggerId(ALICE),
+    trigger_id: fuzz().h.fake.issueTriggerId(ALICE),
     view: {
       id: view.id,
       type: 'modal',
@@ -200,7 +192,7 @@ function submission(callbackId: string, metadata: unknown, values: unknown): Rec
       root_view_id: view.id,
       team_id: team.id,
       app_id: 'ACASEOPS',
-      bot_id: fz.h.fake.botId,
+      bot_id: fuzz().h.fake.botId,
     },
     response_urls: [],
   });
@@ -238,11 +230,11 @@ describe(`modal submissions under ${FUZZ_RUNS} generated submissions each`, () =
       );
       await fc.assert(
         fc.asyncProperty(metadata, stateValues(blocks), async (meta, values) => {
-          expectHandled(await fz.deliver(submission(OPEN_CALLBACK_ID, meta, values)));
+          expectHandled(await fuzz().deliver(submission(OPEN_CALLBACK_ID, meta, values)));
         }),
         { numRuns: FUZZ_RUNS },
       );
-      expect(fz.unvalidatedVendorRequests()).toEqual([]);
+      expect(fuzz().unvalidatedVendorRequests()).toEqual([]);
     });
   }
 
@@ -265,11 +257,11 @@ describe(`modal submissions under ${FUZZ_RUNS} generated submissions each`, () =
       );
       await fc.assert(
         fc.asyncProperty(metadata, stateValues(blocks), async (meta, values) => {
-          expectHandled(await fz.deliver(submission(callbackId, meta, values)));
+          expectHandled(await fuzz().deliver(submission(callbackId, meta, values)));
         }),
         { numRuns: FUZZ_RUNS },
       );
-      expect(fz.unvalidatedVendorRequests()).toEqual([]);
+      expect(fuzz().unvalidatedVendorRequests()).toEqual([]);
     });
   }
 
@@ -277,7 +269,7 @@ describe(`modal submissions under ${FUZZ_RUNS} generated submissions each`, () =
     'reached the vendors that open cases (the id checks above were not vacuous)',
     () => {
       for (const vendor of ['equinix', 'juniper', 'motadata'] as const) {
-        expect(fz.h.sims[vendor].requests.filter((r) => r.method === 'POST').length).toBeGreaterThan(0);
+        expect(fuzz().h.sims[vendor].requests.filter((r) => r.method === 'POST').length).toBeGreaterThan(0);
       }
     },
   );
