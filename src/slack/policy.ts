@@ -119,10 +119,13 @@ export async function earlyOpenDenial(
   request: PolicyRequest,
   budgetMs = EARLY_CHECK_BUDGET_MS,
 ): Promise<{ decision: Extract<PolicyDecision, { allowed: false }>; bySeverity: boolean } | undefined> {
+  // One budget for both looks: this runs before the ack, which Slack allows 3 s for.
+  const deadline = Date.now() + budgetMs;
   const decision = await earlyDenial(deps, 'open', request, budgetMs);
   if (!decision) return undefined;
   if (request.severity === undefined) return { decision, bySeverity: false };
-  const withoutSeverity = await quickPreview(deps, 'open', { ...request, severity: undefined }, budgetMs);
+  const remainingMs = Math.max(0, deadline - Date.now());
+  const withoutSeverity = await quickPreview(deps, 'open', { ...request, severity: undefined }, remainingMs);
   return { decision, bySeverity: withoutSeverity?.allowed === true };
 }
 
