@@ -21,7 +21,7 @@ import type { VendorRegistry } from './vendors/registry.js';
 import { type Sandbox, startSandbox } from './vendors/sandbox.js';
 
 /** Playground unless forced either way: no Slack credentials means nobody could reach the app anyway. */
-export function playgroundWanted(env: Env): boolean {
+function playgroundWanted(env: Env): boolean {
   return env.CASEOPS_PLAYGROUND ?? !(env.SLACK_BOT_TOKEN || env.SLACK_APP_TOKEN || env.SLACK_SIGNING_SECRET);
 }
 

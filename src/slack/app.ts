@@ -7,6 +7,7 @@
  * to us at once (SlackGateway waits out a short one and tries once more, which is safe: Slack did not act on
  * it) and gives up on a call after a timeout.
  */
+
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { App, HTTPReceiver, type Receiver, SocketModeReceiver } from '@slack/bolt';
@@ -29,11 +30,12 @@ import { register as registerViews } from './listeners/views/index.js';
 import { requestKind, type SlackMetrics } from './metrics.js';
 import { OnceGuard } from './once.js';
 import { MAX_SKEW_SECONDS } from './signing.js';
+import { apiBaseUrl, WEB_API_TIMEOUT_MS, webClientOptions } from './web-client.js';
+
+export { apiBaseUrl, WEB_API_TIMEOUT_MS, webClientOptions };
 
 export const SLACK_EVENTS_PATH = '/slack/events';
 export const HEALTH_PATH = '/healthz';
-/** A Web API call that has not answered by then is abandoned (the default is to wait forever). */
-export const WEB_API_TIMEOUT_MS = 10_000;
 
 export type SlackConfig = Pick<
   Env,
@@ -87,27 +89,6 @@ export interface SlackApp {
   /** Starts listening; resolves with the port the HTTP server (events or health) listens on. */
   start(port?: number): Promise<{ port: number }>;
   stop(): Promise<void>;
-}
-
-/**
- * How every Web API client of caseops is built: no retries of its own (a retried 5xx or timeout could post
- * twice), a 429 rejected at once (SlackGateway decides whether to wait), and a timeout.
- */
-export function webClientOptions(config: Pick<SlackConfig, 'SLACK_API_URL'>, timeoutMs = WEB_API_TIMEOUT_MS) {
-  const slackApiUrl = apiBaseUrl(config.SLACK_API_URL);
-  return {
-    ...(slackApiUrl ? { slackApiUrl } : {}),
-    retryConfig: { retries: 0 },
-    rejectRateLimitedCalls: true,
-    timeout: timeoutMs,
-  };
-}
-
-/** Slack's Web API base URL must end with a slash (method names are appended). */
-export function apiBaseUrl(url: string | undefined): string | undefined {
-  if (!url) return undefined;
-  const withApi = /\/api\/?$/.test(url) ? url : `${url.replace(/\/$/, '')}/api`;
-  return withApi.endsWith('/') ? withApi : `${withApi}/`;
 }
 
 /**

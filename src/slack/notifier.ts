@@ -26,6 +26,7 @@ import {
   type DigestLimits,
   type DigestMessage,
 } from './blocks/digest.js';
+import { webClientOptions } from './web-client.js';
 
 type Block = types.KnownBlock;
 
@@ -227,12 +228,10 @@ export function createNotifierWebClient(options: {
   slackApiUrl?: string;
   timeoutMs?: number;
 }): webApi.WebClient {
-  return new webApi.WebClient(options.token, {
-    ...(options.slackApiUrl ? { slackApiUrl: options.slackApiUrl } : {}),
-    retryConfig: { retries: 0 },
-    rejectRateLimitedCalls: true,
-    timeout: options.timeoutMs ?? 10_000,
-  });
+  return new webApi.WebClient(
+    options.token,
+    webClientOptions({ SLACK_API_URL: options.slackApiUrl }, options.timeoutMs),
+  );
 }
 
 // Digests ---------------------------------------------------------------------------------------------------

@@ -9,11 +9,12 @@ import { DeniedError } from '../domain/errors.js';
 import type { AccessPolicy, PolicyAction, PolicyDecision } from '../domain/policy.js';
 import { CachingUserGroupResolver, PolicyGate, type PolicyRequest } from '../domain/policy-gate.js';
 import type { Logger } from '../logging/logger.js';
-import { type SlackConfig, webClientOptions } from './app.js';
+import type { SlackConfig } from './app.js';
 import { boltLogger } from './bolt-logger.js';
 import type { SlackDeps } from './deps.js';
 import { SlackGateway } from './gateway.js';
 import type { SlackMetrics } from './metrics.js';
+import { webClientOptions } from './web-client.js';
 
 export interface PolicyMetrics {
   policyDecision(action: string, allowed: boolean): void;
