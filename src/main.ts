@@ -6,6 +6,7 @@
  */
 import { ConfigError, type Env, loadEnv } from './config/env.js';
 import { loadPolicy, PolicyFileError } from './config/policy-file.js';
+import type { Store } from './domain/ports/store.js';
 import { createLogger, type Logger } from './logging/logger.js';
 import { CaseopsMetrics } from './observability/metrics.js';
 import { createOpsRoutes, ReadinessCheck } from './observability/ops-server.js';
@@ -15,7 +16,6 @@ import { createSlackApp, type SlackApp } from './slack/app.js';
 import { channelCard } from './slack/cards.js';
 import { createSlackPolicyGate } from './slack/policy.js';
 import { createStore } from './store/index.js';
-import type { Store } from './store/store.js';
 import { createVendorRegistry } from './vendors/index.js';
 import type { VendorRegistry } from './vendors/registry.js';
 import { type Sandbox, startSandbox } from './vendors/sandbox.js';

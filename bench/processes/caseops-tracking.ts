@@ -12,6 +12,7 @@
 import { loadEnv } from '../../src/config/env.js';
 import { type Case, VENDOR_IDS, type VendorId } from '../../src/domain/case.js';
 import { scheduleKey } from '../../src/domain/digest.js';
+import type { Store } from '../../src/domain/ports/store.js';
 import type { VendorLookup } from '../../src/domain/status-tracking.js';
 import { createLogger } from '../../src/logging/logger.js';
 import { CaseopsMetrics } from '../../src/observability/metrics.js';
@@ -21,7 +22,6 @@ import { createSlackApp, type SlackApp } from '../../src/slack/app.js';
 import { channelCard } from '../../src/slack/cards.js';
 import { SlackDigestPublisher } from '../../src/slack/notifier.js';
 import { createStore } from '../../src/store/index.js';
-import type { Store } from '../../src/store/store.js';
 import type { CallEvent } from '../../src/vendors/http/client.js';
 import { createVendorRegistry } from '../../src/vendors/index.js';
 import type { VendorRegistry } from '../../src/vendors/registry.js';

@@ -10,9 +10,9 @@ import { parseArgs } from 'node:util';
 import { pino } from 'pino';
 import { ConfigError, type Env, loadEnv } from '../config/env.js';
 import { VENDOR_IDS, type VendorId } from '../domain/case.js';
+import type { AuditEntry, Store } from '../domain/ports/store.js';
 import { createLogger, type Logger } from '../logging/logger.js';
 import { createStore, SQLITE_FILE_NAME } from '../store/index.js';
-import type { AuditEntry, Store } from '../store/store.js';
 import { resolveVendorName } from '../vendors/registry.js';
 
 export const AUDIT_USAGE = `Usage: npm run audit -- [--since WHEN] [--until WHEN] [--vendor VENDOR] [--case ID]

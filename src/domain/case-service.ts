@@ -4,17 +4,7 @@
  * outcome for repeats, and audits every attempt. Callers do their own acknowledging before calling here:
  * every method may talk to a vendor or the database.
  */
-import type { Logger } from '../logging/logger.js';
-import type { Store, Watch, WriteOperation, WriteRecord } from '../store/store.js';
-import type {
-  Capability,
-  ListQuery,
-  ListResult,
-  NoteRequest,
-  OpenResult,
-  VendorAdapter,
-} from '../vendors/port.js';
-import type { VendorRegistry } from '../vendors/registry.js';
+
 import { type Actor, type Authorize, allowEverything } from './authorize.js';
 import { type Case, VENDOR_NAMES, type VendorId } from './case.js';
 import {
@@ -32,6 +22,17 @@ import {
 } from './errors.js';
 import { vendorKey, vendorKeyForOpen, type WriteOrigin, writeKey } from './idempotency.js';
 import type { OpenRequest } from './open-request.js';
+import type { Logger } from './ports/logger.js';
+import type { Store, Watch, WriteOperation, WriteRecord } from './ports/store.js';
+import type {
+  Capability,
+  ListQuery,
+  ListResult,
+  NoteRequest,
+  OpenResult,
+  VendorAdapter,
+  VendorDirectory,
+} from './ports/vendor.js';
 
 /** Why a vendor lacks an operation, in words a person can act on (from the vendors' own documents). */
 export const UNSUPPORTED_REASONS: Partial<Record<VendorId, Partial<Record<Capability, string>>>> = {
@@ -73,7 +74,7 @@ export interface WatchedCase {
 }
 
 export interface CaseServiceOptions {
-  vendors: VendorRegistry;
+  vendors: VendorDirectory;
   store: Store;
   logger: Logger;
   authorize?: Authorize;
@@ -108,7 +109,7 @@ interface WriteSpec<T> {
 }
 
 export class CaseService {
-  private readonly vendors: VendorRegistry;
+  private readonly vendors: VendorDirectory;
   private readonly store: Store;
   private readonly logger: Logger;
   private readonly authorize: Authorize;

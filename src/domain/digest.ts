@@ -2,8 +2,9 @@
  * Digest assembly, without Slack: which schedule a channel follows, and a channel's recorded status changes
  * grouped by vendor, newest first.
  */
-import type { DigestSettings, StatusChangeEvent } from '../store/store.js';
+
 import { VENDOR_IDS, VENDOR_NAMES, type VendorId } from './case.js';
+import type { DigestSettings, StatusChangeEvent } from './ports/store.js';
 
 /**
  * Stored as a channel's `schedule` when it follows the deployment's DIGEST_CRON / DIGEST_TZ, so changing

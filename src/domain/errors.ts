@@ -15,7 +15,8 @@ export type CaseopsErrorCode =
   | 'unsupported'
   | 'outcome_unknown'
   | 'not_configured'
-  | 'denied';
+  | 'denied'
+  | 'store_unavailable';
 
 export abstract class CaseopsError extends Error {
   abstract readonly code: CaseopsErrorCode;
@@ -184,6 +185,18 @@ export class DeniedError extends CaseopsError {
   ) {
     super(message);
     this.name = 'DeniedError';
+  }
+}
+
+/**
+ * caseops' own database could not be reached (a restart, a dropped connection, SQLite locked past its busy
+ * timeout). The store raises it; nothing was done twice, so the person may simply try again.
+ */
+export class StoreUnavailableError extends CaseopsError {
+  readonly code = 'store_unavailable';
+  override readonly retryable = true;
+  constructor(cause: unknown) {
+    super('caseops could not reach its database', { cause });
   }
 }
 

@@ -9,9 +9,9 @@
  *   second attempt after an uncertain first one lets the vendor recognise the case it already has.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import type { WriteOperation } from '../store/store.js';
 import type { VendorId } from './case.js';
 import type { OpenRequest } from './open-request.js';
+import type { WriteOperation } from './ports/store.js';
 
 export type WriteOrigin =
   /** A modal submission; `attempt` grows each time the form comes back with the vendor's refusal. */

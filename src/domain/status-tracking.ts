@@ -6,11 +6,12 @@
  * A vendor that fails records a sync failure on its cases and nothing else, so an outage can never show up
  * as a status change; the next run simply tries again.
  */
-import type { Logger } from '../logging/logger.js';
-import type { StatusChangeEvent, Store } from '../store/store.js';
-import type { Clock } from '../vendors/http/clock.js';
-import type { VendorAdapter } from '../vendors/port.js';
+
 import { type Case, caseKey, VENDOR_NAMES, type VendorId } from './case.js';
+import type { Clock } from './ports/clock.js';
+import type { Logger } from './ports/logger.js';
+import type { StatusChangeEvent, Store } from './ports/store.js';
+import type { VendorAdapter } from './ports/vendor.js';
 
 /** Implemented on the Slack side: updates the cards posted for a case, in place. */
 export interface CaseCardUpdater {

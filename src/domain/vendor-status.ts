@@ -3,15 +3,15 @@
  * current error ("Cisco: throttled, retrying in 40 s"), the last good answer and the rate budget in use. Pure:
  * it reads an adapter's capabilities and health and a clock value; the Slack side only lays it out.
  */
-import { redactText } from '../logging/logger.js';
+
+import { VENDOR_NAMES, type VendorId } from './case.js';
 import {
   CAPABILITIES,
   CAPABILITY_WORDS,
   type Capability,
   type VendorAdapter,
   type VendorHealth,
-} from '../vendors/port.js';
-import { VENDOR_NAMES, type VendorId } from './case.js';
+} from './ports/vendor.js';
 
 export type VendorState = 'ok' | 'throttled' | 'failing' | 'idle';
 
@@ -108,7 +108,7 @@ export function vendorStatus(
     lastSuccess,
     currentError:
       error && (state === 'failing' || (state === 'throttled' && error.code === 'throttled'))
-        ? redactText(error.message)
+        ? error.message
         : undefined,
     budget: describeBudget(health.budget),
   };

@@ -6,8 +6,8 @@
  * (vendor ids, operation names, error codes), never from what a person typed, so cardinality stays bounded.
  */
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import type { VendorHealth } from '../domain/ports/vendor.js';
 import type { CallEvent } from '../vendors/http/client.js';
-import type { VendorHealth } from '../vendors/port.js';
 
 /** How a command or interaction ended, as the Slack layer classifies it. */
 export type HandlingOutcome = 'ok' | 'denied' | 'invalid' | 'error' | (string & {});

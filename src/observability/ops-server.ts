@@ -15,8 +15,8 @@ import {
   type Server,
   type ServerResponse,
 } from 'node:http';
+import type { VendorHealth } from '../domain/ports/vendor.js';
 import { redactText } from '../logging/logger.js';
-import type { VendorHealth } from '../vendors/port.js';
 
 /** The shape Bolt's `customRoutes` takes; also what `startOpsServer` serves. */
 export interface OpsRoute {

@@ -22,9 +22,9 @@ import {
   FOLLOWS_DEFAULT_SCHEDULE,
   scheduleKey,
 } from '../domain/digest.js';
+import { type Clock, systemClock } from '../domain/ports/clock.js';
+import type { StatusChangeEvent, Store } from '../domain/ports/store.js';
 import type { Logger } from '../logging/logger.js';
-import type { StatusChangeEvent, Store } from '../store/store.js';
-import { type Clock, systemClock } from '../vendors/http/clock.js';
 
 export interface PreparedDigestMessage {
   /** Ids of the events the message shows. */

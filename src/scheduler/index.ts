@@ -14,7 +14,8 @@ import { hostname } from 'node:os';
 import { ConfigError, type Env } from '../config/env.js';
 import type { DigestDefaults } from '../domain/digest.js';
 import { isCaseopsError } from '../domain/errors.js';
-import { parseTimeZone, validateCron } from '../domain/schedule.js';
+import type { Clock } from '../domain/ports/clock.js';
+import type { Store } from '../domain/ports/store.js';
 import { StatusTracker, type VendorLookup } from '../domain/status-tracking.js';
 import type { Logger } from '../logging/logger.js';
 import {
@@ -24,9 +25,8 @@ import {
   SlackDigestPublisher,
   SlackNotifier,
 } from '../slack/notifier.js';
-import type { Store } from '../store/store.js';
-import type { Clock } from '../vendors/http/clock.js';
 import { DigestRunner } from './digest-runner.js';
+import { parseTimeZone, validateCron } from './schedule.js';
 import { processHolderName, Scheduler, type SchedulerObserver } from './scheduler.js';
 
 export type { DigestOutcome } from './digest-runner.js';

@@ -5,7 +5,7 @@
  * it a second time.
  */
 import type { RunCoordinator } from 'node-cron';
-import type { Store } from '../store/store.js';
+import type { Store } from '../domain/ports/store.js';
 
 /** node-cron builds the key as `<task name>:<fire time as ISO-8601>`. */
 export function runKey(task: string, fireAt: Date): string {

@@ -15,10 +15,10 @@
  */
 import cron, { type Logger as CronLogger, type ScheduledTask } from 'node-cron';
 import { type DigestDefaults, effectiveDigestSchedule, scheduleKey } from '../domain/digest.js';
+import { type Clock, systemClock } from '../domain/ports/clock.js';
+import type { Store } from '../domain/ports/store.js';
 import type { PollOptions, PollReport } from '../domain/status-tracking.js';
 import type { Logger } from '../logging/logger.js';
-import type { Store } from '../store/store.js';
-import { type Clock, systemClock } from '../vendors/http/clock.js';
 import type { DigestOutcome, DigestRunner } from './digest-runner.js';
 import { runKey, StoreRunCoordinator } from './run-coordinator.js';
 

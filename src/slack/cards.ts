@@ -4,8 +4,8 @@
  * back from the audit trail and the watches, so any later re-render — ours or the poller's — keeps it.
  */
 import type { Case, VendorId } from '../domain/case.js';
-import type { Store } from '../store/store.js';
-import type { Capability } from '../vendors/port.js';
+import type { Store } from '../domain/ports/store.js';
+import type { Capability } from '../domain/ports/vendor.js';
 import { buildCaseCard, type CardOptions } from './blocks/case-card.js';
 import type { SlackMessage } from './blocks/limits.js';
 import { isChannel } from './conversation.js';

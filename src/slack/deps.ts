@@ -1,9 +1,9 @@
 /** What every listener receives. Built once in app.ts. */
 import type { CaseService } from '../domain/case-service.js';
 import type { PolicyGate } from '../domain/policy-gate.js';
+import type { Store } from '../domain/ports/store.js';
 import type { Logger } from '../logging/logger.js';
 import type { DigestControl } from '../scheduler/scheduler.js';
-import type { Store } from '../store/store.js';
 import type { SlackGateway } from './gateway.js';
 import type { SlackMetrics } from './metrics.js';
 import type { OnceGuard } from './once.js';

@@ -11,6 +11,7 @@ import {
   DeniedError,
   InvalidInputError,
   OutcomeUnknownError,
+  StoreUnavailableError,
   UnsupportedOperationError,
   VendorError,
   VendorNotConfiguredError,
@@ -21,7 +22,6 @@ import {
 } from '../domain/errors.js';
 import { PolicyCheckUnavailableError } from '../domain/policy-gate.js';
 import type { Logger } from '../logging/logger.js';
-import { isDatabaseUnavailable } from '../store/errors.js';
 import { escapeMrkdwn } from './blocks/limits.js';
 
 export interface UserFacingError {
@@ -137,7 +137,7 @@ export function describeError(error: unknown, logger?: Logger): UserFacingError 
   if (error instanceof VendorError) return describeVendorError(error);
   const slack = describeSlackApiError(error as SlackApiErrorLike);
   if (slack) return { text: slack, retryable: true, resubmittable: true };
-  if (isDatabaseUnavailable(error)) {
+  if (error instanceof StoreUnavailableError) {
     // Safe to repeat: a vendor write claims its record before the vendor call (so a failure there sent
     // nothing), bookkeeping after the call is never thrown at a person, and watches are idempotent.
     logger?.warn({ err: error }, 'the database was unreachable while handling a request');

@@ -15,11 +15,11 @@ import { webApi } from '@slack/bolt';
 import type { Case } from '../domain/case.js';
 import { caseKey } from '../domain/case.js';
 import type { DigestRenderContext } from '../domain/digest.js';
+import { type Clock, systemClock } from '../domain/ports/clock.js';
+import type { PostedCard, StatusChangeEvent, Store } from '../domain/ports/store.js';
 import type { CaseCardUpdater } from '../domain/status-tracking.js';
 import type { Logger } from '../logging/logger.js';
 import type { DigestPublisher } from '../scheduler/digest-runner.js';
-import type { PostedCard, StatusChangeEvent, Store } from '../store/store.js';
-import { type Clock, systemClock } from '../vendors/http/clock.js';
 import {
   buildDigestMessages,
   buildEmptyDigestMessage,

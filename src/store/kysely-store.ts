@@ -6,6 +6,18 @@
  */
 import { type Kysely, Migrator, sql, type Transaction } from 'kysely';
 import type { Case, VendorId } from '../domain/case.js';
+import type {
+  AuditEntry,
+  CaseSnapshot,
+  DigestSettings,
+  PostedCard,
+  RecentCase,
+  StatusChangeEvent,
+  Store,
+  Watch,
+  WriteRecord,
+  WriteState,
+} from '../domain/ports/store.js';
 import type { Logger } from '../logging/logger.js';
 import { StaticMigrationProvider } from './migrations/index.js';
 import type {
@@ -21,18 +33,6 @@ import type {
   VendorWritesTable,
   WatchesTable,
 } from './schema.js';
-import type {
-  AuditEntry,
-  CaseSnapshot,
-  DigestSettings,
-  PostedCard,
-  RecentCase,
-  StatusChangeEvent,
-  Store,
-  Watch,
-  WriteRecord,
-  WriteState,
-} from './store.js';
 
 export const DEFAULT_EVENT_LIMIT = 500;
 export const DEFAULT_AUDIT_FOR_CASE_LIMIT = 50;

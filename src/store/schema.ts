@@ -5,7 +5,7 @@
  */
 import type { Generated } from 'kysely';
 import type { CaseState, VendorId } from '../domain/case.js';
-import type { AuditEntry, WriteOperation, WriteState } from './store.js';
+import type { AuditEntry, WriteOperation, WriteState } from '../domain/ports/store.js';
 
 /** 0 or 1. */
 export type Flag = number;

@@ -12,7 +12,6 @@ import {
   VendorRejectedError,
 } from '../domain/errors.js';
 import type { OpenRequest } from '../domain/open-request.js';
-import type { VendorHttpClient } from './http/client.js';
 import type {
   Capability,
   ListQuery,
@@ -23,7 +22,8 @@ import type {
   VendorAdapter,
   VendorHealth,
   WriteOptions,
-} from './port.js';
+} from '../domain/ports/vendor.js';
+import type { VendorHttpClient } from './http/client.js';
 
 export abstract class BaseVendorAdapter implements VendorAdapter {
   abstract readonly vendor: VendorId;

@@ -1,8 +1,8 @@
 /** What each vendor's `fromEnv` factory receives besides configuration; tests inject their own. */
 import type { Dispatcher } from 'undici';
+import type { Clock } from '../domain/ports/clock.js';
 import type { Logger } from '../logging/logger.js';
 import type { CallEvent, RetryPolicy } from './http/client.js';
-import type { Clock } from './http/clock.js';
 
 export interface VendorDeps {
   logger: Logger;

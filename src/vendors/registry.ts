@@ -5,8 +5,8 @@
 import type { Env } from '../config/env.js';
 import { VENDOR_IDS, VENDOR_NAMES, type VendorId } from '../domain/case.js';
 import { VendorNotConfiguredError } from '../domain/errors.js';
+import type { VendorAdapter } from '../domain/ports/vendor.js';
 import type { VendorDeps } from './deps.js';
-import type { VendorAdapter } from './port.js';
 
 /** Names a person may type for each vendor (case-insensitive). */
 export const VENDOR_ALIASES: Record<string, VendorId> = {

@@ -13,9 +13,9 @@ import {
   parseWhen,
   runAuditExport,
 } from '../../src/cli/audit-export.js';
+import type { AuditEntry, Store } from '../../src/domain/ports/store.js';
 import { silentLogger } from '../../src/logging/logger.js';
 import { createStore } from '../../src/store/index.js';
-import type { AuditEntry, Store } from '../../src/store/store.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 

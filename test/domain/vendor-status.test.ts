@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { VendorId } from '../../src/domain/case.js';
+import type { Capability, VendorHealth } from '../../src/domain/ports/vendor.js';
 import { formatDuration, vendorStatus, vendorStatuses } from '../../src/domain/vendor-status.js';
-import type { Capability, VendorHealth } from '../../src/vendors/port.js';
 
 const NOW = Date.parse('2026-11-02T10:00:00Z');
 const BUDGET = { ratePerSecond: 2, maxConcurrent: 2, inFlight: 1, queued: 3 };
@@ -62,7 +62,7 @@ describe('vendorStatus', () => {
       adapter('motadata', ['open'], {
         lastError: {
           code: 'unauthorised',
-          message: 'refused: Bearer abcdefghijk',
+          message: 'refused: Bearer [redacted]',
           at: '2026-11-02T09:00:00Z',
         },
       }),

@@ -5,6 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CustomRoute } from '@slack/bolt';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { Store } from '../../src/domain/ports/store.js';
+import type { VendorHealth } from '../../src/domain/ports/vendor.js';
 import { silentLogger } from '../../src/logging/logger.js';
 import { CaseopsMetrics } from '../../src/observability/metrics.js';
 import {
@@ -16,8 +18,6 @@ import {
   startOpsServer,
 } from '../../src/observability/ops-server.js';
 import { createStore } from '../../src/store/index.js';
-import type { Store } from '../../src/store/store.js';
-import type { VendorHealth } from '../../src/vendors/port.js';
 
 const servers: Server[] = [];
 afterEach(async () => {

@@ -10,6 +10,8 @@ import { webApi } from '@slack/bolt';
 import { loadEnv } from '../../src/config/env.js';
 import type { Case } from '../../src/domain/case.js';
 import type { DigestDefaults } from '../../src/domain/digest.js';
+import type { Clock } from '../../src/domain/ports/clock.js';
+import type { VendorAdapter } from '../../src/domain/ports/vendor.js';
 import { StatusTracker } from '../../src/domain/status-tracking.js';
 import { type Logger, silentLogger } from '../../src/logging/logger.js';
 import { DigestRunner } from '../../src/scheduler/digest-runner.js';
@@ -22,8 +24,6 @@ import {
 } from '../../src/slack/notifier.js';
 import { createStore, type PostedCard, type Store } from '../../src/store/index.js';
 import { type CiscoSimulator, ciscoFromEnv, createCiscoSimulator } from '../../src/vendors/cisco/index.js';
-import type { Clock } from '../../src/vendors/http/clock.js';
-import type { VendorAdapter } from '../../src/vendors/port.js';
 import { VendorRegistry } from '../../src/vendors/registry.js';
 
 export interface RecordedSlackCall {

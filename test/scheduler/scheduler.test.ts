@@ -6,12 +6,12 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { DigestDefaults } from '../../src/domain/digest.js';
 import { scheduleKey } from '../../src/domain/digest.js';
+import type { Clock } from '../../src/domain/ports/clock.js';
 import type { PollOptions, PollReport } from '../../src/domain/status-tracking.js';
 import { silentLogger } from '../../src/logging/logger.js';
 import type { DigestOutcome } from '../../src/scheduler/digest-runner.js';
 import { POLL_TASK, Scheduler, type SchedulerObserver } from '../../src/scheduler/scheduler.js';
 import { createStore, type Store } from '../../src/store/index.js';
-import type { Clock } from '../../src/vendors/http/clock.js';
 import { SkippingClock } from '../vendors/http/fake-clocks.js';
 import { temporaryDataDir } from './harness.js';
 

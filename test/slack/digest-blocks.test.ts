@@ -1,6 +1,7 @@
 import type { types } from '@slack/bolt';
 import { describe, expect, it } from 'vitest';
 import { VENDOR_IDS, type VendorId } from '../../src/domain/case.js';
+import type { StatusChangeEvent } from '../../src/domain/ports/store.js';
 import {
   buildDigestMessages,
   buildEmptyDigestMessage,
@@ -8,7 +9,6 @@ import {
   DIGEST_LIMITS,
 } from '../../src/slack/blocks/digest.js';
 import { blockTextLength, SLACK_LIMITS } from '../../src/slack/blocks/limits.js';
-import type { StatusChangeEvent } from '../../src/store/store.js';
 
 function event(id: number, overrides: Partial<StatusChangeEvent> = {}): StatusChangeEvent {
   return {

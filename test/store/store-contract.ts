@@ -4,13 +4,13 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Case, CaseState, VendorId } from '../../src/domain/case.js';
+import type { Store } from '../../src/domain/ports/store.js';
 import {
   CLAIM_RETENTION_MS,
   CLAIM_WINDOW_MS,
   RECENT_CASES_KEPT_PER_USER,
 } from '../../src/store/kysely-store.js';
 import { MIGRATIONS } from '../../src/store/migrations/index.js';
-import type { Store } from '../../src/store/store.js';
 
 export interface TestDatabase {
   /** Opens a store on this database; it is not migrated yet. */

@@ -4,7 +4,7 @@
  * out and how an admin exports the whole trail (`npm run audit`).
  */
 import { VENDOR_NAMES, type VendorId } from '../../domain/case.js';
-import type { AuditEntry, WriteOperation } from '../../store/store.js';
+import type { AuditEntry, WriteOperation } from '../../domain/ports/store.js';
 import { type Block, context, header, sections, slackDate } from './kit.js';
 import { escapeMrkdwn, type SlackMessage, truncate } from './limits.js';
 

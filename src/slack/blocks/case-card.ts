@@ -10,7 +10,7 @@ import {
   VENDOR_NAMES,
   type VendorId,
 } from '../../domain/case.js';
-import type { Capability } from '../../vendors/port.js';
+import type { Capability } from '../../domain/ports/vendor.js';
 import {
   actions,
   type Block,

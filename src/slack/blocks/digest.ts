@@ -12,7 +12,7 @@
 import type { types } from '@slack/bolt';
 import { VENDOR_NAMES } from '../../domain/case.js';
 import { type DigestRenderContext, groupChangesByVendor } from '../../domain/digest.js';
-import type { StatusChangeEvent } from '../../store/store.js';
+import type { StatusChangeEvent } from '../../domain/ports/store.js';
 import { blockTextLength, escapeMrkdwn, SLACK_LIMITS, truncate } from './limits.js';
 
 type Block = types.KnownBlock;

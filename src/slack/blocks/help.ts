@@ -1,6 +1,6 @@
 /** `/case help`: what caseops does, every subcommand with an example, and what each vendor allows here. */
 import { VENDOR_IDS, VENDOR_NAMES, type VendorId } from '../../domain/case.js';
-import { CAPABILITIES, CAPABILITY_WORDS, type Capability } from '../../vendors/port.js';
+import { CAPABILITIES, CAPABILITY_WORDS, type Capability } from '../../domain/ports/vendor.js';
 import { VENDOR_ALIASES } from '../../vendors/registry.js';
 import { type Block, context, divider, header, section, sections } from './kit.js';
 import { escapeMrkdwn, type SlackMessage } from './limits.js';

@@ -1,6 +1,6 @@
 /** App Home: the person's recently opened cases and the cases watched in channels they are in. */
 import { VENDOR_NAMES, type VendorId } from '../../domain/case.js';
-import type { RecentCase, Watch } from '../../store/store.js';
+import type { RecentCase, Watch } from '../../domain/ports/store.js';
 import { caseRefValue } from './case-card.js';
 import { SHOW_CASE_ACTION } from './case-list.js';
 import {

@@ -3,7 +3,7 @@
  * vendor picker, the note form, the cancel confirmation and the result screens.
  */
 import { type Case, VENDOR_NAMES, type VendorId } from '../../domain/case.js';
-import type { Capability } from '../../vendors/port.js';
+import type { Capability } from '../../domain/ports/vendor.js';
 import { buildCaseBlocks, SHORT_VENDOR_NAMES } from './case-card.js';
 import {
   type Block,

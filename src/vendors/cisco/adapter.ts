@@ -18,15 +18,7 @@ import {
   VendorUnavailableError,
 } from '../../domain/errors.js';
 import type { OpenRequest } from '../../domain/open-request.js';
-import type { Logger } from '../../logging/logger.js';
-import { BaseVendorAdapter, truncateForMessage } from '../base-adapter.js';
-import type { VendorDeps } from '../deps.js';
-import { bearerAuth } from '../http/auth.js';
-import { excerpt, type FailedAnswer, parseRetryAfter, VendorHttpClient } from '../http/client.js';
-import { systemClock } from '../http/clock.js';
-import { encodePath } from '../http/path.js';
-import { RateBudget } from '../http/rate-budget.js';
-import { type IssuedToken, TokenCache } from '../http/token-cache.js';
+import { systemClock } from '../../domain/ports/clock.js';
 import type {
   Capability,
   ListQuery,
@@ -35,7 +27,15 @@ import type {
   OpenResult,
   RefreshOutcome,
   WriteOptions,
-} from '../port.js';
+} from '../../domain/ports/vendor.js';
+import type { Logger } from '../../logging/logger.js';
+import { BaseVendorAdapter, truncateForMessage } from '../base-adapter.js';
+import type { VendorDeps } from '../deps.js';
+import { bearerAuth } from '../http/auth.js';
+import { excerpt, type FailedAnswer, parseRetryAfter, VendorHttpClient } from '../http/client.js';
+import { encodePath } from '../http/path.js';
+import { RateBudget } from '../http/rate-budget.js';
+import { type IssuedToken, TokenCache } from '../http/token-cache.js';
 import { ciscoCaseToCase } from './mapper.js';
 import {
   CiscoDetailResponse,

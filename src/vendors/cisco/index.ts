@@ -1,7 +1,7 @@
 /** Cisco Support Case API v3: the adapter factory the registry calls, and the simulator. */
 import type { Env } from '../../config/env.js';
+import type { VendorAdapter } from '../../domain/ports/vendor.js';
 import type { VendorDeps } from '../deps.js';
-import type { VendorAdapter } from '../port.js';
 import { CiscoAdapter } from './adapter.js';
 import { CiscoSimulator, type CiscoSimulatorOptions } from './simulator.js';
 

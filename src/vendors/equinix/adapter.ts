@@ -16,6 +16,8 @@ import {
   VendorUnavailableError,
 } from '../../domain/errors.js';
 import { EquinixOpenRequest, type OpenRequest } from '../../domain/open-request.js';
+import { systemClock } from '../../domain/ports/clock.js';
+import type { Capability, NoteRequest, OpenResult, WriteOptions } from '../../domain/ports/vendor.js';
 import type { Logger } from '../../logging/logger.js';
 import { BaseVendorAdapter } from '../base-adapter.js';
 import type { VendorDeps } from '../deps.js';
@@ -27,11 +29,9 @@ import {
   VendorHttpClient,
   type VendorResponse,
 } from '../http/client.js';
-import { systemClock } from '../http/clock.js';
 import { encodePath } from '../http/path.js';
 import { RateBudget } from '../http/rate-budget.js';
 import { TokenCache } from '../http/token-cache.js';
-import type { Capability, NoteRequest, OpenResult, WriteOptions } from '../port.js';
 import { equinixTicketToCase, justCancelledCase, justCreatedCase, ticketNumbers } from './mapper.js';
 import {
   CASE_NUMBER_PATTERN,

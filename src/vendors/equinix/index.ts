@@ -1,7 +1,7 @@
 /** Equinix: the adapter built from configuration, and its simulator. */
 import type { Env } from '../../config/env.js';
+import type { VendorAdapter } from '../../domain/ports/vendor.js';
 import type { VendorDeps } from '../deps.js';
-import type { VendorAdapter } from '../port.js';
 import { EquinixAdapter } from './adapter.js';
 import { EquinixSimulator, type EquinixSimulatorOptions } from './simulator.js';
 

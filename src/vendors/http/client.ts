@@ -21,10 +21,10 @@ import {
   VendorUnauthorisedError,
   VendorUnavailableError,
 } from '../../domain/errors.js';
-import type { Logger } from '../../logging/logger.js';
-import type { VendorHealth } from '../port.js';
+import { type Clock, systemClock } from '../../domain/ports/clock.js';
+import type { VendorHealth } from '../../domain/ports/vendor.js';
+import { type Logger, redactText } from '../../logging/logger.js';
 import type { Authorization, AuthStrategy } from './auth.js';
-import { type Clock, systemClock } from './clock.js';
 import type { RateBudget } from './rate-budget.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -219,7 +219,8 @@ export class VendorHttpClient {
   }
 
   private fail(req: VendorRequest<unknown>, error: VendorError, started: number): void {
-    this.lastError = { code: error.code, message: error.message, at: this.clock.now() };
+    // Health is shown to people: a vendor's error text may echo a credential back.
+    this.lastError = { code: error.code, message: redactText(error.message), at: this.clock.now() };
     this.options.onCall?.({
       vendor: this.vendor,
       operation: req.operation,

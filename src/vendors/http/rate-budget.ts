@@ -8,7 +8,7 @@
  * refusals per 10,000-case sweep at Cisco's 2/s). Spacing starts 5% wider keeps r + 1 consecutive arrivals
  * more than a second apart unless jitter exceeds 5% of the interval.
  */
-import { type Clock, systemClock } from './clock.js';
+import { type Clock, systemClock } from '../../domain/ports/clock.js';
 
 export interface RateBudgetOptions {
   ratePerSecond: number;

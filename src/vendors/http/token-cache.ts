@@ -4,7 +4,7 @@
  * A refused token request is never retried in a loop (Equinix locks the account after 5 failures in a row):
  * after a refusal, callers fail fast until `refusalCooldownMs` has passed.
  */
-import { type Clock, systemClock } from './clock.js';
+import { type Clock, systemClock } from '../../domain/ports/clock.js';
 
 export interface IssuedToken {
   accessToken: string;

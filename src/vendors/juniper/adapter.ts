@@ -12,13 +12,13 @@ import {
   VendorRejectedError,
 } from '../../domain/errors.js';
 import { JuniperOpenRequest, type OpenRequest } from '../../domain/open-request.js';
+import type { Capability, NoteRequest, OpenResult, WriteOptions } from '../../domain/ports/vendor.js';
 import type { Logger } from '../../logging/logger.js';
 import { BaseVendorAdapter } from '../base-adapter.js';
 import { createOnce } from '../create-once.js';
 import { excerpt, type FailedAnswer, type VendorHttpClient } from '../http/client.js';
 import { encodePath } from '../http/path.js';
 import { checkOpenRequest } from '../open-request-check.js';
-import type { Capability, NoteRequest, OpenResult, WriteOptions } from '../port.js';
 import { type JuniperSubmitSettings, juniperCase, submittedCase, toSubmitCaseBody } from './mapper.js';
 import {
   DUPLICATE_TRACKING_NUMBER,

@@ -1,9 +1,9 @@
 import type { Env } from '../../config/env.js';
+import type { VendorAdapter } from '../../domain/ports/vendor.js';
 import type { VendorDeps } from '../deps.js';
 import { basicAuth } from '../http/auth.js';
 import { VendorHttpClient } from '../http/client.js';
 import { RateBudget } from '../http/rate-budget.js';
-import type { VendorAdapter } from '../port.js';
 import { JuniperAdapter, mapJuniperError } from './adapter.js';
 
 export { JuniperAdapter, mapJuniperError } from './adapter.js';

@@ -14,6 +14,7 @@ import {
   VendorUnauthorisedError,
 } from '../../domain/errors.js';
 import { MotadataOpenRequest, type OpenRequest } from '../../domain/open-request.js';
+import type { Capability, NoteRequest, OpenResult, WriteOptions } from '../../domain/ports/vendor.js';
 import type { Logger } from '../../logging/logger.js';
 import { BaseVendorAdapter } from '../base-adapter.js';
 import { createOnce, isOutcomeUncertain } from '../create-once.js';
@@ -21,7 +22,6 @@ import { excerpt, type FailedAnswer, type VendorHttpClient } from '../http/clien
 import { encodePath } from '../http/path.js';
 import type { IssuedToken } from '../http/token-cache.js';
 import { checkOpenRequest } from '../open-request-check.js';
-import type { Capability, NoteRequest, OpenResult, WriteOptions } from '../port.js';
 import {
   createdCase,
   hasTag,

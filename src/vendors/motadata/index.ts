@@ -1,12 +1,12 @@
 import type { Env } from '../../config/env.js';
 import { VendorUnauthorisedError } from '../../domain/errors.js';
+import type { VendorAdapter } from '../../domain/ports/vendor.js';
 import type { Logger } from '../../logging/logger.js';
 import type { VendorDeps } from '../deps.js';
 import { type AuthStrategy, bearerAuth, staticHeaderAuth } from '../http/auth.js';
 import { VendorHttpClient } from '../http/client.js';
 import { RateBudget } from '../http/rate-budget.js';
 import { TokenCache } from '../http/token-cache.js';
-import type { VendorAdapter } from '../port.js';
 import { inspectMotadataSuccess, MotadataAdapter, mapMotadataError, motadataTokenSource } from './adapter.js';
 
 export { inspectMotadataSuccess, MotadataAdapter, mapMotadataError } from './adapter.js';

@@ -7,9 +7,9 @@ import {
   VendorRejectedError,
   VendorUnavailableError,
 } from '../../../src/domain/errors.js';
+import type { ListQuery } from '../../../src/domain/ports/vendor.js';
 import { silentLogger } from '../../../src/logging/logger.js';
 import { ciscoFromEnv } from '../../../src/vendors/cisco/index.js';
-import type { ListQuery } from '../../../src/vendors/port.js';
 import { type CiscoHarness, idsOf, startCisco } from './harness.js';
 
 let h: CiscoHarness | undefined;

@@ -1,5 +1,7 @@
 /** Starts the Cisco simulator and points the real adapter (built from env, as in production) at it. */
 import { loadEnv } from '../../../src/config/env.js';
+import type { Clock } from '../../../src/domain/ports/clock.js';
+import type { VendorAdapter } from '../../../src/domain/ports/vendor.js';
 import { type Logger, silentLogger } from '../../../src/logging/logger.js';
 import {
   CISCO_TOKEN_PATH,
@@ -9,8 +11,6 @@ import {
   createCiscoSimulator,
 } from '../../../src/vendors/cisco/index.js';
 import type { VendorDeps } from '../../../src/vendors/deps.js';
-import type { Clock } from '../../../src/vendors/http/clock.js';
-import type { VendorAdapter } from '../../../src/vendors/port.js';
 import type { LoggedRequest } from '../../../src/vendors/sim-kit.js';
 
 /**

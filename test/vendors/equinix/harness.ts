@@ -2,6 +2,7 @@
 import { Writable } from 'node:stream';
 import { loadEnv } from '../../../src/config/env.js';
 import type { EquinixOpenRequest } from '../../../src/domain/open-request.js';
+import type { VendorAdapter } from '../../../src/domain/ports/vendor.js';
 import { createLogger, type Logger, silentLogger } from '../../../src/logging/logger.js';
 import {
   createEquinixSimulator,
@@ -10,7 +11,6 @@ import {
   equinixFromEnv,
 } from '../../../src/vendors/equinix/index.js';
 import type { CallEvent } from '../../../src/vendors/http/client.js';
-import type { VendorAdapter } from '../../../src/vendors/port.js';
 import type { LoggedRequest } from '../../../src/vendors/sim-kit.js';
 import { SkippingClock } from '../http/fake-clocks.js';
 

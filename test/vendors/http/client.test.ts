@@ -98,4 +98,23 @@ describe('VendorHttpClient', () => {
     await expect(client.request({ ...read, path: '/other' })).rejects.toBeInstanceOf(VendorUnauthorisedError);
     expect(state.tokenCalls - token).toBe(1);
   });
+
+  it('keeps a credential the vendor echoes in its error out of the health people are shown', async () => {
+    server = createServer((_req, res) => {
+      res.writeHead(500, { 'content-type': 'text/plain' });
+      res.end('upstream refused Authorization: Bearer abcdefghijk0123456789');
+    });
+    await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
+    const client = new VendorHttpClient({
+      vendor: 'cisco',
+      baseUrl: `http://127.0.0.1:${(server!.address() as AddressInfo).port}`,
+      timeoutMs: 2000,
+      budget: new RateBudget({ ratePerSecond: 1000, maxConcurrent: 1 }),
+      retry: { attempts: 1 },
+    });
+    await expect(client.request(read)).rejects.toThrow();
+    const lastError = client.health().lastError;
+    expect(lastError?.code).toBeDefined();
+    expect(lastError?.message).not.toContain('abcdefghijk0123456789');
+  });
 });

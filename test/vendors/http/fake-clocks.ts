@@ -1,5 +1,5 @@
 /** Clocks for tests: time moves only when a test (or the code under test) says so. */
-import type { Clock } from '../../../src/vendors/http/clock.js';
+import type { Clock } from '../../../src/domain/ports/clock.js';
 
 const settle = () => new Promise<void>((resolve) => setImmediate(resolve));
 

@@ -11,6 +11,7 @@ import {
   VendorUnavailableError,
 } from '../../../src/domain/errors.js';
 import type { JuniperOpenRequest, OpenRequest } from '../../../src/domain/open-request.js';
+import type { VendorAdapter } from '../../../src/domain/ports/vendor.js';
 import { silentLogger } from '../../../src/logging/logger.js';
 import type { VendorDeps } from '../../../src/vendors/deps.js';
 import {
@@ -19,7 +20,6 @@ import {
   type JuniperSimulatorOptions,
   juniperFromEnv,
 } from '../../../src/vendors/juniper/index.js';
-import type { VendorAdapter } from '../../../src/vendors/port.js';
 import { captureLogs, caught, FAST_RETRY, testEnv } from '../adapter-test-kit.js';
 
 const SUBMIT_PATH = /\/api\/juniper\/servicenow\/incident-management\/incidents\/\d+\/submitCase$/;

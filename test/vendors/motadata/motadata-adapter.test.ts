@@ -11,6 +11,7 @@ import {
   VendorUnavailableError,
 } from '../../../src/domain/errors.js';
 import type { MotadataOpenRequest, OpenRequest } from '../../../src/domain/open-request.js';
+import type { VendorAdapter } from '../../../src/domain/ports/vendor.js';
 import { silentLogger } from '../../../src/logging/logger.js';
 import type { VendorDeps } from '../../../src/vendors/deps.js';
 import {
@@ -20,7 +21,6 @@ import {
   type MotadataSimulatorOptions,
   motadataFromEnv,
 } from '../../../src/vendors/motadata/index.js';
-import type { VendorAdapter } from '../../../src/vendors/port.js';
 import { captureLogs, caught, FAST_RETRY, testEnv } from '../adapter-test-kit.js';
 
 const KEY = { idempotencyKey: 'co-0123456789abcdef01234567' };

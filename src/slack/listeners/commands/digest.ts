@@ -15,9 +15,9 @@ import {
   FOLLOWS_DEFAULT_SCHEDULE,
 } from '../../../domain/digest.js';
 import { InvalidInputError } from '../../../domain/errors.js';
-import { nextFireTime, parseScheduleWithZone, type ScheduleWithZone } from '../../../domain/schedule.js';
+import type { DigestSettings } from '../../../domain/ports/store.js';
 import type { DigestOutcome } from '../../../scheduler/digest-runner.js';
-import type { DigestSettings } from '../../../store/store.js';
+import { nextFireTime, parseScheduleWithZone, type ScheduleWithZone } from '../../../scheduler/schedule.js';
 import { escapeMrkdwn } from '../../blocks/limits.js';
 import { notice } from '../../blocks/notices.js';
 import { isChannel } from '../../conversation.js';

@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import type { VendorId } from '../../../domain/case.js';
-import type { ListQuery } from '../../../vendors/port.js';
+import type { ListQuery } from '../../../domain/ports/vendor.js';
 import { buildListPage } from '../../blocks/case-list.js';
 import { echo, usageError, vendorArg } from './grammar.js';
 import { defineSubcommand } from './types.js';

@@ -3,7 +3,7 @@
  * events before listeners run; a re-delivered event (X-Slack-Retry-Num) is answered once per event id.
  */
 import type { App } from '@slack/bolt';
-import type { RecentCase, Watch } from '../../../store/store.js';
+import type { RecentCase, Watch } from '../../../domain/ports/store.js';
 import { buildHome, type HomeWatched } from '../../blocks/home.js';
 import type { SlackDeps } from '../../deps.js';
 import { openVendors } from '../../open-flow.js';

@@ -8,7 +8,7 @@
  * fire that day, and a wall time repeated by a DST change fires once.
  */
 import cron from 'node-cron';
-import { InvalidInputError } from './errors.js';
+import { InvalidInputError } from '../domain/errors.js';
 
 export type ParsedSchedule =
   | { kind: 'off'; display: 'off' }

@@ -1,9 +1,10 @@
 /**
- * The one store interface. SQLite (embedded default) and PostgreSQL implement it through one Kysely query
- * layer and one migration history. Every method that must be atomic says so; callers rely on it for
- * "nothing lost, nothing twice".
+ * The store's records and its ports, split by what callers use: a use case asks for the port it needs
+ * (watches, the event log, digest settings, the write ledger, the audit trail, posted cards, coordination), and
+ * one Kysely store over SQLite or PostgreSQL implements them all. Every method that must be atomic says so;
+ * callers rely on it for "nothing lost, nothing twice".
  */
-import type { Case, CaseState, VendorId } from '../domain/case.js';
+import type { Case, CaseState, VendorId } from '../case.js';
 
 export interface Watch {
   vendor: VendorId;
@@ -111,15 +112,7 @@ export interface RecentCase {
   at: string;
 }
 
-export interface Store {
-  readonly dialect: 'sqlite' | 'postgres';
-  /** Applies pending migrations. Safe to call from several replicas at once. */
-  migrate(): Promise<void>;
-  /** Throws when the database cannot be reached (used by /readyz). */
-  ping(): Promise<void>;
-  close(): Promise<void>;
-
-  // Watches ---------------------------------------------------------------
+export interface WatchStore {
   /** False when the channel already watched the case. */
   addWatch(watch: Omit<Watch, 'createdAt'> & { createdAt?: string }): Promise<boolean>;
   /** False when there was no such watch. */
@@ -128,8 +121,10 @@ export interface Store {
   watchesOfCase(vendor: VendorId, caseId: string): Promise<Watch[]>;
   /** Every watched case once, however many channels watch it. */
   watchedCases(): Promise<Array<{ vendor: VendorId; caseId: string }>>;
+}
 
-  // Snapshots and status changes -------------------------------------------
+/** Case snapshots and the status-change log that digests read with their cursors. */
+export interface EventLog {
   getSnapshot(vendor: VendorId, caseId: string): Promise<CaseSnapshot | undefined>;
   getSnapshots(keys: ReadonlyArray<{ vendor: VendorId; caseId: string }>): Promise<CaseSnapshot[]>;
   /**
@@ -148,8 +143,9 @@ export interface Store {
    * oldest first, at most `limit`.
    */
   eventsForChannel(channelId: string, afterId: number, limit?: number): Promise<StatusChangeEvent[]>;
+}
 
-  // Digests ----------------------------------------------------------------
+export interface DigestSettingsStore {
   getDigestSettings(channelId: string): Promise<DigestSettings | undefined>;
   saveDigestSettings(settings: Omit<DigestSettings, 'cursor' | 'lastPostedAt'>): Promise<DigestSettings>;
   /** Every channel with settings, enabled or not. */
@@ -159,8 +155,10 @@ export interface Store {
    * false means another run moved it first.
    */
   advanceDigestCursor(channelId: string, expected: number, next: number, postedAt: string): Promise<boolean>;
+}
 
-  // Idempotent vendor writes -------------------------------------------------
+/** Vendor writes done at most once per intended write. */
+export interface WriteLedger {
   /**
    * Inserts a pending record unless one exists for `key` (atomic). Returns the existing record when it does,
    * so a repeated submit can answer with the first one's outcome instead of writing again.
@@ -172,22 +170,27 @@ export interface Store {
   getWrite(key: string): Promise<WriteRecord | undefined>;
   /** Pending records older than `olderThan` (ISO), left by a crash; the caller resolves them. */
   staleWrites(olderThan: string): Promise<WriteRecord[]>;
+}
 
-  // Audit ------------------------------------------------------------------
+export interface AuditTrail {
   appendAudit(entry: Omit<AuditEntry, 'id' | 'at'> & { at?: string }): Promise<AuditEntry>;
   /** Newest first. */
   auditForCase(vendor: VendorId, caseId: string, limit?: number): Promise<AuditEntry[]>;
   /** Oldest first, from `since` (ISO) onwards. */
   auditSince(since: string, limit?: number): Promise<AuditEntry[]>;
+}
 
-  // Cards and App Home -------------------------------------------------------
+/** Cards caseops posted (for chat.update) and each person's recent cases (App Home). */
+export interface CardStore {
   /** One card per case and channel: a newer card replaces the older one's ts. */
   rememberCard(card: PostedCard): Promise<void>;
   cardsFor(vendor: VendorId, caseId: string): Promise<PostedCard[]>;
   recordRecentCase(entry: Omit<RecentCase, 'at'> & { at?: string }): Promise<void>;
   recentCases(userId: string, limit?: number): Promise<RecentCase[]>;
+}
 
-  // Coordination across replicas ---------------------------------------------
+/** Coordination across replicas. */
+export interface Coordination {
   /**
    * Claims one scheduled fire (`task` at `fireAt`, ISO minute or second). Exactly one caller across all
    * replicas gets true for the same pair. Fires older than a week are refused (false): claims are pruned.
@@ -196,4 +199,21 @@ export interface Store {
   /** A lease with expiry (the poller holds one so it never runs twice at once). */
   tryAcquireLease(name: string, holder: string, ttlMs: number): Promise<boolean>;
   releaseLease(name: string, holder: string): Promise<void>;
+}
+
+/** The whole store, as the composition root and the store's own lifecycle see it. */
+export interface Store
+  extends WatchStore,
+    EventLog,
+    DigestSettingsStore,
+    WriteLedger,
+    AuditTrail,
+    CardStore,
+    Coordination {
+  readonly dialect: 'sqlite' | 'postgres';
+  /** Applies pending migrations. Safe to call from several replicas at once. */
+  migrate(): Promise<void>;
+  /** Throws when the database cannot be reached (used by /readyz). */
+  ping(): Promise<void>;
+  close(): Promise<void>;
 }

@@ -8,7 +8,7 @@ import {
   parseTimeZone,
   validateCron,
   wallTimeAt,
-} from '../../src/domain/schedule.js';
+} from '../../src/scheduler/schedule.js';
 
 const iso = (dates: Date[]) => dates.map((d) => d.toISOString());
 

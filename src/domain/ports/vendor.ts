@@ -2,9 +2,9 @@
  * The one interface every vendor adapter implements. The Slack layer, the poller and the digests talk to vendors
  * only through this port; they learn what a vendor allows from `capabilities` instead of failing.
  */
-import type { Case, CaseNote, VendorId } from '../domain/case.js';
-import type { VendorError } from '../domain/errors.js';
-import type { OpenRequest } from '../domain/open-request.js';
+import type { Case, CaseNote, VendorId } from '../case.js';
+import type { VendorError } from '../errors.js';
+import type { OpenRequest } from '../open-request.js';
 
 export const CAPABILITIES = ['open', 'lookup', 'annotate', 'cancel', 'list'] as const;
 export type Capability = (typeof CAPABILITIES)[number];
@@ -100,4 +100,13 @@ export interface VendorAdapter {
 
   health(): VendorHealth;
   close(): Promise<void>;
+}
+
+/** The configured vendors, as the use cases see them (the vendor registry implements it). */
+export interface VendorDirectory {
+  get(vendor: VendorId): VendorAdapter | undefined;
+  /** The adapter, or a VendorNotConfiguredError naming the vendor. */
+  require(vendor: VendorId): VendorAdapter;
+  /** In display order, so lists read the same everywhere. */
+  enabled(): VendorAdapter[];
 }

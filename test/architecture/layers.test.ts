@@ -1,0 +1,109 @@
+/**
+ * The layering the README's architecture section describes, checked on the source itself: the domain imports
+ * nothing outside itself, and the Slack surface never reaches the store. The
+ * linter enforces the first two on every change; the last test shows that it does.
+ */
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const src = join(root, 'src');
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) return sourceFiles(path);
+    return entry.name.endsWith('.ts') ? [path] : [];
+  });
+}
+
+/** Every import and re-export of a file: the specifier as written and, for relative ones, the file it names. */
+function importsOf(file: string): Array<{ specifier: string; target?: string; typeOnly: boolean }> {
+  const text = readFileSync(file, 'utf8');
+  const found: Array<{ specifier: string; target?: string; typeOnly: boolean }> = [];
+  const pattern = /^(?:import|export)\s+(type\s+)?(?:[^'"`;]*?\sfrom\s+)?['"]([^'"]+)['"]/gms;
+  for (const match of text.matchAll(pattern)) {
+    const specifier = match[2]!;
+    const target = specifier.startsWith('.')
+      ? resolve(dirname(file), specifier).replace(/\.js$/, '.ts')
+      : undefined;
+    found.push({ specifier, target, typeOnly: match[1] !== undefined });
+  }
+  for (const match of text.matchAll(/import\(\s*['"]([^'"]+)['"]\s*\)/g)) {
+    const specifier = match[1]!;
+    const target = specifier.startsWith('.')
+      ? resolve(dirname(file), specifier).replace(/\.js$/, '.ts')
+      : undefined;
+    found.push({ specifier, target, typeOnly: false });
+  }
+  return found;
+}
+
+const files = sourceFiles(src);
+// The per-vendor open forms still live in the domain until each vendor plugin owns its own form schema.
+const OPEN_REQUEST = join('domain', 'open-request.ts');
+const inside = (file: string, folder: string) => !relative(join(src, folder), file).startsWith('..');
+
+describe('layers', () => {
+  it('src/domain imports nothing outside itself (zod types and node:crypto aside)', () => {
+    const outward = files
+      .filter((file) => inside(file, 'domain'))
+      .flatMap((file) =>
+        importsOf(file)
+          .filter(({ specifier, target, typeOnly }) =>
+            target
+              ? !inside(target, 'domain')
+              : !(
+                  specifier === 'node:crypto' ||
+                  (specifier === 'zod' && (typeOnly || file.endsWith(OPEN_REQUEST)))
+                ),
+          )
+          .map(({ specifier }) => `${relative(root, file)} → ${specifier}`),
+      );
+    expect(outward).toEqual([]);
+  });
+
+  it('src/slack never imports the store', () => {
+    const toStore = files
+      .filter((file) => inside(file, 'slack'))
+      .flatMap((file) =>
+        importsOf(file)
+          .filter(({ target }) => target !== undefined && inside(target, 'store'))
+          .map(({ specifier }) => `${relative(root, file)} → ${specifier}`),
+      );
+    expect(toStore).toEqual([]);
+  });
+
+  it('the linter refuses a domain file that imports the store, and a Slack file that does', () => {
+    const scratch = mkdtempSync(join(tmpdir(), 'caseops-layers-'));
+    try {
+      const config = JSON.parse(readFileSync(join(root, 'biome.json'), 'utf8'));
+      config.vcs = { enabled: false };
+      config.$schema = undefined;
+      writeFileSync(join(scratch, 'biome.json'), JSON.stringify(config));
+      for (const folder of ['src/domain', 'src/slack']) {
+        mkdirSync(join(scratch, folder), { recursive: true });
+        writeFileSync(
+          join(scratch, folder, 'probe.ts'),
+          "import { createStore } from '../store/index.js';\n\nexport const probe = createStore;\n",
+        );
+      }
+      cpSync(join(root, 'src/store/index.ts'), join(scratch, 'src/store/index.ts'));
+      const biome = join(root, 'node_modules/.bin/biome');
+      const run = spawnSync(biome, ['lint', 'src/domain/probe.ts', 'src/slack/probe.ts'], {
+        cwd: scratch,
+        encoding: 'utf8',
+      });
+      const output = `${run.stdout}${run.stderr}`;
+      expect(run.status).not.toBe(0);
+      expect(output).toContain('src/domain owns its ports and imports nothing outside itself');
+      expect(output).toContain('The Slack surface talks to use cases, never to the store');
+    } finally {
+      rmSync(scratch, { recursive: true, force: true });
+    }
+  });
+});
