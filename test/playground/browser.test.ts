@@ -336,7 +336,7 @@ suite(`playground in a browser (needs Chromium at ${CHROMIUM}: apt-get install c
       await page.setViewportSize({ width: 800, height: 700 });
       const panel = page.locator('#simulators');
       await panel.waitFor({ state: 'hidden' });
-      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(800);
+      expect(await page.locator('html').evaluate((html) => html.scrollWidth)).toBeLessThanOrEqual(800);
       await composer().waitFor({ state: 'visible' });
       const composerBox = await composer().boundingBox();
       expect((composerBox?.x ?? 0) + (composerBox?.width ?? 0)).toBeLessThanOrEqual(800);
