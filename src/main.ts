@@ -10,7 +10,12 @@ import type { Store } from './domain/ports/store.js';
 import { createLogger, type Logger } from './logging/logger.js';
 import { CaseopsMetrics } from './observability/metrics.js';
 import { createOpsRoutes, ReadinessCheck } from './observability/ops-server.js';
-import { type Playground, startPlayground } from './playground/index.js';
+import {
+  PLAYGROUND_HOST,
+  PLAYGROUND_SANDBOX_OPTIONS,
+  type Playground,
+  startPlayground,
+} from './playground/index.js';
 import { createStatusTracking, type StatusTracking } from './scheduler/index.js';
 import { createSlackApp, type SlackApp } from './slack/app.js';
 import { channelCard } from './slack/cards.js';
@@ -45,7 +50,7 @@ async function start(running: Running): Promise<void> {
   const playgroundMode = playgroundWanted(env);
 
   if (playgroundMode || env.CASEOPS_SANDBOX) {
-    running.sandbox = await startSandbox();
+    running.sandbox = await startSandbox(playgroundMode ? PLAYGROUND_SANDBOX_OPTIONS : {});
     // The simulators' addresses and credentials win over anything set for real vendors.
     env = loadEnv({ ...process.env, ...running.sandbox.env });
     logger.info('CASEOPS_SANDBOX: all four vendors run against the built-in simulators on loopback');
@@ -55,8 +60,11 @@ async function start(running: Running): Promise<void> {
     running.playground = await startPlayground({ sandbox: running.sandbox, logger });
     const { botId: _botId, botUserId: _botUserId, ...slackVariables } = running.playground.slack;
     env = { ...env, ...slackVariables, SLACK_APP_TOKEN: undefined, CASEOPS_PLAYGROUND: true };
-    // The page acts as a signed-in person: keep it on this machine unless HOST says otherwise.
-    if (!process.env.HOST) env.HOST = '127.0.0.1';
+    // The page acts as a signed-in person: it stays on this machine whatever HOST says.
+    if (env.HOST !== PLAYGROUND_HOST && process.env.HOST) {
+      logger.warn(`HOST=${process.env.HOST} ignored: the playground listens on ${PLAYGROUND_HOST} only`);
+    }
+    env.HOST = PLAYGROUND_HOST;
   }
 
   const policy = loadPolicy(env.CASEOPS_POLICY);

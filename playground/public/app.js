@@ -41,6 +41,8 @@ async function api(path, body) {
 
 let refreshing;
 let refreshAgain = false;
+/** Until the first state arrives: a modal open then is left from before a reload, and is closed. */
+let firstLoad = true;
 
 /** Fetches the state; calls made while one is in flight become one more fetch after it. */
 async function refresh() {
@@ -53,7 +55,17 @@ async function refresh() {
       refreshAgain = false;
       const response = await fetch('/playground/state');
       if (response.ok) {
-        state = await response.json();
+        const next = await response.json();
+        if (firstLoad) {
+          firstLoad = false;
+          // Slack forgets an open modal when its client reloads; a form restored here would be stale.
+          if (next.modal) {
+            await api('close', { viewId: next.modal.id, all: true }).catch(() => undefined);
+            refreshAgain = true;
+            continue;
+          }
+        }
+        state = next;
         render();
       }
     } while (refreshAgain);
@@ -275,6 +287,25 @@ function renderSimulators() {
     `status status-${String(status)
       .toLowerCase()
       .replace(/[^a-z]+/g, '-')}`;
+  const auto = $('auto-advance');
+  auto.checked = state.autoAdvance.on;
+  auto.setAttribute('aria-checked', String(state.autoAdvance.on));
+  $('auto-advance-description').textContent = state.autoAdvance.description;
+  const advanceButton = (sim, c) => {
+    if (advancing.has(`${sim.vendor}:${c.id}`)) {
+      return '<button type="button" class="btn btn-small" disabled>Polling…</button>';
+    }
+    if (c.cannotAdvance) {
+      const reasonId = `why-${sim.vendor}-${c.id}`.replace(/[^A-Za-z0-9_-]/g, '-');
+      return `<button type="button" class="btn btn-small" disabled aria-describedby="${escapeHtml(reasonId)}" title="${escapeHtml(c.cannotAdvance)}">Advance</button>`;
+    }
+    return `<button type="button" class="btn btn-small" data-advance-vendor="${escapeHtml(sim.vendor)}" data-advance-id="${escapeHtml(c.id)}">Advance</button>`;
+  };
+  const reason = (sim, c) => {
+    if (!c.cannotAdvance) return '';
+    const reasonId = `why-${sim.vendor}-${c.id}`.replace(/[^A-Za-z0-9_-]/g, '-');
+    return `<p class="sim-case-reason" id="${escapeHtml(reasonId)}">${escapeHtml(c.cannotAdvance)}</p>`;
+  };
   $('simulator-list').innerHTML = state.simulators
     .map(
       (sim) => `<section class="vendor" data-vendor="${escapeHtml(sim.vendor)}">
@@ -285,16 +316,15 @@ function renderSimulators() {
             : `<ul class="case-list">${sim.cases
                 .map(
                   (c) => `<li class="sim-case" data-case-id="${escapeHtml(c.id)}">
-                    <div class="sim-case-main">
-                      <button type="button" class="case-id" title="Type /case show ${escapeHtml(sim.vendor)} ${escapeHtml(c.id)}" data-fill="/case show ${escapeHtml(sim.vendor)} ${escapeHtml(c.id)}">${escapeHtml(c.id)}</button>
-                      <span class="${statusClass(c.status)}">${escapeHtml(c.status)}</span>
-                      <div class="sim-case-title">${escapeHtml(c.title)}</div>
+                    <div class="sim-case-row">
+                      <div class="sim-case-main">
+                        <button type="button" class="case-id" title="Type ${escapeHtml(c.fill)}" data-fill="${escapeHtml(c.fill)}">${escapeHtml(c.id)}</button>
+                        <span class="${statusClass(c.status)}">${escapeHtml(c.status)}</span>
+                        <div class="sim-case-title">${escapeHtml(c.title)}</div>
+                      </div>
+                      ${advanceButton(sim, c)}
                     </div>
-                    ${
-                      advancing.has(`${sim.vendor}:${c.id}`)
-                        ? '<button type="button" class="btn btn-small" disabled>Polling…</button>'
-                        : `<button type="button" class="btn btn-small" data-advance-vendor="${escapeHtml(sim.vendor)}" data-advance-id="${escapeHtml(c.id)}">Advance</button>`
-                    }
+                    ${reason(sim, c)}
                   </li>`,
                 )
                 .join('')}</ul>`
@@ -418,14 +448,30 @@ function showApp(tab) {
   if (tab === 'home') attempt(() => api('home'));
 }
 
+function composerError(text) {
+  const el = $('composer-error');
+  el.textContent = text ?? '';
+  el.hidden = !text;
+  $('composer').classList.toggle('has-error', Boolean(text));
+}
+
+/** Sends what was typed; it leaves the composer only once sent, so a refusal never loses it. */
 async function sendComposer() {
   const input = $('composer-input');
   const text = input.value.trim();
   const channel = currentChannel();
   if (!text || !channel) return;
-  input.value = '';
   hideSuggestions();
-  await attempt(() => api(text.startsWith('/') ? 'command' : 'message', { channel, text }));
+  composerError('');
+  try {
+    await api(text.startsWith('/') ? 'command' : 'message', { channel, text });
+    if (input.value.trim() === text) input.value = '';
+  } catch (error) {
+    composerError(error.message);
+    input.focus();
+  } finally {
+    refresh();
+  }
 }
 
 function openMessageMenu(button) {
@@ -466,7 +512,7 @@ function suggestions() {
     ['/case open equinix', 'Open an Equinix case in a form'],
     [`/case show cisco ${firstCase('cisco')}`, 'Look a Cisco case up'],
     [`/case show equinix ${firstCase('equinix')}`, 'Look an Equinix case up'],
-    ['/case list cisco contract 91234567', 'The Cisco cases of a contract'],
+    ['/case list cisco contract 123456789', 'The Cisco cases of a contract'],
     ['/case watching', 'The cases this channel watches'],
     ['/case digest', "This channel's digest settings"],
     ['/case help', 'Everything caseops can do'],
@@ -544,12 +590,11 @@ document.addEventListener('click', (event) => {
   if (target.closest('#digest-now') && current.kind === 'channel') {
     return attempt(() => api('simulators/digest', { channel: current.id }));
   }
-  if (target.closest('#toggle-simulators')) {
-    document.body.classList.toggle('simulators-hidden');
-    return;
-  }
+  if (target.closest('#toggle-simulators')) return toggleSimulators();
+  if (target.closest('#close-simulators')) return toggleSimulators(false);
   if (target.closest('#intro-close')) {
     $('intro').hidden = true;
+    remember(INTRO_DISMISSED, 'yes');
     return;
   }
 
@@ -564,6 +609,10 @@ document.addEventListener('click', (event) => {
 document.addEventListener('change', (event) => {
   const target = event.target;
   if (!(target instanceof Element)) return;
+  if (target.id === 'auto-advance') {
+    attempt(() => api('simulators/auto-advance', { on: target.checked }));
+    return;
+  }
   const dispatching = target.closest('[data-dispatch="change"]');
   if (!dispatching) return;
   if (dispatching.dataset.element === 'input') {
@@ -595,6 +644,48 @@ document.addEventListener('keydown', (event) => {
   if (event.key !== 'Escape' || !state?.modal || $('confirm-root').innerHTML !== '') return;
   attempt(() => api('close', { viewId: state.modal.id, all: true }));
 });
+
+// ---- layout and what the page remembers ----------------------------------------------------------------
+
+const INTRO_DISMISSED = 'caseops.playground.introDismissed';
+
+function remember(key, value) {
+  try {
+    localStorage.setItem(key, value);
+  } catch {
+    // Storage refused (private mode): the choice lasts until the page reloads.
+  }
+}
+
+function recalled(key) {
+  try {
+    return localStorage.getItem(key);
+  } catch {
+    return null;
+  }
+}
+
+/** Narrow windows show the simulators panel over the page, closed until asked for. */
+const narrow = window.matchMedia('(max-width: 1100px)');
+
+function simulatorsShown() {
+  return narrow.matches
+    ? document.body.classList.contains('simulators-open')
+    : !document.body.classList.contains('simulators-hidden');
+}
+
+function toggleSimulators(show = !simulatorsShown()) {
+  if (narrow.matches) document.body.classList.toggle('simulators-open', show);
+  else document.body.classList.toggle('simulators-hidden', !show);
+  $('toggle-simulators').setAttribute('aria-expanded', String(simulatorsShown()));
+}
+
+narrow.addEventListener('change', () => {
+  document.body.classList.remove('simulators-open');
+  $('toggle-simulators').setAttribute('aria-expanded', String(simulatorsShown()));
+});
+$('toggle-simulators').setAttribute('aria-expanded', String(simulatorsShown()));
+$('intro').hidden = recalled(INTRO_DISMISSED) === 'yes';
 
 const stream = new EventSource('/playground/events');
 stream.addEventListener('change', () => refresh());

@@ -10,7 +10,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Logger } from '../logging/logger.js';
 import type { OpsRoute } from '../observability/ops-server.js';
-import type { Sandbox } from '../vendors/sandbox.js';
+import type { Sandbox, SandboxOptions } from '../vendors/sandbox.js';
 import { AppRequests } from './app-requests.js';
 import { FakeSlackApi } from './fake-slack-api.js';
 import { createPlaygroundRoutes } from './routes.js';
@@ -21,10 +21,23 @@ import {
   PLAYGROUND_SEED_MESSAGES,
   PLAYGROUND_TEAM,
   PLAYGROUND_TEAMMATE,
+  seedPlaygroundCases,
 } from './seed.js';
 import { type PlaygroundHooks, PlaygroundWorkspace } from './workspace.js';
 
 export type { PlaygroundHooks } from './workspace.js';
+
+/**
+ * The sandbox the playground wants: cases move only when the person says so (the simulators panel's
+ * Advance, or its automatic advance once turned on), never behind their back.
+ */
+export const PLAYGROUND_SANDBOX_OPTIONS: SandboxOptions = { autoAdvanceMs: 0 };
+
+/**
+ * Where the playground listens, whatever HOST says: the page acts as a signed-in person and its API needs
+ * no credential, so it is never reachable from another machine.
+ */
+export const PLAYGROUND_HOST = '127.0.0.1';
 
 export interface Playground {
   /** Config for createSlackApp: a generated xoxb- token and signing secret, SLACK_API_URL pointing at the fake Web API. */
@@ -46,7 +59,15 @@ export interface Playground {
   readonly fake: FakeSlackApi;
 }
 
-export async function startPlayground(options: { sandbox: Sandbox; logger: Logger }): Promise<Playground> {
+export interface PlaygroundOptions {
+  /** Started with PLAYGROUND_SANDBOX_OPTIONS; the playground adds its own cases to it (seed.ts). */
+  sandbox: Sandbox;
+  logger: Logger;
+  /** How often the panel's automatic advance moves the cases once turned on (default: once a minute). */
+  autoAdvanceEveryMs?: number;
+}
+
+export async function startPlayground(options: PlaygroundOptions): Promise<Playground> {
   const logger = options.logger.child({ component: 'playground' });
   const botToken = `xoxb-playground-${randomBytes(12).toString('hex')}`;
   const signingSecret = randomBytes(32).toString('hex');
@@ -60,7 +81,14 @@ export async function startPlayground(options: { sandbox: Sandbox; logger: Logge
   });
   await fake.start(0, '127.0.0.1');
   const requests = new AppRequests(signingSecret);
-  const workspace = new PlaygroundWorkspace({ fake, requests, sandbox: options.sandbox, logger });
+  seedPlaygroundCases(options.sandbox);
+  const workspace = new PlaygroundWorkspace({
+    fake,
+    requests,
+    sandbox: options.sandbox,
+    logger,
+    autoAdvanceEveryMs: options.autoAdvanceEveryMs,
+  });
   for (const seed of PLAYGROUND_SEED_MESSAGES) workspace.seedMessage(seed.channel, seed.user, seed.text);
   let http: ReturnType<typeof createPlaygroundRoutes>;
   try {
@@ -84,6 +112,7 @@ export async function startPlayground(options: { sandbox: Sandbox; logger: Logge
       logger.debug({ appEventsUrl }, 'playground attached to the app');
     },
     async stop() {
+      workspace.stop();
       http.closeStreams();
       await fake.stop();
     },

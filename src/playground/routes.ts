@@ -44,8 +44,9 @@ const slackId = z.string().regex(/^[A-Z0-9]{2,40}$/);
 const ts = z.string().regex(/^\d+\.\d+$/);
 const formValues = z.record(z.string().max(255), z.record(z.string().max(255), z.unknown()));
 
-const CommandBody = z.object({ channel: slackId, text: z.string().min(1).max(4000) });
-const MessageBody = z.object({ channel: slackId, text: z.string().min(1).max(4000) });
+// Lengths are checked by the workspace, which says the limit in words; the body limit bounds the rest.
+const CommandBody = z.object({ channel: slackId, text: z.string().min(1) });
+const MessageBody = z.object({ channel: slackId, text: z.string().min(1) });
 const SurfaceBody = z.discriminatedUnion('type', [
   z.object({ type: z.literal('message'), channel: slackId, ts }),
   z.object({ type: z.literal('view'), viewId: slackId }),
@@ -68,6 +69,38 @@ const AdvanceBody = z.object({
   status: z.string().min(1).max(100).optional(),
 });
 const DigestBody = z.object({ channel: slackId });
+const AutoAdvanceBody = z.object({ on: z.boolean() });
+
+/**
+ * The names this machine answers to. The page acts as a signed-in person, so a page from anywhere else
+ * must not reach it, even through a DNS name rebound to 127.0.0.1: such a request still says its own name
+ * in Host (and its own origin in Origin).
+ */
+const LOCAL_HOST = /^(?:localhost|127\.0\.0\.1|\[::1\])(?::\d{1,5})?$/i;
+
+/** Why a request may not reach the playground (421 or 403), or undefined when it comes from this machine. */
+export function refuseNonLocal(req: IncomingMessage): { status: number; error: string } | undefined {
+  const host = req.headers.host ?? '';
+  if (!LOCAL_HOST.test(host)) {
+    return {
+      status: 421,
+      error: 'the playground answers only requests for localhost, 127.0.0.1 or [::1]',
+    };
+  }
+  const origin = req.headers.origin;
+  if (origin !== undefined && origin !== 'null') {
+    let originHost = '';
+    try {
+      originHost = new URL(origin).host;
+    } catch {
+      // not a URL: refused below
+    }
+    if (!LOCAL_HOST.test(originHost)) {
+      return { status: 403, error: 'the playground takes requests only from its own page' };
+    }
+  }
+  return undefined;
+}
 
 class BadRequest extends Error {}
 
@@ -252,6 +285,11 @@ export function createPlaygroundRoutes(workspace: PlaygroundWorkspace, logger: L
       handler: post(AdvanceBody, async (b) => ({ case: await workspace.advance(b.vendor, b.id, b.status) })),
     },
     {
+      path: '/playground/simulators/auto-advance',
+      method: ['POST'],
+      handler: post(AutoAdvanceBody, (b) => workspace.setAutoAdvance(b.on)),
+    },
+    {
       path: '/playground/simulators/digest',
       method: ['POST'],
       handler: post(DigestBody, (b) => workspace.digestNow(b.channel)),
@@ -259,7 +297,18 @@ export function createPlaygroundRoutes(workspace: PlaygroundWorkspace, logger: L
   ];
 
   return {
-    routes,
+    routes: routes.map((route) => ({
+      ...route,
+      handler: (req: IncomingMessage, res: ServerResponse) => {
+        const refused = refuseNonLocal(req);
+        if (refused) {
+          sendJson(res, refused.status, { ok: false, error: refused.error });
+          req.resume();
+          return;
+        }
+        route.handler(req, res);
+      },
+    })),
     closeStreams() {
       for (const res of streams) res.end(() => res.socket?.destroy());
       streams.clear();

@@ -2,7 +2,10 @@
  * The playground as a person uses it, in the system Chromium driven by playwright-core: open an Equinix case
  * from the modal (one field error fixed and resubmitted), show a Cisco case, add a note, cancel with the
  * confirmation, watch, advance a status in the simulators panel and post a digest — checking what the page
- * shows at each step. Screenshots land in test-artifacts/playground/.
+ * shows at each step; then the page's own behaviour: the intro dismissed for good, no stale form after a
+ * reload, an over-long command kept with the limit in words, a vendor name suggestion, Advance off with its
+ * reason on a closed case, the automatic advance switch, a Juniper case shown and advanced, and the layout
+ * at 800 px. Screenshots land in test-artifacts/playground/.
  *
  * No Chromium: skipped with how to install it, except under CI=true, where that is a failure.
  */
@@ -236,6 +239,120 @@ suite(`playground in a browser (needs Chromium at ${CHROMIUM}: apt-get install c
       const home = await shown(page.locator('#home .home-view'), 'Recently opened by you');
       await shown(home, 'Equinix');
       await shot('08-app-home');
+      expect(pageErrors).toEqual([]);
+    }),
+  );
+
+  it(
+    'dismisses the intro for good and never restores a stale form after a reload',
+    scenario(async () => {
+      await page.locator('[data-nav-channel="C0NOC"]').click();
+      const intro = page.locator('#intro');
+      await intro.waitFor({ state: 'visible' });
+      await page.getByRole('button', { name: 'Hide this introduction for good' }).click();
+      await intro.waitFor({ state: 'hidden' });
+
+      await type('/case open equinix');
+      await modalTitled('New Equinix case');
+      await page.reload();
+      await shown(channelMessages(), 'BGP to the Equinix IX in SV5 is flapping');
+      expect(await intro.isVisible()).toBe(false);
+      await expect.poll(() => instance.playground.workspace.state().modal, { timeout: STEP_MS }).toBeNull();
+      expect(await modal().count()).toBe(0);
+      expect(pageErrors).toEqual([]);
+    }),
+  );
+
+  it(
+    'keeps an over-long command in the composer and says the limit in words; suggests a mistyped vendor',
+    scenario(async () => {
+      const long = `/case note eqx 11150929 ${'x'.repeat(5000)}`;
+      await type(long);
+      const error = page.locator('#composer-error');
+      await shown(error, 'A command can be at most 4,000 characters long; this one has 5,018.');
+      expect(await composer().inputValue()).toBe(long);
+      await shot('09-over-long-command');
+
+      await type('/case show cisko 690000001');
+      await shown(channelMessages(), '"cisko" is not a vendor caseops knows. Did you mean cisco?');
+      expect(await composer().inputValue()).toBe('');
+      expect(await error.isVisible()).toBe(false);
+      expect(pageErrors).toEqual([]);
+    }),
+  );
+
+  it(
+    'shows why Advance is off, switches the automatic advance, and shows and advances a Juniper case',
+    scenario(async () => {
+      const motadataId = instance.sandbox.simulators.motadata.cases()[1]?.id as string;
+      await instance.playground.workspace.advance('motadata', motadataId, 'Closed');
+      const closedRow = page.locator(`#simulators [data-vendor="motadata"] [data-case-id="${motadataId}"]`);
+      await shown(
+        closedRow.locator('.sim-case-reason'),
+        'This case is closed (Closed): it does not move on any more.',
+      );
+      expect(await closedRow.getByRole('button', { name: 'Advance' }).isDisabled()).toBe(true);
+      const incident = page.locator('#simulators [data-vendor="juniper"] [data-case-id="5177345"]');
+      await shown(incident.locator('.sim-case-reason'), 'Open a Juniper case for it with /case open juniper');
+      expect(await incident.getByRole('button', { name: 'Advance' }).isDisabled()).toBe(true);
+
+      const autoSwitch = page.getByRole('switch', { name: 'Move cases by themselves' });
+      expect(await autoSwitch.isChecked()).toBe(false);
+      await shown(
+        page.locator('#auto-advance-description'),
+        'When off, a case moves only when you press Advance.',
+      );
+      await autoSwitch.click();
+      await expect
+        .poll(() => instance.playground.workspace.state().autoAdvance.on, { timeout: STEP_MS })
+        .toBe(true);
+      await expect.poll(() => autoSwitch.isChecked(), { timeout: STEP_MS }).toBe(true);
+      await shot('10-simulators-panel');
+      await autoSwitch.click();
+      await expect
+        .poll(() => instance.playground.workspace.state().autoAdvance.on, { timeout: STEP_MS })
+        .toBe(false);
+
+      const juniperRow = page.locator(
+        '#simulators [data-vendor="juniper"] [data-case-id="CO-20260101-1A2B3C4D"]',
+      );
+      await juniperRow.locator('.case-id').click();
+      expect(await composer().inputValue()).toBe('/case show juniper CO-20260101-1A2B3C4D');
+      await composer().press('Enter');
+      const card = await shown(channelMessages(), 'FPC offline on mx480-edge-01');
+      await shown(card, 'Waiting on vendor');
+      const before = (await juniperRow.locator('.status').textContent())?.trim();
+      await juniperRow.getByRole('button', { name: 'Advance' }).click();
+      await expect
+        .poll(async () => (await juniperRow.locator('.status').textContent())?.trim(), { timeout: STEP_MS })
+        .not.toBe(before);
+      expect(pageErrors).toEqual([]);
+    }),
+  );
+
+  it(
+    'fits an 800 px window: the simulators panel folds behind its toggle',
+    scenario(async () => {
+      await page.setViewportSize({ width: 800, height: 700 });
+      const panel = page.locator('#simulators');
+      await panel.waitFor({ state: 'hidden' });
+      expect(await page.locator('html').evaluate((html) => html.scrollWidth)).toBeLessThanOrEqual(800);
+      await composer().waitFor({ state: 'visible' });
+      const composerBox = await composer().boundingBox();
+      expect((composerBox?.x ?? 0) + (composerBox?.width ?? 0)).toBeLessThanOrEqual(800);
+
+      const toggle = page.getByRole('button', { name: 'Simulators', exact: true });
+      expect(await toggle.getAttribute('aria-expanded')).toBe('false');
+      await toggle.click();
+      await panel.waitFor({ state: 'visible' });
+      const box = await panel.boundingBox();
+      expect((box?.x ?? 0) + (box?.width ?? 0)).toBeLessThanOrEqual(800);
+      expect(await toggle.getAttribute('aria-expanded')).toBe('true');
+      await shot('11-narrow-window');
+      await page.getByRole('button', { name: 'Close the simulators panel' }).click();
+      await panel.waitFor({ state: 'hidden' });
+      await page.setViewportSize({ width: 1400, height: 900 });
+      await panel.waitFor({ state: 'visible' });
       expect(pageErrors).toEqual([]);
     }),
   );

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { loadEnv } from '../../src/config/env.js';
 import { StatusTracker } from '../../src/domain/status-tracking.js';
 import { type Logger, silentLogger } from '../../src/logging/logger.js';
-import { type Playground, startPlayground } from '../../src/playground/index.js';
+import { PLAYGROUND_SANDBOX_OPTIONS, type Playground, startPlayground } from '../../src/playground/index.js';
 import { DigestRunner } from '../../src/scheduler/digest-runner.js';
 import { Scheduler } from '../../src/scheduler/scheduler.js';
 import { apiBaseUrl, createSlackApp, type SlackApp } from '../../src/slack/app.js';
@@ -40,12 +40,16 @@ export interface PlaygroundInstance {
 const NEVER = '0 0 0 1 1 *';
 
 export async function startPlaygroundInstance(
-  options: { logger?: Logger } = {},
+  options: { logger?: Logger; autoAdvanceEveryMs?: number } = {},
 ): Promise<PlaygroundInstance> {
   const logger = options.logger ?? silentLogger;
   const dataDir = mkdtempSync(join(tmpdir(), 'caseops-playground-'));
-  const sandbox = await startSandbox({ autoAdvanceMs: 0 });
-  const playground = await startPlayground({ sandbox, logger });
+  const sandbox = await startSandbox(PLAYGROUND_SANDBOX_OPTIONS);
+  const playground = await startPlayground({
+    sandbox,
+    logger,
+    autoAdvanceEveryMs: options.autoAdvanceEveryMs,
+  });
   const { botId, botUserId, ...slackEnv } = playground.slack;
   const env = loadEnv({
     ...sandbox.env,

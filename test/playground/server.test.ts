@@ -116,6 +116,29 @@ describe('the page', () => {
 });
 
 describe('commands and messages', () => {
+  it('refuses an over-long command or message with the limit in words, sending nothing', async () => {
+    const callsBefore = instance.playground.fake.calls.length;
+    const command = await call('command', {
+      channel: 'C0NOC',
+      text: `/case note eqx 11150929 ${'x'.repeat(5000)}`,
+    });
+    expect(command).toEqual({
+      status: 400,
+      body: {
+        ok: false,
+        error:
+          'A command can be at most 4,000 characters long; this one has 5,018. Nothing was sent: shorten it and send again.',
+      },
+    });
+    const message = await call('message', { channel: 'C0NOC', text: 'y'.repeat(40_001) });
+    expect(message.status).toBe(400);
+    expect(message.body.error).toMatch(
+      /^A message can be at most 40,000 characters long; this one has 40,001\./,
+    );
+    expect(instance.playground.fake.calls.length).toBe(callsBefore);
+    expect(JSON.stringify((await state()).messages)).not.toContain('yyyyyyyyyy');
+  });
+
   it("posts a person's message as they typed it, encoded as Slack encodes it", async () => {
     await ok('message', { channel: 'C0DATACENTER', text: 'optics <ok> & racked' });
     const mine = await eventually(

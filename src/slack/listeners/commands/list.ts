@@ -28,7 +28,7 @@ export const listSubcommand = defineSubcommand<{ vendor: VendorId; query: ListQu
   aliases: ['ls', 'search'],
   usage,
   summary: 'List Cisco cases by contract or by user, optionally open or closed and within dates.',
-  examples: ['/case list cisco contract 123456789,987654321 open from 2026-01-01'],
+  examples: ['/case list cisco contract 123456789,987654321 open from 2026-01-01 to 2026-03-31'],
   parse: (words) => {
     const vendor = vendorArg(words, 0, usage);
     const by = words.at(1)?.toLowerCase();

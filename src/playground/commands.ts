@@ -1,0 +1,81 @@
+/**
+ * What the person types in the composer: a plain message (posted as theirs), or a slash command, sent to
+ * the app as Slack sends one, with the ack body shown the way Slack shows it.
+ */
+import { CASE_COMMAND } from '../slack/listeners/commands/index.js';
+import { PLAYGROUND_APP_ID, PLAYGROUND_TEAM } from './seed.js';
+import { asRecord, encodeTyped } from './slack-payloads.js';
+import { me, PlaygroundInputError, type WorkspaceCore } from './workspace-core.js';
+
+/** The longest command text the playground passes on; Slack cuts slash command text off around here too. */
+export const COMMAND_MAX_CHARS = 4000;
+/** Slack refuses messages longer than this (msg_too_long). */
+export const MESSAGE_MAX_CHARS = 40_000;
+
+const count = (n: number) => n.toLocaleString('en-US');
+
+function tooLong(what: string, length: number, max: number): PlaygroundInputError {
+  return new PlaygroundInputError(
+    `${what} can be at most ${count(max)} characters long; this one has ${count(length)}. Nothing was sent: shorten it and send again.`,
+  );
+}
+
+/** A plain message from the person (the app does not subscribe to messages; it is there to be read). */
+export function sendMessage(core: WorkspaceCore, channel: string, text: string): { ts: string } {
+  core.channelName(channel);
+  if (text.trim() === '') throw new PlaygroundInputError('an empty message');
+  if (text.length > MESSAGE_MAX_CHARS) throw tooLong('A message', text.length, MESSAGE_MAX_CHARS);
+  return { ts: core.fake.addMessage({ channel, user: me.id, text: encodeTyped(text) }) };
+}
+
+/** `/command text` typed in `channel`. */
+export async function runCommand(core: WorkspaceCore, channel: string, typed: string): Promise<void> {
+  const channelName = core.channelName(channel);
+  const match = /^(\/\S+)\s*([\s\S]*)$/.exec(typed.trim());
+  if (!match) throw new PlaygroundInputError('a command starts with /');
+  const command = (match[1] as string).toLowerCase();
+  const text = (match[2] as string).trim();
+  if (text.length > COMMAND_MAX_CHARS) throw tooLong('A command', text.length, COMMAND_MAX_CHARS);
+  if (command !== CASE_COMMAND) {
+    core.slackbotSays(
+      channel,
+      `\`${encodeTyped(command)}\` is not a valid command. In Slack, all messages that start with the "/" character are interpreted as commands.`,
+    );
+    return;
+  }
+  const answer = await core.send(
+    () =>
+      core.requests.command({
+        token: 'playground',
+        team_id: PLAYGROUND_TEAM.id,
+        team_domain: PLAYGROUND_TEAM.domain,
+        channel_id: channel,
+        channel_name: channelName,
+        user_id: me.id,
+        user_name: me.name,
+        command,
+        text: encodeTyped(text),
+        api_app_id: PLAYGROUND_APP_ID,
+        is_enterprise_install: 'false',
+        response_url: core.fake.issueResponseUrl({ channel, userId: me.id }),
+        trigger_id: core.fake.issueTriggerId(me.id),
+      }),
+    (error) => core.slackbotSays(channel, `\`${command}\` failed with the error "${error}"`),
+  );
+  if (!answer) return;
+  // The ack body is Slack's first answer to a command: shown at once, only to the person by default.
+  const body = answer.body;
+  if (typeof body === 'string') {
+    core.fake.addMessage({ channel, text: body, visibleTo: me.id });
+  } else if (body && typeof body === 'object') {
+    const message = asRecord(body);
+    if (typeof message.text === 'string' || Array.isArray(message.blocks)) {
+      core.fake.addMessage({
+        channel,
+        text: typeof message.text === 'string' ? message.text : '',
+        ...(Array.isArray(message.blocks) ? { blocks: message.blocks } : {}),
+        ...(message.response_type === 'in_channel' ? {} : { visibleTo: me.id }),
+      });
+    }
+  }
+}

@@ -1,0 +1,114 @@
+/**
+ * What the page shows, built from what the app did (the fake Web API's messages, views and home tabs) as
+ * the person at the keyboard would see it: their ephemeral messages but nobody else's, the top of their
+ * modal stack, their App Home, and the simulators panel.
+ */
+import { PLAYGROUND_SHORTCUTS } from './interactions.js';
+import { PLAYGROUND_BOT, PLAYGROUND_TEAM } from './seed.js';
+import type { PanelState } from './simulator-panel.js';
+import { asArray } from './slack-payloads.js';
+import { me, SLACKBOT_ID, type WorkspaceCore } from './workspace-core.js';
+
+export interface ShownMessage {
+  ts: string;
+  /** A person's id, Slackbot's, or the app's bot user. */
+  author: string;
+  text: string;
+  blocks?: unknown[];
+  ephemeral: boolean;
+  edited: boolean;
+}
+
+export interface ShownView {
+  id: string;
+  hash: string;
+  /** How many views are stacked under it, plus one. */
+  depth: number;
+  title?: unknown;
+  submit?: unknown;
+  close?: unknown;
+  blocks: unknown[];
+  errors: Record<string, string>;
+}
+
+export interface PlaygroundState {
+  version: number;
+  appReady: boolean;
+  team: { name: string };
+  me: { id: string; name: string; realName?: string; tz?: string };
+  users: Array<{ id: string; name: string; realName?: string; isBot?: boolean }>;
+  channels: Array<{ id: string; name: string }>;
+  app: { name: string; botUserId: string; dmChannel: string };
+  commands: string[];
+  shortcuts: typeof PLAYGROUND_SHORTCUTS;
+  messages: Record<string, ShownMessage[]>;
+  modal: ShownView | null;
+  home: { blocks: unknown[] } | null;
+  simulators: PanelState['vendors'];
+  autoAdvance: PanelState['autoAdvance'];
+}
+
+export function shownState(core: WorkspaceCore, commands: string[], panel: PanelState): PlaygroundState {
+  return {
+    version: core.currentVersion,
+    appReady: core.requests.ready,
+    team: { name: PLAYGROUND_TEAM.name },
+    me: { id: me.id, name: me.name, realName: me.realName, tz: me.tz },
+    users: [
+      ...[...core.fake.users.values()].map((u) => ({ id: u.id, name: u.name, realName: u.realName })),
+      { id: PLAYGROUND_BOT.userId, name: PLAYGROUND_BOT.name, realName: PLAYGROUND_BOT.name, isBot: true },
+      { id: SLACKBOT_ID, name: 'Slackbot', realName: 'Slackbot', isBot: true },
+    ],
+    channels: [...core.fake.channels.values()].map((c) => ({ id: c.id, name: c.name })),
+    app: { name: PLAYGROUND_BOT.name, botUserId: PLAYGROUND_BOT.userId, dmChannel: core.dmChannel },
+    commands,
+    shortcuts: PLAYGROUND_SHORTCUTS,
+    messages: shownMessages(core),
+    modal: shownModal(core),
+    home: homeBlocks(core),
+    simulators: panel.vendors,
+    autoAdvance: panel.autoAdvance,
+  };
+}
+
+function shownMessages(core: WorkspaceCore): Record<string, ShownMessage[]> {
+  const byChannel: Record<string, ShownMessage[]> = {};
+  for (const m of core.fake.messages) {
+    if (!core.visible(m)) continue;
+    byChannel[m.channel] ??= [];
+    byChannel[m.channel]?.push({
+      ts: m.ts,
+      author: m.user ?? PLAYGROUND_BOT.userId,
+      text: m.text ?? '',
+      ...(m.blocks ? { blocks: m.blocks } : {}),
+      ephemeral: m.visibleTo !== undefined,
+      edited: m.edits > 0,
+    });
+  }
+  return byChannel;
+}
+
+function shownModal(core: WorkspaceCore): ShownView | null {
+  const views = [...core.fake.views.values()];
+  // The top of the person's modal stack.
+  const top = views.filter((v) => !v.closed && v.userId === me.id).at(-1);
+  if (!top) return null;
+  const errors = core.viewErrors.get(top.id);
+  const depth = views.filter((v) => !v.closed && v.rootId === top.rootId).length;
+  // private_metadata stays here: Slack never shows it to a person's client either.
+  return {
+    id: top.id,
+    hash: top.hash,
+    depth,
+    title: top.view.title,
+    submit: top.view.submit,
+    close: top.view.close,
+    blocks: asArray(top.view.blocks),
+    errors: errors && errors.hash === top.hash ? errors.errors : {},
+  };
+}
+
+function homeBlocks(core: WorkspaceCore): { blocks: unknown[] } | null {
+  const home = core.fake.homes.get(me.id);
+  return home ? { blocks: asArray(home.blocks) } : null;
+}

@@ -1,0 +1,196 @@
+/**
+ * The simulators panel: the vendor simulators' cases as the page lists them, moving a case to its next
+ * status by hand (then polling, so watchers hear of it at once), moving every open case by itself on a
+ * timer when the person turns that on (off by default: nothing changes behind their back), and "Post
+ * digest now".
+ */
+import { type CaseState, TERMINAL_STATES, VENDOR_NAMES, type VendorId } from '../domain/case.js';
+import { CASE_COMMAND } from '../slack/listeners/commands/index.js';
+import { ciscoCaseState } from '../vendors/cisco/mapper.js';
+import { equinixStateOf } from '../vendors/equinix/mapper.js';
+import { juniperState } from '../vendors/juniper/mapper.js';
+import { motadataState } from '../vendors/motadata/mapper.js';
+import type { Sandbox } from '../vendors/sandbox.js';
+import type { SimulatedCaseSummary, VendorSimulator } from '../vendors/simulator.js';
+import { PlaygroundInputError } from './workspace-core.js';
+
+/** How often the automatic advance moves each open case, unless the playground is told otherwise. */
+export const AUTO_ADVANCE_EVERY_MS = 60_000;
+
+export interface PlaygroundHooks {
+  /** Runs one poll (so an advanced status shows up at once). */
+  pollNow(): Promise<void>;
+}
+
+export interface PanelCase extends SimulatedCaseSummary {
+  /** What the case's id fills the composer with. */
+  fill: string;
+  /** Why Advance is off for this case, in words; absent when it can move on. */
+  cannotAdvance?: string;
+}
+
+export interface PanelState {
+  vendors: Array<{ vendor: VendorId; name: string; statuses: readonly string[]; cases: PanelCase[] }>;
+  autoAdvance: { on: boolean; everySeconds: number; description: string };
+}
+
+const STATE_OF: Record<VendorId, (status: string) => CaseState> = {
+  equinix: equinixStateOf,
+  cisco: (status) => ciscoCaseState(status),
+  juniper: juniperState,
+  motadata: motadataState,
+};
+
+/** Why `advance` without a status would not move this case, or undefined when it would. */
+export function whyNotAdvance(vendor: VendorId, c: SimulatedCaseSummary): string | undefined {
+  if (vendor === 'juniper' && c.status === 'Not Submitted') {
+    return `Not a case yet: Service Now incident ${c.id} waits to be submitted. Open a Juniper case for it with ${CASE_COMMAND} open juniper.`;
+  }
+  if (vendor === 'juniper' && /failed/i.test(c.status)) {
+    return `Juniper could not take this case (${c.status}); it does not move on by itself.`;
+  }
+  const state = STATE_OF[vendor](c.status);
+  if (TERMINAL_STATES.has(state)) return `This case is ${state} (${c.status}): it does not move on any more.`;
+  return undefined;
+}
+
+function describeEvery(ms: number): string {
+  const seconds = Math.round(ms / 1000);
+  if (seconds === 60) return 'once a minute';
+  if (seconds % 60 === 0) return `every ${seconds / 60} minutes`;
+  return `every ${seconds} seconds`;
+}
+
+export class SimulatorPanel {
+  private hooks: PlaygroundHooks | undefined;
+  /** Polls started by an advance and not finished: a digest asked for meanwhile waits for them. */
+  private readonly polls = new Set<Promise<void>>();
+  private timer: NodeJS.Timeout | undefined;
+  private ticking = false;
+
+  constructor(
+    private readonly sandbox: Sandbox,
+    private readonly changed: () => void,
+    private readonly autoAdvanceEveryMs = AUTO_ADVANCE_EVERY_MS,
+  ) {}
+
+  attach(hooks: PlaygroundHooks): void {
+    this.hooks = hooks;
+  }
+
+  private simulators(): Array<[VendorId, VendorSimulator]> {
+    return Object.entries(this.sandbox.simulators) as Array<[VendorId, VendorSimulator]>;
+  }
+
+  state(): PanelState {
+    return {
+      vendors: this.simulators().map(([vendor, simulator]) => ({
+        vendor,
+        name: VENDOR_NAMES[vendor],
+        statuses: simulator.statuses,
+        cases: simulator.cases().map((c) => {
+          const reason = whyNotAdvance(vendor, c);
+          const notACase = vendor === 'juniper' && c.status === 'Not Submitted';
+          return {
+            ...c,
+            fill: notACase ? `${CASE_COMMAND} open juniper` : `${CASE_COMMAND} show ${vendor} ${c.id}`,
+            ...(reason ? { cannotAdvance: reason } : {}),
+          };
+        }),
+      })),
+      autoAdvance: {
+        on: this.timer !== undefined,
+        everySeconds: Math.round(this.autoAdvanceEveryMs / 1000),
+        description: `When on, every case that can still move goes to its next status ${describeEvery(this.autoAdvanceEveryMs)}, and caseops polls at once: cards update and the changes go into the next digest. When off, a case moves only when you press Advance.`,
+      },
+    };
+  }
+
+  private simulator(vendor: string): [VendorId, VendorSimulator] {
+    const found = this.simulators().find(([id]) => id === vendor);
+    if (!found) throw new PlaygroundInputError(`no ${vendor} simulator`);
+    return found;
+  }
+
+  /** Moves a sandbox case to its next (or the given) status, then polls so watchers hear of it at once. */
+  async advance(vendor: string, id: string, status?: string): Promise<SimulatedCaseSummary> {
+    const [vendorId, simulator] = this.simulator(vendor);
+    const current = simulator.cases().find((c) => c.id === id);
+    if (!current) throw new PlaygroundInputError(`no ${vendor} case ${id} in the simulator`);
+    if (status !== undefined && !simulator.statuses.includes(status)) {
+      throw new PlaygroundInputError(`${status} is not a ${vendor} status`);
+    }
+    const reason = status === undefined ? whyNotAdvance(vendorId, current) : undefined;
+    if (reason) throw new PlaygroundInputError(reason);
+    let moved: SimulatedCaseSummary;
+    try {
+      moved = simulator.advance(id, status);
+    } catch (error) {
+      // The simulator's own refusal (a status it cannot reach from here) is the person's to read.
+      throw new PlaygroundInputError(error instanceof Error ? error.message : String(error));
+    }
+    this.changed();
+    await this.poll();
+    return moved;
+  }
+
+  private async poll(): Promise<void> {
+    const poll = this.hooks?.pollNow();
+    if (!poll) return;
+    this.polls.add(poll);
+    try {
+      await poll;
+    } finally {
+      this.polls.delete(poll);
+    }
+  }
+
+  /** Turns the automatic advance on or off. */
+  setAutoAdvance(on: boolean): void {
+    if (on && !this.timer) {
+      this.timer = setInterval(() => void this.tick(), this.autoAdvanceEveryMs);
+      this.timer.unref();
+    } else if (!on && this.timer) {
+      clearInterval(this.timer);
+      this.timer = undefined;
+    }
+    this.changed();
+  }
+
+  /** One automatic step: every case that can move moves once, then one poll for all of them. */
+  private async tick(): Promise<void> {
+    if (this.ticking) return;
+    this.ticking = true;
+    try {
+      let movedAny = false;
+      for (const [vendor, simulator] of this.simulators()) {
+        for (const c of simulator.cases()) {
+          if (whyNotAdvance(vendor, c)) continue;
+          try {
+            simulator.advance(c.id);
+            movedAny = true;
+          } catch {
+            // A status the simulator cannot move on from (a custom one): it stays, the others move.
+          }
+        }
+      }
+      if (!movedAny) return;
+      this.changed();
+      await this.poll();
+    } catch {
+      // A poll that failed is retried by the next tick and the scheduler's own polls; nothing to show.
+    } finally {
+      this.ticking = false;
+    }
+  }
+
+  /** Waits for the polls of cases just advanced (a person clicks faster than a poll runs). */
+  async settled(): Promise<void> {
+    await Promise.allSettled([...this.polls]);
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+  }
+}
