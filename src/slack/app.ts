@@ -29,7 +29,7 @@ import { register as registerShortcuts } from './listeners/shortcuts/index.js';
 import { register as registerViews } from './listeners/views/index.js';
 import { requestKind, type SlackMetrics } from './metrics.js';
 import { OnceGuard } from './once.js';
-import { MAX_SKEW_SECONDS } from './signing.js';
+import { guardSlackRequests, SLACK_BODY_LIMIT_BYTES } from './request-guard.js';
 import { apiBaseUrl, WEB_API_TIMEOUT_MS, webClientOptions } from './web-client.js';
 
 export { apiBaseUrl, WEB_API_TIMEOUT_MS, webClientOptions };
@@ -89,24 +89,6 @@ export interface SlackApp {
   /** Starts listening; resolves with the port the HTTP server (events or health) listens on. */
   start(port?: number): Promise<{ port: number }>;
   stop(): Promise<void>;
-}
-
-/**
- * Bolt's receiver refuses a request signed more than five minutes ago but not one dated more than five
- * minutes ahead; Slack's rule is "either direction". The timestamp is a header, so this check needs no body.
- */
-function refuseFutureTimestamps(receiver: HTTPReceiver, logger: Logger): void {
-  const inner = receiver.requestListener;
-  receiver.requestListener = (req, res) => {
-    const stamp = Number(req.headers['x-slack-request-timestamp']);
-    if (Number.isFinite(stamp) && stamp - Date.now() / 1000 > MAX_SKEW_SECONDS) {
-      logger.warn({ path: req.url }, 'refused a Slack request dated in the future');
-      req.resume();
-      res.writeHead(401).end();
-      return;
-    }
-    inner(req, res);
-  };
 }
 
 interface TaggedRequest extends IncomingMessage {
@@ -175,6 +157,7 @@ export function createSlackApp(options: CreateSlackAppOptions): SlackApp {
       signingSecret: config.SLACK_SIGNING_SECRET as string,
       endpoints: SLACK_EVENTS_PATH,
       customRoutes: routes,
+      bodyLimit: SLACK_BODY_LIMIT_BYTES,
       logger: log,
       // Runs once the body is read and verified: tags the request with its kind for the ack-time metric.
       customPropertiesExtractor: (req) => {
@@ -182,7 +165,8 @@ export function createSlackApp(options: CreateSlackAppOptions): SlackApp {
         return {};
       },
     });
-    refuseFutureTimestamps(http, logger);
+    // Header checks (timestamp, signature present, length) before Bolt reads the body; see request-guard.ts.
+    http.requestListener = guardSlackRequests(http.requestListener, { path: SLACK_EVENTS_PATH, logger });
     if (options.metrics) timeAcks(http, options.metrics);
     receiver = http;
   }
