@@ -4,11 +4,18 @@
  * With no Slack credentials (or CASEOPS_PLAYGROUND=true) it runs the playground instead of serving a
  * workspace: the same app, vendor simulators, the embedded store and a Slack-like page on PORT.
  */
+
+import type { Server } from 'node:http';
 import { ConfigError, type Env, loadEnv } from './config/env.js';
 import { loadPolicy, PolicyFileError } from './config/policy-file.js';
 import { createLogger, type Logger } from './logging/logger.js';
 import { CaseopsMetrics } from './observability/metrics.js';
-import { createOpsRoutes, ReadinessCheck } from './observability/ops-server.js';
+import {
+  createOpsRoutes,
+  createPublicRoutes,
+  ReadinessCheck,
+  startOpsServer,
+} from './observability/ops-server.js';
 import { type Playground, startPlayground } from './playground/index.js';
 import { createStatusTracking, type StatusTracking } from './scheduler/index.js';
 import { createSlackApp, type SlackApp } from './slack/app.js';
@@ -33,6 +40,7 @@ interface Running {
   store?: Store;
   playground?: Playground;
   sandbox?: Sandbox;
+  ops?: Server;
 }
 
 async function start(running: Running): Promise<void> {
@@ -88,12 +96,23 @@ async function start(running: Running): Promise<void> {
     vendors: vendorHealth,
     ...(playgroundMode ? {} : { slackAuthTest: () => (slack as SlackApp).app.client.auth.test() }),
   });
+  const onError = (error: unknown, path: string) =>
+    logger.error({ err: error, path }, 'an operations endpoint failed');
+  // With OPS_PORT, /metrics and the detailed /readyz live only there; the public port says ready or not.
+  if (env.OPS_PORT !== undefined) {
+    running.ops = await startOpsServer(
+      createOpsRoutes({ readiness, metrics, onError }),
+      env.OPS_PORT,
+      env.OPS_HOST,
+    );
+    const bound = running.ops.address() as { address: string; port: number };
+    logger.info(
+      { host: bound.address, port: bound.port },
+      `/metrics and /readyz on ${bound.address}:${bound.port}`,
+    );
+  }
   const routes = [
-    ...createOpsRoutes({
-      readiness,
-      metrics,
-      onError: (error, path) => logger.error({ err: error, path }, 'an operations endpoint failed'),
-    }),
+    ...createPublicRoutes({ readiness, onError, ...(env.OPS_PORT === undefined ? { metrics } : {}) }),
     ...(running.playground?.routes ?? []),
   ];
 
@@ -130,7 +149,7 @@ async function start(running: Running): Promise<void> {
   const slackApp = slack;
   tracking.enableCardUpdates((c, card) => channelCard(slackApp.deps, c, card.channelId, 'channel'));
 
-  const { port } = await slack.start(env.PORT);
+  const { port, host } = await slack.start(env.PORT);
   await tracking.start();
   serving = true;
 
@@ -146,7 +165,7 @@ async function start(running: Running): Promise<void> {
       { mode: slack.mode, port },
       slack.mode === 'socket'
         ? `caseops connected to Slack over Socket Mode; health and metrics on port ${port}`
-        : `caseops listening for Slack on http://${env.HOST}:${port}/slack/events`,
+        : `caseops listening for Slack on http://${host}:${port}/slack/events`,
     );
   }
 }
@@ -168,6 +187,15 @@ async function shutdown(running: Running): Promise<void> {
   await step('vendors', running.vendors && (() => (running.vendors as VendorRegistry).close()));
   await step('store', running.store && (() => (running.store as Store).close()));
   await step('simulators', running.sandbox && (() => (running.sandbox as Sandbox).stop()));
+  await step(
+    'ops server',
+    running.ops &&
+      (() => {
+        const ops = running.ops as Server;
+        ops.closeAllConnections();
+        return new Promise<void>((resolve) => ops.close(() => resolve()));
+      }),
+  );
 }
 
 async function main(): Promise<void> {

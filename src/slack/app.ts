@@ -1,7 +1,8 @@
 /**
  * Builds the Bolt app: Socket Mode when an app-level token is set (no public URL needed), otherwise the HTTP
  * receiver with signature checks, commands, interactivity and events all at POST /slack/events. GET /healthz
- * answers 200 once the app is started (in Socket Mode on its own small server on PORT).
+ * answers 200 once the app is started (in Socket Mode on its own small server on PORT, bound to loopback
+ * unless HOST is set: nothing outside the machine needs it there but probes, and a container sets HOST).
  *
  * The Web API client never retries by itself (a retried 5xx or timeout could post a card twice), rejects a 429
  * to us at once (SlackGateway waits out a short one and tries once more, which is safe: Slack did not act on
@@ -86,8 +87,8 @@ export interface SlackApp {
   mode: 'http' | 'socket';
   /** True from the end of `start` until `stop` begins (for readiness checks). */
   isReady(): boolean;
-  /** Starts listening; resolves with the port the HTTP server (events or health) listens on. */
-  start(port?: number): Promise<{ port: number }>;
+  /** Starts listening; resolves with the address the HTTP server (events or health) listens on. */
+  start(port?: number): Promise<{ port: number; host: string }>;
   stop(): Promise<void>;
 }
 
@@ -206,7 +207,8 @@ export function createSlackApp(options: CreateSlackAppOptions): SlackApp {
   registerShortcuts(app, deps);
   registerEvents(app, deps);
 
-  const host = config.HOST;
+  // In Socket Mode this listener only answers probes and scrapes: keep it on loopback unless HOST says so.
+  const host = config.HOST ?? (socketMode ? '127.0.0.1' : '0.0.0.0');
   return {
     app,
     deps,
@@ -226,14 +228,18 @@ export function createSlackApp(options: CreateSlackAppOptions): SlackApp {
           throw error;
         }
         ready = true;
-        logger.info({ port: (server.address() as AddressInfo).port }, 'Slack app connected in Socket Mode');
-        return { port: (server.address() as AddressInfo).port };
+        const bound = server.address() as AddressInfo;
+        logger.info({ port: bound.port, host: bound.address }, 'Slack app connected in Socket Mode');
+        return { port: bound.port, host: bound.address };
       }
       const server = (await app.start({ port, host })) as Server;
       ready = true;
-      const bound = (server.address() as AddressInfo).port;
-      logger.info({ port: bound, path: SLACK_EVENTS_PATH }, 'Slack app listening (HTTP mode)');
-      return { port: bound };
+      const bound = server.address() as AddressInfo;
+      logger.info(
+        { port: bound.port, host: bound.address, path: SLACK_EVENTS_PATH },
+        'Slack app listening (HTTP mode)',
+      );
+      return { port: bound.port, host: bound.address };
     },
     async stop() {
       ready = false;
