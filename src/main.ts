@@ -16,6 +16,8 @@ import {
   ReadinessCheck,
   startOpsServer,
 } from './observability/ops-server.js';
+import { traceStore } from './observability/store-tracing.js';
+import { noTracing, type Tracing } from './observability/tracing.js';
 import { type Playground, startPlayground } from './playground/index.js';
 import { createStatusTracking, type StatusTracking } from './scheduler/index.js';
 import { createSlackApp, type SlackApp } from './slack/app.js';
@@ -41,6 +43,7 @@ interface Running {
   playground?: Playground;
   sandbox?: Sandbox;
   ops?: Server;
+  tracing?: Tracing;
 }
 
 async function start(running: Running): Promise<void> {
@@ -70,13 +73,26 @@ async function start(running: Running): Promise<void> {
   const policy = loadPolicy(env.CASEOPS_POLICY);
   const metrics = new CaseopsMetrics();
 
-  const store = await createStore({ dataDir: env.DATA_DIR, databaseUrl: env.DATABASE_URL, logger });
-  running.store = store;
-  await store.migrate();
-  logger.info({ dialect: store.dialect }, `store ready (${store.dialect})`);
+  // Loaded only when asked for: without an endpoint no OpenTelemetry package is imported at all.
+  const tracing = env.OTEL_EXPORTER_OTLP_ENDPOINT
+    ? (await import('./observability/otel.js')).createOtelTracing({
+        endpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT,
+        serviceName: env.OTEL_SERVICE_NAME,
+      })
+    : noTracing;
+  running.tracing = tracing;
+  if (tracing.enabled)
+    logger.info({ service: env.OTEL_SERVICE_NAME }, 'tracing: spans go to the OTLP endpoint');
+
+  const openedStore = await createStore({ dataDir: env.DATA_DIR, databaseUrl: env.DATABASE_URL, logger });
+  running.store = openedStore;
+  await openedStore.migrate();
+  logger.info({ dialect: openedStore.dialect }, `store ready (${openedStore.dialect})`);
+  const store = traceStore(openedStore, tracing);
 
   const vendors = createVendorRegistry(env, {
     logger,
+    tracing,
     onCall: metrics.vendorCallObserver,
     onTokenRefresh: metrics.onTokenRefresh,
   });
@@ -129,6 +145,7 @@ async function start(running: Running): Promise<void> {
     },
     logger,
     observer: metrics,
+    tracing,
   });
   running.tracking = tracking;
 
@@ -141,6 +158,7 @@ async function start(running: Running): Promise<void> {
     digests: tracking.scheduler,
     metrics,
     routes,
+    tracing,
     ...(running.playground
       ? { botId: running.playground.slack.botId, botUserId: running.playground.slack.botUserId }
       : {}),
@@ -196,6 +214,8 @@ async function shutdown(running: Running): Promise<void> {
         return new Promise<void>((resolve) => ops.close(() => resolve()));
       }),
   );
+  // Last: it sends the spans of everything above.
+  await step('tracing', running.tracing && (() => (running.tracing as Tracing).shutdown()));
 }
 
 async function main(): Promise<void> {

@@ -49,6 +49,12 @@ export const EnvSchema = z.object({
   OPS_PORT: z.coerce.number({ message: 'expected a port number' }).int().min(0).max(65535).optional(),
   OPS_HOST: z.string().default('127.0.0.1'),
 
+  // Tracing: spans go to this OTLP/HTTP collector when set; OpenTelemetry is not even loaded otherwise.
+  OTEL_EXPORTER_OTLP_ENDPOINT: optionalUrl(),
+  /** Read by the OTLP exporter itself (e.g. a collector's API key); listed so it is documented and allowed. */
+  OTEL_EXPORTER_OTLP_HEADERS: optionalText,
+  OTEL_SERVICE_NAME: z.string().default('caseops'),
+
   // Slack
   SLACK_BOT_TOKEN: optionalText.pipe(
     z

@@ -17,6 +17,7 @@ import type { Authorize } from '../domain/authorize.js';
 import { CaseService } from '../domain/case-service.js';
 import { type PolicyGate, policyAuthorizer } from '../domain/policy-gate.js';
 import type { Logger } from '../logging/logger.js';
+import { noTracing, type Tracing } from '../observability/tracing.js';
 import type { DigestControl } from '../scheduler/scheduler.js';
 import type { Store } from '../store/store.js';
 import type { VendorRegistry } from '../vendors/registry.js';
@@ -31,6 +32,7 @@ import { register as registerViews } from './listeners/views/index.js';
 import { requestKind, type SlackMetrics } from './metrics.js';
 import { OnceGuard } from './once.js';
 import { guardSlackRequests, SLACK_BODY_LIMIT_BYTES } from './request-guard.js';
+import { describeTracedRequest, traceListeners, traceSlackRequests } from './tracing.js';
 import { apiBaseUrl, WEB_API_TIMEOUT_MS, webClientOptions } from './web-client.js';
 
 export { apiBaseUrl, WEB_API_TIMEOUT_MS, webClientOptions };
@@ -73,6 +75,8 @@ export interface CreateSlackAppOptions {
    * in Socket Mode. A route for /healthz here replaces the built-in one.
    */
   routes?: ExtraRoute[];
+  /** Spans for Slack requests and their listeners (src/observability/tracing.ts); none when absent. */
+  tracing?: Tracing;
 }
 
 export interface ExtraRoute {
@@ -133,6 +137,7 @@ export function createSlackApp(options: CreateSlackAppOptions): SlackApp {
   }
   const clientOptions = webClientOptions(config, options.webApiTimeoutMs);
   const log = boltLogger(logger);
+  const tracing = options.tracing ?? noTracing;
   let ready = false;
   const extraRoutes = options.routes ?? [];
   const routes: ExtraRoute[] = extraRoutes.some((r) => r.path === HEALTH_PATH)
@@ -162,13 +167,19 @@ export function createSlackApp(options: CreateSlackAppOptions): SlackApp {
       logger: log,
       // Runs once the body is read and verified: tags the request with its kind for the ack-time metric.
       customPropertiesExtractor: (req) => {
-        (req as TaggedRequest).caseopsKind = requestKind(req.rawBody.toString(), req.headers['content-type']);
+        const rawBody = req.rawBody.toString();
+        const kind = requestKind(rawBody, req.headers['content-type']);
+        (req as TaggedRequest).caseopsKind = kind;
+        if (tracing.enabled) describeTracedRequest(req, rawBody, kind);
         return {};
       },
     });
     // Header checks (timestamp, signature present, length) before Bolt reads the body; see request-guard.ts.
     http.requestListener = guardSlackRequests(http.requestListener, { path: SLACK_EVENTS_PATH, logger });
     if (options.metrics) timeAcks(http, options.metrics);
+    // Outermost, so refused requests are spans too.
+    if (tracing.enabled)
+      http.requestListener = traceSlackRequests(http.requestListener, tracing, SLACK_EVENTS_PATH);
     receiver = http;
   }
 
@@ -179,6 +190,7 @@ export function createSlackApp(options: CreateSlackAppOptions): SlackApp {
     logger: log,
     clientOptions,
   });
+  if (tracing.enabled) traceListeners(app, tracing);
   app.error(async (error) => {
     logger.error({ err: error }, 'a Slack listener failed');
   });

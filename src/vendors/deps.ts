@@ -1,6 +1,7 @@
 /** What each vendor's `fromEnv` factory receives besides configuration; tests inject their own. */
 import type { Dispatcher } from 'undici';
 import type { Logger } from '../logging/logger.js';
+import type { Tracing } from '../observability/tracing.js';
 import type { CallEvent, RetryPolicy } from './http/client.js';
 import type { Clock } from './http/clock.js';
 
@@ -11,6 +12,8 @@ export interface VendorDeps {
   onCall?: (event: CallEvent) => void;
   /** Metrics hook: a token was fetched. */
   onTokenRefresh?: (vendor: string) => void;
+  /** Spans for vendor calls (src/observability/tracing.ts). */
+  tracing?: Tracing;
   dispatcher?: Dispatcher;
   retry?: Partial<RetryPolicy>;
 }
