@@ -33,8 +33,13 @@ export function traceSlackRequests(inner: RequestListener, tracing: Tracing, pat
         const end = () => {
           if (ended) return;
           ended = true;
-          span.setAttributes({ [ATTR.httpStatus]: res.statusCode });
-          if (res.statusCode >= 500) span.fail(new Error(`answered HTTP ${res.statusCode}`));
+          if (!res.headersSent) {
+            // The client went away before any answer: there is no status to report.
+            span.fail(new Error('the connection closed before an answer was sent'));
+          } else {
+            span.setAttributes({ [ATTR.httpStatus]: res.statusCode });
+            if (res.statusCode >= 500) span.fail(new Error(`answered HTTP ${res.statusCode}`));
+          }
           span.end();
         };
         res.once('finish', end);

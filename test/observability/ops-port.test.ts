@@ -157,7 +157,8 @@ describe('npm start with OPS_PORT', () => {
   it('serves /metrics and the detailed /readyz on the ops port only', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'caseops-ops-main-'));
     const [port, opsPort] = [await freePort(), await freePort()];
-    const child: ChildProcess = spawn(join(root, 'node_modules', '.bin', 'tsx'), ['src/main.ts'], {
+    // node itself, not the tsx wrapper, whose signal relay kills a child slow to confirm a SIGTERM.
+    const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
       cwd: root,
       env: {
         PATH: process.env.PATH,

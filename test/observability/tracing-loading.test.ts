@@ -49,9 +49,11 @@ async function startAndStop(extra: Record<string, string>, whileUp?: () => Promi
   const dir = mkdtempSync(join(tmpdir(), 'caseops-otel-load-'));
   const report = join(dir, 'modules.txt');
   const port = await freePort();
+  // node itself, not the tsx wrapper: the wrapper gives the child 60 ms to confirm a relayed SIGTERM and
+  // kills it otherwise, which a busy machine can miss.
   const child: ChildProcess = spawn(
-    join(root, 'node_modules', '.bin', 'tsx'),
-    ['--import', recorder, 'src/main.ts'],
+    process.execPath,
+    ['--import', 'tsx', '--import', recorder, 'src/main.ts'],
     {
       cwd: root,
       env: {

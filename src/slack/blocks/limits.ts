@@ -13,9 +13,10 @@ export const SLACK_LIMITS = {
   triggerIdMs: 3000,
   request: {
     /**
-     * The largest body the HTTP endpoint reads. Slack publishes no cap; its biggest request to us is a modal
-     * submission, which echoes the view (at most 100 blocks) and each input's value (at most 3000 characters),
-     * URL-encoded: tens of KB for our largest form, so 256 KB is ample and still refuses a flood early.
+     * The largest body the HTTP endpoint reads. It rests on no cap of Slack's: the biggest request Slack sends
+     * us is a modal submission, which echoes the view (at most 100 blocks) and each input's value (at most
+     * 3000 characters), URL-encoded. Our largest, an open-case form with every input full of characters that
+     * need escaping, is about 90 KB, so 256 KB is ample and still refuses a flood early.
      */
     bodyBytes: 256 * 1024,
   },
