@@ -182,7 +182,7 @@ async function start(running: Running): Promise<void> {
     logger.info(
       { mode: slack.mode, port },
       slack.mode === 'socket'
-        ? `caseops connected to Slack over Socket Mode; health and metrics on port ${port}`
+        ? `caseops connected to Slack over Socket Mode; health${env.OPS_PORT === undefined ? ' and metrics' : ''} on ${host}:${port}`
         : `caseops listening for Slack on http://${host}:${port}/slack/events`,
     );
   }
