@@ -4,12 +4,21 @@
  * With no Slack credentials (or CASEOPS_PLAYGROUND=true) it runs the playground instead of serving a
  * workspace: the same app, vendor simulators, the embedded store and a Slack-like page on PORT.
  */
+
+import type { Server } from 'node:http';
 import { ConfigError, type Env, loadEnv } from './config/env.js';
 import { loadPolicy, PolicyFileError } from './config/policy-file.js';
 import type { Store } from './domain/ports/store.js';
 import { createLogger, type Logger } from './logging/logger.js';
 import { CaseopsMetrics } from './observability/metrics.js';
-import { createOpsRoutes, ReadinessCheck } from './observability/ops-server.js';
+import {
+  createOpsRoutes,
+  createPublicRoutes,
+  ReadinessCheck,
+  startOpsServer,
+} from './observability/ops-server.js';
+import { traceStore } from './observability/store-tracing.js';
+import { noTracing, type Tracing } from './observability/tracing.js';
 import {
   PLAYGROUND_HOST,
   PLAYGROUND_SANDBOX_OPTIONS,
@@ -38,6 +47,8 @@ interface Running {
   store?: Store;
   playground?: Playground;
   sandbox?: Sandbox;
+  ops?: Server;
+  tracing?: Tracing;
 }
 
 async function start(running: Running): Promise<void> {
@@ -70,13 +81,26 @@ async function start(running: Running): Promise<void> {
   const policy = loadPolicy(env.CASEOPS_POLICY);
   const metrics = new CaseopsMetrics();
 
-  const store = await createStore({ dataDir: env.DATA_DIR, databaseUrl: env.DATABASE_URL, logger });
-  running.store = store;
-  await store.migrate();
-  logger.info({ dialect: store.dialect }, `store ready (${store.dialect})`);
+  // Loaded only when asked for: without an endpoint no OpenTelemetry package is imported at all.
+  const tracing = env.OTEL_EXPORTER_OTLP_ENDPOINT
+    ? (await import('./observability/otel.js')).createOtelTracing({
+        endpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT,
+        serviceName: env.OTEL_SERVICE_NAME,
+      })
+    : noTracing;
+  running.tracing = tracing;
+  if (tracing.enabled)
+    logger.info({ service: env.OTEL_SERVICE_NAME }, 'tracing: spans go to the OTLP endpoint');
+
+  const openedStore = await createStore({ dataDir: env.DATA_DIR, databaseUrl: env.DATABASE_URL, logger });
+  running.store = openedStore;
+  await openedStore.migrate();
+  logger.info({ dialect: openedStore.dialect }, `store ready (${openedStore.dialect})`);
+  const store = traceStore(openedStore, tracing);
 
   const vendors = createVendorRegistry(env, {
     logger,
+    tracing,
     onCall: metrics.vendorCallObserver,
     onTokenRefresh: metrics.onTokenRefresh,
   });
@@ -96,12 +120,23 @@ async function start(running: Running): Promise<void> {
     vendors: vendorHealth,
     ...(playgroundMode ? {} : { slackAuthTest: () => (slack as SlackApp).app.client.auth.test() }),
   });
+  const onError = (error: unknown, path: string) =>
+    logger.error({ err: error, path }, 'an operations endpoint failed');
+  // With OPS_PORT, /metrics and the detailed /readyz live only there; the public port says ready or not.
+  if (env.OPS_PORT !== undefined) {
+    running.ops = await startOpsServer(
+      createOpsRoutes({ readiness, metrics, onError }),
+      env.OPS_PORT,
+      env.OPS_HOST,
+    );
+    const bound = running.ops.address() as { address: string; port: number };
+    logger.info(
+      { host: bound.address, port: bound.port },
+      `/metrics and /readyz on ${bound.address}:${bound.port}`,
+    );
+  }
   const routes = [
-    ...createOpsRoutes({
-      readiness,
-      metrics,
-      onError: (error, path) => logger.error({ err: error, path }, 'an operations endpoint failed'),
-    }),
+    ...createPublicRoutes({ readiness, onError, ...(env.OPS_PORT === undefined ? { metrics } : {}) }),
     ...(running.playground?.routes ?? []),
   ];
 
@@ -118,6 +153,7 @@ async function start(running: Running): Promise<void> {
     },
     logger,
     observer: metrics,
+    tracing,
   });
   running.tracking = tracking;
 
@@ -130,6 +166,7 @@ async function start(running: Running): Promise<void> {
     digests: tracking.scheduler,
     metrics,
     routes,
+    tracing,
     ...(running.playground
       ? { botId: running.playground.slack.botId, botUserId: running.playground.slack.botUserId }
       : {}),
@@ -138,7 +175,7 @@ async function start(running: Running): Promise<void> {
   const slackApp = slack;
   tracking.enableCardUpdates((c, card) => channelCard(slackApp.deps, c, card.channelId, 'channel'));
 
-  const { port } = await slack.start(env.PORT);
+  const { port, host } = await slack.start(env.PORT);
   await tracking.start();
   serving = true;
 
@@ -153,8 +190,8 @@ async function start(running: Running): Promise<void> {
     logger.info(
       { mode: slack.mode, port },
       slack.mode === 'socket'
-        ? `caseops connected to Slack over Socket Mode; health and metrics on port ${port}`
-        : `caseops listening for Slack on http://${env.HOST}:${port}/slack/events`,
+        ? `caseops connected to Slack over Socket Mode; health${env.OPS_PORT === undefined ? ' and metrics' : ''} on ${host}:${port}`
+        : `caseops listening for Slack on http://${host}:${port}/slack/events`,
     );
   }
 }
@@ -176,6 +213,17 @@ async function shutdown(running: Running): Promise<void> {
   await step('vendors', running.vendors && (() => (running.vendors as VendorRegistry).close()));
   await step('store', running.store && (() => (running.store as Store).close()));
   await step('simulators', running.sandbox && (() => (running.sandbox as Sandbox).stop()));
+  await step(
+    'ops server',
+    running.ops &&
+      (() => {
+        const ops = running.ops as Server;
+        ops.closeAllConnections();
+        return new Promise<void>((resolve) => ops.close(() => resolve()));
+      }),
+  );
+  // Last: it sends the spans of everything above.
+  await step('tracing', running.tracing && (() => (running.tracing as Tracing).shutdown()));
 }
 
 async function main(): Promise<void> {

@@ -43,7 +43,17 @@ export const EnvSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
   PORT: z.coerce.number({ message: 'expected a port number' }).int().min(0).max(65535).default(3000),
-  HOST: z.string().default('0.0.0.0'),
+  /** Default: 0.0.0.0 in HTTP mode (Slack must reach it), 127.0.0.1 in Socket Mode (only probes use it). */
+  HOST: optionalText,
+  /** A separate port for /metrics and the detailed /readyz, on OPS_HOST (loopback unless told otherwise). */
+  OPS_PORT: z.coerce.number({ message: 'expected a port number' }).int().min(0).max(65535).optional(),
+  OPS_HOST: z.string().default('127.0.0.1'),
+
+  // Tracing: spans go to this OTLP/HTTP collector when set; OpenTelemetry is not even loaded otherwise.
+  OTEL_EXPORTER_OTLP_ENDPOINT: optionalUrl(),
+  /** Read by the OTLP exporter itself (e.g. a collector's API key); listed so it is documented and allowed. */
+  OTEL_EXPORTER_OTLP_HEADERS: optionalText,
+  OTEL_SERVICE_NAME: z.string().default('caseops'),
 
   // Slack
   SLACK_BOT_TOKEN: optionalText.pipe(
@@ -164,6 +174,9 @@ function crossChecks(env: Env): string[] {
     env.CASEOPS_PLAYGROUND !== true
   ) {
     problems.push('SLACK_BOT_TOKEN: required when SLACK_APP_TOKEN or SLACK_SIGNING_SECRET is set');
+  }
+  if (env.OPS_PORT !== undefined && env.OPS_PORT !== 0 && env.OPS_PORT === env.PORT) {
+    problems.push('OPS_PORT: must differ from PORT (it exists to keep /metrics off the public port)');
   }
   return problems;
 }

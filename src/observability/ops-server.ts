@@ -1,7 +1,8 @@
 /**
- * /healthz, /readyz and /metrics. One set of handlers serves both ways caseops runs:
- * - HTTP mode: pass `createOpsRoutes(...)` as Bolt's `customRoutes` (HTTPReceiver / ExpressReceiver);
- * - Socket Mode: `startOpsServer(...)` serves the same routes on a plain node:http server on PORT.
+ * /healthz, /readyz and /metrics. The public port (Bolt's `customRoutes` in HTTP mode, the app's small health
+ * server in Socket Mode) gets `createPublicRoutes(...)`: a /readyz that says only ready or not. With OPS_PORT
+ * set, `startOpsServer(createOpsRoutes(...), OPS_PORT, OPS_HOST)` serves the detailed /readyz and /metrics on
+ * their own listener (loopback by default), so neither has to be public.
  *
  * /healthz says only that the process answers. /readyz says whether this replica can do its job: it is serving
  * (started, not draining), the store answers a ping and Slack accepted the bot token (auth.test, cached). Vendor health is reported beside them but
@@ -195,47 +196,72 @@ function send(res: ServerResponse, status: number, contentType: string, body: st
 
 const JSON_TYPE = 'application/json; charset=utf-8';
 
-export function createOpsRoutes(options: OpsRoutesOptions): OpsRoute[] {
-  const guarded =
-    (path: string, handle: (head: boolean, res: ServerResponse) => Promise<void>) =>
-    (req: IncomingMessage, res: ServerResponse) => {
+type Handle = (head: boolean, res: ServerResponse) => Promise<void>;
+
+function guardedRoute(path: string, onError: OpsRoutesOptions['onError'], handle: Handle): OpsRoute {
+  return {
+    path,
+    method: ['GET', 'HEAD'],
+    handler: (req, res) => {
       handle(req.method === 'HEAD', res).catch((error: unknown) => {
-        options.onError?.(error, path);
+        onError?.(error, path);
         if (!res.headersSent) {
           send(res, 500, JSON_TYPE, JSON.stringify({ error: describeFailure(error) }), req.method === 'HEAD');
         }
       });
-    };
-  const methods = ['GET', 'HEAD'];
+    },
+  };
+}
+
+function healthRoute(onError: OpsRoutesOptions['onError']): OpsRoute {
+  return guardedRoute('/healthz', onError, async (head, res) => {
+    send(
+      res,
+      200,
+      JSON_TYPE,
+      JSON.stringify({ status: 'ok', uptimeSeconds: Math.round(process.uptime()) }),
+      head,
+    );
+  });
+}
+
+function metricsRoute(metrics: OpsRoutesOptions['metrics'], onError: OpsRoutesOptions['onError']): OpsRoute {
+  return guardedRoute('/metrics', onError, async (head, res) => {
+    send(res, 200, metrics.contentType, await metrics.render(), head);
+  });
+}
+
+/** The operator's routes: /healthz, the detailed /readyz (which checks failed and why) and /metrics. */
+export function createOpsRoutes(options: OpsRoutesOptions): OpsRoute[] {
   return [
-    {
-      path: '/healthz',
-      method: methods,
-      handler: guarded('/healthz', async (head, res) => {
-        send(
-          res,
-          200,
-          JSON_TYPE,
-          JSON.stringify({ status: 'ok', uptimeSeconds: Math.round(process.uptime()) }),
-          head,
-        );
-      }),
-    },
-    {
-      path: '/readyz',
-      method: methods,
-      handler: guarded('/readyz', async (head, res) => {
-        const report = await options.readiness.check();
-        send(res, report.status === 'ready' ? 200 : 503, JSON_TYPE, JSON.stringify(report), head);
-      }),
-    },
-    {
-      path: '/metrics',
-      method: methods,
-      handler: guarded('/metrics', async (head, res) => {
-        send(res, 200, options.metrics.contentType, await options.metrics.render(), head);
-      }),
-    },
+    healthRoute(options.onError),
+    guardedRoute('/readyz', options.onError, async (head, res) => {
+      const report = await options.readiness.check();
+      send(res, report.status === 'ready' ? 200 : 503, JSON_TYPE, JSON.stringify(report), head);
+    }),
+    metricsRoute(options.metrics, options.onError),
+  ];
+}
+
+export interface PublicRoutesOptions extends Omit<OpsRoutesOptions, 'metrics'> {
+  /** Served on the public port only when there is no ops port (OPS_PORT unset). */
+  metrics?: OpsRoutesOptions['metrics'];
+}
+
+/**
+ * The routes for the port the world (or Slack) can reach: /healthz and a /readyz that says only
+ * `{"status":"ready"}` (200) or `{"status":"not ready"}` (503). The detailed report names what failed in words
+ * that can include internal hosts and ports (a store's "connect ECONNREFUSED 10.0.0.5:5432"), so it stays on
+ * the ops port.
+ */
+export function createPublicRoutes(options: PublicRoutesOptions): OpsRoute[] {
+  return [
+    healthRoute(options.onError),
+    guardedRoute('/readyz', options.onError, async (head, res) => {
+      const { status } = await options.readiness.check();
+      send(res, status === 'ready' ? 200 : 503, JSON_TYPE, JSON.stringify({ status }), head);
+    }),
+    ...(options.metrics ? [metricsRoute(options.metrics, options.onError)] : []),
   ];
 }
 
@@ -254,8 +280,12 @@ export function opsRequestListener(routes: readonly OpsRoute[]): RequestListener
   };
 }
 
-/** Serves the routes on their own server (Socket Mode, where Bolt has no HTTP server of ours). */
-export function startOpsServer(routes: readonly OpsRoute[], port: number, host = '0.0.0.0'): Promise<Server> {
+/** Serves the routes on their own server (OPS_PORT); loopback unless `host` says otherwise. */
+export function startOpsServer(
+  routes: readonly OpsRoute[],
+  port: number,
+  host = '127.0.0.1',
+): Promise<Server> {
   const server = createServer(opsRequestListener(routes));
   return new Promise((resolve, reject) => {
     server.once('error', reject);

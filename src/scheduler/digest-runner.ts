@@ -25,6 +25,7 @@ import {
 import { type Clock, systemClock } from '../domain/ports/clock.js';
 import type { StatusChangeEvent, Store } from '../domain/ports/store.js';
 import type { Logger } from '../logging/logger.js';
+import { ATTR, noTracing, type Tracing } from '../observability/tracing.js';
 
 export interface PreparedDigestMessage {
   /** Ids of the events the message shows. */
@@ -84,6 +85,8 @@ export interface DigestRunnerOptions {
   eventsPerPage?: number;
   /** Channels of one schedule posted side by side (each channel is still paced on its own). */
   channelConcurrency?: number;
+  /** A span per channel's digest run. */
+  tracing?: Tracing;
 }
 
 /** The user id recorded on digest settings caseops creates itself. */
@@ -104,6 +107,7 @@ export class DigestRunner {
   private readonly channelConcurrency: number;
   /** Channels whose digest this process is posting right now. */
   private readonly runningChannels = new Set<string>();
+  private readonly tracing: Tracing;
 
   constructor(options: DigestRunnerOptions) {
     this.store = options.store;
@@ -119,6 +123,7 @@ export class DigestRunner {
     // 500 channels take 6× the pacing bound (bench). 16 keeps a workspace near 16 messages/s at most, well under
     // Slack's workspace-wide limits, and any 429 pauses every channel.
     this.channelConcurrency = options.channelConcurrency ?? DEFAULT_CHANNEL_CONCURRENCY;
+    this.tracing = options.tracing ?? noTracing;
   }
 
   /**
@@ -163,6 +168,26 @@ export class DigestRunner {
   }
 
   async runChannel(
+    channelId: string,
+    options: { trigger: DigestTrigger; signal?: AbortSignal },
+  ): Promise<DigestOutcome> {
+    if (!this.tracing.enabled) return this.runChannelOnce(channelId, options);
+    return this.tracing.inSpan(
+      'caseops.digest',
+      { attributes: { [ATTR.channelId]: channelId, 'caseops.digest.trigger': options.trigger } },
+      async (span) => {
+        const outcome = await this.runChannelOnce(channelId, options);
+        span.setAttributes({
+          [ATTR.outcome]: outcome.status,
+          'caseops.digest.messages': 'messages' in outcome ? outcome.messages : 0,
+          'caseops.digest.changes': 'changes' in outcome ? outcome.changes : 0,
+        });
+        return outcome;
+      },
+    );
+  }
+
+  private async runChannelOnce(
     channelId: string,
     options: { trigger: DigestTrigger; signal?: AbortSignal },
   ): Promise<DigestOutcome> {

@@ -18,6 +18,7 @@ import type { Clock } from '../domain/ports/clock.js';
 import type { Store } from '../domain/ports/store.js';
 import { StatusTracker, type VendorLookup } from '../domain/status-tracking.js';
 import type { Logger } from '../logging/logger.js';
+import { ATTR, type Tracing } from '../observability/tracing.js';
 import {
   SlackCardUpdater,
   type SlackCardUpdaterOptions,
@@ -27,7 +28,7 @@ import {
 } from '../slack/notifier.js';
 import { DigestRunner } from './digest-runner.js';
 import { parseTimeZone, validateCron } from './schedule.js';
-import { processHolderName, Scheduler, type SchedulerObserver } from './scheduler.js';
+import { type PollRunner, processHolderName, Scheduler, type SchedulerObserver } from './scheduler.js';
 
 export type { DigestOutcome } from './digest-runner.js';
 export { DigestRunner } from './digest-runner.js';
@@ -46,6 +47,8 @@ export interface StatusTrackingOptions {
   clock?: Clock;
   /** Poll runs and digest outcomes, for /metrics. */
   observer?: SchedulerObserver;
+  /** Spans for polls and digests (src/observability/tracing.ts). */
+  tracing?: Tracing;
 }
 
 export interface StatusTracking {
@@ -98,10 +101,11 @@ export function createStatusTracking(options: StatusTrackingOptions): StatusTrac
     holder,
     logger,
     clock,
+    tracing: options.tracing,
   });
   const scheduler = new Scheduler({
     store,
-    tracker,
+    tracker: options.tracing?.enabled ? tracedPolls(tracker, options.tracing) : tracker,
     digests,
     pollCron,
     holder,
@@ -119,5 +123,24 @@ export function createStatusTracking(options: StatusTrackingOptions): StatusTrac
     },
     start: () => scheduler.start(),
     stop: () => scheduler.stop(),
+  };
+}
+
+/** The scheduler's polls as spans: how many cases were watched, refreshed, failed and changed. */
+function tracedPolls(tracker: PollRunner, tracing: Tracing): PollRunner {
+  return {
+    pollOnce: (options) =>
+      tracing.inSpan('caseops.poll', {}, async (span) => {
+        const report = await tracker.pollOnce(options);
+        span.setAttributes({
+          'caseops.poll.watched': report.watched,
+          'caseops.poll.refreshed': report.refreshed,
+          'caseops.poll.failed': report.failed,
+          'caseops.poll.skipped': report.skipped,
+          'caseops.poll.changes': report.changes.length,
+          [ATTR.outcome]: report.abandoned ? 'abandoned' : 'ok',
+        });
+        return report;
+      }),
   };
 }

@@ -1,7 +1,8 @@
 /**
  * Builds the Bolt app: Socket Mode when an app-level token is set (no public URL needed), otherwise the HTTP
  * receiver with signature checks, commands, interactivity and events all at POST /slack/events. GET /healthz
- * answers 200 once the app is started (in Socket Mode on its own small server on PORT).
+ * answers 200 once the app is started (in Socket Mode on its own small server on PORT, bound to loopback
+ * unless HOST is set: nothing outside the machine needs it there but probes, and a container sets HOST).
  *
  * The Web API client never retries by itself (a retried 5xx or timeout could post a card twice), rejects a 429
  * to us at once (SlackGateway waits out a short one and tries once more, which is safe: Slack did not act on
@@ -17,6 +18,7 @@ import { CaseService } from '../domain/case-service.js';
 import { type PolicyGate, policyAuthorizer } from '../domain/policy-gate.js';
 import type { Store } from '../domain/ports/store.js';
 import type { Logger } from '../logging/logger.js';
+import { noTracing, type Tracing } from '../observability/tracing.js';
 import type { DigestControl } from '../scheduler/scheduler.js';
 import type { VendorRegistry } from '../vendors/registry.js';
 import { boltLogger } from './bolt-logger.js';
@@ -29,7 +31,8 @@ import { register as registerShortcuts } from './listeners/shortcuts/index.js';
 import { register as registerViews } from './listeners/views/index.js';
 import { requestKind, type SlackMetrics } from './metrics.js';
 import { OnceGuard } from './once.js';
-import { MAX_SKEW_SECONDS } from './signing.js';
+import { guardSlackRequests, SLACK_BODY_LIMIT_BYTES } from './request-guard.js';
+import { describeTracedRequest, traceListeners, traceSlackRequests } from './tracing.js';
 import { apiBaseUrl, WEB_API_TIMEOUT_MS, webClientOptions } from './web-client.js';
 
 export { apiBaseUrl, WEB_API_TIMEOUT_MS, webClientOptions };
@@ -72,6 +75,8 @@ export interface CreateSlackAppOptions {
    * in Socket Mode. A route for /healthz here replaces the built-in one.
    */
   routes?: ExtraRoute[];
+  /** Spans for Slack requests and their listeners (src/observability/tracing.ts); none when absent. */
+  tracing?: Tracing;
 }
 
 export interface ExtraRoute {
@@ -86,27 +91,9 @@ export interface SlackApp {
   mode: 'http' | 'socket';
   /** True from the end of `start` until `stop` begins (for readiness checks). */
   isReady(): boolean;
-  /** Starts listening; resolves with the port the HTTP server (events or health) listens on. */
-  start(port?: number): Promise<{ port: number }>;
+  /** Starts listening; resolves with the address the HTTP server (events or health) listens on. */
+  start(port?: number): Promise<{ port: number; host: string }>;
   stop(): Promise<void>;
-}
-
-/**
- * Bolt's receiver refuses a request signed more than five minutes ago but not one dated more than five
- * minutes ahead; Slack's rule is "either direction". The timestamp is a header, so this check needs no body.
- */
-function refuseFutureTimestamps(receiver: HTTPReceiver, logger: Logger): void {
-  const inner = receiver.requestListener;
-  receiver.requestListener = (req, res) => {
-    const stamp = Number(req.headers['x-slack-request-timestamp']);
-    if (Number.isFinite(stamp) && stamp - Date.now() / 1000 > MAX_SKEW_SECONDS) {
-      logger.warn({ path: req.url }, 'refused a Slack request dated in the future');
-      req.resume();
-      res.writeHead(401).end();
-      return;
-    }
-    inner(req, res);
-  };
 }
 
 interface TaggedRequest extends IncomingMessage {
@@ -150,6 +137,7 @@ export function createSlackApp(options: CreateSlackAppOptions): SlackApp {
   }
   const clientOptions = webClientOptions(config, options.webApiTimeoutMs);
   const log = boltLogger(logger);
+  const tracing = options.tracing ?? noTracing;
   let ready = false;
   const extraRoutes = options.routes ?? [];
   const routes: ExtraRoute[] = extraRoutes.some((r) => r.path === HEALTH_PATH)
@@ -175,15 +163,23 @@ export function createSlackApp(options: CreateSlackAppOptions): SlackApp {
       signingSecret: config.SLACK_SIGNING_SECRET as string,
       endpoints: SLACK_EVENTS_PATH,
       customRoutes: routes,
+      bodyLimit: SLACK_BODY_LIMIT_BYTES,
       logger: log,
       // Runs once the body is read and verified: tags the request with its kind for the ack-time metric.
       customPropertiesExtractor: (req) => {
-        (req as TaggedRequest).caseopsKind = requestKind(req.rawBody.toString(), req.headers['content-type']);
+        const rawBody = req.rawBody.toString();
+        const kind = requestKind(rawBody, req.headers['content-type']);
+        (req as TaggedRequest).caseopsKind = kind;
+        if (tracing.enabled) describeTracedRequest(req, rawBody, kind);
         return {};
       },
     });
-    refuseFutureTimestamps(http, logger);
+    // Header checks (timestamp, signature present, length) before Bolt reads the body; see request-guard.ts.
+    http.requestListener = guardSlackRequests(http.requestListener, { path: SLACK_EVENTS_PATH, logger });
     if (options.metrics) timeAcks(http, options.metrics);
+    // Outermost, so refused requests are spans too.
+    if (tracing.enabled)
+      http.requestListener = traceSlackRequests(http.requestListener, tracing, SLACK_EVENTS_PATH);
     receiver = http;
   }
 
@@ -194,6 +190,7 @@ export function createSlackApp(options: CreateSlackAppOptions): SlackApp {
     logger: log,
     clientOptions,
   });
+  if (tracing.enabled) traceListeners(app, tracing);
   app.error(async (error) => {
     logger.error({ err: error }, 'a Slack listener failed');
   });
@@ -222,7 +219,8 @@ export function createSlackApp(options: CreateSlackAppOptions): SlackApp {
   registerShortcuts(app, deps);
   registerEvents(app, deps);
 
-  const host = config.HOST;
+  // In Socket Mode this listener only answers probes and scrapes: keep it on loopback unless HOST says so.
+  const host = config.HOST ?? (socketMode ? '127.0.0.1' : '0.0.0.0');
   return {
     app,
     deps,
@@ -242,14 +240,18 @@ export function createSlackApp(options: CreateSlackAppOptions): SlackApp {
           throw error;
         }
         ready = true;
-        logger.info({ port: (server.address() as AddressInfo).port }, 'Slack app connected in Socket Mode');
-        return { port: (server.address() as AddressInfo).port };
+        const bound = server.address() as AddressInfo;
+        logger.info({ port: bound.port, host: bound.address }, 'Slack app connected in Socket Mode');
+        return { port: bound.port, host: bound.address };
       }
       const server = (await app.start({ port, host })) as Server;
       ready = true;
-      const bound = (server.address() as AddressInfo).port;
-      logger.info({ port: bound, path: SLACK_EVENTS_PATH }, 'Slack app listening (HTTP mode)');
-      return { port: bound };
+      const bound = server.address() as AddressInfo;
+      logger.info(
+        { port: bound.port, host: bound.address, path: SLACK_EVENTS_PATH },
+        'Slack app listening (HTTP mode)',
+      );
+      return { port: bound.port, host: bound.address };
     },
     async stop() {
       ready = false;

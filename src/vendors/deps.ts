@@ -2,6 +2,7 @@
 import type { Dispatcher } from 'undici';
 import type { Clock } from '../domain/ports/clock.js';
 import type { Logger } from '../logging/logger.js';
+import type { Tracing } from '../observability/tracing.js';
 import type { CallEvent, RetryPolicy } from './http/client.js';
 
 export interface VendorDeps {
@@ -11,6 +12,8 @@ export interface VendorDeps {
   onCall?: (event: CallEvent) => void;
   /** Metrics hook: a token was fetched. */
   onTokenRefresh?: (vendor: string) => void;
+  /** Spans for vendor calls (src/observability/tracing.ts). */
+  tracing?: Tracing;
   dispatcher?: Dispatcher;
   retry?: Partial<RetryPolicy>;
 }

@@ -11,8 +11,10 @@ import type { VendorId } from '../../src/domain/case.js';
 import type { AccessPolicy } from '../../src/domain/policy.js';
 import { policyAuthorizer } from '../../src/domain/policy-gate.js';
 import { type Logger, silentLogger } from '../../src/logging/logger.js';
+import { traceStore } from '../../src/observability/store-tracing.js';
+import type { Tracing } from '../../src/observability/tracing.js';
 import { FakeSlackApi, type FakeUserGroup } from '../../src/playground/fake-slack-api.js';
-import { createStatusTracking } from '../../src/scheduler/index.js';
+import { createStatusTracking, type StatusTracking } from '../../src/scheduler/index.js';
 import { createSlackApp, type ExtraRoute, type SlackApp } from '../../src/slack/app.js';
 import type { SlackMetrics } from '../../src/slack/metrics.js';
 import { createSlackPolicyGate, type PolicyMetrics } from '../../src/slack/policy.js';
@@ -61,6 +63,8 @@ export interface Harness {
   store: Store;
   vendors: VendorRegistry;
   sims: Simulators;
+  /** With `digests: true`: the scheduler and poller. */
+  tracking?: StatusTracking;
   stop(): Promise<void>;
 }
 
@@ -88,6 +92,8 @@ export interface HarnessOptions {
   digests?: boolean;
   /** More routes on the app's HTTP server (/metrics, /readyz), built once the store and vendors exist. */
   routes?: (built: { store: Store; vendors: VendorRegistry }) => ExtraRoute[];
+  /** Spans for the app, vendors, store and scheduler, wired as main.ts wires them. */
+  tracing?: Tracing;
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
@@ -145,9 +151,10 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     PORT: '0',
     HOST: '127.0.0.1',
   });
-  const vendors = createVendorRegistry(env, { logger, ...options.vendorHooks });
-  const store = await createStore({ dataDir, databaseUrl: options.databaseUrl, logger });
-  await store.migrate();
+  const vendors = createVendorRegistry(env, { logger, ...options.vendorHooks, tracing: options.tracing });
+  const openedStore = await createStore({ dataDir, databaseUrl: options.databaseUrl, logger });
+  await openedStore.migrate();
+  const store = options.tracing ? traceStore(openedStore, options.tracing) : openedStore;
   const gate = options.policy
     ? createSlackPolicyGate(options.policy, { config: env, logger, metrics: options.policyMetrics })
     : undefined;
@@ -165,6 +172,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
           },
         },
         logger,
+        tracing: options.tracing,
       })
     : undefined;
   app = createSlackApp({
@@ -179,6 +187,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     ...(gate ? { policy: gate, authorize: policyAuthorizer(gate) } : {}),
     routes: options.routes?.({ store, vendors }),
     digests: tracking?.scheduler,
+    tracing: options.tracing,
   });
   const { port } = await app.start(0);
   await tracking?.start();
@@ -195,6 +204,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     store,
     vendors,
     sims,
+    tracking,
     async stop() {
       await tracking?.stop();
       await started.stop();

@@ -2,7 +2,7 @@
  * Every Slack limit caseops respects, in one place, with the helpers that enforce them. Block builders never
  * hand Slack a string without passing it through `truncate`/`splitText` here, and every message or view goes
  * through `fitMessage`/`fitView` before it is sent, so an over-long vendor note can never make Slack refuse
- * a card. Values come from Slack's documentation (../shared/slack/LIMITS.md).
+ * a card. Values come from Slack's API documentation (Block Kit reference, "Verifying requests from Slack").
  */
 import type { types } from '@slack/bolt';
 
@@ -11,6 +11,15 @@ export const SLACK_LIMITS = {
   ackMs: 3000,
   /** A trigger_id is good for one views.open/views.push within this. */
   triggerIdMs: 3000,
+  request: {
+    /**
+     * The largest body the HTTP endpoint reads. It rests on no cap of Slack's: the biggest request Slack sends
+     * us is a modal submission, which echoes the view (at most 100 blocks) and each input's value (at most
+     * 3000 characters), URL-encoded. Our largest, an open-case form with every input full of characters that
+     * need escaping, is about 90 KB, so 256 KB is ample and still refuses a flood early.
+     */
+    bodyBytes: 256 * 1024,
+  },
   responseUrl: { uses: 5, lifetimeMs: 30 * 60 * 1000 },
   modal: {
     titleChars: 24,

@@ -350,6 +350,7 @@ function createCiscoHttpClient(options: CiscoAdapterOptions): VendorHttpClient {
     dispatcher: deps.dispatcher,
     logger: deps.logger,
     onCall: deps.onCall,
+    tracing: deps.tracing,
     retry: deps.retry,
     parseBody: parseLenientJson,
     mapError: (answer: FailedAnswer) => mapCiscoError(answer, clock.now()),

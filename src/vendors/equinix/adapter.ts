@@ -142,6 +142,7 @@ function createHttpClient(config: EquinixConfig, deps: VendorDeps): VendorHttpCl
     dispatcher: deps.dispatcher,
     logger: deps.logger,
     onCall: deps.onCall,
+    tracing: deps.tracing,
     retry: deps.retry,
   };
   // Token calls get their own budget: a data call asks for its token while holding one of its own budget's

@@ -24,6 +24,7 @@ import {
 import { type Clock, systemClock } from '../../domain/ports/clock.js';
 import type { VendorHealth } from '../../domain/ports/vendor.js';
 import { type Logger, redactText } from '../../logging/logger.js';
+import { ATTR, type SpanHandle, type Tracing } from '../../observability/tracing.js';
 import type { Authorization, AuthStrategy } from './auth.js';
 import type { RateBudget } from './rate-budget.js';
 
@@ -108,6 +109,8 @@ export interface VendorHttpOptions {
   dispatcher?: Dispatcher;
   logger?: Logger;
   onCall?: (event: CallEvent) => void;
+  /** One client span per call (retries are events on it); vendor, operation, case id and status only. */
+  tracing?: Tracing;
 }
 
 const DEFAULT_RETRY: RetryPolicy = {
@@ -158,6 +161,29 @@ export class VendorHttpClient {
   }
 
   async request<T = unknown>(req: VendorRequest<T>): Promise<VendorResponse<T>> {
+    const tracing = this.options.tracing;
+    if (!tracing?.enabled) return this.attempt(req);
+    return tracing.inSpan(
+      `${this.vendor} ${req.operation}`,
+      {
+        kind: 'client',
+        attributes: {
+          [ATTR.vendor]: this.vendor,
+          [ATTR.operation]: req.operation,
+          [ATTR.caseId]: req.caseId,
+          [ATTR.httpMethod]: req.method,
+          [ATTR.serverAddress]: hostOf(req.path, this.options.baseUrl),
+        },
+      },
+      async (span) => {
+        const response = await this.attempt(req, span);
+        span.setAttributes({ [ATTR.httpStatus]: response.status, [ATTR.outcome]: 'ok' });
+        return response;
+      },
+    );
+  }
+
+  private async attempt<T>(req: VendorRequest<T>, span?: SpanHandle): Promise<VendorResponse<T>> {
     const attempts = req.idempotent ? Math.max(1, this.retry.attempts) : 1;
     let authRetried = false;
     for (let attempt = 1; ; attempt++) {
@@ -182,15 +208,26 @@ export class VendorHttpClient {
           // One refresh and one more try; the vendor did not act on a request it refused as unauthorised.
           if (error.refreshable && !authRetried) {
             authRetried = true;
+            span?.addEvent('retry', {
+              attempt,
+              [ATTR.errorType]: error.error.code,
+              'retry.reason': 'token refreshed',
+            });
             attempt--;
             continue;
           }
           this.fail(req, error.error, started);
+          span?.setAttributes({
+            [ATTR.outcome]: error.error.code,
+            [ATTR.httpStatus]: error.error.httpStatus,
+          });
           throw error.error;
         }
         this.fail(req, error, started);
+        span?.setAttributes({ [ATTR.outcome]: error.code, [ATTR.httpStatus]: error.httpStatus });
         const delay = this.retryDelay(req, error, attempt, attempts);
         if (delay === undefined) throw error;
+        span?.addEvent('retry', { attempt, 'retry.delay_ms': delay, [ATTR.errorType]: error.code });
         this.options.logger?.debug(
           { vendor: this.vendor, operation: req.operation, attempt, delayMs: delay, code: error.code },
           'retrying vendor call',
@@ -376,6 +413,15 @@ class UnauthorisedAttempt {
     readonly error: VendorUnauthorisedError,
     readonly refreshable: boolean,
   ) {}
+}
+
+/** The host a call goes to, for the span: never the path or the query string. */
+function hostOf(path: string, baseUrl: string): string | undefined {
+  try {
+    return new URL(/^https?:\/\//.test(path) ? path : baseUrl).hostname;
+  } catch {
+    return undefined;
+  }
 }
 
 function networkCode(error: unknown): string {

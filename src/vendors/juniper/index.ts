@@ -34,6 +34,7 @@ export function juniperFromEnv(env: Env, deps: VendorDeps): VendorAdapter | unde
     dispatcher: deps.dispatcher,
     logger,
     onCall: deps.onCall,
+    tracing: deps.tracing,
   });
   const caseCredentials =
     env.JUNIPER_CASE_USERNAME && env.JUNIPER_CASE_PASSWORD

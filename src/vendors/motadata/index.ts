@@ -44,6 +44,7 @@ export function motadataFromEnv(env: Env, deps: VendorDeps): VendorAdapter | und
     dispatcher: deps.dispatcher,
     logger,
     onCall: deps.onCall,
+    tracing: deps.tracing,
   });
   return new MotadataAdapter(http, logger);
 }
@@ -67,6 +68,7 @@ function motadataAuth(env: Env, baseUrl: string, deps: VendorDeps, logger: Logge
     dispatcher: deps.dispatcher,
     logger,
     onCall: deps.onCall,
+    tracing: deps.tracing,
   });
   const tokens = new TokenCache({
     fetchToken: motadataTokenSource(tokenHttp, {
