@@ -1,22 +1,19 @@
 /**
- * The composition root: configuration → store → vendors → Slack app → scheduler → start; graceful shutdown.
+ * Start-up and shutdown: configuration → the composed app (src/compose) → start; graceful shutdown.
  *
  * With no Slack credentials (or CASEOPS_PLAYGROUND=true) it runs the playground instead of serving a
  * workspace: the same app, vendor simulators, the embedded store and a Slack-like page on PORT.
  */
+
+import { composeApp } from './compose/app.js';
+import type { StatusTracking } from './compose/status-tracking.js';
 import { ConfigError, type Env, loadEnv } from './config/env.js';
 import { loadPolicy, PolicyFileError } from './config/policy-file.js';
 import type { Store } from './domain/ports/store.js';
 import { createLogger, type Logger } from './logging/logger.js';
 import { CaseopsMetrics } from './observability/metrics.js';
-import { createOpsRoutes, ReadinessCheck } from './observability/ops-server.js';
 import { type Playground, startPlayground } from './playground/index.js';
-import { createStatusTracking, type StatusTracking } from './scheduler/index.js';
-import { createSlackApp, type SlackApp } from './slack/app.js';
-import { channelCard } from './slack/cards.js';
-import { createSlackPolicyGate } from './slack/policy.js';
-import { createStore } from './store/index.js';
-import { createVendorRegistry } from './vendors/index.js';
+import type { SlackApp } from './slack/app.js';
 import type { VendorRegistry } from './vendors/registry.js';
 import { type Sandbox, startSandbox } from './vendors/sandbox.js';
 
@@ -60,79 +57,25 @@ async function start(running: Running): Promise<void> {
   }
 
   const policy = loadPolicy(env.CASEOPS_POLICY);
-  const metrics = new CaseopsMetrics();
-
-  const store = await createStore({ dataDir: env.DATA_DIR, databaseUrl: env.DATABASE_URL, logger });
-  running.store = store;
-  await store.migrate();
-  logger.info({ dialect: store.dialect }, `store ready (${store.dialect})`);
-
-  const vendors = createVendorRegistry(env, {
-    logger,
-    onCall: metrics.vendorCallObserver,
-    onTokenRefresh: metrics.onTokenRefresh,
-  });
-  running.vendors = vendors;
-  const vendorHealth = () => vendors.enabled().map((adapter) => adapter.health());
-  metrics.trackVendorHealth(vendorHealth);
-
-  // Group rules are resolved through Slack's Web API with its own client, so the gate exists before the app.
-  const gate = createSlackPolicyGate(policy, { config: env, logger, metrics });
-
-  // Built below; the readiness check and the digest poster only call it after start-up.
-  let slack: SlackApp | undefined;
-  let serving = false;
-  const readiness = new ReadinessCheck({
-    store,
-    serving: () => serving,
-    vendors: vendorHealth,
-    ...(playgroundMode ? {} : { slackAuthTest: () => (slack as SlackApp).app.client.auth.test() }),
-  });
-  const routes = [
-    ...createOpsRoutes({
-      readiness,
-      metrics,
-      onError: (error, path) => logger.error({ err: error, path }, 'an operations endpoint failed'),
-    }),
-    ...(running.playground?.routes ?? []),
-  ];
-
-  const tracking = createStatusTracking({
+  const composed = await composeApp({
     env,
-    store,
-    vendors,
-    // Assigned below before anything can fire: start() runs after the Slack app is built.
-    slackClient: {
-      chat: {
-        postMessage: (args) => (slack as SlackApp).app.client.chat.postMessage(args),
-        update: (args) => (slack as SlackApp).app.client.chat.update(args),
-      },
+    logger,
+    policy,
+    metrics: new CaseopsMetrics(),
+    routes: running.playground?.routes,
+    bot: running.playground && {
+      botId: running.playground.slack.botId,
+      botUserId: running.playground.slack.botUserId,
     },
-    logger,
-    observer: metrics,
   });
-  running.tracking = tracking;
-
-  slack = createSlackApp({
-    config: env,
-    vendors,
-    store,
-    logger,
-    policy: gate,
-    digests: tracking.scheduler,
-    metrics,
-    routes,
-    ...(running.playground
-      ? { botId: running.playground.slack.botId, botUserId: running.playground.slack.botUserId }
-      : {}),
+  Object.assign(running, {
+    store: composed.store,
+    vendors: composed.vendors,
+    tracking: composed.tracking,
+    slack: composed.slack,
   });
-  running.slack = slack;
-  const slackApp = slack;
-  tracking.enableCardUpdates((c, card) => channelCard(slackApp.deps, c, card.channelId, 'channel'));
-
-  const { port } = await slack.start(env.PORT);
-  await tracking.start();
-  serving = true;
+  const { tracking, slack } = composed;
+  const { port } = await composed.start(env.PORT);
 
   if (running.playground) {
     running.playground.attach(`http://127.0.0.1:${port}/slack/events`, {

@@ -10,7 +10,6 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { loadEnv } from '../../src/config/env.js';
 import type { CaseAction } from '../../src/domain/authorize.js';
-import { CaseService } from '../../src/domain/case-service.js';
 import {
   DeniedError,
   OutcomeUnknownError,
@@ -24,6 +23,7 @@ import type {
   JuniperOpenRequest,
   MotadataOpenRequest,
 } from '../../src/domain/open-request.js';
+import { CaseService } from '../../src/domain/use-cases/case-service.js';
 import { silentLogger } from '../../src/logging/logger.js';
 import { createStore, type Store } from '../../src/store/index.js';
 import { createCiscoSimulator } from '../../src/vendors/cisco/index.js';

@@ -1,13 +1,10 @@
 /** The factory the composition root uses: configuration checks, and the pieces wired together. */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createStatusTracking, type StatusTracking } from '../../src/compose/status-tracking.js';
 import { ConfigError, loadEnv } from '../../src/config/env.js';
 import { silentLogger } from '../../src/logging/logger.js';
 import { FakeSlackApi } from '../../src/playground/fake-slack-api.js';
-import {
-  createStatusTracking,
-  type StatusTracking,
-  scheduleSettingsFromEnv,
-} from '../../src/scheduler/index.js';
+import { scheduleSettingsFromEnv } from '../../src/scheduler/index.js';
 import { POLL_TASK } from '../../src/scheduler/scheduler.js';
 import { createNotifierWebClient } from '../../src/slack/notifier.js';
 import { createStore, type Store } from '../../src/store/index.js';

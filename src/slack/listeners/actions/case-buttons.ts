@@ -126,7 +126,7 @@ export function register(app: App, deps: SlackDeps): void {
         const ref = readCaseRef(press.value);
         const channelId = channelOf(press);
         const c = await deps.cases.lookup(actorOf(press), ref.v, ref.id);
-        await postCard(deps, channelId, c, await cardContext(deps.store, c.vendor, c.id, channelId));
+        await postCard(deps, channelId, c, await cardContext(deps, c, channelId));
         await press.replace(
           notice(`Posted ${VENDOR_NAMES[c.vendor]} case \`${escapeMrkdwn(c.id)}\` in this channel.`),
         );

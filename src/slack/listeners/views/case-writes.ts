@@ -5,8 +5,8 @@
  */
 import type { App, types } from '@slack/bolt';
 import { type Case, VENDOR_NAMES } from '../../../domain/case.js';
-import type { WriteOutcome } from '../../../domain/case-service.js';
 import { DeniedError } from '../../../domain/errors.js';
+import type { WriteOutcome } from '../../../domain/use-cases/case-service.js';
 import { escapeMrkdwn, fitModal } from '../../blocks/limits.js';
 import {
   CANCEL_CALLBACK_ID,

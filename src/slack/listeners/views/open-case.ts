@@ -6,8 +6,8 @@
  */
 import type { App } from '@slack/bolt';
 import { VENDOR_NAMES } from '../../../domain/case.js';
-import type { OpenedCase } from '../../../domain/case-service.js';
 import { type OpenRequest, openRequestSeverity } from '../../../domain/open-request.js';
+import type { OpenedCase } from '../../../domain/use-cases/case-service.js';
 import { escapeMrkdwn, fitModal } from '../../blocks/limits.js';
 import { caseResultModal, messageModal, submittingModal } from '../../blocks/modals.js';
 import { notice } from '../../blocks/notices.js';
@@ -22,7 +22,7 @@ import {
   openModalTitle,
   readFormValues,
 } from '../../blocks/open-form.js';
-import { capabilitiesOf, postCard } from '../../cards.js';
+import { capabilitiesOf, renderChannelCard } from '../../cards.js';
 import { isChannel } from '../../conversation.js';
 import type { SlackDeps } from '../../deps.js';
 import { describeError } from '../../errors.js';
@@ -172,29 +172,15 @@ async function watchAndPost(
   channelId: string,
   opened: OpenedCase,
 ): Promise<string> {
-  let watched = false;
-  let addedWatch = false;
-  try {
-    addedWatch = (await deps.cases.watch(actor, opened.case.vendor, opened.case.id, channelId, opened.case))
-      .added;
-    watched = true;
-  } catch (error) {
-    deps.logger.error({ err: error }, 'case opened but could not be watched');
-  }
-  try {
-    await postCard(deps, channelId, opened.case, { openedBy: actor.userId, watchedHere: watched });
-  } catch (error) {
-    if (addedWatch) {
-      await deps.cases
-        .unwatch(actor, opened.case.vendor, opened.case.id, channelId)
-        .catch((unwatchError: unknown) =>
-          deps.logger.warn({ err: unwatchError }, 'could not undo the watch'),
-        );
-    }
-    const words = describeError(error, deps.logger);
+  const c = opened.case;
+  const outcome = await deps.cards.watchAndPost(actor, c, channelId, (context) =>
+    deps.slack.postMessage(channelId, renderChannelCard(c, context, capabilitiesOf(deps, c.vendor))),
+  );
+  if (!outcome.posted) {
+    const words = describeError(outcome.error, deps.logger);
     return `:warning: The case is open, but it could not be posted or watched in <#${channelId}>: ${words.text}`;
   }
-  return watched
+  return outcome.watched
     ? `Posted in <#${channelId}> and watched there: status changes will be posted in the channel.`
     : `Posted in <#${channelId}>. :warning: Watching it there failed; use \`/case watch\` to try again.`;
 }
