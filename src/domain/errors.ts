@@ -3,6 +3,7 @@
  * place (src/slack/errors.ts). Messages are written for the on-call engineer who will read them.
  */
 import type { VendorId } from './case.js';
+import type { PolicyDenial } from './policy.js';
 
 export type CaseopsErrorCode =
   | 'invalid_input'
@@ -174,16 +175,16 @@ export class OutcomeUnknownError extends VendorError {
 }
 
 /**
- * A policy rule stopped the action. The message is Slack mrkdwn (the policy mentions who may act instead) and
- * is shown as written, so anything free-form in it must already be escaped.
+ * A policy rule stopped the action. `denial` says why (the action, the vendor, the rules and who may, or the
+ * severity cap); the surface words it. The message is for logs only.
  */
 export class DeniedError extends CaseopsError {
   readonly code = 'denied';
   constructor(
-    message: string,
     readonly rule: string,
+    readonly denial: PolicyDenial,
   ) {
-    super(message);
+    super(`the policy refused ${denial.action}${denial.vendor ? ` at ${denial.vendor}` : ''}: ${rule}`);
     this.name = 'DeniedError';
   }
 }

@@ -23,6 +23,7 @@ import {
 import { PolicyCheckUnavailableError } from '../domain/policy-gate.js';
 import type { Logger } from '../logging/logger.js';
 import { escapeMrkdwn } from './blocks/limits.js';
+import { denialText } from './words.js';
 
 export interface UserFacingError {
   /** One or two lines of mrkdwn, for the person who acted. */
@@ -129,8 +130,7 @@ export function describeError(error: unknown, logger?: Logger): UserFacingError 
       `${error.vendor} is not configured in this workspace. \`/case help\` lists the vendors that are.`,
     );
   }
-  // A denial's message is mrkdwn the policy built (mentions of who may, names escaped there): shown as is.
-  if (error instanceof DeniedError) return fixable(`:no_entry: ${error.message}`);
+  if (error instanceof DeniedError) return fixable(`:no_entry: ${denialText(error.denial, 'mrkdwn')}`);
   if (error instanceof PolicyCheckUnavailableError) {
     return { text: escapeMrkdwn(error.message), retryable: true, resubmittable: true };
   }

@@ -79,12 +79,12 @@ export async function earlyOpenDenial(
   return { decision, bySeverity: withoutSeverity?.allowed === true };
 }
 
-/** Throws DeniedError (worded with the rule and who may) when the policy would refuse the form's submission. */
+/** Throws DeniedError (with the rule and why) when the policy would refuse the form's submission. */
 export async function refuseEarly(
   deps: Pick<SlackDeps, 'policy' | 'logger'>,
   action: PolicyAction,
   request: PolicyRequest,
 ): Promise<void> {
   const denial = await earlyDenial(deps, action, request);
-  if (denial) throw new DeniedError(denial.message, denial.rule);
+  if (denial) throw new DeniedError(denial.rule, denial.denial);
 }

@@ -26,8 +26,16 @@ describe('describeError', () => {
     ],
     [new VendorNotConfiguredError('Juniper'), /^Juniper is not configured in this workspace/, true],
     [
-      new DeniedError('Severity 1 needs the duty manager.', 'sev1'),
-      /Severity 1 needs the duty manager/,
+      new DeniedError('defaults.open', {
+        kind: 'severity-cap',
+        action: 'open',
+        vendor: 'cisco',
+        asked: 1,
+        cap: 2,
+        capRule: { name: 'sev1' },
+        whoMay: [],
+      }),
+      /not severity 1: rule "sev1" caps you there\. Nobody may open a severity 1 case at Cisco/,
       true,
     ],
     [new CaseNotFoundError('equinix', '19999999'), /^No Equinix case `19999999` was found\.$/, true],
@@ -83,12 +91,24 @@ describe('describeError', () => {
     );
   });
 
-  it('shows a policy denial as the policy wrote it, so who may act is mentioned', () => {
-    const denial = new DeniedError(
-      'You may not cancel Equinix cases: rule "defaults.cancel" (policy.yaml line 3) allows only <@U0BOB>; members of <!subteam^S0ONCALL>.',
-      'defaults.cancel (policy.yaml line 3)',
+  it('words a policy denial with the rule and who may act, mentioned', () => {
+    const rule = (users: string[], groups: string[]) => ({
+      name: 'r',
+      users,
+      groups,
+      channels: [],
+      anyone: false,
+    });
+    const denial = new DeniedError('defaults.cancel (policy.yaml line 3)', {
+      kind: 'not-allowed',
+      action: 'cancel',
+      vendor: 'equinix',
+      rules: { name: 'defaults.cancel', source: 'policy.yaml line 3' },
+      whoMay: [rule(['U0BOB'], []), rule([], ['S0ONCALL'])],
+    });
+    expect(describeError(denial).text).toBe(
+      ':no_entry: You may not cancel Equinix cases: rule "defaults.cancel" (policy.yaml line 3) allows only <@U0BOB>; members of <!subteam^S0ONCALL>.',
     );
-    expect(describeError(denial).text).toBe(`:no_entry: ${denial.message}`);
   });
 
   it('a group membership Slack could not confirm: try again, nothing internal', () => {

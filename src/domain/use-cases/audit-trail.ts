@@ -2,7 +2,7 @@
  * The audit trail of one case, for a person: the vendor writes made through caseops (opened, notes,
  * cancelled), newest first. Needs the policy's `audit` permission for the vendor (everyone, without a policy).
  */
-import type { Actor } from '../authorize.js';
+import type { Actor } from '../actions.js';
 import type { VendorId } from '../case.js';
 import type { PolicyGate } from '../policy-gate.js';
 import type { AuditEntry, AuditTrail } from '../ports/store.js';

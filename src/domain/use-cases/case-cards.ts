@@ -5,7 +5,7 @@
  * re-render — ours or the poller's — keeps it. Posting and rendering are the caller's (the `publish` and
  * `update` callbacks); this use case knows no chat service.
  */
-import type { Actor } from '../authorize.js';
+import type { Actor } from '../actions.js';
 import type { Case, VendorId } from '../case.js';
 import type { Logger } from '../ports/logger.js';
 import type { AuditTrail, CardStore, PostedCard, WatchStore } from '../ports/store.js';

@@ -5,7 +5,8 @@
  * every method may talk to a vendor or the database.
  */
 
-import { type Actor, type Authorize, allowEverything } from '../authorize.js';
+import type { Actor } from '../actions.js';
+import { type Authorize, allowEverything } from '../authorize.js';
 import { type Case, VENDOR_NAMES, type VendorId } from '../case.js';
 import {
   CaseConflictError,

@@ -3,7 +3,7 @@
  * changed" switch, or post the digest now. Anyone may look; changing them and posting now need the policy's
  * `digest` rule (posting now changes what the channel reads as much as a new schedule does).
  */
-import type { Actor } from '../authorize.js';
+import type { Actor } from '../actions.js';
 import {
   type DigestDefaults,
   type EffectiveDigestSchedule,

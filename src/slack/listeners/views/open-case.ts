@@ -29,6 +29,7 @@ import { describeError } from '../../errors.js';
 import { handlingOutcome } from '../../metrics.js';
 import { readOpenMetadata } from '../../payloads.js';
 import { earlyOpenDenial } from '../../policy.js';
+import { denialText } from '../../words.js';
 import { showInModal } from './surface.js';
 
 /** The open forms' severity input (Juniper's priority, Motadata's optional priority); Equinix has none. */
@@ -83,11 +84,14 @@ export function register(app: App, deps: SlackDeps): void {
       deps.metrics?.interactionHandled(OPEN_CALLBACK_ID, 'denied');
       if (denied.bySeverity && OPEN_FORM_FIELDS[metadata.vendor].some((f) => f.key === SEVERITY_FIELD)) {
         // Field errors are plain text: the plain wording names groups and people by id.
-        await ack({ response_action: 'errors', errors: { [SEVERITY_FIELD]: denied.decision.plainMessage } });
+        await ack({
+          response_action: 'errors',
+          errors: { [SEVERITY_FIELD]: denialText(denied.decision.denial, 'plain') },
+        });
       } else {
         await ack({
           response_action: 'update',
-          view: fitModal(messageModal(title, `:no_entry: ${denied.decision.message}`)),
+          view: fitModal(messageModal(title, `:no_entry: ${denialText(denied.decision.denial, 'mrkdwn')}`)),
         });
       }
       return;
