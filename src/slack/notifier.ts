@@ -26,6 +26,13 @@ import {
   type DigestLimits,
   type DigestMessage,
 } from './blocks/digest.js';
+import {
+  BACKGROUND_BUDGET,
+  type RateLimitBudget,
+  rateLimitWaitMs,
+  readSlackApiFailure,
+  type SlackApiFailure,
+} from './web-api-errors.js';
 import { webClientOptions } from './web-client.js';
 
 type Block = types.KnownBlock;
@@ -84,8 +91,7 @@ export class SlackNotifier {
   private readonly logger: Logger;
   private readonly clock: Clock;
   private readonly minIntervalMs: number;
-  private readonly maxRateLimitRetries: number;
-  private readonly maxRateLimitWaitMs: number;
+  private readonly rateLimitBudget: RateLimitBudget;
   /** The tail of each channel's queue of calls. */
   private readonly lanes = new Map<string, Promise<unknown>>();
   /** Earliest time the next call to a channel may start. */
@@ -98,8 +104,12 @@ export class SlackNotifier {
     this.logger = options.logger.child({ component: 'slack-notifier' });
     this.clock = options.clock ?? systemClock;
     this.minIntervalMs = options.minIntervalMs ?? 1000;
-    this.maxRateLimitRetries = options.maxRateLimitRetries ?? 5;
-    this.maxRateLimitWaitMs = options.maxRateLimitWaitMs ?? 2 * 60_000;
+    const maxTotalWaitMs = options.maxRateLimitWaitMs ?? BACKGROUND_BUDGET.maxTotalWaitMs;
+    this.rateLimitBudget = {
+      maxRetries: options.maxRateLimitRetries ?? BACKGROUND_BUDGET.maxRetries,
+      maxWaitMs: maxTotalWaitMs,
+      maxTotalWaitMs,
+    };
   }
 
   /** Posts and returns the message's `ts` once Slack has accepted it. */
@@ -173,12 +183,10 @@ export class SlackNotifier {
         }
         return response;
       } catch (error) {
-        const retryAfterMs = rateLimitDelayMs(error);
-        if (retryAfterMs === undefined) throw asDeliveryError(error);
-        if (
-          attempt >= this.maxRateLimitRetries ||
-          waitedForRateLimits + retryAfterMs > this.maxRateLimitWaitMs
-        ) {
+        const failure = readSlackApiFailure(error);
+        if (failure?.kind !== 'rate-limited') throw asDeliveryError(error, failure);
+        const retryAfterMs = rateLimitWaitMs(failure, this.rateLimitBudget, attempt, waitedForRateLimits);
+        if (retryAfterMs === undefined) {
           throw new SlackDeliveryError(
             `Slack kept rate limiting after ${attempt + 1} attempts`,
             'ratelimited',
@@ -196,26 +204,10 @@ export class SlackNotifier {
   }
 }
 
-/** Milliseconds Slack asked us to wait, when `error` is a rate limit; undefined for any other failure. */
-export function rateLimitDelayMs(error: unknown): number | undefined {
-  if (typeof error !== 'object' || error === null) return undefined;
-  const record = error as { code?: unknown; retryAfter?: unknown; data?: { error?: unknown } };
-  if (record.code === webApi.ErrorCode.RateLimitedError) {
-    const seconds = typeof record.retryAfter === 'number' && record.retryAfter >= 0 ? record.retryAfter : 1;
-    return seconds * 1000;
-  }
-  if (record.data?.error === 'ratelimited' || record.data?.error === 'rate_limited') return 1000;
-  return undefined;
-}
-
-function asDeliveryError(error: unknown): SlackDeliveryError {
+function asDeliveryError(error: unknown, failure: SlackApiFailure | undefined): SlackDeliveryError {
   if (error instanceof SlackDeliveryError) return error;
-  const record = (typeof error === 'object' && error !== null ? error : {}) as {
-    data?: { error?: unknown };
-    message?: unknown;
-  };
-  const slackError = typeof record.data?.error === 'string' ? record.data.error : undefined;
-  const message = typeof record.message === 'string' ? record.message : String(error);
+  const message = error instanceof Error ? error.message : String(error);
+  const slackError = failure?.kind === 'platform' ? failure.code : undefined;
   return new SlackDeliveryError(`Slack call failed: ${message}`, slackError, { cause: error });
 }
 

@@ -9,8 +9,8 @@ import { notice } from '../../blocks/notices.js';
 import { notifyUser } from '../../cards.js';
 import { isChannel } from '../../conversation.js';
 import type { SlackDeps } from '../../deps.js';
-import { describeError } from '../../errors.js';
 import { handlingOutcome } from '../../metrics.js';
+import { describeError } from '../../words.js';
 
 export interface PressContext {
   userId: string;

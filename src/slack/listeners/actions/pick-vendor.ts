@@ -4,9 +4,9 @@ import { loadingModal, messageModal } from '../../blocks/modals.js';
 import { notice } from '../../blocks/notices.js';
 import { type OpenVendor, openModalTitle } from '../../blocks/open-form.js';
 import type { SlackDeps } from '../../deps.js';
-import { describeError } from '../../errors.js';
 import { fillOpenForm } from '../../open-flow.js';
 import { readPickerMetadata } from '../../payloads.js';
+import { describeError } from '../../words.js';
 import { type ButtonArgs, pressContext } from './context.js';
 
 export function pickVendor(deps: SlackDeps) {

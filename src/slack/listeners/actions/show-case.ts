@@ -7,8 +7,8 @@ import { escapeMrkdwn } from '../../blocks/limits.js';
 import { caseResultModal, loadingModal, messageModal } from '../../blocks/modals.js';
 import { capabilitiesOf, channelCard } from '../../cards.js';
 import type { SlackDeps } from '../../deps.js';
-import { describeError } from '../../errors.js';
 import { readCaseRef } from '../../payloads.js';
+import { describeError } from '../../words.js';
 import { afterAckButton } from './context.js';
 
 export function showCase(deps: SlackDeps) {

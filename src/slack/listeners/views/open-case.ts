@@ -25,11 +25,10 @@ import {
 import { capabilitiesOf, renderChannelCard } from '../../cards.js';
 import { isChannel } from '../../conversation.js';
 import type { SlackDeps } from '../../deps.js';
-import { describeError } from '../../errors.js';
 import { handlingOutcome } from '../../metrics.js';
 import { readOpenMetadata } from '../../payloads.js';
 import { earlyOpenDenial } from '../../policy.js';
-import { denialText } from '../../words.js';
+import { denialText, describeError } from '../../words.js';
 import { showInModal } from './surface.js';
 
 /** The open forms' severity input (Juniper's priority, Motadata's optional priority); Equinix has none. */
