@@ -204,7 +204,7 @@ async function main(): Promise<void> {
     metrics,
     routes: createOpsRoutes({ readiness, metrics }),
   });
-  tracking.enableCardUpdates(channelCardRenderer(useCases));
+  tracking.enableCardUpdates(useCases.cards, channelCardRenderer(useCases));
   phases.wired = performance.now();
   const { port } = await slack.start(env.PORT);
   phases.listening = performance.now();

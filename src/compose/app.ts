@@ -9,7 +9,8 @@ import { webApi } from '@slack/bolt';
 import type { Env } from '../config/env.js';
 import type { Case } from '../domain/case.js';
 import type { AccessPolicy } from '../domain/policy.js';
-import type { PostedCard, Store } from '../domain/ports/store.js';
+import type { Store } from '../domain/ports/store.js';
+import type { CardContext } from '../domain/use-cases/case-cards.js';
 import type { Logger } from '../logging/logger.js';
 import type { CaseopsMetrics } from '../observability/metrics.js';
 import { createOpsRoutes, ReadinessCheck } from '../observability/ops-server.js';
@@ -46,11 +47,9 @@ export interface ComposedApp {
 }
 
 /** The card the poller puts in place of a posted one when its case changes, as the Slack surface renders it. */
-export function channelCardRenderer(useCases: Pick<UseCases, 'cases' | 'cards'>) {
-  return async (current: Case, card: PostedCard) => {
-    const context = await useCases.cards.context(current.vendor, current.id, card.channelId);
-    return renderChannelCard(current, context, capabilitiesOf(useCases, current.vendor));
-  };
+export function channelCardRenderer(useCases: Pick<UseCases, 'cases'>) {
+  return (current: Case, context: CardContext) =>
+    renderChannelCard(current, context, capabilitiesOf(useCases, current.vendor));
 }
 
 /** Pieces built so far, closed in reverse when a later one cannot be built. */
@@ -84,7 +83,7 @@ export async function composeApp(options: ComposeOptions): Promise<ComposedApp> 
     built.push({ what: 'scheduler', close: () => tracking.stop() });
     // The scheduler's digest runs back the digest settings; the use cases back the poller's card updates.
     const useCases = createUseCases({ store, vendors, logger, policy, digests: tracking.scheduler });
-    tracking.enableCardUpdates(channelCardRenderer(useCases));
+    tracking.enableCardUpdates(useCases.cards, channelCardRenderer(useCases));
 
     let serving = false;
     const readiness = new ReadinessCheck({

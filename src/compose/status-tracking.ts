@@ -3,7 +3,7 @@
  * Slack notifier, the scheduler firing both, and the card updater keeping posted cards current.
  *
  *   const tracking = createStatusTracking({ env, store, vendors, slackClient, logger });
- *   tracking.enableCardUpdates(channelCardRenderer(useCases));   // once the use cases exist
+ *   tracking.enableCardUpdates(useCases.cards, channelCardRenderer(useCases));   // once they exist
  *   await tracking.start();                       // after store.migrate()
  *   …on SIGTERM: await tracking.stop();           // before store.close()
  */
@@ -45,7 +45,10 @@ export interface StatusTracking {
   /** Also the `digests` the Slack app needs for `/case digest`. */
   scheduler: Scheduler;
   /** Cards remembered in the store are updated in place when the poller sees their case change. */
-  enableCardUpdates(renderCard: SlackCardUpdaterOptions['renderCard']): void;
+  enableCardUpdates(
+    cards: SlackCardUpdaterOptions['cards'],
+    renderCard: SlackCardUpdaterOptions['renderCard'],
+  ): void;
   start(): Promise<void>;
   /** Takes no new runs, lets in-flight ones finish (or stop at a safe point), then returns. */
   stop(): Promise<void>;
@@ -75,8 +78,8 @@ export function createStatusTracking(options: StatusTrackingOptions): StatusTrac
     clock,
     observer: options.observer,
   });
-  const enableCardUpdates = (renderCard: SlackCardUpdaterOptions['renderCard']) => {
-    tracker.setCardUpdater(new SlackCardUpdater({ store, notifier, renderCard, logger }));
+  const enableCardUpdates: StatusTracking['enableCardUpdates'] = (cards, renderCard) => {
+    tracker.setCardUpdater(new SlackCardUpdater({ cards, notifier, renderCard }));
   };
   return {
     tracker,

@@ -13,11 +13,11 @@
 import type { types } from '@slack/bolt';
 import { webApi } from '@slack/bolt';
 import type { Case } from '../domain/case.js';
-import { caseKey } from '../domain/case.js';
 import type { DigestRenderContext } from '../domain/digest.js';
 import { type Clock, systemClock } from '../domain/ports/clock.js';
-import type { PostedCard, StatusChangeEvent, Store } from '../domain/ports/store.js';
+import type { StatusChangeEvent } from '../domain/ports/store.js';
 import type { CaseCardUpdater } from '../domain/status-tracking.js';
+import type { CardContext, CaseCards } from '../domain/use-cases/case-cards.js';
 import type { Logger } from '../logging/logger.js';
 import type { DigestPublisher } from '../scheduler/digest-runner.js';
 import {
@@ -270,39 +270,25 @@ export interface EmptyDigestMessage {
 // Cards -----------------------------------------------------------------------------------------------------
 
 export interface SlackCardUpdaterOptions {
-  store: Pick<Store, 'cardsFor'>;
+  /** The case-cards use case: which cards a case has, and each one's context. */
+  cards: Pick<CaseCards, 'refresh'>;
   notifier: SlackNotifier;
-  /**
-   * The card as posted in `card.channelId` for the case as it now stands (the Slack surface's card builder,
-   * e.g. `channelCard(deps, current, card.channelId, 'channel')`).
-   */
-  renderCard: (current: Case, card: PostedCard) => Promise<OutgoingMessage>;
-  logger: Logger;
+  /** The card as posted, for the case as it now stands (the Slack surface's card builder). */
+  renderCard: (current: Case, context: CardContext) => OutgoingMessage | Promise<OutgoingMessage>;
 }
 
-/** Keeps posted cards current: when a watched case changes status, each of its cards is updated in place. */
+/**
+ * Keeps posted cards current: when a watched case changes status, each of its cards is updated in place,
+ * through the notifier (paced, 429s waited out). A card that fails is logged by the use case and does not
+ * stop the others.
+ */
 export class SlackCardUpdater implements CaseCardUpdater {
-  private readonly options: SlackCardUpdaterOptions;
-  private readonly logger: Logger;
-
-  constructor(options: SlackCardUpdaterOptions) {
-    this.options = options;
-    this.logger = options.logger.child({ component: 'card-updater' });
-  }
+  constructor(private readonly options: SlackCardUpdaterOptions) {}
 
   async statusChanged(current: Case, _event: StatusChangeEvent): Promise<void> {
-    const cards = await this.options.store.cardsFor(current.vendor, current.id);
-    for (const card of cards) {
-      try {
-        const message = await this.options.renderCard(current, card);
-        await this.options.notifier.update(card.channelId, card.ts, message);
-      } catch (error) {
-        // A deleted message or an archived channel must not stop the other cards from being updated.
-        this.logger.warn(
-          { case: caseKey(card.vendor, card.caseId), channel: card.channelId, ts: card.ts, err: error },
-          'could not update a posted card',
-        );
-      }
-    }
+    const { cards, notifier, renderCard } = this.options;
+    await cards.refresh(current, async (card, context) => {
+      await notifier.update(card.channelId, card.ts, await renderCard(current, context));
+    });
   }
 }

@@ -94,7 +94,7 @@ export async function startPlaygroundInstance(
     routes: playground.routes,
   });
   tracker.setCardUpdater(
-    new SlackCardUpdater({ store, notifier, logger, renderCard: channelCardRenderer(useCases) }),
+    new SlackCardUpdater({ cards: useCases.cards, notifier, renderCard: channelCardRenderer(useCases) }),
   );
   await scheduler.start();
   const { port } = await slackApp.start(0);

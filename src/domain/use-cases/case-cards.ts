@@ -6,7 +6,7 @@
  * `update` callbacks); this use case knows no chat service.
  */
 import type { Actor } from '../actions.js';
-import type { Case, VendorId } from '../case.js';
+import { type Case, caseKey, type VendorId } from '../case.js';
 import type { Logger } from '../ports/logger.js';
 import type { AuditTrail, CardStore, PostedCard, WatchStore } from '../ports/store.js';
 import type { CaseService } from './case-service.js';
@@ -106,7 +106,7 @@ export class CaseCards {
         updated += 1;
       } catch (error) {
         this.logger.warn(
-          { err: error, channel: card.channelId, ts: card.ts },
+          { err: error, case: caseKey(c.vendor, c.id), channel: card.channelId, ts: card.ts },
           'could not update a posted card',
         );
       }

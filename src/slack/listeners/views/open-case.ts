@@ -5,6 +5,7 @@
  * vendor's reason. Opened from a channel, the case is watched and posted there.
  */
 import type { App } from '@slack/bolt';
+import type { Actor } from '../../../domain/actions.js';
 import { VENDOR_NAMES } from '../../../domain/case.js';
 import { type OpenRequest, openRequestSeverity } from '../../../domain/open-request.js';
 import type { OpenedCase } from '../../../domain/use-cases/case-service.js';
@@ -171,7 +172,7 @@ export function register(app: App, deps: SlackDeps): void {
  */
 async function watchAndPost(
   deps: SlackDeps,
-  actor: { userId: string; channelId?: string; teamId?: string },
+  actor: Actor,
   channelId: string,
   opened: OpenedCase,
 ): Promise<string> {
