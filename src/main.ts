@@ -1,23 +1,19 @@
 /**
- * The composition root: configuration → store → vendors → Slack app → scheduler → start; graceful shutdown.
+ * Start-up and shutdown: configuration → the composed app (src/compose) → start; graceful shutdown.
  *
  * With no Slack credentials (or CASEOPS_PLAYGROUND=true) it runs the playground instead of serving a
  * workspace: the same app, vendor simulators, the embedded store and a Slack-like page on PORT.
  */
 
 import type { Server } from 'node:http';
+import { composeApp } from './compose/app.js';
+import type { StatusTracking } from './compose/status-tracking.js';
 import { ConfigError, type Env, loadEnv } from './config/env.js';
 import { loadPolicy, PolicyFileError } from './config/policy-file.js';
 import type { Store } from './domain/ports/store.js';
 import { createLogger, type Logger } from './logging/logger.js';
 import { CaseopsMetrics } from './observability/metrics.js';
-import {
-  createOpsRoutes,
-  createPublicRoutes,
-  ReadinessCheck,
-  startOpsServer,
-} from './observability/ops-server.js';
-import { traceStore } from './observability/store-tracing.js';
+import { startOpsServer } from './observability/ops-server.js';
 import { noTracing, type Tracing } from './observability/tracing.js';
 import {
   PLAYGROUND_HOST,
@@ -25,12 +21,7 @@ import {
   type Playground,
   startPlayground,
 } from './playground/index.js';
-import { createStatusTracking, type StatusTracking } from './scheduler/index.js';
-import { createSlackApp, type SlackApp } from './slack/app.js';
-import { channelCard } from './slack/cards.js';
-import { createSlackPolicyGate } from './slack/policy.js';
-import { createStore } from './store/index.js';
-import { createVendorRegistry } from './vendors/index.js';
+import type { SlackApp } from './slack/app.js';
 import type { VendorRegistry } from './vendors/registry.js';
 import { type Sandbox, startSandbox } from './vendors/sandbox.js';
 
@@ -79,8 +70,6 @@ async function start(running: Running): Promise<void> {
   }
 
   const policy = loadPolicy(env.CASEOPS_POLICY);
-  const metrics = new CaseopsMetrics();
-
   // Loaded only when asked for: without an endpoint no OpenTelemetry package is imported at all.
   const tracing = env.OTEL_EXPORTER_OTLP_ENDPOINT
     ? (await import('./observability/otel.js')).createOtelTracing({
@@ -92,92 +81,34 @@ async function start(running: Running): Promise<void> {
   if (tracing.enabled)
     logger.info({ service: env.OTEL_SERVICE_NAME }, 'tracing: spans go to the OTLP endpoint');
 
-  const openedStore = await createStore({ dataDir: env.DATA_DIR, databaseUrl: env.DATABASE_URL, logger });
-  running.store = openedStore;
-  await openedStore.migrate();
-  logger.info({ dialect: openedStore.dialect }, `store ready (${openedStore.dialect})`);
-  const store = traceStore(openedStore, tracing);
-
-  const vendors = createVendorRegistry(env, {
+  const composed = await composeApp({
+    env,
     logger,
+    policy,
     tracing,
-    onCall: metrics.vendorCallObserver,
-    onTokenRefresh: metrics.onTokenRefresh,
+    metrics: new CaseopsMetrics(),
+    routes: running.playground?.routes,
+    bot: running.playground && {
+      botId: running.playground.slack.botId,
+      botUserId: running.playground.slack.botUserId,
+    },
   });
-  running.vendors = vendors;
-  const vendorHealth = () => vendors.enabled().map((adapter) => adapter.health());
-  metrics.trackVendorHealth(vendorHealth);
-
-  // Group rules are resolved through Slack's Web API with its own client, so the gate exists before the app.
-  const gate = createSlackPolicyGate(policy, { config: env, logger, metrics });
-
-  // Built below; the readiness check and the digest poster only call it after start-up.
-  let slack: SlackApp | undefined;
-  let serving = false;
-  const readiness = new ReadinessCheck({
-    store,
-    serving: () => serving,
-    vendors: vendorHealth,
-    ...(playgroundMode ? {} : { slackAuthTest: () => (slack as SlackApp).app.client.auth.test() }),
+  Object.assign(running, {
+    store: composed.store,
+    vendors: composed.vendors,
+    tracking: composed.tracking,
+    slack: composed.slack,
   });
-  const onError = (error: unknown, path: string) =>
-    logger.error({ err: error, path }, 'an operations endpoint failed');
-  // With OPS_PORT, /metrics and the detailed /readyz live only there; the public port says ready or not.
+  const { tracking, slack } = composed;
   if (env.OPS_PORT !== undefined) {
-    running.ops = await startOpsServer(
-      createOpsRoutes({ readiness, metrics, onError }),
-      env.OPS_PORT,
-      env.OPS_HOST,
-    );
+    running.ops = await startOpsServer(composed.opsRoutes, env.OPS_PORT, env.OPS_HOST);
     const bound = running.ops.address() as { address: string; port: number };
     logger.info(
       { host: bound.address, port: bound.port },
       `/metrics and /readyz on ${bound.address}:${bound.port}`,
     );
   }
-  const routes = [
-    ...createPublicRoutes({ readiness, onError, ...(env.OPS_PORT === undefined ? { metrics } : {}) }),
-    ...(running.playground?.routes ?? []),
-  ];
-
-  const tracking = createStatusTracking({
-    env,
-    store,
-    vendors,
-    // Assigned below before anything can fire: start() runs after the Slack app is built.
-    slackClient: {
-      chat: {
-        postMessage: (args) => (slack as SlackApp).app.client.chat.postMessage(args),
-        update: (args) => (slack as SlackApp).app.client.chat.update(args),
-      },
-    },
-    logger,
-    observer: metrics,
-    tracing,
-  });
-  running.tracking = tracking;
-
-  slack = createSlackApp({
-    config: env,
-    vendors,
-    store,
-    logger,
-    policy: gate,
-    digests: tracking.scheduler,
-    metrics,
-    routes,
-    tracing,
-    ...(running.playground
-      ? { botId: running.playground.slack.botId, botUserId: running.playground.slack.botUserId }
-      : {}),
-  });
-  running.slack = slack;
-  const slackApp = slack;
-  tracking.enableCardUpdates((c, card) => channelCard(slackApp.deps, c, card.channelId, 'channel'));
-
-  const { port, host } = await slack.start(env.PORT);
-  await tracking.start();
-  serving = true;
+  const { port, host } = await composed.start(env.PORT);
 
   if (running.playground) {
     running.playground.attach(`http://127.0.0.1:${port}/slack/events`, {

@@ -9,6 +9,11 @@
  * is wrapped, to time where the work goes; tracker, digest runner, notifier, adapters and store are the
  * production ones.
  */
+
+import { webApi } from '@slack/bolt';
+import { channelCardRenderer } from '../../src/compose/app.js';
+import { createStatusTracking } from '../../src/compose/status-tracking.js';
+import { createUseCases } from '../../src/compose/use-cases.js';
 import { loadEnv } from '../../src/config/env.js';
 import { type Case, VENDOR_IDS, type VendorId } from '../../src/domain/case.js';
 import { scheduleKey } from '../../src/domain/digest.js';
@@ -17,10 +22,10 @@ import type { VendorLookup } from '../../src/domain/status-tracking.js';
 import { createLogger } from '../../src/logging/logger.js';
 import { CaseopsMetrics } from '../../src/observability/metrics.js';
 import { createOpsRoutes, ReadinessCheck } from '../../src/observability/ops-server.js';
-import { createStatusTracking, type DigestOutcome, DigestRunner } from '../../src/scheduler/index.js';
-import { createSlackApp, type SlackApp } from '../../src/slack/app.js';
-import { channelCard } from '../../src/slack/cards.js';
+import { type DigestOutcome, DigestRunner } from '../../src/scheduler/index.js';
+import { createSlackApp } from '../../src/slack/app.js';
 import { SlackDigestPublisher } from '../../src/slack/notifier.js';
+import { webClientOptions } from '../../src/slack/web-client.js';
 import { createStore } from '../../src/store/index.js';
 import type { CallEvent } from '../../src/vendors/http/client.js';
 import { createVendorRegistry } from '../../src/vendors/index.js';
@@ -169,11 +174,12 @@ async function main(): Promise<void> {
   const vendorHealth = () => vendors.enabled().map((adapter) => adapter.health());
   metrics.trackVendorHealth(vendorHealth);
 
-  let slack: SlackApp | undefined;
   let serving = false;
   const readiness = new ReadinessCheck({ store, serving: () => serving, vendors: vendorHealth });
   const timeByVendor: VendorTimes = {};
   const handOffs: Array<[string, number]> = [];
+  // The notifier's own client, as src/compose builds it.
+  const client = new webApi.WebClient(env.SLACK_BOT_TOKEN, webClientOptions(env));
   const tracking = createStatusTracking({
     env,
     store: timedStore(store, timeByVendor),
@@ -182,25 +188,23 @@ async function main(): Promise<void> {
       chat: {
         postMessage: (args) => {
           handOffs.push([args.channel, Date.now()]);
-          return (slack as SlackApp).app.client.chat.postMessage(args);
+          return client.chat.postMessage(args);
         },
-        update: (args) => (slack as SlackApp).app.client.chat.update(args),
+        update: (args) => client.chat.update(args),
       },
     },
     logger,
     observer: metrics,
   });
-  slack = createSlackApp({
+  const useCases = createUseCases({ store, vendors, logger, digests: tracking.scheduler });
+  const slack = createSlackApp({
     config: env,
-    vendors,
-    store,
+    useCases,
     logger,
-    digests: tracking.scheduler,
     metrics,
     routes: createOpsRoutes({ readiness, metrics }),
   });
-  const slackApp = slack;
-  tracking.enableCardUpdates((c, card) => channelCard(slackApp.deps, c, card.channelId, 'channel'));
+  tracking.enableCardUpdates(useCases.cards, channelCardRenderer(useCases));
   phases.wired = performance.now();
   const { port } = await slack.start(env.PORT);
   phases.listening = performance.now();
@@ -326,7 +330,7 @@ async function main(): Promise<void> {
   process.once('SIGTERM', () => {
     serving = false;
     void (async () => {
-      await slackApp.stop();
+      await slack.stop();
       await tracking.stop();
       await vendors.close();
       await store.close();

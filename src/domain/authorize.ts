@@ -1,20 +1,11 @@
 /**
- * The seam where a policy (who may open which severity at which vendor, from which channel) plugs in. Every
- * use case in CaseService asks `authorize` first; the default allows everything. A later issue supplies the
- * policy; it throws DeniedError to refuse.
+ * The seam where the access policy plugs into the use cases. Every use case asks `authorize` first; the
+ * default allows everything. The composition root passes `policyAuthorizer(gate)`, which throws DeniedError
+ * to refuse.
  */
+import type { Action, Actor } from './actions.js';
 import type { VendorId } from './case.js';
 import type { OpenRequest } from './open-request.js';
-
-export type CaseAction = 'open' | 'lookup' | 'annotate' | 'cancel' | 'list' | 'watch' | 'unwatch';
-
-export interface Actor {
-  /** Slack user id of the person acting. */
-  userId: string;
-  /** Where they acted (a channel, a DM), when known. */
-  channelId?: string;
-  teamId?: string;
-}
 
 export interface AuthorizeContext {
   actor: Actor;
@@ -24,6 +15,6 @@ export interface AuthorizeContext {
   request?: OpenRequest;
 }
 
-export type Authorize = (action: CaseAction, context: AuthorizeContext) => void | Promise<void>;
+export type Authorize = (action: Action, context: AuthorizeContext) => void | Promise<void>;
 
 export const allowEverything: Authorize = () => {};

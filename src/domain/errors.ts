@@ -3,6 +3,7 @@
  * place (src/slack/errors.ts). Messages are written for the on-call engineer who will read them.
  */
 import type { VendorId } from './case.js';
+import type { PolicyDenial } from './policy.js';
 
 export type CaseopsErrorCode =
   | 'invalid_input'
@@ -18,26 +19,47 @@ export type CaseopsErrorCode =
   | 'denied'
   | 'store_unavailable';
 
+/** How a request that failed this way ended, for counting: refused by policy, unusable input, or failed. */
+export type ErrorOutcome = 'denied' | 'invalid' | 'error';
+
+/**
+ * Every caseops error says what kind of failure it is through its flags, so callers (the words a person reads,
+ * whether a form is offered again, the usage line, the metrics) read flags instead of lists of classes.
+ */
 export abstract class CaseopsError extends Error {
   abstract readonly code: CaseopsErrorCode;
   /** True when the same call may succeed later without anyone changing anything. */
   readonly retryable: boolean = false;
+  readonly outcome: ErrorOutcome = 'error';
+  /**
+   * True when nothing reached the vendor, or the vendor refused: the person can fix the form and send it again.
+   * False when resending could do the thing twice, or when editing the form cannot change the answer.
+   */
+  readonly resubmittable: boolean = true;
+  /** True when the command's usage line helps: the person can fix what they typed. */
+  readonly showUsage: boolean = false;
 }
 
 /** What a person typed or submitted is not acceptable; `field` names the form field when there is one. */
 export class InvalidInputError extends CaseopsError {
   readonly code = 'invalid_input';
+  override readonly outcome = 'invalid';
+  override readonly showUsage: boolean;
   constructor(
     message: string,
+    /** The form field, or `usage` when the message already ends with the usage line. */
     readonly field?: string,
   ) {
     super(message);
     this.name = 'InvalidInputError';
+    this.showUsage = field !== 'usage';
   }
 }
 
 export class VendorNotConfiguredError extends CaseopsError {
   readonly code = 'not_configured';
+  override readonly outcome = 'invalid';
+  override readonly showUsage = true;
   constructor(readonly vendor: string) {
     super(`${vendor} is not configured in this workspace.`);
     this.name = 'VendorNotConfiguredError';
@@ -86,6 +108,7 @@ export class VendorRejectedError extends VendorError {
 /** The case cannot be changed in its current state (Equinix 409, Juniper "already submitted"). */
 export class CaseConflictError extends VendorError {
   readonly code = 'conflict';
+  override readonly resubmittable = false;
   constructor(
     vendor: VendorId,
     readonly reason: string,
@@ -124,6 +147,7 @@ export class VendorUnauthorisedError extends VendorError {
 export class VendorUnavailableError extends VendorError {
   readonly code = 'unavailable';
   override readonly retryable = true;
+  override readonly resubmittable: boolean;
   constructor(
     vendor: VendorId,
     readonly detail: string,
@@ -137,11 +161,16 @@ export class VendorUnavailableError extends VendorError {
   ) {
     super(vendor, `${vendor} is not answering properly: ${detail}`, httpStatus);
     this.name = 'VendorUnavailableError';
+    // The request may have been carried out: sending the form again could do it twice.
+    this.resubmittable = !outcomeUncertain;
   }
 }
 
 export class UnsupportedOperationError extends VendorError {
   readonly code = 'unsupported';
+  override readonly outcome = 'invalid';
+  override readonly resubmittable = false;
+  override readonly showUsage = true;
   constructor(
     vendor: VendorId,
     readonly operation: string,
@@ -159,6 +188,7 @@ export class UnsupportedOperationError extends VendorError {
  */
 export class OutcomeUnknownError extends VendorError {
   readonly code = 'outcome_unknown';
+  override readonly resubmittable = false;
   constructor(
     vendor: VendorId,
     readonly idempotencyKey: string,
@@ -174,17 +204,21 @@ export class OutcomeUnknownError extends VendorError {
 }
 
 /**
- * A policy rule stopped the action. The message is Slack mrkdwn (the policy mentions who may act instead) and
- * is shown as written, so anything free-form in it must already be escaped.
+ * A policy rule stopped the action. `denial` says why (the action, the vendor, the rules and who may, or the
+ * severity cap); the surface words it. The message is for logs only.
  */
 export class DeniedError extends CaseopsError {
   readonly code = 'denied';
+  override readonly outcome = 'denied';
+  /** Only a severity cap is changed by editing the form (a less severe case); any other denial stands. */
+  override readonly resubmittable: boolean;
   constructor(
-    message: string,
     readonly rule: string,
+    readonly denial: PolicyDenial,
   ) {
-    super(message);
+    super(`the policy refused ${denial.action}${denial.vendor ? ` at ${denial.vendor}` : ''}: ${rule}`);
     this.name = 'DeniedError';
+    this.resubmittable = denial.kind === 'severity-cap';
   }
 }
 

@@ -1,12 +1,14 @@
 /**
  * The policy as the rest of the app meets it: `authorize` throws DeniedError (with the rule that stopped the
- * person and who may act instead) or returns the rule that allowed the action. User-group membership is looked
+ * person and the structured denial the surface words) or returns the rule that allowed the action. User-group membership is looked
  * up only when a rule for the action names a group and nothing else already allowed the person, so most checks
  * cost no Slack call at all.
  */
+import { ACTIONS, policyActionOf } from './actions.js';
+import type { Authorize } from './authorize.js';
 import type { VendorId } from './case.js';
 import { CaseopsError, DeniedError } from './errors.js';
-import { type OpenRequest, openRequestSeverity } from './open-request.js';
+import { openRequestSeverity } from './open-request.js';
 import type { AccessPolicy, PolicyAction, PolicyDecision, Severity } from './policy.js';
 
 export interface PolicyRequest {
@@ -76,42 +78,27 @@ export class PolicyGate {
   /** Returns the rule that allowed the action; throws DeniedError when the policy says no. */
   async authorize(action: PolicyAction, request: PolicyRequest): Promise<{ rule: string }> {
     const decision = await this.decide(action, request);
-    if (!decision.allowed) throw new DeniedError(decision.message, decision.rule);
+    if (!decision.allowed) throw new DeniedError(decision.rule, decision.denial);
     return { rule: decision.rule };
   }
 }
 
-/** The actions CaseService asks about (its `authorize` seam), and the policy action each one is. */
-const CASE_SERVICE_ACTIONS = {
-  open: 'open',
-  lookup: 'lookup',
-  list: 'lookup',
-  annotate: 'annotate',
-  cancel: 'cancel',
-  watch: 'watch',
-  unwatch: 'watch',
-} as const satisfies Record<string, PolicyAction>;
-export type CaseServiceAction = keyof typeof CASE_SERVICE_ACTIONS;
-
-export interface CaseServiceAuthorizeContext {
-  actor: { userId: string; channelId?: string };
-  vendor: VendorId;
-  /** For open: the request, whose severity the caps look at. */
-  request?: OpenRequest;
-}
-
 /**
- * The gate in the shape of CaseService's `authorize(action, context)` seam: listing cases is a lookup,
- * unwatching is a watch, and an open request's severity comes from openRequestSeverity.
+ * The gate in the shape of the use cases' `authorize(action, context)` seam: each action is decided by its
+ * policy rules (listing by lookup's, unwatching by watch's), and an open request's severity comes from
+ * openRequestSeverity.
  */
-export function policyAuthorizer(
-  gate: PolicyGate,
-): (action: CaseServiceAction, context: CaseServiceAuthorizeContext) => Promise<void> {
+export function policyAuthorizer(gate: PolicyGate): Authorize {
   return async (action, context) => {
-    const policyAction: PolicyAction | undefined = CASE_SERVICE_ACTIONS[action];
-    // An action this table does not know yet is refused rather than let through unchecked.
-    if (!policyAction) throw new DeniedError(`caseops has no policy for "${action}" yet.`, 'unknown action');
-    await gate.authorize(policyAction, {
+    if (!(ACTIONS as readonly string[]).includes(action)) {
+      throw new DeniedError('unknown action', {
+        kind: 'unknown-action',
+        action,
+        vendor: context.vendor,
+        whoMay: [],
+      });
+    }
+    await gate.authorize(policyActionOf(action), {
       vendor: context.vendor,
       userId: context.actor.userId,
       channelId: context.actor.channelId,

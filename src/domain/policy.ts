@@ -13,21 +13,22 @@
  *   a cap of 2 allows severities 2, 3 and 4, so severity 1 needs another rule. A request that carries no
  *   severity (Equinix has none, Motadata's is optional) is not limited by caps.
  */
-import { VENDOR_NAMES, type VendorId } from './case.js';
+import {
+  POLICY_ACTIONS,
+  type PolicyAction,
+  VENDOR_POLICY_ACTIONS,
+  type VendorPolicyAction,
+} from './actions.js';
+import type { VendorId } from './case.js';
 import { JUNIPER_PRIORITIES, MOTADATA_LEVELS } from './open-request.js';
 
-export const POLICY_ACTIONS = ['lookup', 'watch', 'open', 'annotate', 'cancel', 'audit', 'digest'] as const;
-export type PolicyAction = (typeof POLICY_ACTIONS)[number];
-
-/** Digest settings belong to a channel, not to a vendor, so `digest` is only ever a default. */
-export const VENDOR_POLICY_ACTIONS = ['lookup', 'watch', 'open', 'annotate', 'cancel', 'audit'] as const;
-export type VendorPolicyAction = (typeof VENDOR_POLICY_ACTIONS)[number];
+export { POLICY_ACTIONS, type PolicyAction, VENDOR_POLICY_ACTIONS, type VendorPolicyAction };
 
 /** 1 is the most severe, as in openRequestSeverity. */
 export type Severity = 1 | 2 | 3 | 4;
 
 export interface PolicyRule {
-  /** The rule's `name` in the file, or where it sits (`vendors.juniper.open[1]`). Shown in denials. */
+  /** The rule's `name` in the file, or where it sits (`vendors.juniper.open[1]`). Cited in denials. */
   name: string;
   /** Where the rule was written (`policy.yaml line 14`); absent for the built-in default. */
   source?: string;
@@ -66,18 +67,50 @@ export interface PolicyContext {
   severity?: Severity;
 }
 
+/** A rule or rule list as a denial cites it: its name and where it is written. */
+export interface RuleCitation {
+  name: string;
+  source?: string;
+}
+
+/** Why the policy said no, for the surface to word. */
+export type PolicyDenial =
+  | {
+      kind: 'not-allowed';
+      action: PolicyAction;
+      vendor?: VendorId;
+      /** The rule list that decided. */
+      rules: RuleCitation;
+      /** The rules that would let someone do it; empty when nobody may. */
+      whoMay: readonly PolicyRule[];
+    }
+  | {
+      /** The person may open cases at this vendor, but not this severe a one. */
+      kind: 'severity-cap';
+      action: 'open';
+      vendor?: VendorId;
+      asked: Severity;
+      /** The most severe case the least restrictive matching rule allows. */
+      cap: Severity;
+      capRule: RuleCitation;
+      /** The rules that allow a case this severe; empty when nobody may. */
+      whoMay: readonly PolicyRule[];
+    }
+  | {
+      /** Asked about an action the policy has no rules for (refused rather than let through unchecked). */
+      kind: 'unknown-action';
+      action: string;
+      vendor?: VendorId;
+      whoMay: readonly PolicyRule[];
+    };
+
 export type PolicyDecision =
   | { allowed: true; rule: string }
   | {
       allowed: false;
       /** The rule (or rule list) that stopped the action, with where it is written. */
       rule: string;
-      /** For the person, in Slack mrkdwn (mentions render as names). */
-      message: string;
-      /** The same in plain text, for surfaces that do not render mrkdwn (modal field errors). */
-      plainMessage: string;
-      /** Who may do it instead, one entry per rule, in Slack mrkdwn; empty when nobody may. */
-      whoMay: string[];
+      denial: PolicyDenial;
     };
 
 const BUILT_IN_PATH = 'built-in default';
@@ -103,38 +136,11 @@ export const DEFAULT_POLICY: PolicyDefinition = {
   vendors: {},
 };
 
-const ACTION_PHRASES: Record<PolicyAction, string> = {
-  lookup: 'look up',
-  watch: 'watch',
-  open: 'open',
-  annotate: 'add notes to',
-  cancel: 'cancel',
-  audit: 'see the audit trail of',
-  digest: 'change digest settings',
-};
-
 /** How a severity reads at a vendor: Juniper "1 - Critical", Motadata "URGENT", otherwise "severity 1". */
 export function severityLabel(severity: Severity, vendor?: VendorId): string {
   if (vendor === 'juniper') return `priority ${JUNIPER_PRIORITIES[severity - 1]}`;
   if (vendor === 'motadata') return `priority ${MOTADATA_LEVELS[4 - severity]}`;
   return `severity ${severity}`;
-}
-
-type Style = 'mrkdwn' | 'plain';
-
-/** "members of <!subteam^S1>, <@U1> in <#C1> (up to severity 2)". */
-export function describeRule(rule: PolicyRule, vendor?: VendorId, style: Style = 'mrkdwn'): string {
-  const user = (id: string) => (style === 'mrkdwn' ? `<@${id}>` : `user ${id}`);
-  const group = (id: string) =>
-    style === 'mrkdwn' ? `members of <!subteam^${id}>` : `members of group ${id}`;
-  const channel = (id: string) => (style === 'mrkdwn' ? `<#${id}>` : `channel ${id}`);
-  const who = rule.anyone ? 'anyone' : [...rule.users.map(user), ...rule.groups.map(group)].join(', ');
-  const where = rule.channels.length > 0 ? ` in ${rule.channels.map(channel).join(' or ')}` : '';
-  const cap =
-    rule.maxSeverity !== undefined && rule.maxSeverity > 1
-      ? ` (up to ${severityLabel(rule.maxSeverity, vendor)})`
-      : '';
-  return `${who}${where}${cap}`;
 }
 
 function ruleMatches(rule: PolicyRule, context: PolicyContext): boolean {
@@ -155,14 +161,6 @@ function capAllows(rule: PolicyRule, severity: Severity | undefined): boolean {
 
 function located(name: string, source?: string): string {
   return source ? `${name} (${source})` : name;
-}
-
-/** How a denial cites a rule: `rule "on-call" (policy.yaml line 14)`. */
-function cite(name: string, source: string | undefined, style: Style): string {
-  // Rule names are free text from the file: in mrkdwn, `<`, `>` and `&` would start links and mentions.
-  const safe = (text: string) =>
-    style === 'mrkdwn' ? text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;') : text;
-  return source ? `rule "${safe(name)}" (${safe(source)})` : `rule "${safe(name)}"`;
 }
 
 export class AccessPolicy {
@@ -196,55 +194,35 @@ export class AccessPolicy {
     const allowedBy = matching.find((rule) => capAllows(rule, severity));
     if (allowedBy) return { allowed: true, rule: located(allowedBy.name, allowedBy.source) };
 
-    const vendorName = context.vendor ? VENDOR_NAMES[context.vendor] : undefined;
-    const what =
-      action === 'digest'
-        ? ACTION_PHRASES.digest
-        : `${ACTION_PHRASES[action]} ${vendorName ?? ''} cases`.trim();
-
     if (matching.length > 0 && severity !== undefined) {
-      return this.severityDenial(list, matching, severity, context.vendor, vendorName);
-    }
-
-    const rule = located(list.path, list.source);
-    const whoMay = list.rules.map((r) => describeRule(r, context.vendor));
-    const build = (style: Style) => {
-      const cited = cite(list.path, list.source, style);
-      const who = list.rules.map((r) => describeRule(r, context.vendor, style));
-      return who.length === 0
-        ? `Nobody may ${what} through caseops: ${cited} allows nobody.`
-        : `You may not ${what}: ${cited} allows only ${who.join('; ')}.`;
-    };
-    return { allowed: false, rule, message: build('mrkdwn'), plainMessage: build('plain'), whoMay };
-  }
-
-  /** The user may open cases at this vendor, but not this severe a one. */
-  private severityDenial(
-    list: RuleList,
-    matching: readonly PolicyRule[],
-    severity: Severity,
-    vendor: VendorId | undefined,
-    vendorName: string | undefined,
-  ): PolicyDecision {
-    // Every matching rule has a cap here; the least restrictive one is what stopped them.
-    const closest = matching.reduce((best, rule) =>
-      (rule.maxSeverity ?? 1) < (best.maxSeverity ?? 1) ? rule : best,
-    );
-    const rule = located(closest.name, closest.source);
-    const asked = severityLabel(severity, vendor);
-    const cap = severityLabel(closest.maxSeverity!, vendor);
-    const enablers = list.rules.filter((r) => capAllows(r, severity));
-    const whoMay = enablers.map((r) => describeRule(r, vendor));
-    const at = vendorName ? ` at ${vendorName}` : '';
-    const build = (style: Style) => {
-      const who = enablers.map((r) => describeRule(r, vendor, style));
-      return (
-        `You may open cases${at} up to ${cap}, not ${asked}: ${cite(closest.name, closest.source, style)} caps you there. ` +
-        (who.length > 0
-          ? `A ${asked} case may be opened by ${who.join('; ')}.`
-          : `Nobody may open a ${asked} case${at} through caseops.`)
+      // Every matching rule has a cap here; the least restrictive one is what stopped them.
+      const closest = matching.reduce((best, rule) =>
+        (rule.maxSeverity ?? 1) < (best.maxSeverity ?? 1) ? rule : best,
       );
+      return {
+        allowed: false,
+        rule: located(closest.name, closest.source),
+        denial: {
+          kind: 'severity-cap',
+          action: 'open',
+          vendor: context.vendor,
+          asked: severity,
+          cap: closest.maxSeverity!,
+          capRule: { name: closest.name, source: closest.source },
+          whoMay: list.rules.filter((r) => capAllows(r, severity)),
+        },
+      };
+    }
+    return {
+      allowed: false,
+      rule: located(list.path, list.source),
+      denial: {
+        kind: 'not-allowed',
+        action,
+        vendor: context.vendor,
+        rules: { name: list.path, source: list.source },
+        whoMay: list.rules,
+      },
     };
-    return { allowed: false, rule, message: build('mrkdwn'), plainMessage: build('plain'), whoMay };
   }
 }

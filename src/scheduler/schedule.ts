@@ -9,24 +9,9 @@
  */
 import cron from 'node-cron';
 import { InvalidInputError } from '../domain/errors.js';
+import type { ParsedSchedule, ScheduleWithZone } from '../domain/ports/schedule.js';
 
-export type ParsedSchedule =
-  | { kind: 'off'; display: 'off' }
-  /** Back to the deployment's DIGEST_CRON / DIGEST_TZ. */
-  | { kind: 'default'; display: 'default' }
-  | {
-      kind: 'cron';
-      /** A node-cron expression (5 or 6 fields). */
-      cron: string;
-      /** The schedule as a person reads it back (`daily 09:00`, or the cron expression). */
-      display: string;
-    };
-
-export interface ScheduleWithZone {
-  schedule: ParsedSchedule;
-  /** The zone named after the schedule, canonically spelled; undefined when none was given. */
-  timezone?: string;
-}
+export type { ParsedSchedule, ScheduleWithZone };
 
 const SCHEDULE_EXAMPLES =
   'Use `daily HH:MM`, `weekdays HH:MM`, `hourly`, `off`, `default`, or a cron expression such as `0 9 * * 1-5`, optionally followed by a time zone such as Europe/Berlin.';

@@ -13,16 +13,10 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { App, HTTPReceiver, type Receiver, SocketModeReceiver } from '@slack/bolt';
 import type { Env } from '../config/env.js';
-import type { Authorize } from '../domain/authorize.js';
-import { CaseService } from '../domain/case-service.js';
-import { type PolicyGate, policyAuthorizer } from '../domain/policy-gate.js';
-import type { Store } from '../domain/ports/store.js';
 import type { Logger } from '../logging/logger.js';
 import { noTracing, type Tracing } from '../observability/tracing.js';
-import type { DigestControl } from '../scheduler/scheduler.js';
-import type { VendorRegistry } from '../vendors/registry.js';
 import { boltLogger } from './bolt-logger.js';
-import type { SlackDeps } from './deps.js';
+import type { SlackDeps, SlackUseCases } from './deps.js';
 import { SlackGateway } from './gateway.js';
 import { register as registerActions } from './listeners/actions/index.js';
 import { register as registerCommands } from './listeners/commands/index.js';
@@ -47,18 +41,10 @@ export type SlackConfig = Pick<
 
 export interface CreateSlackAppOptions {
   config: SlackConfig;
-  vendors: VendorRegistry;
-  store: Store;
+  /** What the listeners talk to (src/compose builds them); the app reaches no store or vendor itself. */
+  useCases: SlackUseCases;
   logger: Logger;
   clock?: () => Date;
-  /** The policy seam; allows everything when absent (policyAuthorizer(policy) when only `policy` is given). */
-  authorize?: Authorize;
-  /**
-   * The access policy gate (createSlackPolicyGate), for what the case service does not check: digest settings,
-   * the audit trail, and refusing before a form is shown. Pass the same gate to `authorize` through
-   * `policyAuthorizer(gate)`.
-   */
-  policy?: PolicyGate;
   /** Overrides SLACK_BOT_TOKEN (tests). */
   token?: string;
   /** With botUserId: skips the start-up auth.test (tests, the playground). */
@@ -66,8 +52,6 @@ export interface CreateSlackAppOptions {
   botUserId?: string;
   /** Web API timeout; tests shorten it. */
   webApiTimeoutMs?: number;
-  /** The scheduler, for `/case digest`. */
-  digests?: DigestControl;
   /** Counters and ack timings (src/observability/metrics.ts). */
   metrics?: SlackMetrics;
   /**
@@ -197,21 +181,12 @@ export function createSlackApp(options: CreateSlackAppOptions): SlackApp {
 
   const now = options.clock ?? (() => new Date());
   const deps: SlackDeps = {
-    cases: new CaseService({
-      vendors: options.vendors,
-      store: options.store,
-      logger,
-      authorize: options.authorize ?? (options.policy ? policyAuthorizer(options.policy) : undefined),
-      now,
-    }),
-    store: options.store,
+    ...options.useCases,
     slack: new SlackGateway(app.client, logger, {}, options.metrics),
     once: new OnceGuard(),
     logger,
     now,
-    digests: options.digests,
     metrics: options.metrics,
-    policy: options.policy,
   };
   registerCommands(app, deps);
   registerViews(app, deps);

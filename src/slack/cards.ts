@@ -1,49 +1,53 @@
 /**
- * Posting and updating case cards in channels. A posted card is remembered (store.rememberCard) so the poller
- * can update it in place; the context a card shows (who opened it, whether the channel watches it) is read
- * back from the audit trail and the watches, so any later re-render — ours or the poller's — keeps it.
+ * Case cards in channels, as Slack messages: the card a channel (or an ephemeral reply in it) shows, posted and
+ * re-rendered through the case-cards use case, which remembers posted cards and reads their context.
  */
 import type { Case, VendorId } from '../domain/case.js';
-import type { Store } from '../domain/ports/store.js';
 import type { Capability } from '../domain/ports/vendor.js';
+import type { CardContext } from '../domain/use-cases/case-cards.js';
 import { buildCaseCard, type CardOptions } from './blocks/case-card.js';
 import type { SlackMessage } from './blocks/limits.js';
 import { isChannel } from './conversation.js';
 import type { SlackDeps } from './deps.js';
 
-export interface CardContext {
-  openedBy?: string;
-  watchedHere: boolean;
-}
+export type { CardContext };
 
-/** Who opened the case from Slack (if anyone did) and whether `channelId` watches it. */
-export async function cardContext(
-  store: Store,
-  vendor: VendorId,
-  caseId: string,
-  channelId?: string,
-): Promise<CardContext> {
-  const [audit, watches] = await Promise.all([
-    store.auditForCase(vendor, caseId, 50),
-    channelId && isChannel(channelId) ? store.watchesOfCase(vendor, caseId) : Promise.resolve([]),
-  ]);
-  const opened = audit.find((a) => a.action === 'open' && a.outcome === 'ok');
-  return { openedBy: opened?.actorUserId, watchedHere: watches.some((w) => w.channelId === channelId) };
-}
-
-export function capabilitiesOf(deps: SlackDeps, vendor: VendorId): ReadonlySet<Capability> {
+export function capabilitiesOf(deps: Pick<SlackDeps, 'cases'>, vendor: VendorId): ReadonlySet<Capability> {
   return deps.cases.enabledVendors().find((a) => a.vendor === vendor)?.capabilities ?? new Set<Capability>();
 }
 
-/** The card for a channel (or an ephemeral reply in it), with its context read from the store. */
+/** A card's context for `channelId`: whether it watches the case is asked only of real channels. */
+export function cardContext(
+  deps: Pick<SlackDeps, 'cards'>,
+  c: Case,
+  channelId?: string,
+): Promise<CardContext> {
+  return deps.cards.context(c.vendor, c.id, channelId && isChannel(channelId) ? channelId : undefined);
+}
+
+/** The card as posted in a channel, for the case as it now stands (also the poller's in-place update). */
+export function renderChannelCard(
+  c: Case,
+  context: CardContext,
+  capabilities: ReadonlySet<Capability>,
+): SlackMessage {
+  return buildCaseCard(c, {
+    surface: 'channel',
+    capabilities,
+    openedBy: context.openedBy,
+    watchedHere: context.watchedHere,
+  });
+}
+
+/** The card for a channel (or an ephemeral reply in it), with its context. */
 export async function channelCard(
-  deps: SlackDeps,
+  deps: Pick<SlackDeps, 'cases' | 'cards'>,
   c: Case,
   channelId: string | undefined,
   surface: CardOptions['surface'],
   notice?: string,
 ): Promise<SlackMessage> {
-  const ctx = await cardContext(deps.store, c.vendor, c.id, channelId);
+  const ctx = await cardContext(deps, c, channelId);
   return buildCaseCard(c, {
     surface,
     capabilities: capabilitiesOf(deps, c.vendor),
@@ -54,56 +58,25 @@ export async function channelCard(
   });
 }
 
-/** Posts a card in a channel and remembers it for in-place updates. */
+/** Posts a card in a channel; the use case remembers it for in-place updates. */
 export async function postCard(
   deps: SlackDeps,
   channelId: string,
   c: Case,
-  options: { openedBy?: string; watchedHere: boolean },
+  context: CardContext,
 ): Promise<{ ts: string }> {
-  const message = buildCaseCard(c, {
-    surface: 'channel',
-    capabilities: capabilitiesOf(deps, c.vendor),
-    openedBy: options.openedBy,
-    watchedHere: options.watchedHere,
-  });
-  const posted = await deps.slack.postMessage(channelId, message);
-  try {
-    await deps.store.rememberCard({
-      vendor: c.vendor,
-      caseId: c.id,
-      channelId: posted.channel,
-      ts: posted.ts,
-    });
-  } catch (error) {
-    deps.logger.error({ err: error, vendor: c.vendor, caseId: c.id }, 'card posted but not remembered');
-  }
+  const posted = await deps.cards.post(c, context, (ctx) =>
+    deps.slack.postMessage(channelId, renderChannelCard(c, ctx, capabilitiesOf(deps, c.vendor))),
+  );
   return { ts: posted.ts };
 }
 
 /** Re-renders every remembered card of a case (after a note or a cancel), quietly skipping failures. */
-export async function refreshPostedCards(deps: SlackDeps, c: Case): Promise<number> {
-  let updated = 0;
-  let cards: Awaited<ReturnType<Store['cardsFor']>> = [];
-  try {
-    cards = await deps.store.cardsFor(c.vendor, c.id);
-  } catch (error) {
-    deps.logger.warn({ err: error }, 'could not read posted cards');
-    return 0;
-  }
-  for (const card of cards) {
-    try {
-      const message = await channelCard(deps, c, card.channelId, 'channel');
-      await deps.slack.updateMessage(card.channelId, card.ts, message);
-      updated += 1;
-    } catch (error) {
-      deps.logger.warn(
-        { err: error, channel: card.channelId, ts: card.ts },
-        'could not update a posted card',
-      );
-    }
-  }
-  return updated;
+export function refreshPostedCards(deps: SlackDeps, c: Case): Promise<number> {
+  const capabilities = capabilitiesOf(deps, c.vendor);
+  return deps.cards.refresh(c, (card, context) =>
+    deps.slack.updateMessage(card.channelId, card.ts, renderChannelCard(c, context, capabilities)),
+  );
 }
 
 /**

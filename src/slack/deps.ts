@@ -1,28 +1,35 @@
-/** What every listener receives. Built once in app.ts. */
-import type { CaseService } from '../domain/case-service.js';
+/** What every listener receives: the use cases it talks to and the Slack-side helpers. Built once in app.ts. */
 import type { PolicyGate } from '../domain/policy-gate.js';
-import type { Store } from '../domain/ports/store.js';
+import type { CaseAuditTrail } from '../domain/use-cases/audit-trail.js';
+import type { CaseCards } from '../domain/use-cases/case-cards.js';
+import type { CaseService } from '../domain/use-cases/case-service.js';
+import type { DigestSettingsService } from '../domain/use-cases/digest-settings.js';
+import type { Home } from '../domain/use-cases/home.js';
 import type { Logger } from '../logging/logger.js';
-import type { DigestControl } from '../scheduler/scheduler.js';
 import type { SlackGateway } from './gateway.js';
 import type { SlackMetrics } from './metrics.js';
 import type { OnceGuard } from './once.js';
 
-export interface SlackDeps {
+/** The use cases the Slack surface drives; the composition root builds them. */
+export interface SlackUseCases {
   cases: CaseService;
-  store: Store;
+  cards: CaseCards;
+  home: Home;
+  auditTrail: CaseAuditTrail;
+  digestSettings: DigestSettingsService;
+  /**
+   * The access policy, for refusing before a form is shown or acknowledged (the use cases make the
+   * authoritative checks). Absent: everything is allowed, as in the built-in default policy.
+   */
+  policy?: PolicyGate;
+}
+
+export interface SlackDeps extends SlackUseCases {
   slack: SlackGateway;
   /** Slack-only side effects that must happen once (posting a card from a button, re-delivered events). */
   once: OnceGuard;
   logger: Logger;
   now: () => Date;
-  /** The scheduler, for `/case digest` (absent where digests do not run, e.g. some tests). */
-  digests?: DigestControl;
   /** Counters and timings (absent in tests that do not look at them). */
   metrics?: SlackMetrics;
-  /**
-   * The access policy, for checks the case service does not make (digest settings, the audit trail) and for
-   * refusing before a form is shown. Absent: everything is allowed, as in the built-in default policy.
-   */
-  policy?: PolicyGate;
 }

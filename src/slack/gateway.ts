@@ -2,13 +2,21 @@
  * The one door to Slack's Web API for everything caseops sends. It fits every message and view to Slack's
  * limits (blocks/limits.ts) and handles rate limiting the safe way: the client is built to reject a 429 at
  * once instead of retrying silently (a retried 5xx or timeout could post twice), and a 429 (which Slack never
- * acted on) is waited out here once when the wait is short. What Slack refuses is counted by method and code.
+ * acted on) is waited out here within the interactive budget (web-api-errors.ts). What Slack refuses is
+ * counted by method and code.
  */
 import type { types } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import type { Logger } from '../logging/logger.js';
 import { fitHome, fitMessage, fitModal, type SlackMessage } from './blocks/limits.js';
 import type { SlackMetrics } from './metrics.js';
+import {
+  failureCode,
+  INTERACTIVE_BUDGET,
+  type RateLimitBudget,
+  rateLimitWaitMs,
+  readSlackApiFailure,
+} from './web-api-errors.js';
 
 export interface SlackUser {
   id: string;
@@ -18,28 +26,6 @@ export interface SlackUser {
   lastName?: string;
   email?: string;
   tz?: string;
-}
-
-/** The fields of @slack/web-api's errors this module reads, without depending on its classes. */
-interface SlackErrorLike {
-  code?: string;
-  retryAfter?: number;
-  data?: { error?: string };
-  statusCode?: number;
-}
-
-function errorCode(error: SlackErrorLike): string {
-  if (error.data?.error) return error.data.error;
-  switch (error.code) {
-    case 'slack_webapi_rate_limited_error':
-      return 'ratelimited';
-    case 'slack_webapi_http_error':
-      return `http_${error.statusCode ?? 'error'}`;
-    case 'slack_webapi_request_error':
-      return 'request_error';
-    default:
-      return 'other';
-  }
 }
 
 export class SlackGateway {
@@ -57,27 +43,30 @@ export class SlackGateway {
     try {
       return await call();
     } catch (error) {
-      this.metrics?.slackApiError(method, errorCode(error as SlackErrorLike));
+      this.metrics?.slackApiError(method, failureCode(readSlackApiFailure(error)));
       throw error;
     }
   }
 
-  /** Runs a call once more after a short 429: Slack did not act on a rate-limited call, so this is safe. */
+  /** Runs a call again after a 429 while the interactive budget allows: Slack did not act on it. */
   private async patiently<T>(method: string, call: () => Promise<T>): Promise<T> {
-    try {
-      return await this.reported(method, call);
-    } catch (error) {
-      const limited = error as SlackErrorLike;
-      const waitMs = (limited.retryAfter ?? 0) * 1000;
-      if (
-        limited.code !== 'slack_webapi_rate_limited_error' ||
-        waitMs > (this.options.maxRateLimitWaitMs ?? 5000)
-      ) {
-        throw error;
+    const budget: RateLimitBudget = {
+      ...INTERACTIVE_BUDGET,
+      ...(this.options.maxRateLimitWaitMs !== undefined
+        ? { maxWaitMs: this.options.maxRateLimitWaitMs, maxTotalWaitMs: this.options.maxRateLimitWaitMs }
+        : {}),
+    };
+    let waitedMs = 0;
+    for (let retries = 0; ; retries++) {
+      try {
+        return await this.reported(method, call);
+      } catch (error) {
+        const waitMs = rateLimitWaitMs(readSlackApiFailure(error), budget, retries, waitedMs);
+        if (waitMs === undefined) throw error;
+        this.logger.info({ waitMs, method }, 'Slack rate limited a call; waiting before trying again');
+        await new Promise((resolve) => setTimeout(resolve, waitMs));
+        waitedMs += waitMs;
       }
-      this.logger.info({ waitMs, method }, 'Slack rate limited a call; waiting once before trying again');
-      await new Promise((resolve) => setTimeout(resolve, waitMs));
-      return this.reported(method, call);
     }
   }
 

@@ -3,12 +3,7 @@
  * interactions ended, how long acks took, which Web API calls Slack refused. Labels come from our own code
  * (subcommand names, action and callback ids, error codes), never from what a person typed.
  */
-import {
-  DeniedError,
-  InvalidInputError,
-  UnsupportedOperationError,
-  VendorNotConfiguredError,
-} from '../domain/errors.js';
+import { errorKind } from './errors.js';
 
 export interface SlackMetrics {
   commandHandled(kind: string, outcome: string): void;
@@ -19,16 +14,7 @@ export interface SlackMetrics {
 
 /** How a handler ended: fine, refused by policy, refused as unusable input, or failed. */
 export function handlingOutcome(error?: unknown): 'ok' | 'denied' | 'invalid' | 'error' {
-  if (error === undefined) return 'ok';
-  if (error instanceof DeniedError) return 'denied';
-  if (
-    error instanceof InvalidInputError ||
-    error instanceof VendorNotConfiguredError ||
-    error instanceof UnsupportedOperationError
-  ) {
-    return 'invalid';
-  }
-  return 'error';
+  return error === undefined ? 'ok' : errorKind(error).outcome;
 }
 
 const INTERACTION_TYPES = new Set([

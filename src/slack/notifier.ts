@@ -13,11 +13,11 @@
 import type { types } from '@slack/bolt';
 import { webApi } from '@slack/bolt';
 import type { Case } from '../domain/case.js';
-import { caseKey } from '../domain/case.js';
 import type { DigestRenderContext } from '../domain/digest.js';
 import { type Clock, systemClock } from '../domain/ports/clock.js';
-import type { PostedCard, StatusChangeEvent, Store } from '../domain/ports/store.js';
+import type { StatusChangeEvent } from '../domain/ports/store.js';
 import type { CaseCardUpdater } from '../domain/status-tracking.js';
+import type { CardContext, CaseCards } from '../domain/use-cases/case-cards.js';
 import type { Logger } from '../logging/logger.js';
 import type { DigestPublisher } from '../scheduler/digest-runner.js';
 import {
@@ -26,6 +26,13 @@ import {
   type DigestLimits,
   type DigestMessage,
 } from './blocks/digest.js';
+import {
+  BACKGROUND_BUDGET,
+  type RateLimitBudget,
+  rateLimitWaitMs,
+  readSlackApiFailure,
+  type SlackApiFailure,
+} from './web-api-errors.js';
 import { webClientOptions } from './web-client.js';
 
 type Block = types.KnownBlock;
@@ -84,8 +91,7 @@ export class SlackNotifier {
   private readonly logger: Logger;
   private readonly clock: Clock;
   private readonly minIntervalMs: number;
-  private readonly maxRateLimitRetries: number;
-  private readonly maxRateLimitWaitMs: number;
+  private readonly rateLimitBudget: RateLimitBudget;
   /** The tail of each channel's queue of calls. */
   private readonly lanes = new Map<string, Promise<unknown>>();
   /** Earliest time the next call to a channel may start. */
@@ -98,8 +104,12 @@ export class SlackNotifier {
     this.logger = options.logger.child({ component: 'slack-notifier' });
     this.clock = options.clock ?? systemClock;
     this.minIntervalMs = options.minIntervalMs ?? 1000;
-    this.maxRateLimitRetries = options.maxRateLimitRetries ?? 5;
-    this.maxRateLimitWaitMs = options.maxRateLimitWaitMs ?? 2 * 60_000;
+    const maxTotalWaitMs = options.maxRateLimitWaitMs ?? BACKGROUND_BUDGET.maxTotalWaitMs;
+    this.rateLimitBudget = {
+      maxRetries: options.maxRateLimitRetries ?? BACKGROUND_BUDGET.maxRetries,
+      maxWaitMs: maxTotalWaitMs,
+      maxTotalWaitMs,
+    };
   }
 
   /** Posts and returns the message's `ts` once Slack has accepted it. */
@@ -173,12 +183,10 @@ export class SlackNotifier {
         }
         return response;
       } catch (error) {
-        const retryAfterMs = rateLimitDelayMs(error);
-        if (retryAfterMs === undefined) throw asDeliveryError(error);
-        if (
-          attempt >= this.maxRateLimitRetries ||
-          waitedForRateLimits + retryAfterMs > this.maxRateLimitWaitMs
-        ) {
+        const failure = readSlackApiFailure(error);
+        if (failure?.kind !== 'rate-limited') throw asDeliveryError(error, failure);
+        const retryAfterMs = rateLimitWaitMs(failure, this.rateLimitBudget, attempt, waitedForRateLimits);
+        if (retryAfterMs === undefined) {
           throw new SlackDeliveryError(
             `Slack kept rate limiting after ${attempt + 1} attempts`,
             'ratelimited',
@@ -196,26 +204,10 @@ export class SlackNotifier {
   }
 }
 
-/** Milliseconds Slack asked us to wait, when `error` is a rate limit; undefined for any other failure. */
-export function rateLimitDelayMs(error: unknown): number | undefined {
-  if (typeof error !== 'object' || error === null) return undefined;
-  const record = error as { code?: unknown; retryAfter?: unknown; data?: { error?: unknown } };
-  if (record.code === webApi.ErrorCode.RateLimitedError) {
-    const seconds = typeof record.retryAfter === 'number' && record.retryAfter >= 0 ? record.retryAfter : 1;
-    return seconds * 1000;
-  }
-  if (record.data?.error === 'ratelimited' || record.data?.error === 'rate_limited') return 1000;
-  return undefined;
-}
-
-function asDeliveryError(error: unknown): SlackDeliveryError {
+function asDeliveryError(error: unknown, failure: SlackApiFailure | undefined): SlackDeliveryError {
   if (error instanceof SlackDeliveryError) return error;
-  const record = (typeof error === 'object' && error !== null ? error : {}) as {
-    data?: { error?: unknown };
-    message?: unknown;
-  };
-  const slackError = typeof record.data?.error === 'string' ? record.data.error : undefined;
-  const message = typeof record.message === 'string' ? record.message : String(error);
+  const message = error instanceof Error ? error.message : String(error);
+  const slackError = failure?.kind === 'platform' ? failure.code : undefined;
   return new SlackDeliveryError(`Slack call failed: ${message}`, slackError, { cause: error });
 }
 
@@ -278,39 +270,25 @@ export interface EmptyDigestMessage {
 // Cards -----------------------------------------------------------------------------------------------------
 
 export interface SlackCardUpdaterOptions {
-  store: Pick<Store, 'cardsFor'>;
+  /** The case-cards use case: which cards a case has, and each one's context. */
+  cards: Pick<CaseCards, 'refresh'>;
   notifier: SlackNotifier;
-  /**
-   * The card as posted in `card.channelId` for the case as it now stands (the Slack surface's card builder,
-   * e.g. `channelCard(deps, current, card.channelId, 'channel')`).
-   */
-  renderCard: (current: Case, card: PostedCard) => Promise<OutgoingMessage>;
-  logger: Logger;
+  /** The card as posted, for the case as it now stands (the Slack surface's card builder). */
+  renderCard: (current: Case, context: CardContext) => OutgoingMessage | Promise<OutgoingMessage>;
 }
 
-/** Keeps posted cards current: when a watched case changes status, each of its cards is updated in place. */
+/**
+ * Keeps posted cards current: when a watched case changes status, each of its cards is updated in place,
+ * through the notifier (paced, 429s waited out). A card that fails is logged by the use case and does not
+ * stop the others.
+ */
 export class SlackCardUpdater implements CaseCardUpdater {
-  private readonly options: SlackCardUpdaterOptions;
-  private readonly logger: Logger;
-
-  constructor(options: SlackCardUpdaterOptions) {
-    this.options = options;
-    this.logger = options.logger.child({ component: 'card-updater' });
-  }
+  constructor(private readonly options: SlackCardUpdaterOptions) {}
 
   async statusChanged(current: Case, _event: StatusChangeEvent): Promise<void> {
-    const cards = await this.options.store.cardsFor(current.vendor, current.id);
-    for (const card of cards) {
-      try {
-        const message = await this.options.renderCard(current, card);
-        await this.options.notifier.update(card.channelId, card.ts, message);
-      } catch (error) {
-        // A deleted message or an archived channel must not stop the other cards from being updated.
-        this.logger.warn(
-          { case: caseKey(card.vendor, card.caseId), channel: card.channelId, ts: card.ts, err: error },
-          'could not update a posted card',
-        );
-      }
-    }
+    const { cards, notifier, renderCard } = this.options;
+    await cards.refresh(current, async (card, context) => {
+      await notifier.update(card.channelId, card.ts, await renderCard(current, context));
+    });
   }
 }

@@ -1,7 +1,8 @@
 /**
  * The layering the README's architecture section describes, checked on the source itself: the domain imports
- * nothing outside itself, and the Slack surface never reaches the store. The
- * linter enforces the first two on every change; the last test shows that it does.
+ * nothing outside itself, the Slack surface never reaches the store, no import cycle exists in src/, and only
+ * the composition root (src/compose) builds use cases, notifiers and the scheduler. The linter enforces the
+ * first two on every change; the last test shows that it does.
  */
 import { spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -76,6 +77,75 @@ describe('layers', () => {
           .map(({ specifier }) => `${relative(root, file)} → ${specifier}`),
       );
     expect(toStore).toEqual([]);
+  });
+
+  it('src/ has no import cycle', () => {
+    const graph = new Map(
+      files.map((file) => [
+        file,
+        importsOf(file)
+          .filter(({ target }) => target !== undefined)
+          .map(({ target }) => target!),
+      ]),
+    );
+    const cycles: string[] = [];
+    const state = new Map<string, 'open' | 'done'>();
+    const path: string[] = [];
+    const visit = (file: string) => {
+      if (state.get(file) === 'done') return;
+      if (state.get(file) === 'open') {
+        cycles.push([...path.slice(path.indexOf(file)), file].map((f) => relative(src, f)).join(' → '));
+        return;
+      }
+      state.set(file, 'open');
+      path.push(file);
+      for (const next of graph.get(file) ?? []) visit(next);
+      path.pop();
+      state.set(file, 'done');
+    };
+    for (const file of files) visit(file);
+    expect(cycles).toEqual([]);
+  });
+
+  it('only src/compose constructs use cases, Slack notifiers, the scheduler and the policy gate', () => {
+    const constructions =
+      /\bnew (CaseService|CaseCards|Home|CaseAuditTrail|DigestSettingsService|SlackNotifier|SlackDigestPublisher|SlackCardUpdater|StatusTracker|DigestRunner|Scheduler|PolicyGate)\(/g;
+    const outside = files
+      .filter((file) => !inside(file, 'compose'))
+      .flatMap((file) =>
+        [...readFileSync(file, 'utf8').matchAll(constructions)].map(
+          (match) => `${relative(root, file)}: new ${match[1]}(`,
+        ),
+      );
+    expect(outside).toEqual([]);
+    // And the check itself sees them where they are built.
+    const built = files
+      .filter((file) => inside(file, 'compose'))
+      .flatMap((file) => [...readFileSync(file, 'utf8').matchAll(constructions)].map((match) => match[1]));
+    expect(new Set(built)).toEqual(
+      new Set([
+        'CaseService',
+        'CaseCards',
+        'Home',
+        'CaseAuditTrail',
+        'DigestSettingsService',
+        'SlackNotifier',
+        'SlackDigestPublisher',
+        'SlackCardUpdater',
+        'StatusTracker',
+        'DigestRunner',
+        'Scheduler',
+        'PolicyGate',
+      ]),
+    );
+  });
+
+  it('the Slack app is handed use cases, not the store or the vendor registry', () => {
+    const app = readFileSync(join(src, 'slack', 'app.ts'), 'utf8');
+    const options = app.slice(app.indexOf('export interface CreateSlackAppOptions'));
+    const body = options.slice(0, options.indexOf('\n}\n'));
+    expect(body).toContain('useCases: SlackUseCases');
+    expect(body).not.toMatch(/\b(store|vendors|digests|authorize)\??:/);
   });
 
   it('the linter refuses a domain file that imports the store, and a Slack file that does', () => {

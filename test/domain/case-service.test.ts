@@ -9,8 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { loadEnv } from '../../src/config/env.js';
-import type { CaseAction } from '../../src/domain/authorize.js';
-import { CaseService } from '../../src/domain/case-service.js';
+import type { Action } from '../../src/domain/actions.js';
 import {
   DeniedError,
   OutcomeUnknownError,
@@ -24,6 +23,7 @@ import type {
   JuniperOpenRequest,
   MotadataOpenRequest,
 } from '../../src/domain/open-request.js';
+import { CaseService } from '../../src/domain/use-cases/case-service.js';
 import { silentLogger } from '../../src/logging/logger.js';
 import { createStore, type Store } from '../../src/store/index.js';
 import { createCiscoSimulator } from '../../src/vendors/cisco/index.js';
@@ -46,7 +46,7 @@ let storeNow = new Date('2026-03-01T10:00:00Z');
 let serviceNow = new Date('2026-03-01T10:00:00Z');
 const alice = { userId: 'UALICE01', channelId: 'CNOC0001' };
 
-function service(authorize?: (action: CaseAction) => void) {
+function service(authorize?: (action: Action) => void) {
   return new CaseService({ vendors, store, logger: silentLogger, now: () => serviceNow, authorize });
 }
 
@@ -331,10 +331,16 @@ describe('annotate and cancel', () => {
 
 describe('policy seam', () => {
   it('asks authorize before anything reaches the vendor or the store', async () => {
-    const asked: CaseAction[] = [];
+    const asked: Action[] = [];
     const denying = service((action) => {
       asked.push(action);
-      throw new DeniedError('Severity 1 opens need the duty manager.', 'severity-cap');
+      throw new DeniedError('defaults.open', {
+        kind: 'not-allowed',
+        action: 'open',
+        vendor: 'equinix',
+        rules: { name: 'defaults.open' },
+        whoMay: [],
+      });
     });
     const origin = freshView();
     const before = creates().length;

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Store } from '../../src/domain/ports/store.js';
-import { describeError } from '../../src/slack/errors.js';
+import { describeError } from '../../src/slack/words.js';
 import { raisingUnavailable } from '../../src/store/unavailable.js';
 
 /** A store whose every call fails with `error`, behind the same guard the real store gets. */

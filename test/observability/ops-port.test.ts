@@ -10,6 +10,7 @@ import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { createUseCases } from '../../src/compose/use-cases.js';
 import { ConfigError, loadEnv } from '../../src/config/env.js';
 import { silentLogger } from '../../src/logging/logger.js';
 import { CaseopsMetrics } from '../../src/observability/metrics.js';
@@ -116,8 +117,7 @@ describe('the Socket Mode listener', () => {
       const env = loadEnv({ ...base, PORT: '0', ...(host ? { HOST: host } : {}) });
       const app = createSlackApp({
         config: env,
-        vendors: new VendorRegistry([]),
-        store,
+        useCases: createUseCases({ store, vendors: new VendorRegistry([]), logger: silentLogger }),
         logger: silentLogger,
         botId: fake.botId,
         botUserId: fake.botUserId,

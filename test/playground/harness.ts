@@ -7,6 +7,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { channelCardRenderer } from '../../src/compose/app.js';
+import { createUseCases } from '../../src/compose/use-cases.js';
 import { loadEnv } from '../../src/config/env.js';
 import { StatusTracker } from '../../src/domain/status-tracking.js';
 import { type Logger, silentLogger } from '../../src/logging/logger.js';
@@ -14,7 +16,6 @@ import { PLAYGROUND_SANDBOX_OPTIONS, type Playground, startPlayground } from '..
 import { DigestRunner } from '../../src/scheduler/digest-runner.js';
 import { Scheduler } from '../../src/scheduler/scheduler.js';
 import { apiBaseUrl, createSlackApp, type SlackApp } from '../../src/slack/app.js';
-import { channelCard } from '../../src/slack/cards.js';
 import {
   createNotifierWebClient,
   SlackCardUpdater,
@@ -87,23 +88,17 @@ export async function startPlaygroundInstance(
     holder,
     logger,
   });
+  const useCases = createUseCases({ store, vendors, logger, digests: scheduler });
   const slackApp = createSlackApp({
     config: env,
-    vendors,
-    store,
+    useCases,
     logger,
     botId,
     botUserId,
-    digests: scheduler,
     routes: playground.routes,
   });
   tracker.setCardUpdater(
-    new SlackCardUpdater({
-      store,
-      notifier,
-      logger,
-      renderCard: (current, card) => channelCard(slackApp.deps, current, card.channelId, 'channel'),
-    }),
+    new SlackCardUpdater({ cards: useCases.cards, notifier, renderCard: channelCardRenderer(useCases) }),
   );
   await scheduler.start();
   const { port } = await slackApp.start(0);

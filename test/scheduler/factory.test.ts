@@ -1,13 +1,11 @@
 /** The factory the composition root uses: configuration checks, and the pieces wired together. */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createStatusTracking, type StatusTracking } from '../../src/compose/status-tracking.js';
+import { createUseCases } from '../../src/compose/use-cases.js';
 import { ConfigError, loadEnv } from '../../src/config/env.js';
 import { silentLogger } from '../../src/logging/logger.js';
 import { FakeSlackApi } from '../../src/playground/fake-slack-api.js';
-import {
-  createStatusTracking,
-  type StatusTracking,
-  scheduleSettingsFromEnv,
-} from '../../src/scheduler/index.js';
+import { scheduleSettingsFromEnv } from '../../src/scheduler/index.js';
 import { POLL_TASK } from '../../src/scheduler/scheduler.js';
 import { createNotifierWebClient } from '../../src/slack/notifier.js';
 import { createStore, type Store } from '../../src/store/index.js';
@@ -85,7 +83,12 @@ describe('createStatusTracking', () => {
     const client = createNotifierWebClient({ token: 'xoxb-fake-bot-token', slackApiUrl: slack.apiUrl });
     const posted = await client.chat.postMessage({ channel: CHANNEL, text: `card for ${id}` });
     await store.rememberCard({ vendor: 'cisco', caseId: id, channelId: CHANNEL, ts: posted.ts! });
-    tracking.enableCardUpdates(async (current) => ({
+    const { cards } = createUseCases({
+      store,
+      vendors: new VendorRegistry([cisco.adapter]),
+      logger: silentLogger,
+    });
+    tracking.enableCardUpdates(cards, async (current) => ({
       text: `${current.id} is now ${current.status}`,
       blocks: [],
     }));

@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { webApi } from '@slack/bolt';
+import { createUseCases } from '../../src/compose/use-cases.js';
 import { loadEnv } from '../../src/config/env.js';
 import type { Case } from '../../src/domain/case.js';
 import type { DigestDefaults } from '../../src/domain/digest.js';
@@ -22,7 +23,7 @@ import {
   SlackDigestPublisher,
   SlackNotifier,
 } from '../../src/slack/notifier.js';
-import { createStore, type PostedCard, type Store } from '../../src/store/index.js';
+import { createStore, type Store } from '../../src/store/index.js';
 import { type CiscoSimulator, ciscoFromEnv, createCiscoSimulator } from '../../src/vendors/cisco/index.js';
 import { VendorRegistry } from '../../src/vendors/registry.js';
 
@@ -156,7 +157,7 @@ export interface TestInstanceOptions {
   pollCron?: string;
   defaults?: DigestDefaults;
   logger?: Logger;
-  renderCard?: (current: Case, card: PostedCard) => Promise<{ text: string; blocks: [] }>;
+  renderCard?: (current: Case) => Promise<{ text: string; blocks: [] }>;
 }
 
 export interface TestInstance {
@@ -180,15 +181,15 @@ export async function startInstance(options: TestInstanceOptions): Promise<TestI
   });
   await store.migrate();
   const notifier = new SlackNotifier({ client: options.slack, logger, clock: options.clock });
+  const vendors = new VendorRegistry(options.adapters);
   const tracker = new StatusTracker({
     store,
-    vendors: new VendorRegistry(options.adapters),
+    vendors,
     logger,
     clock: options.clock,
     cards: new SlackCardUpdater({
-      store,
+      cards: createUseCases({ store, vendors, logger }).cards,
       notifier,
-      logger,
       renderCard: options.renderCard ?? (async (c) => ({ text: `${c.id}: ${c.status}`, blocks: [] })),
     }),
   });

@@ -3,12 +3,14 @@
  * scheduler and digest runner (a recording Slack stands in for the Web API).
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createUseCases, cronSchedules } from '../../src/compose/use-cases.js';
 import { InvalidInputError } from '../../src/domain/errors.js';
 import { silentLogger } from '../../src/logging/logger.js';
 import type { SlackMessage } from '../../src/slack/blocks/limits.js';
 import type { SlackDeps } from '../../src/slack/deps.js';
 import { parseCaseCommand } from '../../src/slack/listeners/commands/parser.js';
 import type { CommandInvocation } from '../../src/slack/listeners/commands/types.js';
+import { VendorRegistry } from '../../src/vendors/registry.js';
 import {
   type CiscoFixture,
   RecordingSlack,
@@ -52,15 +54,18 @@ describe('/case digest grammar', () => {
   ])('"/case digest %s"', (text, expected) => {
     const parsed = parse(text);
     expect(parsed.subcommand.name).toBe('digest');
-    expect(parsed.args).toEqual(expected);
+    // A schedule is read when the command runs, by the digest-settings use case's schedule parser.
+    if ('choice' in expected) {
+      expect(parsed.args).toEqual({ action: 'schedule', text });
+      expect(cronSchedules.parse(text)).toEqual(expected.choice);
+    } else {
+      expect(parsed.args).toEqual(expected);
+    }
   });
 
   it.each([
     ['now please', /`now` takes nothing after it/],
     ['empty maybe', /`empty on` posts a digest even when nothing changed/],
-    ['daily 25:00', /"25:00" is not a time of day/],
-    ['weekdays 08:00 Europe/Pariss', /Did you mean Europe\/Paris\?/],
-    ['0 9 * *', /5 fields/],
   ])('refuses "/case digest %s" with a specific reason and the usage', (text, reason) => {
     let error: unknown;
     try {
@@ -102,12 +107,14 @@ describe('/case digest runs', () => {
   /** The command as the `/case` listener runs it after the ack. */
   async function run(text: string, channelId = CHANNEL): Promise<string> {
     const parsed = parseCaseCommand(`digest ${text}`);
-    const deps = {
+    const useCases = createUseCases({
       store: app.store,
+      vendors: new VendorRegistry([cisco.adapter]),
+      logger: silentLogger,
       digests: app.scheduler,
       now: () => now,
-      logger: silentLogger,
-    } as unknown as SlackDeps;
+    });
+    const deps = { ...useCases, now: () => now, logger: silentLogger } as unknown as SlackDeps;
     const invocation: CommandInvocation = {
       userId: 'U0ONCALL',
       channelId,
@@ -192,6 +199,25 @@ describe('/case digest runs', () => {
     expect(await run('now')).toContain('Slack did not accept the digest');
     expect(await run('now')).toBe('Posted the digest: 1 change.');
   });
+
+  it.each([
+    ['daily 25:00', /"25:00" is not a time of day/],
+    ['weekdays 08:00 Europe/Pariss', /Did you mean Europe\/Paris\?/],
+    ['0 9 * *', /5 fields/],
+  ])(
+    'refuses "/case digest %s" with a specific reason and the usage, before anything else',
+    async (text, reason) => {
+      // Even from a direct message: what was typed is answered first.
+      const refused = await run(text, 'D0DIRECT').then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+      expect(refused).toBeInstanceOf(InvalidInputError);
+      expect((refused as Error).message).toMatch(reason);
+      expect((refused as Error).message).toContain('Usage: /case digest');
+      expect(await app.store.getDigestSettings(CHANNEL)).toBeUndefined();
+    },
+  );
 
   it('refuses direct messages', async () => {
     await expect(run('', 'D0DIRECT')).rejects.toThrow(/Digests belong to channels/);

@@ -15,7 +15,8 @@ import {
 } from '../../src/domain/errors.js';
 import { PolicyCheckUnavailableError } from '../../src/domain/policy-gate.js';
 import { apiBaseUrl } from '../../src/slack/app.js';
-import { describeError } from '../../src/slack/errors.js';
+import { errorKind } from '../../src/slack/errors.js';
+import { describeError } from '../../src/slack/words.js';
 
 describe('describeError', () => {
   it.each([
@@ -26,8 +27,16 @@ describe('describeError', () => {
     ],
     [new VendorNotConfiguredError('Juniper'), /^Juniper is not configured in this workspace/, true],
     [
-      new DeniedError('Severity 1 needs the duty manager.', 'sev1'),
-      /Severity 1 needs the duty manager/,
+      new DeniedError('defaults.open', {
+        kind: 'severity-cap',
+        action: 'open',
+        vendor: 'cisco',
+        asked: 1,
+        cap: 2,
+        capRule: { name: 'sev1' },
+        whoMay: [],
+      }),
+      /not severity 1: rule "sev1" caps you there\. Nobody may open a severity 1 case at Cisco/,
       true,
     ],
     [new CaseNotFoundError('equinix', '19999999'), /^No Equinix case `19999999` was found\.$/, true],
@@ -83,12 +92,24 @@ describe('describeError', () => {
     );
   });
 
-  it('shows a policy denial as the policy wrote it, so who may act is mentioned', () => {
-    const denial = new DeniedError(
-      'You may not cancel Equinix cases: rule "defaults.cancel" (policy.yaml line 3) allows only <@U0BOB>; members of <!subteam^S0ONCALL>.',
-      'defaults.cancel (policy.yaml line 3)',
+  it('words a policy denial with the rule and who may act, mentioned', () => {
+    const rule = (users: string[], groups: string[]) => ({
+      name: 'r',
+      users,
+      groups,
+      channels: [],
+      anyone: false,
+    });
+    const denial = new DeniedError('defaults.cancel (policy.yaml line 3)', {
+      kind: 'not-allowed',
+      action: 'cancel',
+      vendor: 'equinix',
+      rules: { name: 'defaults.cancel', source: 'policy.yaml line 3' },
+      whoMay: [rule(['U0BOB'], []), rule([], ['S0ONCALL'])],
+    });
+    expect(describeError(denial).text).toBe(
+      ':no_entry: You may not cancel Equinix cases: rule "defaults.cancel" (policy.yaml line 3) allows only <@U0BOB>; members of <!subteam^S0ONCALL>.',
     );
-    expect(describeError(denial).text).toBe(`:no_entry: ${denial.message}`);
   });
 
   it('a group membership Slack could not confirm: try again, nothing internal', () => {
@@ -133,5 +154,54 @@ describe('SLACK_API_URL', () => {
 
   it('unset keeps the client’s default', () => {
     expect(apiBaseUrl(undefined)).toBeUndefined();
+  });
+});
+
+describe('errorKind', () => {
+  const denied = (kind: 'not-allowed' | 'severity-cap') =>
+    new DeniedError(
+      'rule',
+      kind === 'severity-cap'
+        ? { kind, action: 'open', vendor: 'juniper', asked: 1, cap: 2, capRule: { name: 'rule' }, whoMay: [] }
+        : { kind, action: 'annotate', vendor: 'equinix', rules: { name: 'rule' }, whoMay: [] },
+    );
+
+  it('offers a denied form again only when editing it can change the answer (a severity cap)', () => {
+    expect(errorKind(denied('severity-cap'))).toMatchObject({ outcome: 'denied', resubmittable: true });
+    expect(errorKind(denied('not-allowed'))).toMatchObject({ outcome: 'denied', resubmittable: false });
+  });
+
+  it('shows the usage line for what the person can fix in what they typed', () => {
+    expect(errorKind(new InvalidInputError('bad date', 'from')).showUsage).toBe(true);
+    expect(errorKind(new InvalidInputError('bad\nUsage: /case x', 'usage')).showUsage).toBe(false);
+    expect(errorKind(new VendorNotConfiguredError('Juniper'))).toMatchObject({
+      outcome: 'invalid',
+      showUsage: true,
+    });
+    expect(errorKind(new CaseNotFoundError('equinix', '1')).showUsage).toBe(false);
+  });
+
+  it('never calls a write that may have gone through safe to send again', () => {
+    expect(errorKind(new VendorUnavailableError('juniper', 'timed out', undefined, true))).toMatchObject({
+      resubmittable: false,
+      retryable: false,
+    });
+    expect(errorKind(new VendorUnavailableError('juniper', '502'))).toMatchObject({
+      resubmittable: true,
+      retryable: true,
+    });
+  });
+
+  it('treats what Slack refused as worth another try, and the unknown as an error', () => {
+    expect(errorKind({ code: 'slack_webapi_request_error' })).toMatchObject({
+      outcome: 'error',
+      retryable: true,
+    });
+    expect(errorKind(new Error('boom'))).toEqual({
+      outcome: 'error',
+      resubmittable: true,
+      showUsage: false,
+      retryable: false,
+    });
   });
 });

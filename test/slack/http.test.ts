@@ -5,6 +5,7 @@
  */
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createUseCases } from '../../src/compose/use-cases.js';
 import { loadEnv } from '../../src/config/env.js';
 import { silentLogger } from '../../src/logging/logger.js';
 import { createSlackApp } from '../../src/slack/app.js';
@@ -86,19 +87,21 @@ describe('/healthz', () => {
       SLACK_BOT_TOKEN: 'xoxb-x',
       SLACK_API_URL: h.fake.url,
     } as const;
-    const vendors = new VendorRegistry([]);
+    const useCases = createUseCases({
+      store: h.store,
+      vendors: new VendorRegistry([]),
+      logger: silentLogger,
+    });
     const socket = createSlackApp({
       config: { ...base, SLACK_APP_TOKEN: 'xapp-1-test', SLACK_SIGNING_SECRET: undefined },
-      vendors,
-      store: h.store,
+      useCases,
       logger: silentLogger,
       botId: 'B1',
       botUserId: 'U1',
     });
     const http = createSlackApp({
       config: { ...base, SLACK_APP_TOKEN: undefined, SLACK_SIGNING_SECRET: 'secret' },
-      vendors,
-      store: h.store,
+      useCases,
       logger: silentLogger,
       botId: 'B1',
       botUserId: 'U1',
@@ -107,8 +110,7 @@ describe('/healthz', () => {
     expect(() =>
       createSlackApp({
         config: loadEnv({ PORT: '0' }),
-        vendors,
-        store: h.store,
+        useCases,
         logger: silentLogger,
         token: 'xoxb-1',
       }),

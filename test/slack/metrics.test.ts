@@ -46,7 +46,11 @@ it('counts what Slack refused, by method and code', async () => {
 
 it('classifies outcomes and request kinds from our own vocabulary only', () => {
   expect(handlingOutcome()).toBe('ok');
-  expect(handlingOutcome(new DeniedError('no', 'rule'))).toBe('denied');
+  expect(
+    handlingOutcome(
+      new DeniedError('rule', { kind: 'not-allowed', action: 'open', rules: { name: 'rule' }, whoMay: [] }),
+    ),
+  ).toBe('denied');
   expect(handlingOutcome(new InvalidInputError('bad'))).toBe('invalid');
   expect(handlingOutcome(new VendorRejectedError('equinix', 'no'))).toBe('error');
   expect(requestKind('command=%2Fcase&text=x', 'application/x-www-form-urlencoded')).toBe('command');

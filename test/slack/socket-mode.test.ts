@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { request } from 'undici';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { createUseCases } from '../../src/compose/use-cases.js';
 import { loadEnv } from '../../src/config/env.js';
 import { silentLogger } from '../../src/logging/logger.js';
 import { FakeSlackApi } from '../../src/playground/fake-slack-api.js';
@@ -49,8 +50,7 @@ beforeAll(async () => {
   vendors = createVendorRegistry(env, { logger: silentLogger });
   slackApp = createSlackApp({
     config: env,
-    vendors,
-    store,
+    useCases: createUseCases({ store, vendors, logger: silentLogger }),
     logger: silentLogger,
     botId: fake.botId,
     botUserId: fake.botUserId,

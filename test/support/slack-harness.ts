@@ -6,18 +6,19 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createSlackPolicyGate, type PolicyMetrics } from '../../src/compose/policy-gate.js';
+import { createStatusTracking, type StatusTracking } from '../../src/compose/status-tracking.js';
+import { createUseCases } from '../../src/compose/use-cases.js';
 import { loadEnv } from '../../src/config/env.js';
 import type { VendorId } from '../../src/domain/case.js';
 import type { AccessPolicy } from '../../src/domain/policy.js';
-import { policyAuthorizer } from '../../src/domain/policy-gate.js';
 import { type Logger, silentLogger } from '../../src/logging/logger.js';
 import { traceStore } from '../../src/observability/store-tracing.js';
 import type { Tracing } from '../../src/observability/tracing.js';
 import { FakeSlackApi, type FakeUserGroup } from '../../src/playground/fake-slack-api.js';
-import { createStatusTracking, type StatusTracking } from '../../src/scheduler/index.js';
 import { createSlackApp, type ExtraRoute, type SlackApp } from '../../src/slack/app.js';
 import type { SlackMetrics } from '../../src/slack/metrics.js';
-import { createSlackPolicyGate, type PolicyMetrics } from '../../src/slack/policy.js';
+import { createNotifierWebClient } from '../../src/slack/notifier.js';
 import { createStore, type Store } from '../../src/store/index.js';
 import { type CiscoSimulator, createCiscoSimulator } from '../../src/vendors/cisco/index.js';
 import type { VendorDeps } from '../../src/vendors/deps.js';
@@ -158,35 +159,32 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const gate = options.policy
     ? createSlackPolicyGate(options.policy, { config: env, logger, metrics: options.policyMetrics })
     : undefined;
-  let app: SlackApp | undefined;
   const tracking = options.digests
     ? createStatusTracking({
         env,
         store,
         vendors,
-        // Digests post only after start, by when the app (and its client) exists.
-        slackClient: {
-          chat: {
-            postMessage: (args) => (app as SlackApp).app.client.chat.postMessage(args),
-            update: (args) => (app as SlackApp).app.client.chat.update(args),
-          },
-        },
+        slackClient: createNotifierWebClient({ token: fake.botToken, slackApiUrl: env.SLACK_API_URL }),
         logger,
         tracing: options.tracing,
       })
     : undefined;
-  app = createSlackApp({
-    config: env,
-    vendors,
+  const useCases = createUseCases({
     store: options.wrapStore ? options.wrapStore(store) : store,
+    vendors,
+    logger,
+    policy: gate,
+    digests: tracking?.scheduler,
+  });
+  const app = createSlackApp({
+    config: env,
+    useCases,
     logger,
     botId: fake.botId,
     botUserId: fake.botUserId,
     webApiTimeoutMs: 3000,
     metrics: options.metrics,
-    ...(gate ? { policy: gate, authorize: policyAuthorizer(gate) } : {}),
     routes: options.routes?.({ store, vendors }),
-    digests: tracking?.scheduler,
     tracing: options.tracing,
   });
   const { port } = await app.start(0);

@@ -2,12 +2,13 @@
  * The one interface every vendor adapter implements. The Slack layer, the poller and the digests talk to vendors
  * only through this port; they learn what a vendor allows from `capabilities` instead of failing.
  */
+
+import { CAPABILITIES, type Capability } from '../actions.js';
 import type { Case, CaseNote, VendorId } from '../case.js';
 import type { VendorError } from '../errors.js';
 import type { OpenRequest } from '../open-request.js';
 
-export const CAPABILITIES = ['open', 'lookup', 'annotate', 'cancel', 'list'] as const;
-export type Capability = (typeof CAPABILITIES)[number];
+export { CAPABILITIES, type Capability };
 
 /** How a capability reads in a sentence ("Cisco allows look up, list"). */
 export const CAPABILITY_WORDS: Record<Capability, string> = {

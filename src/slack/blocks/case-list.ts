@@ -1,7 +1,7 @@
 /** `/case list`: a page of cases with Previous/Next, and the list of cases a channel watches. */
 import { type Case, VENDOR_NAMES, type VendorId } from '../../domain/case.js';
-import type { WatchedCase } from '../../domain/case-service.js';
 import type { ListQuery } from '../../domain/ports/vendor.js';
+import type { WatchedCase } from '../../domain/use-cases/case-service.js';
 import { caseRefValue, STATE_LOOK } from './case-card.js';
 import { actions, type Block, button, context, section, slackDate } from './kit.js';
 import { escapeMrkdwn, type SlackMessage, truncate } from './limits.js';

@@ -2,13 +2,15 @@
  * What a button press tells us, read once: who, where (a message — ephemeral or not — or a view), and how to
  * answer. Answers go back to the surface the button was on; failures too, worded by slack/errors.ts.
  */
-import type { BlockAction, RespondFn } from '@slack/bolt';
+import type { BlockAction, RespondFn, SlackActionMiddlewareArgs } from '@slack/bolt';
+import { InvalidInputError } from '../../../domain/errors.js';
 import { fitMessage, type SlackMessage } from '../../blocks/limits.js';
 import { notice } from '../../blocks/notices.js';
 import { notifyUser } from '../../cards.js';
+import { isChannel } from '../../conversation.js';
 import type { SlackDeps } from '../../deps.js';
-import { describeError } from '../../errors.js';
 import { handlingOutcome } from '../../metrics.js';
+import { describeError } from '../../words.js';
 
 export interface PressContext {
   userId: string;
@@ -90,4 +92,31 @@ export async function afterAck(
       deps.logger.error({ err: tellError, action: press.actionId }, 'could not report a failed button press');
     }
   }
+}
+
+export type ButtonArgs = SlackActionMiddlewareArgs<BlockAction>;
+
+/** The usual button: acknowledged at once, then `work` with the press read; a failure is told to the presser. */
+export function afterAckButton(
+  deps: SlackDeps,
+  work: (press: PressContext, body: BlockAction) => Promise<void>,
+): (args: ButtonArgs) => Promise<void> {
+  return async ({ ack, body, respond }) => {
+    await ack();
+    const press = pressContext(deps, body, respond);
+    await afterAck(deps, press, () => work(press, body));
+  };
+}
+
+/** The presser as the use cases know them. */
+export function actorOf(press: PressContext) {
+  return { userId: press.userId, channelId: press.channelId, teamId: press.teamId };
+}
+
+/** The channel the pressed card is in; watches and posted cards belong to channels. */
+export function channelOf(press: PressContext): string {
+  if (!isChannel(press.channelId)) {
+    throw new InvalidInputError('Watches and posted cards belong to channels; this button is not in one.');
+  }
+  return press.channelId;
 }

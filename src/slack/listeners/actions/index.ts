@@ -1,10 +1,35 @@
-/** Block actions: buttons and selects on cards, lists, modals and App Home. */
-import type { App } from '@slack/bolt';
+/** Block actions: buttons and selects on cards, lists, modals and App Home; one handler per file. */
+import type { App, BlockAction } from '@slack/bolt';
+import { CASE_ACTIONS } from '../../blocks/case-card.js';
+import { LIST_PAGE_ACTION, SHOW_CASE_ACTION, WATCHING_UNWATCH_ACTION } from '../../blocks/case-list.js';
+import { HOME_OPEN_ACTION } from '../../blocks/home.js';
+import { PICK_VENDOR_ACTION } from '../../blocks/modals.js';
 import type { SlackDeps } from '../../deps.js';
-import { register as registerCaseButtons } from './case-buttons.js';
-import { register as registerOtherButtons } from './other-buttons.js';
+import { homeOpen } from './home-open.js';
+import { listPage } from './list-page.js';
+import { pickVendor } from './pick-vendor.js';
+import { portalLink } from './portal-link.js';
+import { postCardButton } from './post-card.js';
+import { refreshCard } from './refresh-card.js';
+import { showCase } from './show-case.js';
+import { unwatchCase } from './unwatch-case.js';
+import { unwatchFromList } from './unwatch-from-list.js';
+import { watchCase } from './watch-case.js';
+import { writeFormButton } from './write-form-button.js';
 
 export function register(app: App, deps: SlackDeps): void {
-  registerCaseButtons(app, deps);
-  registerOtherButtons(app, deps);
+  // On a case card.
+  app.action(CASE_ACTIONS.portal, portalLink());
+  app.action<BlockAction>(CASE_ACTIONS.note, writeFormButton(deps, 'note'));
+  app.action<BlockAction>(CASE_ACTIONS.cancel, writeFormButton(deps, 'cancel'));
+  app.action<BlockAction>(CASE_ACTIONS.refresh, refreshCard(deps));
+  app.action<BlockAction>(CASE_ACTIONS.watch, watchCase(deps));
+  app.action<BlockAction>(CASE_ACTIONS.unwatch, unwatchCase(deps));
+  app.action<BlockAction>(CASE_ACTIONS.post, postCardButton(deps));
+  // On lists, App Home and the open form.
+  app.action<BlockAction>(new RegExp(`^${LIST_PAGE_ACTION.replace('.', '\\.')}\\.`), listPage(deps));
+  app.action<BlockAction>(SHOW_CASE_ACTION, showCase(deps));
+  app.action<BlockAction>(WATCHING_UNWATCH_ACTION, unwatchFromList(deps));
+  app.action<BlockAction>(PICK_VENDOR_ACTION, pickVendor(deps));
+  app.action<BlockAction>(HOME_OPEN_ACTION, homeOpen(deps));
 }

@@ -4,25 +4,10 @@
  */
 import type { VendorId } from '../../../domain/case.js';
 import { buildAuditTrail } from '../../blocks/audit.js';
-import type { SlackDeps } from '../../deps.js';
-import { authorizeInSlack } from '../../policy.js';
 import { caseIdArg, noMoreWords, vendorArg } from './grammar.js';
 import { defineSubcommand } from './types.js';
 
 const usage = '/case audit <vendor> <id>';
-
-/** The newest entries shown; one more is read to know whether older ones exist. */
-export const AUDIT_ENTRIES_SHOWN = 50;
-
-/**
- * The id as the trail stores it: the vendor's own rules when the vendor is configured, so `11150929` and
- * ` 11150929` find the same entries; as typed otherwise (the trail outlives a vendor's configuration).
- */
-function trailCaseId(deps: SlackDeps, vendor: VendorId, raw: string): string {
-  const adapter = deps.cases.enabledVendors().find((a) => a.vendor === vendor);
-  return adapter ? adapter.parseCaseId(raw) : raw.trim();
-}
-
 export const auditSubcommand = defineSubcommand<{ vendor: VendorId; id: string }>({
   name: 'audit',
   aliases: ['history', 'trail'],
@@ -37,17 +22,11 @@ export const auditSubcommand = defineSubcommand<{ vendor: VendorId; id: string }
     return { vendor, id };
   },
   run: async (deps, invocation, args) => {
-    const caseId = trailCaseId(deps, args.vendor, args.id);
-    await authorizeInSlack(deps, 'audit', {
-      vendor: args.vendor,
-      userId: invocation.userId,
-      channelId: invocation.channelId,
-    });
-    const entries = await deps.store.auditForCase(args.vendor, caseId, AUDIT_ENTRIES_SHOWN + 1);
-    await invocation.reply(
-      buildAuditTrail(args.vendor, caseId, entries.slice(0, AUDIT_ENTRIES_SHOWN), {
-        more: entries.length > AUDIT_ENTRIES_SHOWN,
-      }),
+    const trail = await deps.auditTrail.forCase(
+      { userId: invocation.userId, channelId: invocation.channelId },
+      args.vendor,
+      args.id,
     );
+    await invocation.reply(buildAuditTrail(args.vendor, trail.caseId, trail.entries, { more: trail.more }));
   },
 });

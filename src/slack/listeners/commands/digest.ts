@@ -8,21 +8,12 @@
  *
  * Policy: anyone may see the settings; changing them and `now` need the `digest` rule.
  */
-import {
-  type DigestDefaults,
-  type EffectiveDigestSchedule,
-  effectiveDigestSchedule,
-  FOLLOWS_DEFAULT_SCHEDULE,
-} from '../../../domain/digest.js';
 import { InvalidInputError } from '../../../domain/errors.js';
-import type { DigestSettings } from '../../../domain/ports/store.js';
-import type { DigestOutcome } from '../../../scheduler/digest-runner.js';
-import { nextFireTime, parseScheduleWithZone, type ScheduleWithZone } from '../../../scheduler/schedule.js';
+import type { DigestRunOutcome } from '../../../domain/ports/schedule.js';
+import type { DigestSettingsView } from '../../../domain/use-cases/digest-settings.js';
 import { escapeMrkdwn } from '../../blocks/limits.js';
 import { notice } from '../../blocks/notices.js';
 import { isChannel } from '../../conversation.js';
-import type { SlackDeps } from '../../deps.js';
-import { authorizeInSlack } from '../../policy.js';
 import { echo, usageError } from './grammar.js';
 import { defineSubcommand } from './types.js';
 
@@ -31,7 +22,8 @@ const usage = '/case digest [now | <schedule> [time zone] | empty on|off]';
 export type DigestArgs =
   | { action: 'show' }
   | { action: 'now' }
-  | { action: 'schedule'; choice: ScheduleWithZone }
+  /** The schedule as typed: read by the digest-settings use case (its schedule parser) when run. */
+  | { action: 'schedule'; text: string }
   | { action: 'empty'; postWhenEmpty: boolean };
 
 export const digestSubcommand = defineSubcommand<DigestArgs>({
@@ -67,120 +59,55 @@ export const digestSubcommand = defineSubcommand<DigestArgs>({
       }
       return { action: 'empty', postWhenEmpty: value === 'on' };
     }
-    try {
-      return { action: 'schedule', choice: parseScheduleWithZone(words.rest(0)) };
-    } catch (error) {
-      if (error instanceof InvalidInputError) throw usageError(error.message, usage);
-      throw error;
-    }
+    return { action: 'schedule', text: words.rest(0) };
   },
   run: async (deps, invocation, args) => {
+    let schedule: ReturnType<typeof deps.digestSettings.readSchedule> | undefined;
+    if (args.action === 'schedule') {
+      try {
+        schedule = deps.digestSettings.readSchedule(args.text);
+      } catch (error) {
+        if (error instanceof InvalidInputError) throw usageError(error.message, usage);
+        throw error;
+      }
+    }
     if (!isChannel(invocation.channelId)) {
       throw new InvalidInputError(
         'Digests belong to channels: run this in the channel that watches the cases.',
       );
     }
-    if (args.action !== 'show') {
-      // Posting now changes what the channel reads as much as a new schedule does: one `digest` rule covers
-      // both. Showing the settings changes nothing, so anyone may.
-      await authorizeInSlack(deps, 'digest', { userId: invocation.userId, channelId: invocation.channelId });
-    }
-    const control = deps.digests;
-    if (!control) {
-      await invocation.reply(notice('Digests are not running in this caseops process.'));
-      return;
-    }
+    const actor = { userId: invocation.userId, channelId: invocation.channelId };
     const channelId = invocation.channelId;
+    const settings = deps.digestSettings;
+    const notRunning = notice('Digests are not running in this caseops process.');
     switch (args.action) {
       case 'show': {
-        const stored = await deps.store.getDigestSettings(channelId);
-        const watched = (await deps.store.watchesInChannel(channelId)).length;
-        await invocation.reply(
-          notice(
-            describeSettings(effectiveDigestSchedule(channelId, stored, control.defaults), deps, watched),
-          ),
-        );
+        const shown = await settings.show(channelId);
+        await invocation.reply(shown ? notice(describeSettings(shown, shown.watched)) : notRunning);
         return;
       }
       case 'now': {
-        const outcome = await control.runDigestNow(channelId);
-        const stored = await deps.store.getDigestSettings(channelId);
-        await invocation.reply(notice(describeOutcome(outcome, stored, control.defaults)));
+        const ran = await settings.postNow(actor, channelId);
+        await invocation.reply(
+          ran ? notice(describeOutcome(ran.outcome, ran.lastPostedAt, ran.timezone)) : notRunning,
+        );
         return;
       }
       case 'schedule':
       case 'empty': {
-        const stored = await deps.store.getDigestSettings(channelId);
-        const saved = await deps.store.saveDigestSettings(
-          changedSettings(channelId, stored, control.defaults, args, invocation.userId, deps.now()),
-        );
-        await control.settingsChanged();
-        const effective = effectiveDigestSchedule(channelId, saved, control.defaults);
+        const change =
+          args.action === 'empty' ? { postWhenEmpty: args.postWhenEmpty } : { schedule: schedule! };
+        const changed = await settings.change(actor, channelId, change);
         const lead = args.action === 'empty' ? 'Digest updated.' : 'Digest schedule set.';
-        await invocation.reply(notice(`${lead} ${describeSettings(effective, deps)}`));
+        await invocation.reply(changed ? notice(`${lead} ${describeSettings(changed)}`) : notRunning);
         return;
       }
     }
   },
 });
 
-/** The settings row after `args`, keeping whatever the person did not change. */
-export function changedSettings(
-  channelId: string,
-  stored: DigestSettings | undefined,
-  defaults: DigestDefaults,
-  args: Extract<DigestArgs, { action: 'schedule' | 'empty' }>,
-  userId: string,
-  now: Date,
-): Omit<DigestSettings, 'cursor' | 'lastPostedAt'> {
-  const current = effectiveDigestSchedule(channelId, stored, defaults);
-  const base = {
-    channelId,
-    cron: stored?.cron ?? defaults.cron,
-    schedule: stored?.schedule ?? FOLLOWS_DEFAULT_SCHEDULE,
-    timezone: stored?.timezone ?? defaults.timezone,
-    enabled: current.enabled,
-    postWhenEmpty: current.postWhenEmpty,
-    updatedBy: userId,
-    updatedAt: now.toISOString(),
-  };
-  if (args.action === 'empty') return { ...base, postWhenEmpty: args.postWhenEmpty };
-  const { schedule, timezone } = args.choice;
-  switch (schedule.kind) {
-    case 'off':
-      // The schedule is kept as it was, so `/case digest` can still say what "off" replaced.
-      return {
-        ...base,
-        enabled: false,
-        schedule: 'off',
-        cron: current.cron,
-        timezone: timezone ?? current.timezone,
-      };
-    case 'default':
-      return {
-        ...base,
-        enabled: true,
-        schedule: FOLLOWS_DEFAULT_SCHEDULE,
-        cron: defaults.cron,
-        timezone: defaults.timezone,
-      };
-    case 'cron':
-      // Without a zone, a channel keeps the zone it had (its own, or the default's).
-      return {
-        ...base,
-        enabled: true,
-        schedule: schedule.display,
-        cron: schedule.cron,
-        timezone: timezone ?? current.timezone,
-      };
-  }
-}
-
-function describeSettings(
-  effective: EffectiveDigestSchedule,
-  deps: Pick<SlackDeps, 'now'>,
-  watched?: number,
-): string {
+function describeSettings(view: DigestSettingsView, watched?: number): string {
+  const { effective, nextRun: next, now } = view;
   const lines: string[] = [];
   const zone = escapeMrkdwn(effective.timezone);
   if (!effective.enabled) {
@@ -191,11 +118,10 @@ function describeSettings(
     const what = effective.followsDefault
       ? `\`${escapeMrkdwn(effective.cron)}\` in ${zone} (the workspace default)`
       : `\`${escapeMrkdwn(effective.display)}\` in ${zone}`;
-    const next = nextFireTime(effective.cron, effective.timezone, deps.now());
     lines.push(`*Digest:* ${what}.`);
     lines.push(
       next
-        ? `*Next run:* ${when(next.toISOString(), effective.timezone)} (${fromNow(next, deps.now())}).`
+        ? `*Next run:* ${when(next.toISOString(), effective.timezone)} (${fromNow(next, now)}).`
         : '*Next run:* never: this schedule does not fire again.',
     );
   }
@@ -218,19 +144,17 @@ function describeSettings(
 }
 
 function describeOutcome(
-  outcome: DigestOutcome | { status: 'stopping' },
-  stored: DigestSettings | undefined,
-  defaults: DigestDefaults,
+  outcome: DigestRunOutcome,
+  lastPostedAt: string | undefined,
+  timezone: string,
 ): string {
   switch (outcome.status) {
     case 'posted':
       return `Posted the digest: ${outcome.changes} ${outcome.changes === 1 ? 'change' : 'changes'}${outcome.messages > 1 ? ` in ${outcome.messages} messages` : ''}.`;
     case 'posted-empty':
       return 'Posted the digest: nothing changed.';
-    case 'nothing-to-post': {
-      const timezone = effectiveDigestSchedule('', stored, defaults).timezone;
-      return `Nothing changed since the last digest${stored?.lastPostedAt ? ` (${when(stored.lastPostedAt, timezone)})` : ''}, so nothing was posted.`;
-    }
+    case 'nothing-to-post':
+      return `Nothing changed since the last digest${lastPostedAt ? ` (${when(lastPostedAt, timezone)})` : ''}, so nothing was posted.`;
     case 'busy':
       return "This channel's digest is being posted right now; it will include everything up to now.";
     case 'disabled':

@@ -1,33 +1,20 @@
 /**
  * `/case`: parse at once (pure), acknowledge at once, then run the subcommand. A problem with what was typed
  * is the ack's own answer; anything that goes wrong later reaches the caller through response_url, worded by
- * slack/errors.ts and followed by the subcommand's usage line where it is a usage problem.
+ * slack/words.ts and followed by the subcommand's usage line where it is a usage problem.
  */
 import type { App } from '@slack/bolt';
-import {
-  InvalidInputError,
-  UnsupportedOperationError,
-  VendorNotConfiguredError,
-} from '../../../domain/errors.js';
 import { fitMessage, type SlackMessage } from '../../blocks/limits.js';
 import { notice, problem } from '../../blocks/notices.js';
 import type { SlackDeps } from '../../deps.js';
-import { describeError } from '../../errors.js';
+import { errorKind } from '../../errors.js';
 import { handlingOutcome } from '../../metrics.js';
+import { describeError } from '../../words.js';
 import { type ParsedCommand, parseCaseCommand } from './parser.js';
 import { subcommands } from './subcommands.js';
 import type { CommandInvocation } from './types.js';
 
 export const CASE_COMMAND = '/case';
-
-/** Problems where the usage line helps: the person can fix what they typed. */
-function wantsUsage(error: unknown): boolean {
-  return (
-    error instanceof VendorNotConfiguredError ||
-    error instanceof UnsupportedOperationError ||
-    (error instanceof InvalidInputError && error.field !== 'usage')
-  );
-}
 
 export function register(app: App, deps: SlackDeps): void {
   app.command(CASE_COMMAND, async ({ ack, command, respond }) => {
@@ -66,7 +53,7 @@ export function register(app: App, deps: SlackDeps): void {
         'command refused',
       );
       try {
-        await reply(problem(words.text, wantsUsage(error) ? parsed.subcommand.usage : undefined));
+        await reply(problem(words.text, errorKind(error).showUsage ? parsed.subcommand.usage : undefined));
       } catch (replyError) {
         deps.logger.error({ err: replyError }, 'could not tell the caller about a failed command');
       }

@@ -5,9 +5,9 @@ import { notice } from '../../blocks/notices.js';
 import { notifyUser } from '../../cards.js';
 import { slackTextToPlain } from '../../conversation.js';
 import type { SlackDeps } from '../../deps.js';
-import { describeError } from '../../errors.js';
 import { handlingOutcome } from '../../metrics.js';
 import { startOpenFlow } from '../../open-flow.js';
+import { describeError } from '../../words.js';
 
 export const OPEN_VENDOR_CASE_SHORTCUT = 'open_vendor_case';
 

@@ -5,8 +5,7 @@
  */
 import type { App, types } from '@slack/bolt';
 import { type Case, VENDOR_NAMES } from '../../../domain/case.js';
-import type { WriteOutcome } from '../../../domain/case-service.js';
-import { DeniedError } from '../../../domain/errors.js';
+import type { WriteOutcome } from '../../../domain/use-cases/case-service.js';
 import { escapeMrkdwn, fitModal } from '../../blocks/limits.js';
 import {
   CANCEL_CALLBACK_ID,
@@ -24,9 +23,9 @@ import { notice } from '../../blocks/notices.js';
 import { stateChoice, stateText, type ViewStateValues } from '../../blocks/open-form.js';
 import { capabilitiesOf, refreshPostedCards } from '../../cards.js';
 import type { SlackDeps } from '../../deps.js';
-import { describeError } from '../../errors.js';
 import { handlingOutcome } from '../../metrics.js';
 import { readCaseMetadata } from '../../payloads.js';
+import { describeError } from '../../words.js';
 import { showInModal } from './surface.js';
 
 function textValue(state: ViewStateValues, blockId: string): string {
@@ -149,11 +148,10 @@ function registerForm(app: App, deps: SlackDeps, form: WriteForm): void {
     } catch (error) {
       deps.metrics?.interactionHandled(form.callbackId, handlingOutcome(error));
       const words = describeError(error, deps.logger);
-      // A refusal by policy is not fixed by editing the form: say so instead of offering it again.
-      const modal =
-        words.resubmittable && !(error instanceof DeniedError)
-          ? form.again(meta, state, `:x: ${words.text}\nFix it if needed and submit again.`)
-          : messageModal(form.title, words.text);
+      // Offered again only when editing it can change the answer (the error's own flag).
+      const modal = words.resubmittable
+        ? form.again(meta, state, `:x: ${words.text}\nFix it if needed and submit again.`)
+        : messageModal(form.title, words.text);
       await showInModal(deps, where, modal, notice(`${form.title} on ${name} failed: ${words.text}`));
       return;
     }

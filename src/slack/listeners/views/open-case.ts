@@ -5,9 +5,10 @@
  * vendor's reason. Opened from a channel, the case is watched and posted there.
  */
 import type { App } from '@slack/bolt';
+import type { Actor } from '../../../domain/actions.js';
 import { VENDOR_NAMES } from '../../../domain/case.js';
-import type { OpenedCase } from '../../../domain/case-service.js';
 import { type OpenRequest, openRequestSeverity } from '../../../domain/open-request.js';
+import type { OpenedCase } from '../../../domain/use-cases/case-service.js';
 import { escapeMrkdwn, fitModal } from '../../blocks/limits.js';
 import { caseResultModal, messageModal, submittingModal } from '../../blocks/modals.js';
 import { notice } from '../../blocks/notices.js';
@@ -22,13 +23,13 @@ import {
   openModalTitle,
   readFormValues,
 } from '../../blocks/open-form.js';
-import { capabilitiesOf, postCard } from '../../cards.js';
+import { capabilitiesOf, renderChannelCard } from '../../cards.js';
 import { isChannel } from '../../conversation.js';
 import type { SlackDeps } from '../../deps.js';
-import { describeError } from '../../errors.js';
 import { handlingOutcome } from '../../metrics.js';
 import { readOpenMetadata } from '../../payloads.js';
 import { earlyOpenDenial } from '../../policy.js';
+import { denialText, describeError } from '../../words.js';
 import { showInModal } from './surface.js';
 
 /** The open forms' severity input (Juniper's priority, Motadata's optional priority); Equinix has none. */
@@ -83,11 +84,14 @@ export function register(app: App, deps: SlackDeps): void {
       deps.metrics?.interactionHandled(OPEN_CALLBACK_ID, 'denied');
       if (denied.bySeverity && OPEN_FORM_FIELDS[metadata.vendor].some((f) => f.key === SEVERITY_FIELD)) {
         // Field errors are plain text: the plain wording names groups and people by id.
-        await ack({ response_action: 'errors', errors: { [SEVERITY_FIELD]: denied.decision.plainMessage } });
+        await ack({
+          response_action: 'errors',
+          errors: { [SEVERITY_FIELD]: denialText(denied.decision.denial, 'plain') },
+        });
       } else {
         await ack({
           response_action: 'update',
-          view: fitModal(messageModal(title, `:no_entry: ${denied.decision.message}`)),
+          view: fitModal(messageModal(title, `:no_entry: ${denialText(denied.decision.denial, 'mrkdwn')}`)),
         });
       }
       return;
@@ -168,33 +172,19 @@ export function register(app: App, deps: SlackDeps): void {
  */
 async function watchAndPost(
   deps: SlackDeps,
-  actor: { userId: string; channelId?: string; teamId?: string },
+  actor: Actor,
   channelId: string,
   opened: OpenedCase,
 ): Promise<string> {
-  let watched = false;
-  let addedWatch = false;
-  try {
-    addedWatch = (await deps.cases.watch(actor, opened.case.vendor, opened.case.id, channelId, opened.case))
-      .added;
-    watched = true;
-  } catch (error) {
-    deps.logger.error({ err: error }, 'case opened but could not be watched');
-  }
-  try {
-    await postCard(deps, channelId, opened.case, { openedBy: actor.userId, watchedHere: watched });
-  } catch (error) {
-    if (addedWatch) {
-      await deps.cases
-        .unwatch(actor, opened.case.vendor, opened.case.id, channelId)
-        .catch((unwatchError: unknown) =>
-          deps.logger.warn({ err: unwatchError }, 'could not undo the watch'),
-        );
-    }
-    const words = describeError(error, deps.logger);
+  const c = opened.case;
+  const outcome = await deps.cards.watchAndPost(actor, c, channelId, (context) =>
+    deps.slack.postMessage(channelId, renderChannelCard(c, context, capabilitiesOf(deps, c.vendor))),
+  );
+  if (!outcome.posted) {
+    const words = describeError(outcome.error, deps.logger);
     return `:warning: The case is open, but it could not be posted or watched in <#${channelId}>: ${words.text}`;
   }
-  return watched
+  return outcome.watched
     ? `Posted in <#${channelId}> and watched there: status changes will be posted in the channel.`
     : `Posted in <#${channelId}>. :warning: Watching it there failed; use \`/case watch\` to try again.`;
 }

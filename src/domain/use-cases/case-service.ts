@@ -5,8 +5,9 @@
  * every method may talk to a vendor or the database.
  */
 
-import { type Actor, type Authorize, allowEverything } from './authorize.js';
-import { type Case, VENDOR_NAMES, type VendorId } from './case.js';
+import type { Actor } from '../actions.js';
+import { type Authorize, allowEverything } from '../authorize.js';
+import { type Case, VENDOR_NAMES, type VendorId } from '../case.js';
 import {
   CaseConflictError,
   CaseNotFoundError,
@@ -19,11 +20,11 @@ import {
   VendorThrottledError,
   VendorUnauthorisedError,
   VendorUnavailableError,
-} from './errors.js';
-import { vendorKey, vendorKeyForOpen, type WriteOrigin, writeKey } from './idempotency.js';
-import type { OpenRequest } from './open-request.js';
-import type { Logger } from './ports/logger.js';
-import type { Store, Watch, WriteOperation, WriteRecord } from './ports/store.js';
+} from '../errors.js';
+import { vendorKey, vendorKeyForOpen, type WriteOrigin, writeKey } from '../idempotency.js';
+import type { OpenRequest } from '../open-request.js';
+import type { Logger } from '../ports/logger.js';
+import type { Store, Watch, WriteOperation, WriteRecord } from '../ports/store.js';
 import type {
   Capability,
   ListQuery,
@@ -32,7 +33,7 @@ import type {
   OpenResult,
   VendorAdapter,
   VendorDirectory,
-} from './ports/vendor.js';
+} from '../ports/vendor.js';
 
 /** Why a vendor lacks an operation, in words a person can act on (from the vendors' own documents). */
 export const UNSUPPORTED_REASONS: Partial<Record<VendorId, Partial<Record<Capability, string>>>> = {
@@ -71,6 +72,20 @@ export interface WatchedCase {
   title?: string;
   status?: string;
   url?: string;
+}
+
+/** Each watch with what the poller last saw of its case (one store call for all of them). */
+export async function withSnapshots(
+  store: Pick<Store, 'getSnapshots'>,
+  watches: readonly Watch[],
+): Promise<WatchedCase[]> {
+  if (watches.length === 0) return [];
+  const snapshots = await store.getSnapshots(watches.map((w) => ({ vendor: w.vendor, caseId: w.caseId })));
+  const byKey = new Map(snapshots.map((s) => [`${s.vendor}:${s.caseId}`, s]));
+  return watches.map((watch) => {
+    const snap = byKey.get(`${watch.vendor}:${watch.caseId}`);
+    return { watch, title: snap?.title, status: snap?.status, url: snap?.url };
+  });
 }
 
 export interface CaseServiceOptions {
@@ -304,16 +319,7 @@ export class CaseService {
 
   /** The cases a channel watches, with what the poller last saw of each. */
   async watching(channelId: string): Promise<WatchedCase[]> {
-    const watches = await this.store.watchesInChannel(channelId);
-    if (watches.length === 0) return [];
-    const snapshots = await this.store.getSnapshots(
-      watches.map((w) => ({ vendor: w.vendor, caseId: w.caseId })),
-    );
-    const byKey = new Map(snapshots.map((s) => [`${s.vendor}:${s.caseId}`, s]));
-    return watches.map((watch) => {
-      const snap = byKey.get(`${watch.vendor}:${watch.caseId}`);
-      return { watch, title: snap?.title, status: snap?.status, url: snap?.url };
-    });
+    return withSnapshots(this.store, await this.store.watchesInChannel(channelId));
   }
 
   /**

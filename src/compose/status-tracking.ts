@@ -1,0 +1,121 @@
+/**
+ * Status tracking and digests, assembled: the poller (StatusTracker), the digest runner posting through the
+ * Slack notifier, the scheduler firing both, and the card updater keeping posted cards current.
+ *
+ *   const tracking = createStatusTracking({ env, store, vendors, slackClient, logger });
+ *   tracking.enableCardUpdates(useCases.cards, channelCardRenderer(useCases));   // once they exist
+ *   await tracking.start();                       // after store.migrate()
+ *   …on SIGTERM: await tracking.stop();           // before store.close()
+ */
+import { hostname } from 'node:os';
+import type { Env } from '../config/env.js';
+import type { Clock } from '../domain/ports/clock.js';
+import type { Store } from '../domain/ports/store.js';
+import { StatusTracker, type VendorLookup } from '../domain/status-tracking.js';
+import type { Logger } from '../logging/logger.js';
+import { ATTR, type Tracing } from '../observability/tracing.js';
+import { DigestRunner } from '../scheduler/digest-runner.js';
+import { scheduleSettingsFromEnv } from '../scheduler/index.js';
+import {
+  type PollRunner,
+  processHolderName,
+  Scheduler,
+  type SchedulerObserver,
+} from '../scheduler/scheduler.js';
+import {
+  SlackCardUpdater,
+  type SlackCardUpdaterOptions,
+  type SlackChatClient,
+  SlackDigestPublisher,
+  SlackNotifier,
+} from '../slack/notifier.js';
+
+export interface StatusTrackingOptions {
+  env: Pick<Env, 'POLL_CRON' | 'DIGEST_CRON' | 'DIGEST_TZ'>;
+  store: Store;
+  vendors: VendorLookup;
+  /** Must not retry by itself and should reject 429s to us (Bolt app's client as caseops builds it does). */
+  slackClient: SlackChatClient;
+  logger: Logger;
+  /** Unique per replica; defaults to host, pid and a random suffix. */
+  holder?: string;
+  clock?: Clock;
+  /** Poll runs and digest outcomes, for /metrics. */
+  observer?: SchedulerObserver;
+  /** Spans for polls and digests (src/observability/tracing.ts). */
+  tracing?: Tracing;
+}
+
+export interface StatusTracking {
+  tracker: StatusTracker;
+  digests: DigestRunner;
+  notifier: SlackNotifier;
+  /** Also the `digests` the Slack app needs for `/case digest`. */
+  scheduler: Scheduler;
+  /** Cards remembered in the store are updated in place when the poller sees their case change. */
+  enableCardUpdates(
+    cards: SlackCardUpdaterOptions['cards'],
+    renderCard: SlackCardUpdaterOptions['renderCard'],
+  ): void;
+  start(): Promise<void>;
+  /** Takes no new runs, lets in-flight ones finish (or stop at a safe point), then returns. */
+  stop(): Promise<void>;
+}
+
+export function createStatusTracking(options: StatusTrackingOptions): StatusTracking {
+  const { store, logger, clock } = options;
+  const { pollCron, defaults } = scheduleSettingsFromEnv(options.env);
+  const holder = options.holder ?? processHolderName(hostname(), process.pid);
+  const notifier = new SlackNotifier({ client: options.slackClient, logger, clock });
+  const tracker = new StatusTracker({ store, vendors: options.vendors, logger, clock });
+  const digests = new DigestRunner({
+    store,
+    publisher: new SlackDigestPublisher({ notifier }),
+    defaults,
+    holder,
+    logger,
+    clock,
+    tracing: options.tracing,
+  });
+  const scheduler = new Scheduler({
+    store,
+    tracker: options.tracing?.enabled ? tracedPolls(tracker, options.tracing) : tracker,
+    digests,
+    pollCron,
+    holder,
+    logger,
+    clock,
+    observer: options.observer,
+  });
+  const enableCardUpdates: StatusTracking['enableCardUpdates'] = (cards, renderCard) => {
+    tracker.setCardUpdater(new SlackCardUpdater({ cards, notifier, renderCard }));
+  };
+  return {
+    tracker,
+    digests,
+    notifier,
+    scheduler,
+    enableCardUpdates,
+    start: () => scheduler.start(),
+    stop: () => scheduler.stop(),
+  };
+}
+
+/** The scheduler's polls as spans: how many cases were watched, refreshed, failed and changed. */
+function tracedPolls(tracker: PollRunner, tracing: Tracing): PollRunner {
+  return {
+    pollOnce: (options) =>
+      tracing.inSpan('caseops.poll', {}, async (span) => {
+        const report = await tracker.pollOnce(options);
+        span.setAttributes({
+          'caseops.poll.watched': report.watched,
+          'caseops.poll.refreshed': report.refreshed,
+          'caseops.poll.failed': report.failed,
+          'caseops.poll.skipped': report.skipped,
+          'caseops.poll.changes': report.changes.length,
+          [ATTR.outcome]: report.abandoned ? 'abandoned' : 'ok',
+        });
+        return report;
+      }),
+  };
+}

@@ -1,0 +1,243 @@
+/**
+ * The words a person reads when something goes wrong, in one place: every failure (typed errors, what Slack
+ * refused, the unexpected) and policy denials, in Slack mrkdwn (mentions render as names) and, for denials,
+ * plain text (modal field errors, which do not render mrkdwn). Listeners never show an error's stack or raw
+ * code: they call `describeError` and put the result on the surface they have. The domain says why (typed
+ * errors, a PolicyDenial); whether a form is offered again is the error's own flag (errors.ts).
+ */
+import { randomBytes } from 'node:crypto';
+import type { PolicyAction } from '../domain/actions.js';
+import { VENDOR_NAMES, type VendorId } from '../domain/case.js';
+import {
+  CaseConflictError,
+  CaseNotFoundError,
+  DeniedError,
+  InvalidInputError,
+  OutcomeUnknownError,
+  StoreUnavailableError,
+  UnsupportedOperationError,
+  VendorError,
+  VendorNotConfiguredError,
+  VendorRejectedError,
+  VendorThrottledError,
+  VendorUnauthorisedError,
+  VendorUnavailableError,
+} from '../domain/errors.js';
+import { type PolicyDenial, type PolicyRule, type RuleCitation, severityLabel } from '../domain/policy.js';
+import { PolicyCheckUnavailableError } from '../domain/policy-gate.js';
+import type { Logger } from '../logging/logger.js';
+import { escapeMrkdwn } from './blocks/limits.js';
+import { errorKind } from './errors.js';
+import { readSlackApiFailure, type SlackApiFailure } from './web-api-errors.js';
+
+export interface UserFacingError {
+  /** One or two lines of mrkdwn, for the person who acted. */
+  text: string;
+  /** The form field the problem belongs to, when there is one. */
+  field?: string;
+  /** True when the same action may work later without anyone changing anything. */
+  retryable: boolean;
+  /** True when nothing reached the vendor or the vendor refused: the form can be fixed and sent again. */
+  resubmittable: boolean;
+}
+
+const OPERATION_WORDS: Record<string, string> = {
+  open: 'opening cases',
+  lookup: 'looking cases up',
+  annotate: 'adding notes',
+  cancel: 'cancelling cases',
+  list: 'listing cases',
+};
+
+function vendorName(vendor: VendorId | string): string {
+  return VENDOR_NAMES[vendor as VendorId] ?? vendor;
+}
+
+function seconds(ms: number | undefined): string {
+  if (ms === undefined) return 'a minute';
+  const s = Math.max(1, Math.ceil(ms / 1000));
+  return s === 1 ? '1 second' : `${s} seconds`;
+}
+
+const SLACK_ERROR_WORDS: Record<string, string> = {
+  not_in_channel: 'caseops is not a member of this channel. Invite it with `/invite @caseops` and try again.',
+  channel_not_found:
+    'caseops cannot see this channel (a private channel or a DM it is not in). Invite it with `/invite @caseops`.',
+  is_archived: 'This channel is archived, so caseops cannot post in it.',
+  expired_trigger_id: "Slack's window for opening the form passed (3 seconds). Run the command again.",
+  invalid_trigger_id: 'Slack did not accept the request to open the form. Run the command again.',
+  exchanged_trigger_id: 'That form was already opened once. Run the command again for a new one.',
+  invalid_auth: "Slack refused caseops' token. An admin needs to reinstall caseops.",
+  not_authed: "Slack refused caseops' token. An admin needs to reinstall caseops.",
+  token_revoked: "caseops' Slack token was revoked. An admin needs to reinstall caseops.",
+  account_inactive: "caseops' Slack token is inactive. An admin needs to reinstall caseops.",
+  missing_scope:
+    'caseops lacks a Slack permission for this. An admin needs to reinstall it from its manifest.',
+  msg_too_long: 'Slack refused the message as too long.',
+  msg_blocks_too_long: 'Slack refused the message as too long.',
+  invalid_blocks: 'Slack refused the message layout.',
+  message_not_found: 'That message is gone (deleted or too old), so caseops cannot update it.',
+  view_too_large: 'Slack refused the form as too large.',
+  not_found: 'That form is already closed.',
+  hash_conflict: 'That form changed while caseops was updating it. Close it and try again.',
+  push_limit_reached: 'Too many forms are stacked; close one and try again.',
+};
+
+function describeSlackApiFailure(failure: SlackApiFailure): string {
+  switch (failure.kind) {
+    case 'rate-limited':
+      return `Slack is rate limiting caseops. Try again in ${seconds(failure.retryAfterMs)}.`;
+    case 'platform':
+      return (
+        SLACK_ERROR_WORDS[failure.code] ?? `Slack refused the request (\`${escapeMrkdwn(failure.code)}\`).`
+      );
+    case 'no-answer':
+      return 'Slack did not answer caseops in time. Try again in a minute.';
+    case 'http':
+      return `Slack answered with an error (HTTP ${failure.status ?? '?'}). Try again in a minute.`;
+  }
+}
+
+/**
+ * The words for `error`. Unknown errors get a short reference that is also logged (with the stack) when a
+ * logger is given, so support can find it; the person never sees internals.
+ */
+export function describeError(error: unknown, logger?: Logger): UserFacingError {
+  const { retryable, resubmittable } = errorKind(error);
+  const field = error instanceof InvalidInputError ? error.field : undefined;
+  return {
+    text: errorText(error, logger),
+    ...(field !== undefined ? { field } : {}),
+    retryable,
+    resubmittable,
+  };
+}
+
+function errorText(error: unknown, logger: Logger | undefined): string {
+  if (error instanceof InvalidInputError) return escapeMrkdwn(error.message);
+  if (error instanceof VendorNotConfiguredError) {
+    return `${error.vendor} is not configured in this workspace. \`/case help\` lists the vendors that are.`;
+  }
+  if (error instanceof DeniedError) return `:no_entry: ${denialText(error.denial, 'mrkdwn')}`;
+  if (error instanceof PolicyCheckUnavailableError) return escapeMrkdwn(error.message);
+  if (error instanceof VendorError) return vendorErrorText(error);
+  const slack = readSlackApiFailure(error);
+  if (slack) return describeSlackApiFailure(slack);
+  if (error instanceof StoreUnavailableError) {
+    // Safe to repeat: a vendor write claims its record before the vendor call (so a failure there sent
+    // nothing), bookkeeping after the call is never thrown at a person, and watches are idempotent.
+    logger?.warn({ err: error }, 'the database was unreachable while handling a request');
+    return 'caseops could not reach its database just now. Try again in a minute: doing so is safe, nothing is done twice.';
+  }
+  const reference = randomBytes(3).toString('hex');
+  logger?.error({ err: error, reference }, 'unexpected failure shown to a user');
+  return `Something went wrong inside caseops (reference \`${reference}\`). Nothing more is known here; the details are in caseops' log.`;
+}
+
+function vendorErrorText(error: VendorError): string {
+  const name = vendorName(error.vendor);
+  if (error instanceof CaseNotFoundError) {
+    return `No ${name} case \`${escapeMrkdwn(error.caseId)}\` was found.`;
+  }
+  if (error instanceof VendorRejectedError) {
+    return `${name} refused: ${escapeMrkdwn(error.reason)}`;
+  }
+  if (error instanceof CaseConflictError) {
+    return `${name} says the case cannot be changed now: ${escapeMrkdwn(error.reason)}`;
+  }
+  if (error instanceof VendorThrottledError) {
+    return `${name} is rate limiting caseops. Nothing was sent; try again in ${seconds(error.retryAfterMs)}.`;
+  }
+  if (error instanceof VendorUnauthorisedError) {
+    return `${name} refused caseops' credentials, so nothing was done. An admin needs to check them.`;
+  }
+  if (error instanceof OutcomeUnknownError) {
+    return (
+      `:warning: ${name} did not confirm the request (${escapeMrkdwn(error.detail)}). ` +
+      `It may have gone through: check ${name} for reference \`${escapeMrkdwn(error.idempotencyKey)}\` before trying again. ` +
+      'caseops will not repeat it by itself.'
+    );
+  }
+  if (error instanceof VendorUnavailableError) {
+    return error.outcomeUncertain
+      ? `:warning: ${name} did not answer properly (${escapeMrkdwn(error.detail)}); the request may have gone through. Check ${name} before trying again.`
+      : `${name} is not answering properly (${escapeMrkdwn(error.detail)}). Nothing was changed; try again in a minute.`;
+  }
+  if (error instanceof UnsupportedOperationError) {
+    const words = OPERATION_WORDS[error.operation] ?? `"${error.operation}"`;
+    const why = error.why ?? '';
+    return `${name} does not allow ${words} through its API${why ? `: ${escapeMrkdwn(why.replace(/\.$/, ''))}` : ''}.`;
+  }
+  return escapeMrkdwn(error.message);
+}
+
+// Policy denials ----------------------------------------------------------------------------------------------
+
+export type Style = 'mrkdwn' | 'plain';
+
+const ACTION_PHRASES: Record<PolicyAction, string> = {
+  lookup: 'look up',
+  watch: 'watch',
+  open: 'open',
+  annotate: 'add notes to',
+  cancel: 'cancel',
+  audit: 'see the audit trail of',
+  digest: 'change digest settings',
+};
+
+/** "members of <!subteam^S1>, <@U1> in <#C1> (up to severity 2)". */
+export function describeRule(rule: PolicyRule, vendor?: VendorId, style: Style = 'mrkdwn'): string {
+  const user = (id: string) => (style === 'mrkdwn' ? `<@${id}>` : `user ${id}`);
+  const group = (id: string) =>
+    style === 'mrkdwn' ? `members of <!subteam^${id}>` : `members of group ${id}`;
+  const channel = (id: string) => (style === 'mrkdwn' ? `<#${id}>` : `channel ${id}`);
+  const who = rule.anyone ? 'anyone' : [...rule.users.map(user), ...rule.groups.map(group)].join(', ');
+  const where = rule.channels.length > 0 ? ` in ${rule.channels.map(channel).join(' or ')}` : '';
+  const cap =
+    rule.maxSeverity !== undefined && rule.maxSeverity > 1
+      ? ` (up to ${severityLabel(rule.maxSeverity, vendor)})`
+      : '';
+  return `${who}${where}${cap}`;
+}
+
+/** How a denial cites a rule: `rule "on-call" (policy.yaml line 14)`. */
+function cite({ name, source }: RuleCitation, style: Style): string {
+  // Rule names are free text from the file: in mrkdwn, `<`, `>` and `&` would start links and mentions.
+  const safe = (text: string) =>
+    style === 'mrkdwn' ? text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;') : text;
+  return source ? `rule "${safe(name)}" (${safe(source)})` : `rule "${safe(name)}"`;
+}
+
+/** Who may do it instead, one entry per rule; empty when nobody may. */
+export function whoMay(denial: PolicyDenial, style: Style = 'mrkdwn'): string[] {
+  return denial.whoMay.map((rule) => describeRule(rule, denial.vendor, style));
+}
+
+/** The denial as the person reads it: what they may not do, the rule that says so, and who may. */
+export function denialText(denial: PolicyDenial, style: Style = 'mrkdwn'): string {
+  if (denial.kind === 'unknown-action') {
+    const action = style === 'mrkdwn' ? escapeMrkdwn(denial.action) : denial.action;
+    return `caseops has no policy for "${action}" yet.`;
+  }
+  const vendorName = denial.vendor ? VENDOR_NAMES[denial.vendor] : undefined;
+  const who = whoMay(denial, style);
+  if (denial.kind === 'severity-cap') {
+    const asked = severityLabel(denial.asked, denial.vendor);
+    const cap = severityLabel(denial.cap, denial.vendor);
+    const at = vendorName ? ` at ${vendorName}` : '';
+    return (
+      `You may open cases${at} up to ${cap}, not ${asked}: ${cite(denial.capRule, style)} caps you there. ` +
+      (who.length > 0
+        ? `A ${asked} case may be opened by ${who.join('; ')}.`
+        : `Nobody may open a ${asked} case${at} through caseops.`)
+    );
+  }
+  const what =
+    denial.action === 'digest'
+      ? ACTION_PHRASES.digest
+      : `${ACTION_PHRASES[denial.action]} ${vendorName ?? ''} cases`.trim();
+  const cited = cite(denial.rules, style);
+  return who.length === 0
+    ? `Nobody may ${what} through caseops: ${cited} allows nobody.`
+    : `You may not ${what}: ${cited} allows only ${who.join('; ')}.`;
+}
