@@ -4,7 +4,7 @@
 #   docker build -t caseops .
 #   docker run --env-file .env -p 3000:3000 -v caseops-data:/data caseops
 
-ARG NODE_IMAGE=node:20-bookworm-slim
+ARG NODE_IMAGE=node:24-bookworm-slim
 
 # --- build: all dependencies, compile TypeScript to dist/ -------------------------------------------------------
 FROM ${NODE_IMAGE} AS build
