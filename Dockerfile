@@ -9,10 +9,7 @@ ARG NODE_IMAGE=node:24-bookworm-slim
 # --- build: all dependencies, compile TypeScript to dist/ -------------------------------------------------------
 FROM ${NODE_IMAGE} AS build
 WORKDIR /app
-# better-sqlite3 compiles from source when no prebuilt binary matches the platform.
-RUN apt-get update \
- && apt-get install -y --no-install-recommends python3 make g++ \
- && rm -rf /var/lib/apt/lists/*
+# better-sqlite3 13 ships Node-API binaries for linux x64/arm64 inside its package: no compiler needed.
 COPY package.json package-lock.json ./
 RUN npm ci
 COPY tsconfig.json tsconfig.build.json ./
@@ -22,9 +19,6 @@ RUN npm run build
 # --- production dependencies only ---------------------------------------------------------------------------------
 FROM ${NODE_IMAGE} AS deps
 WORKDIR /app
-RUN apt-get update \
- && apt-get install -y --no-install-recommends python3 make g++ \
- && rm -rf /var/lib/apt/lists/*
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev && npm cache clean --force
 
