@@ -1,4 +1,4 @@
-# Puts Node 24 first on PATH when the node found there is older than caseops needs (>= 22.12).
+# Puts Node 24 first on PATH when the node found there is older than caseops needs (>= 22.19, undici 8's floor).
 #
 #   source scripts/use-node24.sh      # in your shell, before npm ci / npm test
 #
@@ -13,7 +13,7 @@ caseops_node_is_new_enough() {
   command -v node >/dev/null 2>&1 || return 1
   node -e '
     const [major, minor] = process.versions.node.split(".").map(Number);
-    process.exit(major > 22 || (major === 22 && minor >= 12) ? 0 : 1);
+    process.exit(major > 22 || (major === 22 && minor >= 19) ? 0 : 1);
   '
 }
 
@@ -22,7 +22,7 @@ caseops_use_node24() {
     return 0
   fi
   if [ "$(uname -s)-$(uname -m)" != "Linux-x86_64" ]; then
-    echo "caseops needs Node >= 22.12 and this script only fetches it for Linux x64; install Node 24 yourself." >&2
+    echo "caseops needs Node >= 22.19 and this script only fetches it for Linux x64; install Node 24 yourself." >&2
     return 1
   fi
   local home="${CASEOPS_NODE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/caseops-node}/${CASEOPS_NODE_VERSION}"
