@@ -2,7 +2,7 @@
  * Every Slack limit caseops respects, in one place, with the helpers that enforce them. Block builders never
  * hand Slack a string without passing it through `truncate`/`splitText` here, and every message or view goes
  * through `fitMessage`/`fitView` before it is sent, so an over-long vendor note can never make Slack refuse
- * a card. Values come from Slack's documentation (../shared/slack/LIMITS.md).
+ * a card. Values come from Slack's documented limits (Block Kit, chat.postMessage and views reference pages).
  */
 import type { types } from '@slack/bolt';
 
