@@ -85,7 +85,9 @@ export function createLogger(options: LoggerOptions = {}): Logger {
       transport: { target: 'pino-pretty', options: { colorize: true, translateTime: 'SYS:HH:MM:ss' } },
     });
   }
-  return pino(base);
+  // Synchronous writes: a line logged just before process.exit (shutdown, a fatal start-up error) is never lost
+  // in an unflushed buffer, and lines keep their order.
+  return pino(base, pino.destination({ dest: 1, sync: true }));
 }
 
 /** A logger that drops everything, for tests that do not look at logs. */
