@@ -7,7 +7,7 @@
 import { loadDotEnv } from './config/dotenv.js';
 import { ConfigError, loadEnv } from './config/env.js';
 import { checkStartupConfiguration } from './config/startup.js';
-import { createLogger, type Logger } from './logging/logger.js';
+import { createLogger, type Logger, registerSecretValues, secretValuesOf } from './logging/logger.js';
 import { CaseopsMetrics } from './observability/metrics.js';
 import { createOpsRoutes, ReadinessCheck } from './observability/ops-server.js';
 import { type Playground, startPlayground } from './playground/index.js';
@@ -68,6 +68,8 @@ async function start(running: Running): Promise<void> {
   const { policy } = config;
   const playgroundMode = config.mode === 'playground';
   running.shutdownTimeoutMs = env.SHUTDOWN_TIMEOUT_MS;
+  // Configured credentials are masked by value in every log line, whatever their shape.
+  registerSecretValues(secretValuesOf(env));
   const logger = createLogger({
     level: env.LOG_LEVEL,
     pretty: env.LOG_FORMAT === 'pretty' || (env.LOG_FORMAT === undefined && env.NODE_ENV === 'development'),
