@@ -43,5 +43,5 @@ EXPOSE 3000
 # Liveness through node itself: slim images have no curl or wget.
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
-# Straight to node: `npm start` would try to rebuild (prestart) without the compiler.
+# Straight to node: no npm process between the container's signals and the app.
 CMD ["node", "dist/main.js"]
