@@ -4,15 +4,12 @@
 #   docker build -t caseops .
 #   docker run --env-file .env -p 3000:3000 -v caseops-data:/data caseops
 
-ARG NODE_IMAGE=node:20-bookworm-slim
+ARG NODE_IMAGE=node:24-bookworm-slim
 
 # --- build: all dependencies, compile TypeScript to dist/ -------------------------------------------------------
 FROM ${NODE_IMAGE} AS build
 WORKDIR /app
-# better-sqlite3 compiles from source when no prebuilt binary matches the platform.
-RUN apt-get update \
- && apt-get install -y --no-install-recommends python3 make g++ \
- && rm -rf /var/lib/apt/lists/*
+# better-sqlite3 13 ships Node-API binaries for linux x64/arm64 inside its package: no compiler needed.
 COPY package.json package-lock.json ./
 RUN npm ci
 COPY tsconfig.json tsconfig.build.json ./
@@ -22,9 +19,6 @@ RUN npm run build
 # --- production dependencies only ---------------------------------------------------------------------------------
 FROM ${NODE_IMAGE} AS deps
 WORKDIR /app
-RUN apt-get update \
- && apt-get install -y --no-install-recommends python3 make g++ \
- && rm -rf /var/lib/apt/lists/*
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev && npm cache clean --force
 
@@ -49,5 +43,5 @@ EXPOSE 3000
 # Liveness through node itself: slim images have no curl or wget.
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
-# Straight to node: `npm start` would try to rebuild (prestart) without the compiler.
+# Straight to node: no npm process between the container's signals and the app.
 CMD ["node", "dist/main.js"]

@@ -1,17 +1,18 @@
 /**
- * Start-up and shutdown: configuration → the composed app (src/compose) → start; graceful shutdown.
+ * Start-up and shutdown: configuration (checked completely first) → the composed app (src/compose) → start;
+ * graceful shutdown.
  *
  * With no Slack credentials (or CASEOPS_PLAYGROUND=true) it runs the playground instead of serving a
  * workspace: the same app, vendor simulators, the embedded store and a Slack-like page on PORT.
  */
-
 import type { Server } from 'node:http';
 import { composeApp } from './compose/app.js';
 import type { StatusTracking } from './compose/status-tracking.js';
-import { ConfigError, type Env, loadEnv } from './config/env.js';
-import { loadPolicy, PolicyFileError } from './config/policy-file.js';
+import { loadDotEnv } from './config/dotenv.js';
+import { ConfigError, loadEnv } from './config/env.js';
+import { checkStartupConfiguration } from './config/startup.js';
 import type { Store } from './domain/ports/store.js';
-import { createLogger, type Logger } from './logging/logger.js';
+import { createLogger, type Logger, registerSecretValues, secretValuesOf } from './logging/logger.js';
 import { CaseopsMetrics } from './observability/metrics.js';
 import { startOpsServer } from './observability/ops-server.js';
 import { noTracing, type Tracing } from './observability/tracing.js';
@@ -22,16 +23,40 @@ import {
   startPlayground,
 } from './playground/index.js';
 import type { SlackApp } from './slack/app.js';
+import { checkPostgresReachable, DatabaseUnreachableError, IN_MEMORY } from './store/connect.js';
 import type { VendorRegistry } from './vendors/registry.js';
 import { type Sandbox, startSandbox } from './vendors/sandbox.js';
 
-/** Playground unless forced either way: no Slack credentials means nobody could reach the app anyway. */
-function playgroundWanted(env: Env): boolean {
-  return env.CASEOPS_PLAYGROUND ?? !(env.SLACK_BOT_TOKEN || env.SLACK_APP_TOKEN || env.SLACK_SIGNING_SECRET);
+/** Slack listener runs (middleware and listeners, which go on after the ack) that have not finished yet. */
+class InFlight {
+  private count = 0;
+  private idleWaiters: Array<() => void> = [];
+
+  async track(work: () => Promise<void>): Promise<void> {
+    this.count++;
+    try {
+      await work();
+    } finally {
+      this.count--;
+      if (this.count === 0) for (const resolve of this.idleWaiters.splice(0)) resolve();
+    }
+  }
+
+  get size(): number {
+    return this.count;
+  }
+
+  idle(): Promise<void> {
+    return this.count === 0 ? Promise.resolve() : new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
 }
 
 interface Running {
   logger: Logger;
+  /** Turns /readyz to 503: the first step of a shutdown. */
+  stopServing?: () => void;
+  shutdownTimeoutMs: number;
+  slackWork: InFlight;
   slack?: SlackApp;
   tracking?: StatusTracking;
   vendors?: VendorRegistry;
@@ -43,13 +68,27 @@ interface Running {
 }
 
 async function start(running: Running): Promise<void> {
-  let env = loadEnv();
+  const dotenv = loadDotEnv();
+  // Everything is checked before anything is opened, created or started.
+  const config = checkStartupConfiguration();
+  let env = config.env;
+  const { policy } = config;
+  const playgroundMode = config.mode === 'playground';
+  running.shutdownTimeoutMs = env.SHUTDOWN_TIMEOUT_MS;
+  // Configured credentials are masked by value in every log line, whatever their shape.
+  registerSecretValues(secretValuesOf(env));
   const logger = createLogger({
     level: env.LOG_LEVEL,
     pretty: env.LOG_FORMAT === 'pretty' || (env.LOG_FORMAT === undefined && env.NODE_ENV === 'development'),
   });
   running.logger = logger;
-  const playgroundMode = playgroundWanted(env);
+  if (dotenv) {
+    logger.info(
+      { file: dotenv.path, applied: dotenv.applied.length, keptFromEnvironment: dotenv.keptFromEnvironment },
+      `read ${dotenv.applied.length} variable(s) from .env; the environment's own values won where both were set`,
+    );
+  }
+  if (env.DATABASE_URL) await checkPostgresReachable(env.DATABASE_URL);
 
   if (playgroundMode || env.CASEOPS_SANDBOX) {
     running.sandbox = await startSandbox(playgroundMode ? PLAYGROUND_SANDBOX_OPTIONS : {});
@@ -61,7 +100,15 @@ async function start(running: Running): Promise<void> {
     if (!running.sandbox) throw new Error('the playground needs the sandbox');
     running.playground = await startPlayground({ sandbox: running.sandbox, logger });
     const { botId: _botId, botUserId: _botUserId, ...slackVariables } = running.playground.slack;
-    env = { ...env, ...slackVariables, SLACK_APP_TOKEN: undefined, CASEOPS_PLAYGROUND: true };
+    // The playground keeps its own throwaway store: a deployment's DATA_DIR or database is never touched by it.
+    env = {
+      ...env,
+      ...slackVariables,
+      SLACK_APP_TOKEN: undefined,
+      CASEOPS_PLAYGROUND: true,
+      DATA_DIR: IN_MEMORY,
+      DATABASE_URL: undefined,
+    };
     // The page acts as a signed-in person: it stays on this machine whatever HOST says.
     if (env.HOST !== PLAYGROUND_HOST && process.env.HOST) {
       logger.warn(`HOST=${process.env.HOST} ignored: the playground listens on ${PLAYGROUND_HOST} only`);
@@ -69,7 +116,6 @@ async function start(running: Running): Promise<void> {
     env.HOST = PLAYGROUND_HOST;
   }
 
-  const policy = loadPolicy(env.CASEOPS_POLICY);
   // Loaded only when asked for: without an endpoint no OpenTelemetry package is imported at all.
   const tracing = env.OTEL_EXPORTER_OTLP_ENDPOINT
     ? (await import('./observability/otel.js')).createOtelTracing({
@@ -98,8 +144,11 @@ async function start(running: Running): Promise<void> {
     vendors: composed.vendors,
     tracking: composed.tracking,
     slack: composed.slack,
+    stopServing: composed.stopServing,
   });
   const { tracking, slack } = composed;
+  // Counts every Slack request's work through to its listener's end, so shutdown can wait for it.
+  slack.app.use(({ next }) => running.slackWork.track(next));
   if (env.OPS_PORT !== undefined) {
     running.ops = await startOpsServer(composed.opsRoutes, env.OPS_PORT, env.OPS_HOST);
     const bound = running.ops.address() as { address: string; port: number };
@@ -127,24 +176,69 @@ async function start(running: Running): Promise<void> {
   }
 }
 
-/** Stops taking new work, lets in-flight work finish (the scheduler bounds how long), then closes everything. */
-async function shutdown(running: Running): Promise<void> {
-  const step = async (what: string, action: (() => Promise<unknown>) | undefined) => {
-    if (!action) return;
-    try {
-      await action();
-    } catch (error) {
-      running.logger.warn({ err: error }, `shutdown: ${what} failed`);
-    }
+/**
+ * SIGTERM's order: /readyz answers 503 first (a load balancer stops sending), then no new Slack requests are
+ * taken, then in-flight Slack work and scheduler runs get up to SHUTDOWN_TIMEOUT_MS to finish, then everything
+ * is closed. Returns false when the deadline passed with work still running.
+ */
+async function shutdown(running: Running): Promise<boolean> {
+  const { logger } = running;
+  running.stopServing?.();
+  logger.info('shutdown: /readyz answers 503 from now on');
+  const { playground, slack, tracking } = running;
+  running.playground = undefined;
+  running.slack = undefined;
+  running.tracking = undefined;
+  const drain = async () => {
+    // The playground first: its page's live streams ride on the app's HTTP server and would hold it open.
+    await step(running, 'playground', playground && (() => playground.stop()));
+    // Closing the listener refuses new connections; requests already received run to their answer.
+    await step(running, 'Slack app', slack && (() => slack.stop()));
+    if (slack) logger.info('shutdown: no new Slack requests are taken');
+    await Promise.all([
+      running.slackWork.idle(),
+      step(running, 'scheduler', tracking && (() => tracking.stop())),
+    ]);
+    return true;
   };
-  // The playground first: its page's live streams ride on the app's HTTP server and would hold it open.
-  await step('playground', running.playground && (() => (running.playground as Playground).stop()));
-  await step('Slack app', running.slack && (() => (running.slack as SlackApp).stop()));
-  await step('scheduler', running.tracking && (() => (running.tracking as StatusTracking).stop()));
-  await step('vendors', running.vendors && (() => (running.vendors as VendorRegistry).close()));
-  await step('store', running.store && (() => (running.store as Store).close()));
-  await step('simulators', running.sandbox && (() => (running.sandbox as Sandbox).stop()));
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), running.shutdownTimeoutMs);
+  });
+  const finished = await Promise.race([drain(), deadline]);
+  clearTimeout(timer);
+  if (finished) {
+    logger.info('shutdown: in-flight work finished');
+  } else {
+    logger.warn(
+      { slackRequestsRunning: running.slackWork.size },
+      `shutdown: SHUTDOWN_TIMEOUT_MS (${running.shutdownTimeoutMs} ms) passed with work still running; stopping anyway`,
+    );
+  }
+  await closeResources(running);
+  logger.info('shutdown: stopped');
+  return finished;
+}
+
+async function step(running: Running, what: string, action: (() => Promise<unknown>) | undefined) {
+  if (!action) return;
+  try {
+    await action();
+  } catch (error) {
+    running.logger.warn({ err: error }, `shutdown: ${what} failed`);
+  }
+}
+
+/** Closes whatever was opened, in reverse order of dependence; also what a failed start-up runs. */
+async function closeResources(running: Running): Promise<void> {
+  await step(running, 'playground', running.playground && (() => (running.playground as Playground).stop()));
+  await step(running, 'Slack app', running.slack && (() => (running.slack as SlackApp).stop()));
+  await step(running, 'scheduler', running.tracking && (() => (running.tracking as StatusTracking).stop()));
+  await step(running, 'vendors', running.vendors && (() => (running.vendors as VendorRegistry).close()));
+  await step(running, 'store', running.store && (() => (running.store as Store).close()));
+  await step(running, 'simulators', running.sandbox && (() => (running.sandbox as Sandbox).stop()));
   await step(
+    running,
     'ops server',
     running.ops &&
       (() => {
@@ -154,11 +248,20 @@ async function shutdown(running: Running): Promise<void> {
       }),
   );
   // Last: it sends the spans of everything above.
-  await step('tracing', running.tracing && (() => (running.tracing as Tracing).shutdown()));
+  await step(running, 'tracing', running.tracing && (() => (running.tracing as Tracing).shutdown()));
+}
+
+/** Problems an operator fixes in the configuration or the environment: one clear message, no stack trace. */
+function isOperatorProblem(error: unknown): error is Error {
+  return error instanceof ConfigError || error instanceof DatabaseUnreachableError;
 }
 
 async function main(): Promise<void> {
-  const running: Running = { logger: createLogger() };
+  const running: Running = {
+    logger: createLogger(),
+    shutdownTimeoutMs: 10_000,
+    slackWork: new InFlight(),
+  };
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) {
@@ -167,7 +270,7 @@ async function main(): Promise<void> {
     }
     stopping = true;
     running.logger.info(`${signal}: finishing in-flight work, then stopping`);
-    void shutdown(running).then(() => process.exit(0));
+    void shutdown(running).then((drained) => process.exit(drained ? 0 : 1));
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
@@ -175,13 +278,12 @@ async function main(): Promise<void> {
   try {
     await start(running);
   } catch (error) {
-    if (error instanceof ConfigError || error instanceof PolicyFileError) {
-      // Configuration problems are the operator's to fix: say what, without a stack trace.
+    if (isOperatorProblem(error)) {
       process.stderr.write(`${error.message}\n`);
     } else {
       running.logger.fatal({ err: error }, 'caseops could not start');
     }
-    await shutdown(running);
+    await closeResources(running);
     process.exit(1);
   }
 }

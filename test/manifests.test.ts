@@ -1,7 +1,7 @@
 /**
- * Both Slack app manifests are valid by Slack's own JSON Schema (../shared/slack/manifest.schema.1.0.0.json,
- * loaded directly because the dispatching schema points at remote URLs) and agree with the code: the command,
- * the shortcut's callback id, the events and exactly the bot scopes caseops uses.
+ * Both Slack app manifests are valid by Slack's own JSON Schema (the version-1 app manifest schema from Slack's
+ * public manifest-schema repository, kept in test/fixtures/slack/ because the dispatching schema points at remote
+ * URLs) and agree with the code: the command, the shortcut's callback id, the events and exactly the bot scopes caseops uses.
  */
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -16,7 +16,7 @@ import { OPEN_VENDOR_CASE_SHORTCUT } from '../src/slack/listeners/shortcuts/open
 import { BOT_EVENTS, BOT_SCOPES } from '../src/slack/scopes.js';
 
 const repo = join(dirname(fileURLToPath(import.meta.url)), '..');
-const schemaPath = join(repo, '..', 'shared', 'slack', 'manifest.schema.1.0.0.json');
+const schemaPath = join(repo, 'test', 'fixtures', 'slack', 'manifest.schema.1.0.0.json');
 
 function validator() {
   const ajv = new Ajv({ strict: false, allErrors: true });

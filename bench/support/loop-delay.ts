@@ -3,7 +3,7 @@
  * long ready work waited for the loop, and how much of that the collector accounts for. An ack that waits
  * behind other work shows up here first.
  */
-import { type IntervalHistogram, monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
+import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 
 export interface LoopDelay {
   p50Ms: number;
@@ -14,7 +14,7 @@ export interface LoopDelay {
   gcMaxMs: number;
 }
 
-let histogram: IntervalHistogram | undefined;
+let histogram: ReturnType<typeof monitorEventLoopDelay> | undefined;
 let gcObserver: PerformanceObserver | undefined;
 let gc = { pauses: 0, totalMs: 0, maxMs: 0 };
 

@@ -84,6 +84,8 @@ export const EnvSchema = z.object({
   DIGEST_CRON: z.string().default('0 9 * * 1-5'),
   DIGEST_TZ: z.string().default('UTC'),
   CASEOPS_POLICY: optionalText,
+  // How long a SIGTERM waits for in-flight Slack requests and scheduler runs before exiting anyway.
+  SHUTDOWN_TIMEOUT_MS: positiveInt(10_000),
 
   // Vendors
   CASEOPS_SANDBOX: bool(false),
@@ -126,14 +128,16 @@ export type Env = z.infer<typeof EnvSchema>;
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
     super(
-      `caseops cannot start: the configuration has ${problems.length} problem(s):\n${problems.map((p) => `  - ${p}`).join('\n')}`,
+      problems.length === 1
+        ? `caseops cannot start: ${problems[0]}`
+        : `caseops cannot start: the configuration has ${problems.length} problems:\n${problems.map((p) => `  - ${p}`).join('\n')}`,
     );
     this.name = 'ConfigError';
   }
 }
 
 /** Cross-field rules zod cannot express per variable. */
-function crossChecks(env: Env): string[] {
+function crossChecks(env: Partial<Env>): string[] {
   const problems: string[] = [];
   const pair = (a: keyof Env, b: keyof Env) => {
     if (Boolean(env[a]) !== Boolean(env[b]))
@@ -181,17 +185,28 @@ function crossChecks(env: Env): string[] {
   return problems;
 }
 
-/** Reads and validates the environment. Throws ConfigError listing every problem at once. */
-export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
+/**
+ * Every problem with the environment, each variable checked on its own so one bad value never hides another,
+ * then the rules between variables. `env` holds each value that parsed (with its default).
+ */
+export function checkEnv(source: NodeJS.ProcessEnv = process.env): { env: Partial<Env>; problems: string[] } {
   // Empty strings from a copied .env.example mean "unset".
   const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ''));
-  const result = EnvSchema.safeParse(cleaned);
-  if (!result.success) {
-    throw new ConfigError(
-      result.error.issues.map((issue) => `${issue.path.join('.') || '(environment)'}: ${issue.message}`),
-    );
+  const env: Record<string, unknown> = {};
+  const problems: string[] = [];
+  for (const [name, schema] of Object.entries(EnvSchema.shape)) {
+    const result = schema.safeParse(cleaned[name]);
+    if (result.success) env[name] = result.data;
+    // One line per variable: the first thing wrong with it is what the operator has to fix.
+    else problems.push(`${name}: ${result.error.issues[0]?.message ?? 'invalid value'}`);
   }
-  const problems = crossChecks(result.data);
+  problems.push(...crossChecks(env as Partial<Env>));
+  return { env: env as Partial<Env>, problems };
+}
+
+/** Reads and validates the environment. Throws ConfigError listing every problem at once. */
+export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
+  const { env, problems } = checkEnv(source);
   if (problems.length > 0) throw new ConfigError(problems);
-  return result.data;
+  return env as Env;
 }

@@ -1,7 +1,8 @@
 /**
  * What a person asks for when opening a case, per vendor, validated before anything reaches a vendor.
  * The Slack modals are built from these fields and their rules, and each adapter maps a request onto its wire
- * format. Limits are the vendors' documented ones (../shared/vendor-docs).
+ * format. Limits are the vendors' documented ones (Equinix Case Management API 2.0.0,
+ * Cisco Support Case API v3, Junos Space Service Now, Flotomate/Motadata ServiceOps incident API).
  */
 import { z } from 'zod';
 

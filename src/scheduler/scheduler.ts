@@ -360,7 +360,7 @@ export class Scheduler implements DigestControl {
 }
 
 /** node-cron's log lines, through our logger. */
-function nodeCronLogger(logger: Logger): CronLogger {
+export function nodeCronLogger(logger: Logger): CronLogger {
   const child = logger.child({ component: 'node-cron' });
   return {
     info: (message) => child.info(message),

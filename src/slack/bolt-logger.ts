@@ -1,6 +1,6 @@
 /** Bolt's logger interface over our pino logger, so Bolt's own lines are redacted and structured like ours. */
 import { type Logger as BoltLogger, LogLevel } from '@slack/bolt';
-import type { Logger } from '../logging/logger.js';
+import { type Logger, redactSecrets } from '../logging/logger.js';
 
 const TO_PINO: Record<LogLevel, string> = {
   [LogLevel.DEBUG]: 'debug',
@@ -12,8 +12,18 @@ const TO_PINO: Record<LogLevel, string> = {
 export function boltLogger(logger: Logger): BoltLogger {
   let child = logger.child({ component: 'bolt' });
   let level: LogLevel = LogLevel.INFO;
+  // Objects are redacted before they become text: a credential-named field is no longer findable by its key
+  // once stringified. Errors keep their name and message (JSON.stringify would drop both).
   const line = (parts: unknown[]) =>
-    parts.map((p) => (typeof p === 'string' ? p : JSON.stringify(p))).join(' ');
+    parts
+      .map((p) =>
+        typeof p === 'string'
+          ? p
+          : p instanceof Error
+            ? `${p.name}: ${p.message}`
+            : JSON.stringify(redactSecrets(p)),
+      )
+      .join(' ');
   return {
     debug: (...msg) => child.debug(line(msg)),
     info: (...msg) => child.info(line(msg)),

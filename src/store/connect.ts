@@ -125,3 +125,61 @@ export function describePostgresUrl(databaseUrl: string): string {
     return '(unparseable DATABASE_URL)';
   }
 }
+
+/** DATABASE_URL names a server caseops cannot use: says where, why, and what to check, without a stack. */
+export class DatabaseUnreachableError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'DatabaseUnreachableError';
+  }
+}
+
+const PG_REASONS: Record<string, string> = {
+  ECONNREFUSED: 'nothing accepts connections there',
+  ENOTFOUND: 'the host name does not resolve',
+  EAI_AGAIN: 'the host name could not be resolved right now',
+  ETIMEDOUT: 'the connection timed out',
+  EHOSTUNREACH: 'the host is unreachable',
+  ECONNRESET: 'the server closed the connection',
+  '28P01': 'the server refused the user name or password',
+  '28000': 'the server refused this user (no such role, or pg_hba.conf does not let it connect from here)',
+  '3D000': 'that database does not exist',
+};
+
+/**
+ * Connects once and runs `select 1`, before anything else is opened, so an unreachable DATABASE_URL is one
+ * clear line naming host and port rather than a driver stack trace from the first migration.
+ */
+export async function checkPostgresReachable(databaseUrl: string, timeoutMs = 5_000): Promise<void> {
+  const client = new pg.Client({ connectionString: databaseUrl, connectionTimeoutMillis: timeoutMs });
+  // An error after connecting (the server going away) must not end the process while we still hold the client.
+  client.on('error', () => {});
+  try {
+    await client.connect();
+    await client.query('select 1');
+  } catch (error) {
+    throw new DatabaseUnreachableError(describeUnreachable(databaseUrl, error, timeoutMs), { cause: error });
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+
+function describeUnreachable(databaseUrl: string, error: unknown, timeoutMs: number): string {
+  let host = '(unparseable)';
+  let port = '5432';
+  let database = '';
+  try {
+    const url = new URL(databaseUrl);
+    host = url.hostname;
+    port = url.port || '5432';
+    database = decodeURIComponent(url.pathname.replace(/^\//, ''));
+  } catch {
+    // DATABASE_URL passed validation as a postgres:// URL; keep the placeholders if it still cannot be read.
+  }
+  const code = (error as { code?: string }).code;
+  const timedOut = /timeout/i.test(error instanceof Error ? error.message : '');
+  const reason =
+    (code && PG_REASONS[code]) ??
+    (timedOut ? `no answer within ${timeoutMs} ms` : code ? `error ${code}` : 'the connection failed');
+  return `caseops cannot start: DATABASE_URL: cannot use PostgreSQL at ${host}:${port}${database ? ` (database ${database})` : ''}: ${reason}. Check that the server is running and listening on that host and port, that this machine may reach it (firewall, pg_hba.conf), and the user, password and database name in DATABASE_URL.`;
+}

@@ -4,7 +4,8 @@
  * that holds the migration bookkeeping. Row <-> domain conversion (ISO text, JSON text, 0/1 flags, NULLs)
  * happens in the `from*Row` functions and `isoInstant`, nowhere else.
  */
-import { type Kysely, Migrator, sql, type Transaction } from 'kysely';
+import { type Kysely, sql, type Transaction } from 'kysely';
+import { Migrator } from 'kysely/migration';
 import type { Case, VendorId } from '../domain/case.js';
 import type {
   AuditEntry,

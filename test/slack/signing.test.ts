@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { computeSlackSignature, signSlackRequest, verifySlackSignature } from '../../src/slack/signing.js';
 
-// Slack's published example ("Verifying requests from Slack").
+// The worked example in Slack's "Verifying requests from Slack" documentation.
 const SECRET = '8f742231b10e8888abcd99yyyzzz85a5';
 const TIMESTAMP = 1531420618;
 const BODY =

@@ -2,7 +2,8 @@
  * Every migration, in order, listed by hand: the compiled `dist/` then needs no filesystem globbing and no
  * TS-only paths at run time. Names sort in the order they must run (Kysely applies them sorted by name).
  */
-import type { Kysely, Migration, MigrationProvider } from 'kysely';
+import type { Kysely } from 'kysely';
+import type { Migration, MigrationProvider } from 'kysely/migration';
 import type { SqlDialect } from '../schema.js';
 import * as initial from './0001_initial.js';
 

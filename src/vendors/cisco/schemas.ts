@@ -1,5 +1,5 @@
 /**
- * The shapes of Cisco Support Case API v3 answers (../shared/vendor-docs/cisco-support-case-api-v3.txt), read
+ * The shapes of Cisco Support Case API v3 answers (Cisco's public "Support Case API v3" reference), read
  * leniently and validated strictly where caseops relies on a value: a case must have a numeric `case_id` and a
  * `status`; everything else is optional, and numbers may arrive as strings (`"severity": "3"`) or the reverse.
  */

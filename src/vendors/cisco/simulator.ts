@@ -1,6 +1,6 @@
 /**
  * A stand-in for Cisco's Support Case API v3 and its token endpoint, for tests, the playground and benchmarks.
- * It follows the vendor document (../shared/vendor-docs/cisco-support-case-api-v3.txt) and NOTES.md: the
+ * It follows Cisco's public Support Case API v3 reference and what Cisco documents about its API gateway: the
  * documented paths and answer shapes, 30 ids per summary call, 10 contract or user ids and 90 days per listing,
  * 100 records a page, business errors as HTTP 403 with the documented codes, and the API gateway's own 403s for
  * bad tokens and throttling. Cases are held in memory with indexes by contract and user, and move through their

@@ -1,6 +1,6 @@
 /**
- * The Equinix Case Management API 2.0.0 wire format (../shared/vendor-docs/equinix-case-management-api-2.0.0.txt
- * and NOTES.md), as zod schemas shared by the adapter (building requests, reading answers) and the simulator
+ * The Equinix Case Management API 2.0.0 wire format (Equinix's public API reference, and what other public
+ * sources say about the same API), as zod schemas shared by the adapter (building requests, reading answers) and the simulator
  * (validating requests, building answers). Answers are read leniently: fields the document does not mark as
  * required may be absent or null, and only what caseops relies on is checked strictly.
  */
@@ -22,7 +22,7 @@ export const EQUINIX_STATUSES = [
 ] as const;
 export type EquinixStatus = (typeof EQUINIX_STATUSES)[number];
 
-/** The document allows 200 characters, but an older API version capped it at 40 (NOTES.md): we keep to 40. */
+/** The document allows 200 characters, but an older API version capped it at 40: we keep to 40. */
 export const CUSTOMER_REFERENCE_MAX = 40;
 
 export const NOTE_VISIBILITIES = ['INTERNAL', 'EXTERNAL'] as const;
@@ -86,7 +86,7 @@ export const EquinixRegisteredContact = z.object({
 });
 
 export const EquinixCreateRequest = z.object({
-  // The code list drifts (NOTES.md): validate the NNNN-NNNN shape only.
+  // The code list drifts between API versions: validate the NNNN-NNNN shape only.
   code: z.string().regex(EQUINIX_CODE_PATTERN, 'code must look like NNNN-NNNN'),
   description: text(1, 4000),
   primaryId: text(1, 100),

@@ -1,8 +1,8 @@
 /**
  * A stateful, in-memory Equinix Case Management API for tests, the playground and benchmarks. It follows the
- * same contract as the adapter (the document plus NOTES.md): the JSON token endpoint with its account lock
- * after 5 refusals in a row, Bearer tokens on every other route, 8-digit case numbers and 1-… order numbers,
- * validation answered with Equinix error arrays, 404 for unknown ids and 409 for cases that cannot change.
+ * same contract as the adapter (the Equinix Case Management API 2.0.0 reference and other public notes on it):
+ * the JSON token endpoint with its account lock after 5 refusals in a row, Bearer tokens on every other route,
+ * 8-digit case numbers and 1-… order numbers, validation answered with Equinix error arrays, 404 for unknown ids and 409 for cases that cannot change.
  * The EQ-… codes it answers with are its own; Equinix does not publish a list.
  */
 import { randomUUID } from 'node:crypto';

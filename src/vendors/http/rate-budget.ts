@@ -49,6 +49,8 @@ export class RateBudget {
     }
     try {
       await this.waitForStartTime(signal);
+      // Aborted in the same turn as its start time came: it still must not run.
+      signal?.throwIfAborted();
       return await task();
     } finally {
       this.releaseSlot();
@@ -68,11 +70,27 @@ export class RateBudget {
     return { inFlight: this.inFlight, queued: this.queuedCount };
   }
 
+  /**
+   * Waits for a concurrency slot. An abort while waiting rejects at once with the signal's reason and gives up
+   * the place in the queue, so the call never runs and never holds up the callers behind it.
+   */
   private async acquireSlot(signal?: AbortSignal): Promise<void> {
     while (this.inFlight >= this.maxConcurrent) {
       signal?.throwIfAborted();
-      await new Promise<void>((resolve) => this.waiting.push(resolve));
+      await new Promise<void>((resolve, reject) => {
+        const wake = () => {
+          signal?.removeEventListener('abort', onAbort);
+          resolve();
+        };
+        const onAbort = () => {
+          this.waiting = this.waiting.filter((waiter) => waiter !== wake);
+          reject(signal?.reason);
+        };
+        this.waiting.push(wake);
+        signal?.addEventListener('abort', onAbort, { once: true });
+      });
     }
+    signal?.throwIfAborted();
     this.inFlight++;
   }
 

@@ -1,9 +1,9 @@
 /**
  * Junos Space Service Now on the wire: paths, media types, and the answers we read.
  *
- * CONTRACT NOTES (what the documents in shared/vendor-docs do not say, and what we chose; correct here first)
+ * CONTRACT NOTES (what Juniper's public Junos Space Service Now API documents do not say, and what we chose; correct here first)
  * - Request body: `{"incident":{…}}`, the resource-named root Junos Space uses; only an XML sample with root
- *   `<incident>` is public. **inferred** (NOTES.md)
+ *   `<incident>` is public. **inferred** (from the Junos Space REST conventions)
  * - JSON answers follow the Junos Space convention of XML attributes as `@`-prefixed keys:
  *   `{"incidents":{"@uri":…,"@size":…,"incident":[{"@key":…,"@uri":…,…}]}}`. We also accept `key`/`uri`
  *   without the `@`, a single `incident` object instead of an array, and `null` for absent fields. **inferred**

@@ -1,7 +1,7 @@
 /**
  * Motadata ServiceOps (the Flotomate incident API) on the wire: paths, bodies and the answers we read.
  *
- * CONTRACT NOTES (what shared/vendor-docs does not say, and what we chose; correct here first)
+ * CONTRACT NOTES (what the public Flotomate ITSM "Create an Incident" API document does not say, and what we chose; correct here first)
  * - Envelope: `{"returnCode":"SUCCESS","status":0,"userMessage":null,"id":…}`; any other returnCode is a failure
  *   whatever the HTTP status, and `userMessage` is the reason. Failures the simulator sends look like
  *   `{"returnCode":"FAIL","status":1,"userMessage":"Subject is required.","id":null}` (HTTP 200 for a refused

@@ -119,3 +119,69 @@ describe('RateBudget', () => {
     expect(() => new RateBudget({ ratePerSecond: 1, maxConcurrent: 0 })).toThrow(RangeError);
   });
 });
+
+describe('RateBudget and aborts', () => {
+  it('rejects at once, without running, a call aborted while it waits for a concurrency slot', async () => {
+    const clock = new ManualClock();
+    const budget = new RateBudget({ ratePerSecond: 1000, maxConcurrent: 1, clock });
+    const gate = deferred();
+    const first = budget.run(() => gate.promise);
+    await clock.advance(0);
+
+    const controller = new AbortController();
+    let ran = false;
+    const waiting = budget.run(async () => {
+      ran = true;
+    }, controller.signal);
+    const third: string[] = [];
+    const behind = budget.run(async () => {
+      third.push('ran');
+    });
+    await clock.advance(0);
+    expect(budget.stats()).toEqual({ inFlight: 1, queued: 2 });
+
+    const reason = new DOMException('the person closed the form', 'AbortError');
+    controller.abort(reason);
+    // At once: the slot holder is still running, and no time has passed.
+    await expect(waiting).rejects.toBe(reason);
+    expect(ran).toBe(false);
+    expect(budget.stats()).toEqual({ inFlight: 1, queued: 1 });
+
+    // The call behind it is not held up by the one that left.
+    gate.resolve();
+    await first;
+    await clock.advance(10);
+    await behind;
+    expect(third).toEqual(['ran']);
+    expect(ran).toBe(false);
+    expect(budget.stats()).toEqual({ inFlight: 0, queued: 0 });
+  });
+
+  it('rejects at once a call aborted while it waits for its start time, and frees its slot', async () => {
+    const clock = new ManualClock();
+    const budget = new RateBudget({ ratePerSecond: 1, maxConcurrent: 2, clock });
+    await budget.run(async () => undefined);
+    const controller = new AbortController();
+    let ran = false;
+    const spaced = budget.run(async () => {
+      ran = true;
+    }, controller.signal);
+    await clock.advance(100);
+    expect(budget.stats().inFlight).toBe(1);
+    controller.abort();
+    await expect(spaced).rejects.toMatchObject({ name: 'AbortError' });
+    expect(ran).toBe(false);
+    expect(budget.stats()).toEqual({ inFlight: 0, queued: 0 });
+  });
+
+  it('never runs a call whose signal is already aborted', async () => {
+    const budget = new RateBudget({ ratePerSecond: 1000, maxConcurrent: 1, clock: new ManualClock() });
+    let ran = false;
+    await expect(
+      budget.run(async () => {
+        ran = true;
+      }, AbortSignal.abort()),
+    ).rejects.toMatchObject({ name: 'AbortError' });
+    expect(ran).toBe(false);
+  });
+});
