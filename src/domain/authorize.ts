@@ -5,6 +5,7 @@
  */
 import type { VendorId } from './case.js';
 import type { OpenRequest } from './open-request.js';
+import type { Severity } from './policy.js';
 
 export type CaseAction = 'open' | 'lookup' | 'annotate' | 'cancel' | 'list' | 'watch' | 'unwatch';
 
@@ -20,8 +21,10 @@ export interface AuthorizeContext {
   actor: Actor;
   vendor: VendorId;
   caseId?: string;
-  /** For `open`: what is being asked for (severity caps look at it). */
+  /** For `open`: what is being asked for. */
   request?: OpenRequest;
+  /** For `open`: the request's severity as its vendor's plugin reads it (severity caps look at it). */
+  severity?: Severity;
 }
 
 export type Authorize = (action: CaseAction, context: AuthorizeContext) => void | Promise<void>;

@@ -6,7 +6,7 @@
  */
 import type { VendorId } from './case.js';
 import { CaseopsError, DeniedError } from './errors.js';
-import { type OpenRequest, openRequestSeverity } from './open-request.js';
+import type { OpenRequest } from './open-request.js';
 import type { AccessPolicy, PolicyAction, PolicyDecision, Severity } from './policy.js';
 
 export interface PolicyRequest {
@@ -96,13 +96,14 @@ export type CaseServiceAction = keyof typeof CASE_SERVICE_ACTIONS;
 export interface CaseServiceAuthorizeContext {
   actor: { userId: string; channelId?: string };
   vendor: VendorId;
-  /** For open: the request, whose severity the caps look at. */
+  /** For open: the request, and its severity (which the caps look at) as its vendor reads it. */
   request?: OpenRequest;
+  severity?: Severity;
 }
 
 /**
  * The gate in the shape of CaseService's `authorize(action, context)` seam: listing cases is a lookup,
- * unwatching is a watch, and an open request's severity comes from openRequestSeverity.
+ * unwatching is a watch, and an open request's severity is the one its vendor's profile read.
  */
 export function policyAuthorizer(
   gate: PolicyGate,
@@ -115,7 +116,7 @@ export function policyAuthorizer(
       vendor: context.vendor,
       userId: context.actor.userId,
       channelId: context.actor.channelId,
-      severity: context.request ? openRequestSeverity(context.request) : undefined,
+      severity: context.severity,
     });
   };
 }

@@ -13,8 +13,7 @@
  *   a cap of 2 allows severities 2, 3 and 4, so severity 1 needs another rule. A request that carries no
  *   severity (Equinix has none, Motadata's is optional) is not limited by caps.
  */
-import { VENDOR_NAMES, type VendorId } from './case.js';
-import { JUNIPER_PRIORITIES, MOTADATA_LEVELS } from './open-request.js';
+import type { VendorId } from './case.js';
 
 export const POLICY_ACTIONS = ['lookup', 'watch', 'open', 'annotate', 'cancel', 'audit', 'digest'] as const;
 export type PolicyAction = (typeof POLICY_ACTIONS)[number];
@@ -23,7 +22,7 @@ export type PolicyAction = (typeof POLICY_ACTIONS)[number];
 export const VENDOR_POLICY_ACTIONS = ['lookup', 'watch', 'open', 'annotate', 'cancel', 'audit'] as const;
 export type VendorPolicyAction = (typeof VENDOR_POLICY_ACTIONS)[number];
 
-/** 1 is the most severe, as in openRequestSeverity. */
+/** 1 is the most severe, as each vendor plugin reads its own request's priority. */
 export type Severity = 1 | 2 | 3 | 4;
 
 export interface PolicyRule {
@@ -47,9 +46,23 @@ export interface RuleList {
   rules: readonly PolicyRule[];
 }
 
+/** How denials name a vendor and its severities; the vendor plugins supply it (the domain knows none). */
+export interface VendorVocabulary {
+  name(vendor: VendorId): string;
+  /** "priority 1 - Critical"; "severity 1" where the vendor has no words of its own. */
+  severityLabel(vendor: VendorId, severity: Severity): string;
+}
+
+/** Names vendors by their ids: what a policy says when nobody told it the vendors' names. */
+export const PLAIN_VOCABULARY: VendorVocabulary = {
+  name: (vendor) => vendor,
+  severityLabel: (_vendor, severity) => severityLabel(severity),
+};
+
 export interface PolicyDefinition {
   /** The policy file's path, or `built-in default`. */
   origin: string;
+  vocabulary?: VendorVocabulary;
   defaults: Partial<Record<PolicyAction, RuleList>>;
   vendors: Partial<Record<VendorId, Partial<Record<VendorPolicyAction, RuleList>>>>;
 }
@@ -62,7 +75,7 @@ export interface PolicyContext {
   userGroupIds: readonly string[];
   /** Absent when the action has no channel (App Home). Rules that list channels then do not match. */
   channelId?: string;
-  /** For `open`: the request's severity on the 1..4 scale (openRequestSeverity). */
+  /** For `open`: the request's severity on the 1..4 scale (as its vendor's plugin reads it). */
   severity?: Severity;
 }
 
@@ -113,17 +126,23 @@ const ACTION_PHRASES: Record<PolicyAction, string> = {
   digest: 'change digest settings',
 };
 
-/** How a severity reads at a vendor: Juniper "1 - Critical", Motadata "URGENT", otherwise "severity 1". */
-export function severityLabel(severity: Severity, vendor?: VendorId): string {
-  if (vendor === 'juniper') return `priority ${JUNIPER_PRIORITIES[severity - 1]}`;
-  if (vendor === 'motadata') return `priority ${MOTADATA_LEVELS[4 - severity]}`;
-  return `severity ${severity}`;
+/**
+ * How a severity reads at a vendor: with its own words, most severe first ("1 - Critical" … "4 - Low"), it is
+ * "priority 1 - Critical"; without, "severity 1".
+ */
+export function severityLabel(severity: Severity, words?: readonly string[]): string {
+  const word = words?.[severity - 1];
+  return word ? `priority ${word}` : `severity ${severity}`;
 }
 
 type Style = 'mrkdwn' | 'plain';
 
 /** "members of <!subteam^S1>, <@U1> in <#C1> (up to severity 2)". */
-export function describeRule(rule: PolicyRule, vendor?: VendorId, style: Style = 'mrkdwn'): string {
+export function describeRule(
+  rule: PolicyRule,
+  label: (severity: Severity) => string = severityLabel,
+  style: Style = 'mrkdwn',
+): string {
   const user = (id: string) => (style === 'mrkdwn' ? `<@${id}>` : `user ${id}`);
   const group = (id: string) =>
     style === 'mrkdwn' ? `members of <!subteam^${id}>` : `members of group ${id}`;
@@ -131,9 +150,7 @@ export function describeRule(rule: PolicyRule, vendor?: VendorId, style: Style =
   const who = rule.anyone ? 'anyone' : [...rule.users.map(user), ...rule.groups.map(group)].join(', ');
   const where = rule.channels.length > 0 ? ` in ${rule.channels.map(channel).join(' or ')}` : '';
   const cap =
-    rule.maxSeverity !== undefined && rule.maxSeverity > 1
-      ? ` (up to ${severityLabel(rule.maxSeverity, vendor)})`
-      : '';
+    rule.maxSeverity !== undefined && rule.maxSeverity > 1 ? ` (up to ${label(rule.maxSeverity)})` : '';
   return `${who}${where}${cap}`;
 }
 
@@ -177,6 +194,15 @@ export class AccessPolicy {
     return this.definition.origin;
   }
 
+  private get vocabulary(): VendorVocabulary {
+    return this.definition.vocabulary ?? PLAIN_VOCABULARY;
+  }
+
+  private labelsAt(vendor: VendorId | undefined): (severity: Severity) => string {
+    return (severity) =>
+      vendor === undefined ? severityLabel(severity) : this.vocabulary.severityLabel(vendor, severity);
+  }
+
   /** The rule list that decides `action` at `vendor`. */
   rulesFor(action: PolicyAction, vendor?: VendorId): RuleList {
     const fromVendor =
@@ -196,7 +222,7 @@ export class AccessPolicy {
     const allowedBy = matching.find((rule) => capAllows(rule, severity));
     if (allowedBy) return { allowed: true, rule: located(allowedBy.name, allowedBy.source) };
 
-    const vendorName = context.vendor ? VENDOR_NAMES[context.vendor] : undefined;
+    const vendorName = context.vendor ? this.vocabulary.name(context.vendor) : undefined;
     const what =
       action === 'digest'
         ? ACTION_PHRASES.digest
@@ -207,10 +233,10 @@ export class AccessPolicy {
     }
 
     const rule = located(list.path, list.source);
-    const whoMay = list.rules.map((r) => describeRule(r, context.vendor));
+    const whoMay = list.rules.map((r) => describeRule(r, this.labelsAt(context.vendor)));
     const build = (style: Style) => {
       const cited = cite(list.path, list.source, style);
-      const who = list.rules.map((r) => describeRule(r, context.vendor, style));
+      const who = list.rules.map((r) => describeRule(r, this.labelsAt(context.vendor), style));
       return who.length === 0
         ? `Nobody may ${what} through caseops: ${cited} allows nobody.`
         : `You may not ${what}: ${cited} allows only ${who.join('; ')}.`;
@@ -231,13 +257,14 @@ export class AccessPolicy {
       (rule.maxSeverity ?? 1) < (best.maxSeverity ?? 1) ? rule : best,
     );
     const rule = located(closest.name, closest.source);
-    const asked = severityLabel(severity, vendor);
-    const cap = severityLabel(closest.maxSeverity!, vendor);
+    const label = this.labelsAt(vendor);
+    const asked = label(severity);
+    const cap = label(closest.maxSeverity!);
     const enablers = list.rules.filter((r) => capAllows(r, severity));
-    const whoMay = enablers.map((r) => describeRule(r, vendor));
+    const whoMay = enablers.map((r) => describeRule(r, label));
     const at = vendorName ? ` at ${vendorName}` : '';
     const build = (style: Style) => {
-      const who = enablers.map((r) => describeRule(r, vendor, style));
+      const who = enablers.map((r) => describeRule(r, label, style));
       return (
         `You may open cases${at} up to ${cap}, not ${asked}: ${cite(closest.name, closest.source, style)} caps you there. ` +
         (who.length > 0

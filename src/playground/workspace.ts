@@ -6,12 +6,14 @@
  * A view_submission ack can change the modal without any API call (`response_action`): those changes are
  * applied to the fake's views here, as Slack applies them.
  */
-import { VENDOR_NAMES, type VendorId } from '../domain/case.js';
+
+import type { VendorId } from '../domain/case.js';
 import type { Logger } from '../logging/logger.js';
 import { CASE_COMMAND } from '../slack/listeners/commands/index.js';
 import { OPEN_VENDOR_CASE_SHORTCUT } from '../slack/listeners/shortcuts/open-vendor-case.js';
+import { vendorName } from '../vendors/plugin.js';
 import type { Sandbox } from '../vendors/sandbox.js';
-import type { SimulatedCaseSummary } from '../vendors/simulator.js';
+import type { SimulatedCaseSummary, VendorSimulator } from '../vendors/simulator.js';
 import { type AppAnswer, type AppRequests, AppUnreachableError } from './app-requests.js';
 import type { FakeMessage, FakeSlackApi, FakeView } from './fake-slack-api.js';
 import { PLAYGROUND_APP_ID, PLAYGROUND_BOT, PLAYGROUND_ME, PLAYGROUND_TEAM } from './seed.js';
@@ -255,14 +257,14 @@ export class PlaygroundWorkspace {
   }
 
   private simulatorState(): PlaygroundState['simulators'] {
-    return (
-      Object.entries(this.sandbox.simulators) as Array<[VendorId, Sandbox['simulators'][VendorId]]>
-    ).map(([vendor, simulator]) => ({
-      vendor,
-      name: VENDOR_NAMES[vendor],
-      statuses: simulator.statuses,
-      cases: simulator.cases(),
-    }));
+    return (Object.entries(this.sandbox.simulators) as Array<[VendorId, VendorSimulator]>).map(
+      ([vendor, simulator]) => ({
+        vendor,
+        name: vendorName(vendor),
+        statuses: simulator.statuses,
+        cases: simulator.cases(),
+      }),
+    );
   }
 
   // ---- what the person does --------------------------------------------------------------------------
@@ -629,9 +631,7 @@ export class PlaygroundWorkspace {
 
   /** Moves a sandbox case to its next (or the given) status, then polls so watchers hear of it at once. */
   async advance(vendor: string, id: string, status?: string): Promise<SimulatedCaseSummary> {
-    const simulator = (this.sandbox.simulators as unknown as Record<string, Sandbox['simulators'][VendorId]>)[
-      vendor
-    ];
+    const simulator = (this.sandbox.simulators as Readonly<Record<string, VendorSimulator>>)[vendor];
     if (!simulator || !Object.hasOwn(this.sandbox.simulators, vendor)) {
       throw new PlaygroundInputError(`no ${vendor} simulator`);
     }

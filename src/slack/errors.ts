@@ -3,8 +3,8 @@
  * show an error's stack or raw code: they call `describeError` and put the result on the surface they have
  * (an ephemeral reply, a modal field error, an updated modal).
  */
+
 import { randomBytes } from 'node:crypto';
-import { VENDOR_NAMES, type VendorId } from '../domain/case.js';
 import {
   CaseConflictError,
   CaseNotFoundError,
@@ -22,6 +22,7 @@ import {
 } from '../domain/errors.js';
 import { PolicyCheckUnavailableError } from '../domain/policy-gate.js';
 import type { Logger } from '../logging/logger.js';
+import { vendorName } from '../vendors/plugin.js';
 import { escapeMrkdwn } from './blocks/limits.js';
 
 export interface UserFacingError {
@@ -42,10 +43,6 @@ const OPERATION_WORDS: Record<string, string> = {
   cancel: 'cancelling cases',
   list: 'listing cases',
 };
-
-function vendorName(vendor: VendorId | string): string {
-  return VENDOR_NAMES[vendor as VendorId] ?? vendor;
-}
 
 function seconds(ms: number | undefined): string {
   if (ms === undefined) return 'a minute';

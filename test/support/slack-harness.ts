@@ -7,7 +7,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadEnv } from '../../src/config/env.js';
-import type { VendorId } from '../../src/domain/case.js';
 import type { AccessPolicy } from '../../src/domain/policy.js';
 import { policyAuthorizer } from '../../src/domain/policy-gate.js';
 import { type Logger, silentLogger } from '../../src/logging/logger.js';
@@ -23,6 +22,7 @@ import { createEquinixSimulator, type EquinixSimulator } from '../../src/vendors
 import { createVendorRegistry } from '../../src/vendors/index.js';
 import { createJuniperSimulator, type JuniperSimulator } from '../../src/vendors/juniper/index.js';
 import { createMotadataSimulator, type MotadataSimulator } from '../../src/vendors/motadata/index.js';
+import type { KnownVendorId as VendorId } from '../../src/vendors/plugin.js';
 import type { VendorRegistry } from '../../src/vendors/registry.js';
 import { SlackClient } from './slack-client.js';
 

@@ -10,24 +10,14 @@ import type { Case } from '../../domain/case.js';
 import {
   CaseNotFoundError,
   InvalidInputError,
-  UnsupportedOperationError,
   VendorError,
   VendorRejectedError,
   VendorThrottledError,
   VendorUnauthorisedError,
   VendorUnavailableError,
 } from '../../domain/errors.js';
-import type { OpenRequest } from '../../domain/open-request.js';
 import { systemClock } from '../../domain/ports/clock.js';
-import type {
-  Capability,
-  ListQuery,
-  ListResult,
-  NoteRequest,
-  OpenResult,
-  RefreshOutcome,
-  WriteOptions,
-} from '../../domain/ports/vendor.js';
+import type { ListQuery, ListResult, RefreshOutcome } from '../../domain/ports/vendor.js';
 import type { Logger } from '../../logging/logger.js';
 import { BaseVendorAdapter, truncateForMessage } from '../base-adapter.js';
 import type { VendorDeps } from '../deps.js';
@@ -55,9 +45,6 @@ export const CISCO_LIMITS = {
   maxListPages: 100,
 } as const;
 
-const READ_ONLY_REASON =
-  "Cisco's Support Case API v3 is read-only; opening or updating a Cisco case needs Cisco's Smart Bonding partner API (contract-gated). Use Support Case Manager (https://mycase.cloudapps.cisco.com/case) instead";
-
 const TOKEN_OPERATION = 'token';
 
 export interface CiscoAdapterOptions {
@@ -74,28 +61,15 @@ export interface CiscoAdapterOptions {
   tokenRefusalCooldownMs?: number;
 }
 
+import { CISCO } from './terms.js';
+
 export class CiscoAdapter extends BaseVendorAdapter {
-  readonly vendor = 'cisco' as const;
-  readonly capabilities: ReadonlySet<Capability> = new Set<Capability>(['lookup', 'list']);
-  readonly idHint = 'a Cisco case number is 6 to 12 digits, usually 9 (e.g. 682299374).';
-  protected readonly idPattern = /^\d{6,12}$/;
+  protected readonly terms = CISCO;
   private readonly logger: Logger;
 
   constructor(options: CiscoAdapterOptions) {
     super(createCiscoHttpClient(options));
     this.logger = options.deps.logger;
-  }
-
-  override open(_request: OpenRequest, _options: WriteOptions): Promise<OpenResult> {
-    return Promise.reject(new UnsupportedOperationError(this.vendor, 'open', READ_ONLY_REASON));
-  }
-
-  override annotate(_id: string, _note: NoteRequest, _options: WriteOptions): Promise<void> {
-    return Promise.reject(new UnsupportedOperationError(this.vendor, 'annotate', READ_ONLY_REASON));
-  }
-
-  override cancel(_id: string, _reason: string, _options: WriteOptions): Promise<Case> {
-    return Promise.reject(new UnsupportedOperationError(this.vendor, 'cancel', READ_ONLY_REASON));
   }
 
   async lookup(rawId: string): Promise<Case> {

@@ -15,9 +15,9 @@ import {
   VendorUnauthorisedError,
   VendorUnavailableError,
 } from '../../domain/errors.js';
-import { EquinixOpenRequest, type OpenRequest } from '../../domain/open-request.js';
+import type { OpenRequest } from '../../domain/open-request.js';
 import { systemClock } from '../../domain/ports/clock.js';
-import type { Capability, NoteRequest, OpenResult, WriteOptions } from '../../domain/ports/vendor.js';
+import type { NoteRequest, OpenResult, WriteOptions } from '../../domain/ports/vendor.js';
 import type { Logger } from '../../logging/logger.js';
 import { BaseVendorAdapter } from '../base-adapter.js';
 import type { VendorDeps } from '../deps.js';
@@ -33,6 +33,7 @@ import { encodePath } from '../http/path.js';
 import { RateBudget } from '../http/rate-budget.js';
 import { TokenCache } from '../http/token-cache.js';
 import { equinixTicketToCase, justCancelledCase, justCreatedCase, ticketNumbers } from './mapper.js';
+import { EquinixOpenRequest } from './open-request.js';
 import {
   CASE_NUMBER_PATTERN,
   CUSTOMER_REFERENCE_MAX,
@@ -45,10 +46,10 @@ import {
   EquinixTicket,
   type EquinixTokenRequest,
   EquinixTokenResponse,
-  ORDER_NUMBER_PATTERN,
 } from './schemas.js';
+import { EQUINIX } from './terms.js';
 
-const VENDOR = 'equinix' as const;
+const VENDOR = EQUINIX.id;
 
 /** Equinix locks the account after 5 refused token requests in a row: after one refusal, wait this long. */
 export const TOKEN_REFUSAL_COOLDOWN_MS = 5 * 60_000;
@@ -303,18 +304,7 @@ function cancelBody(reason: string): EquinixCancelRequest {
 }
 
 export class EquinixAdapter extends BaseVendorAdapter {
-  readonly vendor = VENDOR;
-  readonly capabilities: ReadonlySet<Capability> = new Set<Capability>([
-    'open',
-    'lookup',
-    'annotate',
-    'cancel',
-  ]);
-  readonly idHint =
-    'an Equinix case number is 8 digits (11150929); an order number looks like 1-204976070710.';
-  protected readonly idPattern = new RegExp(
-    `(?:${CASE_NUMBER_PATTERN.source})|(?:${ORDER_NUMBER_PATTERN.source})`,
-  );
+  protected readonly terms = EQUINIX;
 
   private readonly logger: Logger;
   private readonly creates = new CreateLedger();

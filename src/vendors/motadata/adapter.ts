@@ -8,13 +8,12 @@ import {
   CaseConflictError,
   CaseNotFoundError,
   InvalidInputError,
-  UnsupportedOperationError,
   VendorError,
   VendorRejectedError,
   VendorUnauthorisedError,
 } from '../../domain/errors.js';
-import { MotadataOpenRequest, type OpenRequest } from '../../domain/open-request.js';
-import type { Capability, NoteRequest, OpenResult, WriteOptions } from '../../domain/ports/vendor.js';
+import type { OpenRequest } from '../../domain/open-request.js';
+import type { OpenResult, WriteOptions } from '../../domain/ports/vendor.js';
 import type { Logger } from '../../logging/logger.js';
 import { BaseVendorAdapter } from '../base-adapter.js';
 import { createOnce, isOutcomeUncertain } from '../create-once.js';
@@ -32,6 +31,7 @@ import {
   toCreateBody,
   withCloseReason,
 } from './mapper.js';
+import { MotadataOpenRequest } from './open-request.js';
 import {
   INCIDENT_PATH,
   INCIDENT_SEARCH_PATH,
@@ -44,11 +44,10 @@ import {
   tagSearchBody,
 } from './schemas.js';
 
+import { MOTADATA } from './terms.js';
+
 export class MotadataAdapter extends BaseVendorAdapter {
-  readonly vendor = 'motadata' as const;
-  readonly capabilities: ReadonlySet<Capability> = new Set<Capability>(['open', 'lookup', 'cancel']);
-  readonly idHint = 'a Motadata incident number is digits only (e.g. 1042).';
-  protected readonly idPattern = /^\d{1,18}$/;
+  protected readonly terms = MOTADATA;
 
   constructor(
     http: VendorHttpClient,
@@ -76,16 +75,6 @@ export class MotadataAdapter extends BaseVendorAdapter {
 
   async lookup(id: string): Promise<Case> {
     return motadataCase(await this.fetchIncident(this.parseCaseId(id)));
-  }
-
-  override annotate(_id: string, _note: NoteRequest, _options: WriteOptions): Promise<void> {
-    return Promise.reject(
-      new UnsupportedOperationError(
-        this.vendor,
-        'annotate',
-        'this ServiceOps API generation has no note endpoint',
-      ),
-    );
   }
 
   /** ServiceOps has no cancel: the nearest is closing the incident with the reason in its description. */

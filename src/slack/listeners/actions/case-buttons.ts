@@ -1,7 +1,8 @@
 /** The buttons on a case card: Add note, Cancel, Refresh, Watch/Unwatch, Post to channel, and the portal link. */
+
 import type { App, BlockAction } from '@slack/bolt';
-import { VENDOR_NAMES } from '../../../domain/case.js';
 import { InvalidInputError } from '../../../domain/errors.js';
+import { vendorName } from '../../../vendors/plugin.js';
 import { CASE_ACTIONS } from '../../blocks/case-card.js';
 import { escapeMrkdwn } from '../../blocks/limits.js';
 import { notice } from '../../blocks/notices.js';
@@ -92,7 +93,7 @@ export function register(app: App, deps: SlackDeps): void {
       const channelId = channelOf(press);
       const removed = await deps.cases.unwatch(actorOf(press), ref.v, ref.id, channelId);
       const line = removed
-        ? `Stopped watching ${VENDOR_NAMES[ref.v]} case \`${escapeMrkdwn(ref.id)}\` in this channel.`
+        ? `Stopped watching ${vendorName(ref.v)} case \`${escapeMrkdwn(ref.id)}\` in this channel.`
         : 'This channel was not watching this case.';
       // On an ephemeral card the line rides on the refreshed card; when that cannot be shown, it goes alone.
       let lineShown = false;
@@ -128,7 +129,7 @@ export function register(app: App, deps: SlackDeps): void {
         const c = await deps.cases.lookup(actorOf(press), ref.v, ref.id);
         await postCard(deps, channelId, c, await cardContext(deps.store, c.vendor, c.id, channelId));
         await press.replace(
-          notice(`Posted ${VENDOR_NAMES[c.vendor]} case \`${escapeMrkdwn(c.id)}\` in this channel.`),
+          notice(`Posted ${vendorName(c.vendor)} case \`${escapeMrkdwn(c.id)}\` in this channel.`),
         );
       } catch (error) {
         deps.once.release(onceKey);

@@ -2,9 +2,10 @@
  * Buttons outside the case card: list paging and "Show", Unwatch in the watching list, the vendor picker in
  * the open modal, and "Open a vendor case" on App Home.
  */
+
 import type { App, BlockAction } from '@slack/bolt';
-import { VENDOR_NAMES } from '../../../domain/case.js';
 import { InvalidInputError } from '../../../domain/errors.js';
+import { vendorName } from '../../../vendors/plugin.js';
 import {
   buildListPage,
   buildWatchingList,
@@ -55,7 +56,7 @@ export function register(app: App, deps: SlackDeps): void {
         return;
       }
       // From App Home: a modal, opened at once and filled in when the vendor answers.
-      const title = `${VENDOR_NAMES[ref.v].split(' ')[0]} ${ref.id}`;
+      const title = `${vendorName(ref.v).split(' ')[0]} ${ref.id}`;
       const { viewId } = await deps.slack.openView(press.triggerId, loadingModal(title));
       try {
         const c = await deps.cases.lookup(actor, ref.v, ref.id);

@@ -2,12 +2,21 @@
  * Pieces of the `/case` grammar shared by subcommands. Pure; every failure is an InvalidInputError whose
  * message is the specific problem and, on the next line, the usage of the subcommand.
  */
-import { VENDOR_IDS, type VendorId } from '../../../domain/case.js';
+
+import type { VendorId } from '../../../domain/case.js';
 import { InvalidInputError } from '../../../domain/errors.js';
-import { resolveVendorName } from '../../../vendors/registry.js';
+import { closestName } from '../../../text/suggest.js';
+import { ALL_PLUGINS, resolveVendorName, vendorAliases } from '../../../vendors/plugin.js';
 import type { CommandWords } from './words.js';
 
-export const VENDOR_CHOICES = 'equinix (eqx), cisco, juniper (jnpr) or motadata';
+/** "equinix (eqx), cisco (csco), …": each vendor's id and its shortest alias, when that is shorter. */
+export const VENDOR_CHOICES = ((): string => {
+  const choices = ALL_PLUGINS.map((plugin) => {
+    const short = [...plugin.aliases].sort((a, b) => a.length - b.length)[0];
+    return short && short.length < plugin.id.length ? `${plugin.id} (${short})` : plugin.id;
+  });
+  return choices.length <= 1 ? choices.join('') : `${choices.slice(0, -1).join(', ')} or ${choices.at(-1)}`;
+})();
 
 /** The usage line appended to every problem, as the person will read it. */
 export function withUsage(problem: string, usage: string): string {
@@ -29,8 +38,13 @@ export function vendorArg(words: CommandWords, index: number, usage: string): Ve
   const word = words.at(index);
   if (word === undefined) throw usageError(`Which vendor? Name one of ${VENDOR_CHOICES}.`, usage);
   const vendor = resolveVendorName(word);
-  if (!vendor || !VENDOR_IDS.includes(vendor)) {
-    throw usageError(`${echo(word)} is not a vendor caseops knows. Use ${VENDOR_CHOICES}.`, usage);
+  if (!vendor) {
+    const near = closestName(
+      word,
+      vendorAliases().map((a) => a.alias),
+    );
+    const guess = near ? ` Did you mean ${resolveVendorName(near) ?? near}?` : '';
+    throw usageError(`${echo(word)} is not a vendor caseops knows.${guess} Use ${VENDOR_CHOICES}.`, usage);
   }
   return vendor;
 }
