@@ -55,10 +55,7 @@ describe('layers', () => {
           .filter(({ specifier, target, typeOnly }) =>
             target
               ? !inside(target, 'domain')
-              : !(
-                  specifier === 'node:crypto' ||
-                  (specifier === 'zod' && typeOnly)
-                ),
+              : !(specifier === 'node:crypto' || (specifier === 'zod' && typeOnly)),
           )
           .map(({ specifier }) => `${relative(root, file)} → ${specifier}`),
       );
