@@ -21,11 +21,10 @@ import type { ListQuery, ListResult, RefreshOutcome } from '../../domain/ports/v
 import type { Logger } from '../../logging/logger.js';
 import { BaseVendorAdapter, truncateForMessage } from '../base-adapter.js';
 import type { VendorDeps } from '../deps.js';
-import { bearerAuth } from '../http/auth.js';
 import { excerpt, type FailedAnswer, parseRetryAfter, VendorHttpClient } from '../http/client.js';
+import { oauthClient } from '../http/oauth.js';
 import { encodePath } from '../http/path.js';
 import { RateBudget } from '../http/rate-budget.js';
-import { type IssuedToken, TokenCache } from '../http/token-cache.js';
 import { ciscoCaseToCase } from './mapper.js';
 import {
   CiscoDetailResponse,
@@ -329,52 +328,27 @@ function createCiscoHttpClient(options: CiscoAdapterOptions): VendorHttpClient {
     mapError: (answer: FailedAnswer) => mapCiscoError(answer, clock.now()),
   };
 
-  // The token endpoint has its own small budget: API calls hold their slots while they wait for a token, so a
-  // shared budget could leave the token request no slot at all.
-  const tokenHttp = new VendorHttpClient({
-    ...shared,
+  const auth = oauthClient({
+    vendor: CISCO.id,
+    vendorName: CISCO.name,
     baseUrl: options.tokenUrl,
-    budget: new RateBudget({ ratePerSecond: 5, maxConcurrent: 1, clock }),
-  });
-  const cooldownMs = options.tokenRefusalCooldownMs ?? 5 * 60_000;
-  const tokens = new TokenCache({
-    clock,
-    refusalCooldownMs: cooldownMs,
-    isRefusal: (error) => error instanceof VendorUnauthorisedError,
-    onRefresh: () => deps.onTokenRefresh?.('cisco'),
-    fetchToken: async (): Promise<IssuedToken> => {
-      try {
-        const { data } = await tokenHttp.request({
-          operation: TOKEN_OPERATION,
-          method: 'POST',
-          path: options.tokenUrl,
-          body: {
-            form: {
-              grant_type: 'client_credentials',
-              client_id: options.clientId,
-              client_secret: options.clientSecret,
-            },
-          },
-          schema: CiscoTokenResponse,
-          // A POST; the API call that needed the token is the one that gets retried.
-          idempotent: false,
-          anonymous: true,
-        });
-        deps.logger.debug(
-          { vendor: 'cisco', expiresInSeconds: data.expires_in },
-          'fetched a Cisco access token',
-        );
-        return { accessToken: data.access_token, expiresInSeconds: data.expires_in };
-      } catch (error) {
-        if (error instanceof VendorUnauthorisedError) {
-          deps.logger.warn(
-            { vendor: 'cisco', err: error, retryInSeconds: Math.round(cooldownMs / 1000) },
-            'Cisco refused the client credentials; not asking again until the cool-down ends',
-          );
-        }
-        throw error;
-      }
+    timeoutMs: options.timeoutMs,
+    refusalCooldownMs: options.tokenRefusalCooldownMs,
+    mapError: shared.mapError,
+    parseBody: shared.parseBody,
+    token: {
+      path: options.tokenUrl,
+      body: {
+        form: {
+          grant_type: 'client_credentials',
+          client_id: options.clientId,
+          client_secret: options.clientSecret,
+        },
+      },
+      schema: CiscoTokenResponse,
+      read: (answer) => ({ accessToken: answer.access_token, expiresInSeconds: answer.expires_in }),
     },
+    deps,
   });
 
   const budget = new RateBudget({
@@ -386,7 +360,7 @@ function createCiscoHttpClient(options: CiscoAdapterOptions): VendorHttpClient {
     ...shared,
     baseUrl: options.baseUrl,
     budget,
-    auth: bearerAuth(tokens),
+    auth,
     inspectSuccess: (answer) => {
       const error = readErrorEnvelope(answer);
       // The client pauses the budget only for throttling it sees in a non-2xx answer.

@@ -21,7 +21,6 @@ import type { NoteRequest, OpenResult, WriteOptions } from '../../domain/ports/v
 import type { Logger } from '../../logging/logger.js';
 import { BaseVendorAdapter } from '../base-adapter.js';
 import type { VendorDeps } from '../deps.js';
-import { bearerAuth } from '../http/auth.js';
 import {
   excerpt,
   type FailedAnswer,
@@ -29,9 +28,9 @@ import {
   VendorHttpClient,
   type VendorResponse,
 } from '../http/client.js';
+import { oauthClient } from '../http/oauth.js';
 import { encodePath } from '../http/path.js';
 import { RateBudget } from '../http/rate-budget.js';
-import { TokenCache } from '../http/token-cache.js';
 import { equinixTicketToCase, justCancelledCase, justCreatedCase, ticketNumbers } from './mapper.js';
 import { EquinixOpenRequest } from './open-request.js';
 import {
@@ -135,7 +134,28 @@ function mapTokenError(answer: FailedAnswer, now: number): VendorError | undefin
 
 function createHttpClient(config: EquinixConfig, deps: VendorDeps): VendorHttpClient {
   const clock = deps.clock ?? systemClock;
-  const shared = {
+  const auth = oauthClient({
+    vendor: VENDOR,
+    vendorName: EQUINIX.name,
+    baseUrl: config.baseUrl,
+    timeoutMs: config.timeoutMs,
+    refusalCooldownMs: TOKEN_REFUSAL_COOLDOWN_MS,
+    mapError: (answer) => mapTokenError(answer, clock.now()),
+    token: {
+      path: '/oauth2/v1/token',
+      body: {
+        json: {
+          grant_type: 'client_credentials',
+          client_id: config.clientId,
+          client_secret: config.clientSecret,
+        } satisfies EquinixTokenRequest,
+      },
+      schema: EquinixTokenResponse,
+      read: (answer) => ({ accessToken: answer.access_token, expiresInSeconds: answer.token_timeout }),
+    },
+    deps,
+  });
+  return new VendorHttpClient({
     vendor: VENDOR,
     baseUrl: config.baseUrl,
     timeoutMs: config.timeoutMs,
@@ -144,45 +164,12 @@ function createHttpClient(config: EquinixConfig, deps: VendorDeps): VendorHttpCl
     logger: deps.logger,
     onCall: deps.onCall,
     retry: deps.retry,
-  };
-  // Token calls get their own budget: a data call asks for its token while holding one of its own budget's
-  // slots, so a shared budget could leave every slot waiting for a token call that cannot start.
-  const tokenHttp = new VendorHttpClient({
-    ...shared,
-    budget: new RateBudget({ ratePerSecond: config.ratePerSecond, maxConcurrent: 1, clock }),
-    mapError: (answer) => mapTokenError(answer, clock.now()),
-  });
-  const tokens = new TokenCache({
-    clock,
-    refusalCooldownMs: TOKEN_REFUSAL_COOLDOWN_MS,
-    isRefusal: (error) => error instanceof VendorUnauthorisedError,
-    onRefresh: () => deps.onTokenRefresh?.(VENDOR),
-    fetchToken: async () => {
-      const body: EquinixTokenRequest = {
-        grant_type: 'client_credentials',
-        client_id: config.clientId,
-        client_secret: config.clientSecret,
-      };
-      const { data } = await tokenHttp.request({
-        operation: 'token',
-        method: 'POST',
-        path: '/oauth2/v1/token',
-        body: { json: body },
-        schema: EquinixTokenResponse,
-        anonymous: true,
-        idempotent: false,
-      });
-      return { accessToken: data.access_token, expiresInSeconds: data.token_timeout };
-    },
-  });
-  return new VendorHttpClient({
-    ...shared,
     budget: new RateBudget({
       ratePerSecond: config.ratePerSecond,
       maxConcurrent: config.maxConcurrent,
       clock,
     }),
-    auth: bearerAuth(tokens),
+    auth,
     mapError: (answer) => mapEquinixError(answer, clock.now()),
   });
 }

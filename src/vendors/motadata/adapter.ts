@@ -3,6 +3,7 @@
  * number, close it with a reason. This API generation has no note endpoint and no native idempotency key: a
  * `caseops:<key>` tag stands in for one (see CONTRACT NOTES in schemas.ts).
  */
+import type { z } from 'zod';
 import type { Case } from '../../domain/case.js';
 import {
   CaseConflictError,
@@ -18,8 +19,8 @@ import type { Logger } from '../../logging/logger.js';
 import { BaseVendorAdapter } from '../base-adapter.js';
 import { createOnce, isOutcomeUncertain } from '../create-once.js';
 import { excerpt, type FailedAnswer, type VendorHttpClient } from '../http/client.js';
+import type { TokenRequest } from '../http/oauth.js';
 import { encodePath } from '../http/path.js';
-import type { IssuedToken } from '../http/token-cache.js';
 import { checkOpenRequest } from '../open-request-check.js';
 import {
   createdCase,
@@ -196,24 +197,18 @@ export interface MotadataPasswordGrant {
   password: string;
 }
 
-/** Fetches a token with the OAuth2 password grant; the TokenCache decides when. */
-export function motadataTokenSource(
-  http: VendorHttpClient,
+/** The OAuth2 password grant: the client id and secret as Basic credentials, the user's in the form. */
+export function motadataTokenRequest(
   grant: MotadataPasswordGrant,
-): () => Promise<IssuedToken> {
+): TokenRequest<z.infer<typeof MotadataToken>> {
   const client = `Basic ${Buffer.from(`${grant.clientId}:${grant.clientSecret}`, 'utf8').toString('base64')}`;
-  return async () => {
-    const { data } = await http.request({
-      operation: 'token',
-      method: 'POST',
-      path: TOKEN_PATH,
-      anonymous: true,
-      headers: { authorization: client },
-      body: { form: { username: grant.username, password: grant.password, grant_type: 'password' } },
-      schema: MotadataToken,
-      idempotent: true,
-    });
-    return { accessToken: data.access_token, expiresInSeconds: data.expires_in };
+  return {
+    path: TOKEN_PATH,
+    headers: { authorization: client },
+    body: { form: { username: grant.username, password: grant.password, grant_type: 'password' } },
+    schema: MotadataToken,
+    read: (answer) => ({ accessToken: answer.access_token, expiresInSeconds: answer.expires_in }),
+    idempotent: true,
   };
 }
 

@@ -1,16 +1,20 @@
 /** The Motadata ServiceOps plugin (Flotomate incident API): its manifest, its adapter factory and its simulator. */
 import type { z } from 'zod';
-import { VendorUnauthorisedError } from '../../domain/errors.js';
 import type { VendorAdapter } from '../../domain/ports/vendor.js';
 import type { Logger } from '../../logging/logger.js';
 import { parseCaseIdBy } from '../case-id.js';
 import type { VendorDeps } from '../deps.js';
-import { type AuthStrategy, bearerAuth, staticHeaderAuth } from '../http/auth.js';
+import { type AuthStrategy, staticHeaderAuth } from '../http/auth.js';
 import { VendorHttpClient } from '../http/client.js';
+import { oauthClient } from '../http/oauth.js';
 import { RateBudget } from '../http/rate-budget.js';
-import { TokenCache } from '../http/token-cache.js';
 import { defineVendorPlugin, type SharedVendorEnv } from '../plugin-types.js';
-import { inspectMotadataSuccess, MotadataAdapter, mapMotadataError, motadataTokenSource } from './adapter.js';
+import {
+  inspectMotadataSuccess,
+  MotadataAdapter,
+  mapMotadataError,
+  motadataTokenRequest,
+} from './adapter.js';
 import { motadataConfig } from './config.js';
 import { MOTADATA_STATUS_STATES } from './mapper.js';
 import { MOTADATA_LEVELS, motadataOpenForm } from './open-request.js';
@@ -70,34 +74,20 @@ function motadataAuth(
   if (!MOTADATA_CLIENT_ID || !MOTADATA_CLIENT_SECRET || !MOTADATA_USERNAME || !MOTADATA_PASSWORD)
     return undefined;
 
-  // Tokens are fetched while a vendor call holds a slot of the main budget: a budget of their own cannot
-  // deadlock against it. Token calls are rare (the cache reuses one for its lifetime).
-  const tokenHttp = new VendorHttpClient({
-    vendor: 'motadata',
+  return oauthClient({
+    vendor: MOTADATA.id,
+    vendorName: MOTADATA.name,
     baseUrl,
     timeoutMs: env.VENDOR_TIMEOUT_MS,
-    budget: new RateBudget({ ratePerSecond: 5, maxConcurrent: 1, clock: deps.clock }),
     mapError: mapMotadataError,
-    retry: deps.retry,
-    clock: deps.clock,
-    dispatcher: deps.dispatcher,
-    logger,
-    onCall: deps.onCall,
-  });
-  const tokens = new TokenCache({
-    fetchToken: motadataTokenSource(tokenHttp, {
+    token: motadataTokenRequest({
       clientId: MOTADATA_CLIENT_ID,
       clientSecret: MOTADATA_CLIENT_SECRET,
       username: MOTADATA_USERNAME,
       password: MOTADATA_PASSWORD,
     }),
-    // Refused credentials cool down instead of being tried again on every call.
-    isRefusal: (error) => error instanceof VendorUnauthorisedError,
-    // TokenCache spreads its options over its defaults: an explicit undefined would erase the system clock.
-    ...(deps.clock ? { clock: deps.clock } : {}),
-    onRefresh: () => deps.onTokenRefresh?.('motadata'),
+    deps: { ...deps, logger },
   });
-  return bearerAuth(tokens, 'Bearer');
 }
 
 export const motadata = defineVendorPlugin({
