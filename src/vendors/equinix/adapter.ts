@@ -5,14 +5,9 @@
 import { createHash } from 'node:crypto';
 import type { Case } from '../../domain/case.js';
 import {
-  CaseConflictError,
-  CaseNotFoundError,
   InvalidInputError,
   OutcomeUnknownError,
   VendorError,
-  VendorRejectedError,
-  VendorThrottledError,
-  VendorUnauthorisedError,
   VendorUnavailableError,
 } from '../../domain/errors.js';
 import type { OpenRequest } from '../../domain/open-request.js';
@@ -21,16 +16,11 @@ import type { NoteRequest, OpenResult, WriteOptions } from '../../domain/ports/v
 import type { Logger } from '../../logging/logger.js';
 import { BaseVendorAdapter } from '../base-adapter.js';
 import type { VendorDeps } from '../deps.js';
-import {
-  excerpt,
-  type FailedAnswer,
-  parseRetryAfter,
-  VendorHttpClient,
-  type VendorResponse,
-} from '../http/client.js';
+import { VendorHttpClient, type VendorResponse } from '../http/client.js';
 import { oauthClient } from '../http/oauth.js';
 import { encodePath } from '../http/path.js';
 import { RateBudget } from '../http/rate-budget.js';
+import { mapEquinixError, mapTokenError, TOKEN_REFUSAL_COOLDOWN_MS } from './errors.js';
 import { equinixTicketToCase, justCancelledCase, justCreatedCase, ticketNumbers } from './mapper.js';
 import { EquinixOpenRequest } from './open-request.js';
 import {
@@ -39,7 +29,6 @@ import {
   EquinixCancelRequest,
   type EquinixCreateRequest,
   EquinixCreateResponse,
-  EquinixErrorBody,
   type EquinixNonRegisteredContact,
   type EquinixNoteRequest,
   EquinixTicket,
@@ -48,10 +37,9 @@ import {
 } from './schemas.js';
 import { EQUINIX } from './terms.js';
 
-const VENDOR = EQUINIX.id;
+export { mapEquinixError, TOKEN_REFUSAL_COOLDOWN_MS } from './errors.js';
 
-/** Equinix locks the account after 5 refused token requests in a row: after one refusal, wait this long. */
-export const TOKEN_REFUSAL_COOLDOWN_MS = 5 * 60_000;
+const VENDOR = EQUINIX.id;
 
 export interface EquinixConfig {
   baseUrl: string;
@@ -72,64 +60,6 @@ export function customerReferenceFor(idempotencyKey: string): string {
   const prefix = 'caseops-';
   const digest = createHash('sha256').update(idempotencyKey, 'utf8').digest('hex');
   return prefix + digest.slice(0, CUSTOMER_REFERENCE_MAX - prefix.length);
-}
-
-/** The messages and EQ codes of Equinix's error array (or of a lone error object). */
-function readErrors(answer: FailedAnswer): { messages: string[]; codes: string[] } {
-  const parsed = EquinixErrorBody.safeParse(answer.json);
-  const items = parsed.success ? parsed.data : [];
-  const messages = items.flatMap((item) => {
-    const message =
-      item.errorMessage?.trim() || (typeof item.details === 'string' ? item.details.trim() : '');
-    return message ? [message] : [];
-  });
-  const codes = items.flatMap((item) => (item.errorCode?.trim() ? [item.errorCode.trim()] : []));
-  return { messages: [...new Set(messages)], codes: [...new Set(codes)] };
-}
-
-/** The vendor's own words for a failed answer, with its EQ codes for anyone who contacts Equinix. */
-function describeErrors(answer: FailedAnswer, errors: { messages: string[]; codes: string[] }): string {
-  const words = errors.messages.join('; ') || excerpt(answer.text) || `HTTP ${answer.status}`;
-  return errors.codes.length > 0 ? `${words} (${errors.codes.join(', ')})` : words;
-}
-
-/** Reads Equinix's error array into the typed error for its status. */
-export function mapEquinixError(answer: FailedAnswer, now: number): VendorError | undefined {
-  const errors = readErrors(answer);
-  const reason = describeErrors(answer, errors);
-  const status = answer.status;
-  if (status === 400 || status === 403)
-    return new VendorRejectedError(VENDOR, reason, status, errors.codes[0]);
-  if (status === 401) return new VendorUnauthorisedError(VENDOR, reason, status);
-  if (status === 404 && answer.caseId !== undefined)
-    return new CaseNotFoundError(VENDOR, answer.caseId, status);
-  if (status === 409) {
-    const said = errors.messages.length > 0 ? reason : 'it cannot be changed in its current state';
-    return new CaseConflictError(VENDOR, said, status);
-  }
-  if (status === 429) {
-    const detail = errors.messages.length > 0 ? errors.messages.join('; ') : undefined;
-    return new VendorThrottledError(
-      VENDOR,
-      parseRetryAfter(answer.headers['retry-after'], now),
-      status,
-      detail,
-    );
-  }
-  if (status >= 500) return new VendorUnavailableError(VENDOR, `HTTP ${status}: ${reason}`, status);
-  return undefined;
-}
-
-/** The token endpoint answers bad credentials with 400 or 401: both are a refusal, never worth a retry. */
-function mapTokenError(answer: FailedAnswer, now: number): VendorError | undefined {
-  if (answer.status === 400 || answer.status === 401) {
-    return new VendorUnauthorisedError(
-      VENDOR,
-      `the token request was refused (${describeErrors(answer, readErrors(answer))}). Check EQUINIX_CLIENT_ID and EQUINIX_CLIENT_SECRET; caseops waits ${TOKEN_REFUSAL_COOLDOWN_MS / 60_000} minutes before asking again, as Equinix locks the account after 5 refusals in a row.`,
-      answer.status,
-    );
-  }
-  return mapEquinixError(answer, now);
 }
 
 function createHttpClient(config: EquinixConfig, deps: VendorDeps): VendorHttpClient {
