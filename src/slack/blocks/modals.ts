@@ -111,13 +111,18 @@ export function noteModal(options: {
     ),
   );
   if (options.withVisibility) {
+    const vendor = vendorName(metadata.vendor);
     blocks.push(
       input(
-        { blockId: 'visibility', label: 'Who sees it', hint: 'External notes are visible to Equinix staff.' },
+        {
+          blockId: 'visibility',
+          label: 'Who sees it',
+          hint: `External notes are visible to ${vendor} staff.`,
+        },
         staticSelectElement({
           actionId: 'value',
           choices: [
-            { text: 'Equinix and us (external)', value: 'EXTERNAL' },
+            { text: `${vendor} and us (external)`, value: 'EXTERNAL' },
             { text: 'Only us (internal)', value: 'INTERNAL' },
           ],
           initial: options.visibility ?? 'EXTERNAL',
