@@ -1,5 +1,5 @@
 /** Every number the benchmark runs with, in one place; `--quick` shrinks them for a fast smoke run. */
-import type { VendorId } from '../src/domain/case.js';
+import type { KnownVendorId as VendorId } from '../src/vendors/plugin.js';
 
 export interface VendorBudget {
   ratePerSecond: number;

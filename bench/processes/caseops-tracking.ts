@@ -15,7 +15,7 @@ import { channelCardRenderer } from '../../src/compose/app.js';
 import { createStatusTracking } from '../../src/compose/status-tracking.js';
 import { createUseCases } from '../../src/compose/use-cases.js';
 import { loadEnv } from '../../src/config/env.js';
-import { type Case, VENDOR_IDS, type VendorId } from '../../src/domain/case.js';
+import type { Case } from '../../src/domain/case.js';
 import { scheduleKey } from '../../src/domain/digest.js';
 import type { Store } from '../../src/domain/ports/store.js';
 import type { VendorLookup } from '../../src/domain/status-tracking.js';
@@ -29,6 +29,8 @@ import { webClientOptions } from '../../src/slack/web-client.js';
 import { createStore } from '../../src/store/index.js';
 import type { CallEvent } from '../../src/vendors/http/client.js';
 import { createVendorRegistry } from '../../src/vendors/index.js';
+import type { KnownVendorId as VendorId } from '../../src/vendors/plugin.js';
+import { VENDOR_IDS } from '../../src/vendors/plugin.js';
 import type { VendorRegistry } from '../../src/vendors/registry.js';
 import { loopDelayCommands } from '../support/loop-delay.js';
 import { announceReady, serveCommands } from '../support/rpc.js';
@@ -127,6 +129,7 @@ function timedStore(store: Store, times: VendorTimes): Store {
 /** The registry as the tracker sees it, with each adapter's `refresh` timed. */
 function timedVendors(vendors: VendorRegistry, times: VendorTimes): VendorLookup {
   return {
+    profile: (vendor) => vendors.profile(vendor),
     get: (vendor) => {
       const adapter = vendors.get(vendor);
       if (!adapter) return undefined;

@@ -6,13 +6,13 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Agent, request } from 'undici';
-import type { VendorId } from '../../src/domain/case.js';
 import { FakeSlackApi } from '../../src/playground/fake-slack-api.js';
 import { createCiscoSimulator } from '../../src/vendors/cisco/index.js';
 import { CISCO_TOKEN_PATH } from '../../src/vendors/cisco/simulator.js';
 import { createEquinixSimulator } from '../../src/vendors/equinix/index.js';
 import { createJuniperSimulator } from '../../src/vendors/juniper/index.js';
 import { createMotadataSimulator } from '../../src/vendors/motadata/index.js';
+import type { KnownVendorId as VendorId } from '../../src/vendors/plugin.js';
 import type { VendorSimulator } from '../../src/vendors/simulator.js';
 import { announceReady, serveCommands } from '../support/rpc.js';
 import { peakInWindow } from '../support/stats.js';

@@ -5,7 +5,7 @@
  * its rounds ends only once every reply has arrived, so no round inherits another's work.
  */
 import { readFileSync } from 'node:fs';
-import type { VendorId } from '../../src/domain/case.js';
+import type { KnownVendorId as VendorId } from '../../src/vendors/plugin.js';
 import type { WorldMark } from '../processes/world.js';
 import { freePort, waitFor200 } from '../support/launch.js';
 import { type LoopDelay, loopDelayCommands } from '../support/loop-delay.js';

@@ -12,7 +12,9 @@
  * after its last steady sweep is the memory scenario's caseops figure; after each sweep the benchmark also
  * forces a full collection and notes the heap still in use, so a leak would show as growth across sweeps.
  */
-import { VENDOR_IDS, type VendorId } from '../../src/domain/case.js';
+
+import type { KnownVendorId as VendorId } from '../../src/vendors/plugin.js';
+import { VENDOR_IDS } from '../../src/vendors/plugin.js';
 import type { VendorBudget } from '../config.js';
 import type { SweepResult } from '../processes/caseops-tracking.js';
 import type { VendorTraffic, WorldMark } from '../processes/world.js';

@@ -4,15 +4,17 @@
  * DATABASE_URL, as the app uses). Logs go to stderr so the output stays machine-readable. It reads the trail in
  * pages, so a long trail never sits in memory at once.
  */
+
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { pino } from 'pino';
 import { ConfigError, type Env, loadEnv } from '../config/env.js';
-import { VENDOR_IDS, type VendorId } from '../domain/case.js';
+import type { VendorId } from '../domain/case.js';
 import type { AuditEntry, Store } from '../domain/ports/store.js';
 import { createLogger, type Logger } from '../logging/logger.js';
 import { createStore, SQLITE_FILE_NAME } from '../store/index.js';
+import { VENDOR_IDS } from '../vendors/plugin.js';
 import { resolveVendorName } from '../vendors/registry.js';
 
 export const AUDIT_USAGE = `Usage: npm run audit -- [--since WHEN] [--until WHEN] [--vendor VENDOR] [--case ID]

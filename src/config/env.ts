@@ -3,42 +3,10 @@
  * message naming each variable and what it expects; values themselves are never echoed (they may be secrets).
  */
 import { z } from 'zod';
+import { ALL_PLUGINS, type PluginEnv } from '../vendors/plugin.js';
+import { bool, optionalBool, optionalText, optionalUrl, positiveInt } from './env-kit.js';
 
-const bool = (fallback: boolean) =>
-  z
-    .enum(['true', 'false', '1', '0', 'yes', 'no', ''], 'expected true or false')
-    .optional()
-    .transform((v) => (v === undefined || v === '' ? fallback : ['true', '1', 'yes'].includes(v)));
-
-const optionalBool = z
-  .enum(['true', 'false', '1', '0', 'yes', 'no', ''], 'expected true or false')
-  .optional()
-  .transform((v) => (v === undefined || v === '' ? undefined : ['true', '1', 'yes'].includes(v)));
-
-const httpUrl = () =>
-  z.url({ protocol: /^https?$/, message: 'expected an http(s) URL such as https://api.example.com' });
-const url = (fallback: string) => httpUrl().default(fallback);
-const optionalUrl = () => httpUrl().optional();
-
-const optionalText = z
-  .string()
-  .optional()
-  .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
-
-const positiveNumber = (fallback: number, what = 'a positive number') =>
-  z.coerce
-    .number({ message: `expected ${what}` })
-    .positive(`expected ${what}`)
-    .default(fallback);
-
-const positiveInt = (fallback: number) =>
-  z.coerce
-    .number({ message: 'expected a whole number' })
-    .int('expected a whole number')
-    .positive()
-    .default(fallback);
-
-export const EnvSchema = z.object({
+const CoreEnvSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
@@ -91,39 +59,17 @@ export const EnvSchema = z.object({
   CASEOPS_SANDBOX: bool(false),
   VENDOR_TIMEOUT_MS: positiveInt(10_000),
 
-  EQUINIX_BASE_URL: url('https://api.equinix.com'),
-  EQUINIX_CLIENT_ID: optionalText,
-  EQUINIX_CLIENT_SECRET: optionalText,
-  EQUINIX_RATE_PER_SECOND: positiveNumber(5),
-  EQUINIX_MAX_CONCURRENT: positiveInt(4),
-
-  CISCO_BASE_URL: url('https://apix.cisco.com'),
-  CISCO_TOKEN_URL: url('https://id.cisco.com/oauth2/default/v1/token'),
-  CISCO_CLIENT_ID: optionalText,
-  CISCO_CLIENT_SECRET: optionalText,
-  CISCO_RATE_PER_SECOND: positiveNumber(2),
-  CISCO_MAX_CONCURRENT: positiveInt(2),
-
-  JUNIPER_BASE_URL: optionalUrl(),
-  JUNIPER_USERNAME: optionalText,
-  JUNIPER_PASSWORD: optionalText,
-  JUNIPER_SITE_ID: optionalText,
-  JUNIPER_CASE_USERNAME: optionalText,
-  JUNIPER_CASE_PASSWORD: optionalText,
-  JUNIPER_RATE_PER_SECOND: positiveNumber(5),
-  JUNIPER_MAX_CONCURRENT: positiveInt(4),
-
-  MOTADATA_BASE_URL: optionalUrl(),
-  MOTADATA_API_KEY: optionalText,
-  MOTADATA_CLIENT_ID: optionalText,
-  MOTADATA_CLIENT_SECRET: optionalText,
-  MOTADATA_USERNAME: optionalText,
-  MOTADATA_PASSWORD: optionalText,
-  MOTADATA_RATE_PER_SECOND: positiveNumber(5),
-  MOTADATA_MAX_CONCURRENT: positiveInt(4),
+  // Each vendor's own variables come from its plugin (src/vendors/<vendor>/config.ts).
 });
 
-export type Env = z.infer<typeof EnvSchema>;
+type CoreEnv = z.infer<typeof CoreEnvSchema>;
+
+/** The core variables and every plugin's own, in one object schema (so .env.example can be checked against it). */
+export const EnvSchema: z.ZodObject<z.ZodRawShape> = z.object(
+  Object.assign({}, CoreEnvSchema.shape, ...ALL_PLUGINS.map((plugin) => plugin.config.schema.shape)),
+);
+
+export type Env = CoreEnv & PluginEnv;
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -139,36 +85,7 @@ export class ConfigError extends Error {
 /** Cross-field rules zod cannot express per variable. */
 function crossChecks(env: Partial<Env>): string[] {
   const problems: string[] = [];
-  const pair = (a: keyof Env, b: keyof Env) => {
-    if (Boolean(env[a]) !== Boolean(env[b]))
-      problems.push(`${env[a] ? b : a}: required when ${env[a] ? a : b} is set`);
-  };
-  pair('EQUINIX_CLIENT_ID', 'EQUINIX_CLIENT_SECRET');
-  pair('CISCO_CLIENT_ID', 'CISCO_CLIENT_SECRET');
-  pair('JUNIPER_USERNAME', 'JUNIPER_PASSWORD');
-  pair('JUNIPER_CASE_USERNAME', 'JUNIPER_CASE_PASSWORD');
-  if (env.JUNIPER_USERNAME && !env.JUNIPER_BASE_URL) {
-    problems.push(
-      'JUNIPER_BASE_URL: required when JUNIPER_USERNAME is set (https://<your Junos Space host>)',
-    );
-  }
-  const motadataOauth = [
-    'MOTADATA_CLIENT_ID',
-    'MOTADATA_CLIENT_SECRET',
-    'MOTADATA_USERNAME',
-    'MOTADATA_PASSWORD',
-  ] as const;
-  const oauthSet = motadataOauth.filter((k) => env[k]);
-  if (!env.MOTADATA_API_KEY && oauthSet.length > 0 && oauthSet.length < motadataOauth.length) {
-    for (const k of motadataOauth.filter((k) => !env[k])) {
-      problems.push(`${k}: required for Motadata's password grant (or set MOTADATA_API_KEY instead)`);
-    }
-  }
-  if ((env.MOTADATA_API_KEY || oauthSet.length > 0) && !env.MOTADATA_BASE_URL) {
-    problems.push(
-      'MOTADATA_BASE_URL: required when Motadata credentials are set (https://<your ServiceOps server>)',
-    );
-  }
+  for (const plugin of ALL_PLUGINS) problems.push(...(plugin.config.check?.(env) ?? []));
   if (env.SLACK_BOT_TOKEN && !env.SLACK_APP_TOKEN && !env.SLACK_SIGNING_SECRET) {
     problems.push('SLACK_SIGNING_SECRET: required in HTTP mode (or set SLACK_APP_TOKEN for Socket Mode)');
   }
@@ -195,7 +112,7 @@ export function checkEnv(source: NodeJS.ProcessEnv = process.env): { env: Partia
   const env: Record<string, unknown> = {};
   const problems: string[] = [];
   for (const [name, schema] of Object.entries(EnvSchema.shape)) {
-    const result = schema.safeParse(cleaned[name]);
+    const result = (schema as z.ZodType).safeParse(cleaned[name]);
     if (result.success) env[name] = result.data;
     // One line per variable: the first thing wrong with it is what the operator has to fix.
     else problems.push(`${name}: ${result.error.issues[0]?.message ?? 'invalid value'}`);

@@ -8,8 +8,7 @@ import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { isMap, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
 import { z } from 'zod';
-import { VENDOR_IDS, type VendorId } from '../domain/case.js';
-import { JUNIPER_PRIORITIES, MOTADATA_LEVELS } from '../domain/open-request.js';
+import type { VendorId } from '../domain/case.js';
 import {
   AccessPolicy,
   POLICY_ACTIONS,
@@ -21,7 +20,8 @@ import {
   VENDOR_POLICY_ACTIONS,
   type VendorPolicyAction,
 } from '../domain/policy.js';
-import { VENDOR_ALIASES } from '../vendors/registry.js';
+import { closestName } from '../text/suggest.js';
+import { ALL_PLUGINS, resolveVendorName, VENDOR_IDS } from '../vendors/plugin.js';
 
 export interface PolicyProblem {
   file: string;
@@ -55,17 +55,18 @@ export class PolicyFileError extends Error {
 
 // --- Schema -------------------------------------------------------------------------------------------------
 
-const SEVERITY_WORDS: Record<string, Severity> = {
-  ...Object.fromEntries(
-    JUNIPER_PRIORITIES.map((label, index) => [label.toLowerCase(), (index + 1) as Severity]),
+/** Every vendor's own severity words (most severe first), lower case, as the 1..4 they stand for. */
+const SEVERITY_WORDS: Record<string, Severity> = Object.fromEntries(
+  ALL_PLUGINS.flatMap((plugin) =>
+    (plugin.severityWords ?? []).map((word, index) => [word.toLowerCase(), (index + 1) as Severity]),
   ),
-  ...Object.fromEntries(
-    MOTADATA_LEVELS.map((level, index) => [level.toLowerCase(), (4 - index) as Severity]),
-  ),
-};
+);
 
-const SEVERITY_EXPECTED =
-  'expected 1 (most severe) to 4, a Juniper priority ("1 - Critical" … "4 - Low") or a Motadata level (URGENT, HIGH, MEDIUM, LOW)';
+const SEVERITY_EXPECTED = `expected 1 (most severe) to 4, ${ALL_PLUGINS.flatMap((plugin) =>
+  plugin.severityWords
+    ? [`a ${plugin.shortName} priority (${plugin.severityWords.map((w) => `"${w}"`).join(', ')})`]
+    : [],
+).join(' or ')}`;
 
 function parseSeverity(value: unknown): Severity | undefined {
   if (typeof value === 'number')
@@ -160,7 +161,7 @@ const VendorsSection = z.strictObject(
     VendorId,
     z.ZodOptional<typeof VendorSection>
   >,
-  { error: notAMapping('a mapping of vendors (equinix:, cisco:, juniper:, motadata:)') },
+  { error: notAMapping(`a mapping of vendors (${VENDOR_IDS.map((id) => `${id}:`).join(', ')})`) },
 );
 
 export const PolicyFileSchema = z.strictObject(
@@ -207,36 +208,8 @@ const RULE_KEY_SYNONYMS: Record<string, string> = {
   max_severity: 'maxSeverity',
 };
 
-/** Edit distance where swapping two neighbouring letters counts as one typo ("csico" → "cisco"). */
-function editDistance(a: string, b: string): number {
-  const d = Array.from({ length: a.length + 1 }, (_, i) =>
-    Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
-  );
-  for (let i = 1; i <= a.length; i++) {
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let best = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
-        best = Math.min(best, d[i - 2]![j - 2]! + 1);
-      }
-      d[i]![j] = best;
-    }
-  }
-  return d[a.length]![b.length]!;
-}
-
 /** The closest known name within a couple of typos, if any. */
-function closest(word: string, known: readonly string[]): string | undefined {
-  const lower = word.toLowerCase();
-  let best: { name: string; distance: number } | undefined;
-  for (const name of known) {
-    const distance = editDistance(lower, name.toLowerCase());
-    if (distance <= Math.max(1, Math.floor(name.length / 3)) && (!best || distance < best.distance)) {
-      best = { name, distance };
-    }
-  }
-  return best?.name;
-}
+const closest = (word: string, known: readonly string[]) => closestName(word, known);
 
 function unknownKeyMessage(key: string, path: readonly PropertyKey[]): string {
   const quoted = (names: readonly string[]) => names.map((n) => `"${n}"`).join(', ');
@@ -248,7 +221,7 @@ function unknownKeyMessage(key: string, path: readonly PropertyKey[]): string {
     return `unknown setting "${key}"; ${suggest(guess(TOP_LEVEL_KEYS))}expected ${quoted(TOP_LEVEL_KEYS)}`;
   }
   if (path.length === 1 && path[0] === 'vendors') {
-    const alias = VENDOR_ALIASES[key.toLowerCase()];
+    const alias = resolveVendorName(key);
     return `unknown vendor "${key}"; ${suggest(alias ?? guess(VENDOR_IDS))}vendors are ${quoted(VENDOR_IDS)}`;
   }
   if (path.length === 1 && path[0] === 'defaults') {

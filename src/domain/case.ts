@@ -3,15 +3,11 @@
  * vendor-specific fields survive in `fields` for display.
  */
 
-export const VENDOR_IDS = ['equinix', 'cisco', 'juniper', 'motadata'] as const;
-export type VendorId = (typeof VENDOR_IDS)[number];
-
-export const VENDOR_NAMES: Record<VendorId, string> = {
-  equinix: 'Equinix',
-  cisco: 'Cisco',
-  juniper: 'Juniper',
-  motadata: 'Motadata ServiceOps',
-};
+/**
+ * A vendor plugin's id ("equinix"). The domain knows no vendor by name: which vendors exist, what they are
+ * called and what they allow comes from the plugins, through the ports.
+ */
+export type VendorId = string;
 
 /** Normalised lifecycle states; each adapter maps its vendor's statuses onto these in its own mapper. */
 export const CASE_STATES = [

@@ -3,7 +3,7 @@
  * grouped by vendor, newest first.
  */
 
-import { VENDOR_IDS, VENDOR_NAMES, type VendorId } from './case.js';
+import type { VendorId } from './case.js';
 import type { DigestSettings, StatusChangeEvent } from './ports/store.js';
 
 /**
@@ -90,20 +90,31 @@ export function newestFirst(a: StatusChangeEvent, b: StatusChangeEvent): number 
   return b.id - a.id;
 }
 
+/** The vendors a digest may name, in the order they are listed, with their display names. */
+export type DigestVendorOrder = ReadonlyArray<{ id: VendorId; name: string }>;
+
 /**
- * Groups changes by vendor (vendors in the usual VENDOR_IDS order), each group newest first. Every change
- * is kept: a case that went A→B→C shows both steps.
+ * Groups changes by vendor (vendors in the given order; a vendor not in it comes last, under its id), each
+ * group newest first. Every change is kept: a case that went A→B→C shows both steps.
  */
-export function groupChangesByVendor(events: readonly StatusChangeEvent[]): DigestVendorGroup[] {
+export function groupChangesByVendor(
+  events: readonly StatusChangeEvent[],
+  vendors: DigestVendorOrder,
+): DigestVendorGroup[] {
   const byVendor = new Map<VendorId, StatusChangeEvent[]>();
   for (const event of events) {
     const list = byVendor.get(event.vendor) ?? [];
     list.push(event);
     byVendor.set(event.vendor, list);
   }
-  return VENDOR_IDS.flatMap((vendor) => {
-    const changes = byVendor.get(vendor);
+  const known = new Set(vendors.map((v) => v.id));
+  const order = [
+    ...vendors,
+    ...[...byVendor.keys()].filter((id) => !known.has(id)).map((id) => ({ id, name: id })),
+  ];
+  return order.flatMap(({ id, name }) => {
+    const changes = byVendor.get(id);
     if (!changes) return [];
-    return [{ vendor, vendorName: VENDOR_NAMES[vendor], changes: [...changes].sort(newestFirst) }];
+    return [{ vendor: id, vendorName: name, changes: [...changes].sort(newestFirst) }];
   });
 }

@@ -4,13 +4,12 @@
  * - The **write key** names one attempt as Slack delivered it: a modal's view id plus how many times the form
  *   was handed back for fixing, or a slash command's trigger id. A double-clicked submit or a repeated request
  *   carries the same origin, so it finds the first attempt's record instead of writing again.
- * - The **vendor key** goes to the vendor (Equinix customerReferenceId, Motadata tag; Juniper uses the
- *   tracking number from the form). It is stable for the whole modal, across fixes and resubmits, so even a
+ * - The **vendor key** goes to the vendor (Equinix customerReferenceId, Motadata tag), unless the request carries
+ *   the vendor's own (its plugin says so: Juniper's tracking number from the form). It is stable for the whole modal, across fixes and resubmits, so even a
  *   second attempt after an uncertain first one lets the vendor recognise the case it already has.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import type { VendorId } from './case.js';
-import type { OpenRequest } from './open-request.js';
 import type { WriteOperation } from './ports/store.js';
 
 export type WriteOrigin =
@@ -34,16 +33,4 @@ export function vendorKey(operation: WriteOperation, vendor: VendorId, origin: W
     .update(`${operation}:${vendor}:${originScope(origin)}`)
     .digest('hex');
   return `co-${digest.slice(0, 24)}`;
-}
-
-/** The vendor key of an open request: Juniper's tracking number is its own idempotency key. */
-export function vendorKeyForOpen(request: OpenRequest, origin: WriteOrigin): string {
-  if (request.vendor === 'juniper') return request.trackingNumber;
-  return vendorKey('open', request.vendor, origin);
-}
-
-/** A fresh Juniper customer tracking number: short, readable on the phone, unique enough to never repeat. */
-export function generateTrackingNumber(now: Date = new Date()): string {
-  const day = now.toISOString().slice(0, 10).replace(/-/g, '');
-  return `CO-${day}-${randomBytes(4).toString('hex').toUpperCase()}`;
 }

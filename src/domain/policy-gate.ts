@@ -8,7 +8,6 @@ import { ACTIONS, policyActionOf } from './actions.js';
 import type { Authorize } from './authorize.js';
 import type { VendorId } from './case.js';
 import { CaseopsError, DeniedError } from './errors.js';
-import { openRequestSeverity } from './open-request.js';
 import type { AccessPolicy, PolicyAction, PolicyDecision, Severity } from './policy.js';
 
 export interface PolicyRequest {
@@ -85,8 +84,8 @@ export class PolicyGate {
 
 /**
  * The gate in the shape of the use cases' `authorize(action, context)` seam: each action is decided by its
- * policy rules (listing by lookup's, unwatching by watch's), and an open request's severity comes from
- * openRequestSeverity.
+ * policy rules (listing by lookup's, unwatching by watch's), and an open request's severity is the one its
+ * vendor's profile read.
  */
 export function policyAuthorizer(gate: PolicyGate): Authorize {
   return async (action, context) => {
@@ -102,7 +101,7 @@ export function policyAuthorizer(gate: PolicyGate): Authorize {
       vendor: context.vendor,
       userId: context.actor.userId,
       channelId: context.actor.channelId,
-      severity: context.request ? openRequestSeverity(context.request) : undefined,
+      severity: context.severity,
     });
   };
 }

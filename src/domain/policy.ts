@@ -20,11 +20,10 @@ import {
   type VendorPolicyAction,
 } from './actions.js';
 import type { VendorId } from './case.js';
-import { JUNIPER_PRIORITIES, MOTADATA_LEVELS } from './open-request.js';
 
 export { POLICY_ACTIONS, type PolicyAction, VENDOR_POLICY_ACTIONS, type VendorPolicyAction };
 
-/** 1 is the most severe, as in openRequestSeverity. */
+/** 1 is the most severe, as each vendor plugin reads its own request's priority. */
 export type Severity = 1 | 2 | 3 | 4;
 
 export interface PolicyRule {
@@ -63,7 +62,7 @@ export interface PolicyContext {
   userGroupIds: readonly string[];
   /** Absent when the action has no channel (App Home). Rules that list channels then do not match. */
   channelId?: string;
-  /** For `open`: the request's severity on the 1..4 scale (openRequestSeverity). */
+  /** For `open`: the request's severity on the 1..4 scale (as its vendor's plugin reads it). */
   severity?: Severity;
 }
 
@@ -136,11 +135,13 @@ export const DEFAULT_POLICY: PolicyDefinition = {
   vendors: {},
 };
 
-/** How a severity reads at a vendor: Juniper "1 - Critical", Motadata "URGENT", otherwise "severity 1". */
-export function severityLabel(severity: Severity, vendor?: VendorId): string {
-  if (vendor === 'juniper') return `priority ${JUNIPER_PRIORITIES[severity - 1]}`;
-  if (vendor === 'motadata') return `priority ${MOTADATA_LEVELS[4 - severity]}`;
-  return `severity ${severity}`;
+/**
+ * How a severity reads at a vendor: with its own words, most severe first ("1 - Critical" … "4 - Low"), it is
+ * "priority 1 - Critical"; without, "severity 1".
+ */
+export function severityLabel(severity: Severity, words?: readonly string[]): string {
+  const word = words?.[severity - 1];
+  return word ? `priority ${word}` : `severity ${severity}`;
 }
 
 function ruleMatches(rule: PolicyRule, context: PolicyContext): boolean {

@@ -7,11 +7,11 @@
  * as a status change; the next run simply tries again.
  */
 
-import { type Case, caseKey, VENDOR_NAMES, type VendorId } from './case.js';
+import { type Case, caseKey, type VendorId } from './case.js';
 import type { Clock } from './ports/clock.js';
 import type { Logger } from './ports/logger.js';
 import type { StatusChangeEvent, Store } from './ports/store.js';
-import type { VendorAdapter } from './ports/vendor.js';
+import type { VendorAdapter, VendorDirectory } from './ports/vendor.js';
 
 /** Implemented on the Slack side: updates the cards posted for a case, in place. */
 export interface CaseCardUpdater {
@@ -19,9 +19,7 @@ export interface CaseCardUpdater {
 }
 
 /** What the tracker needs of the vendor registry. */
-export interface VendorLookup {
-  get(vendor: VendorId): VendorAdapter | undefined;
-}
+export type VendorLookup = Pick<VendorDirectory, 'get' | 'profile'>;
 
 export type TrackingStore = Pick<Store, 'watchedCases' | 'recordObservation' | 'recordSyncFailure'>;
 
@@ -138,7 +136,7 @@ export class StatusTracker {
         this.reportedUnconfigured.add(vendor);
         this.logger.warn(
           { vendor, watchedCases: ids.length },
-          `${VENDOR_NAMES[vendor]} is not configured: its watched cases are not refreshed (their last known status stays as it was)`,
+          `${this.vendors.profile(vendor).name} is not configured: its watched cases are not refreshed (their last known status stays as it was)`,
         );
       }
       return;
@@ -189,7 +187,7 @@ export class StatusTracker {
       await this.store.recordSyncFailure(
         adapter.vendor,
         id,
-        `${VENDOR_NAMES[adapter.vendor]} gave no answer for this case`,
+        `${this.vendors.profile(adapter.vendor).name} gave no answer for this case`,
         at,
       );
     }

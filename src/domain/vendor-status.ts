@@ -4,7 +4,7 @@
  * it reads an adapter's capabilities and health and a clock value; the Slack side only lays it out.
  */
 
-import { VENDOR_NAMES, type VendorId } from './case.js';
+import type { VendorId } from './case.js';
 import {
   CAPABILITIES,
   CAPABILITY_WORDS,
@@ -63,12 +63,13 @@ export function describeBudget(budget: VendorHealth['budget']): string {
   return `${budget.inFlight} of ${budget.maxConcurrent} calls in flight, ${budget.queued} queued; limit ${formatRate(budget.ratePerSecond)}`;
 }
 
+/** `name` is the vendor's display name (its plugin's); the id stands in for it when none is given. */
 export function vendorStatus(
   adapter: Pick<VendorAdapter, 'vendor' | 'capabilities' | 'health'>,
   now: number,
+  name: string = adapter.vendor,
 ): VendorStatus {
   const health = adapter.health();
-  const name = VENDOR_NAMES[adapter.vendor];
   const allows = CAPABILITIES.filter((capability) => adapter.capabilities.has(capability));
   const lastSuccessAt = health.lastSuccessAt ? Date.parse(health.lastSuccessAt) : undefined;
   const lastSuccess =
@@ -118,6 +119,7 @@ export function vendorStatus(
 export function vendorStatuses(
   adapters: ReadonlyArray<Pick<VendorAdapter, 'vendor' | 'capabilities' | 'health'>>,
   now: number,
+  nameOf: (vendor: VendorId) => string = (vendor) => vendor,
 ): VendorStatus[] {
-  return adapters.map((adapter) => vendorStatus(adapter, now));
+  return adapters.map((adapter) => vendorStatus(adapter, now, nameOf(adapter.vendor)));
 }

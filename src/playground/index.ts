@@ -21,7 +21,6 @@ import {
   PLAYGROUND_SEED_MESSAGES,
   PLAYGROUND_TEAM,
   PLAYGROUND_TEAMMATE,
-  seedPlaygroundCases,
 } from './seed.js';
 import { type PlaygroundHooks, PlaygroundWorkspace } from './workspace.js';
 
@@ -81,7 +80,6 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Playg
   });
   await fake.start(0, '127.0.0.1');
   const requests = new AppRequests(signingSecret);
-  seedPlaygroundCases(options.sandbox);
   const workspace = new PlaygroundWorkspace({
     fake,
     requests,

@@ -1,8 +1,3 @@
-/**
- * The playground's small workspace: the person at the keyboard, a teammate, three channels and a message
- * to try the message shortcut on. Ids follow Slack's shapes (U…, C…) so the app treats them as real ones.
- */
-import type { Sandbox } from '../vendors/sandbox.js';
 import type { FakeChannel, FakeUser } from './fake-slack-api.js';
 
 export const PLAYGROUND_TEAM = { id: 'T0PLAYGRND', domain: 'caseops-playground', name: 'caseops playground' };
@@ -51,41 +46,3 @@ export const PLAYGROUND_SEED_MESSAGES: ReadonlyArray<{ channel: string; user: st
     text: 'Smart Hands are booked for the optic reseat in rack 0207 tomorrow morning.',
   },
 ];
-
-/**
- * Cases the playground adds to the sandbox's own, so that the ids `/case help` uses as examples exist here:
- * the Juniper case `/case watch jnpr …` names, and Cisco cases on the contracts `/case list cisco contract …`
- * names. (The help's Equinix example, 11150929, is the sandbox's first Equinix case.) The sandbox's Juniper
- * incidents are Service Now incidents nobody has submitted yet: what a person opens a Juniper case for.
- */
-export const PLAYGROUND_JUNIPER_CASES = [
-  {
-    customerTrackingNumber: 'CO-20260101-1A2B3C4D',
-    status: 'Created',
-    priority: '2 - High',
-    hostName: 'mx480-edge-01',
-    product: 'MX480',
-    deviceGroupName: 'Edge routers',
-    defectType: 'FPC offline',
-  },
-  {
-    customerTrackingNumber: 'CO-20260214-5E6F7A8B',
-    status: 'Submitted',
-    priority: '3 - Medium',
-    hostName: 'qfx5120-leaf-04',
-    product: 'QFX5120-48Y',
-    deviceGroupName: 'Data centre fabric',
-    defectType: 'Interface flapping',
-  },
-] as const;
-
-/** Opened within the help example's dates (from 2026-01-01 to 2026-03-31), so it lists them in any year. */
-export const PLAYGROUND_CISCO_CONTRACT_CASES = [
-  { contractId: '123456789', createdFrom: '2026-01-12T08:30:00Z' },
-  { contractId: '987654321', createdFrom: '2026-02-03T14:10:00Z' },
-] as const;
-
-export function seedPlaygroundCases(sandbox: Sandbox): void {
-  for (const seeded of PLAYGROUND_JUNIPER_CASES) sandbox.simulators.juniper.seed({ ...seeded });
-  for (const seeded of PLAYGROUND_CISCO_CONTRACT_CASES) sandbox.simulators.cisco.seedMany(1, seeded);
-}

@@ -4,12 +4,9 @@
  * timer when the person turns that on (off by default: nothing changes behind their back), and "Post
  * digest now".
  */
-import { type CaseState, TERMINAL_STATES, VENDOR_NAMES, type VendorId } from '../domain/case.js';
+import { type CaseState, TERMINAL_STATES, type VendorId } from '../domain/case.js';
 import { CASE_COMMAND } from '../slack/listeners/commands/index.js';
-import { ciscoCaseState } from '../vendors/cisco/mapper.js';
-import { equinixStateOf } from '../vendors/equinix/mapper.js';
-import { juniperState } from '../vendors/juniper/mapper.js';
-import { motadataState } from '../vendors/motadata/mapper.js';
+import { pluginFor, vendorName } from '../vendors/plugin.js';
 import type { Sandbox } from '../vendors/sandbox.js';
 import type { SimulatedCaseSummary, VendorSimulator } from '../vendors/simulator.js';
 import { PlaygroundInputError } from './workspace-core.js';
@@ -34,23 +31,21 @@ export interface PanelState {
   autoAdvance: { on: boolean; everySeconds: number; description: string };
 }
 
-const STATE_OF: Record<VendorId, (status: string) => CaseState> = {
-  equinix: equinixStateOf,
-  cisco: (status) => ciscoCaseState(status),
-  juniper: juniperState,
-  motadata: motadataState,
-};
+/** The vendor's own note on a simulated case (one that is not a case yet, or cannot move), if any. */
+function sandboxNote(vendor: VendorId, c: SimulatedCaseSummary) {
+  return pluginFor(vendor)?.simulator.describeSandboxCase?.(c);
+}
 
 /** Why `advance` without a status would not move this case, or undefined when it would. */
 export function whyNotAdvance(vendor: VendorId, c: SimulatedCaseSummary): string | undefined {
-  if (vendor === 'juniper' && c.status === 'Not Submitted') {
-    return `Not a case yet: Service Now incident ${c.id} waits to be submitted. Open a Juniper case for it with ${CASE_COMMAND} open juniper.`;
+  const note = sandboxNote(vendor, c);
+  if (note?.opensNewCase) return `${note.cannotAdvance} with ${CASE_COMMAND} open ${vendor}.`;
+  if (note) return note.cannotAdvance;
+  const statuses = pluginFor(vendor)?.statuses as Readonly<Record<string, CaseState>> | undefined;
+  const state = statuses?.[c.status];
+  if (state && TERMINAL_STATES.has(state)) {
+    return `This case is ${state} (${c.status}): it does not move on any more.`;
   }
-  if (vendor === 'juniper' && /failed/i.test(c.status)) {
-    return `Juniper could not take this case (${c.status}); it does not move on by itself.`;
-  }
-  const state = STATE_OF[vendor](c.status);
-  if (TERMINAL_STATES.has(state)) return `This case is ${state} (${c.status}): it does not move on any more.`;
   return undefined;
 }
 
@@ -86,14 +81,14 @@ export class SimulatorPanel {
     return {
       vendors: this.simulators().map(([vendor, simulator]) => ({
         vendor,
-        name: VENDOR_NAMES[vendor],
+        name: vendorName(vendor),
         statuses: simulator.statuses,
         cases: simulator.cases().map((c) => {
           const reason = whyNotAdvance(vendor, c);
-          const notACase = vendor === 'juniper' && c.status === 'Not Submitted';
+          const notACase = sandboxNote(vendor, c)?.opensNewCase === true;
           return {
             ...c,
-            fill: notACase ? `${CASE_COMMAND} open juniper` : `${CASE_COMMAND} show ${vendor} ${c.id}`,
+            fill: notACase ? `${CASE_COMMAND} open ${vendor}` : `${CASE_COMMAND} show ${vendor} ${c.id}`,
             ...(reason ? { cannotAdvance: reason } : {}),
           };
         }),

@@ -10,6 +10,7 @@
 import cron from 'node-cron';
 import { InvalidInputError } from '../domain/errors.js';
 import type { ParsedSchedule, ScheduleWithZone } from '../domain/ports/schedule.js';
+import { closestName } from '../text/suggest.js';
 
 export type { ParsedSchedule, ScheduleWithZone };
 
@@ -196,32 +197,7 @@ export function parseTimeZone(text: string): string {
 }
 
 function closestZoneName(name: string): string | undefined {
-  const wanted = name.toLowerCase();
-  let best: { zone: string; distance: number } | undefined;
-  for (const zone of knownZoneNames()) {
-    const distance = editDistance(wanted, zone.toLowerCase(), 3);
-    if (distance <= 3 && (!best || distance < best.distance)) best = { zone, distance };
-  }
-  return best?.zone;
-}
-
-/** Levenshtein distance, giving up (returning limit + 1) once it is certainly above `limit`. */
-function editDistance(a: string, b: string, limit: number): number {
-  if (Math.abs(a.length - b.length) > limit) return limit + 1;
-  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    let rowMin = i;
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      const value = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + cost);
-      current.push(value);
-      rowMin = Math.min(rowMin, value);
-    }
-    if (rowMin > limit) return limit + 1;
-    previous = current;
-  }
-  return previous[b.length]!;
+  return closestName(name, knownZoneNames(), () => 3);
 }
 
 // Next fire times -----------------------------------------------------------------------------------------

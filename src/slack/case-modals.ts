@@ -4,6 +4,7 @@
  * form was filled in.
  */
 import type { VendorId } from '../domain/case.js';
+import { pluginFor } from '../vendors/plugin.js';
 import { cancelModal, noteModal } from './blocks/modals.js';
 import { isChannel } from './conversation.js';
 import type { SlackDeps } from './deps.js';
@@ -37,7 +38,7 @@ export async function openNoteModal(deps: SlackDeps, start: CaseModalStart): Pro
         attempt: 0,
       },
       title: start.title,
-      withVisibility: start.vendor === 'equinix',
+      withVisibility: pluginFor(start.vendor)?.noteVisibility === true,
     }),
   );
 }

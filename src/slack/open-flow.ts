@@ -5,10 +5,15 @@
  */
 import type { VendorId } from '../domain/case.js';
 import { InvalidInputError } from '../domain/errors.js';
-import { generateTrackingNumber } from '../domain/idempotency.js';
 import { truncate } from './blocks/limits.js';
 import { loadingModal, vendorPickerModal } from './blocks/modals.js';
-import { buildOpenModal, type FormValues, type OpenVendor, openModalTitle } from './blocks/open-form.js';
+import {
+  buildOpenModal,
+  type FormValues,
+  type OpenVendor,
+  openFormOf,
+  openModalTitle,
+} from './blocks/open-form.js';
 import { isChannel } from './conversation.js';
 import type { SlackDeps } from './deps.js';
 import { refuseEarly } from './policy.js';
@@ -83,12 +88,6 @@ export async function startOpenFlow(deps: SlackDeps, start: OpenFlowStart): Prom
   });
 }
 
-/** The first line of a text, for one-line fields (subject, synopsis). */
-function firstLine(text: string | undefined, max: number): string | undefined {
-  const line = text?.split('\n').find((l) => l.trim().length > 0);
-  return line ? truncate(line.trim(), max) : undefined;
-}
-
 export async function defaultValues(
   deps: SlackDeps,
   vendor: OpenVendor,
@@ -97,21 +96,14 @@ export async function defaultValues(
   const body = options.prefill
     ? `${options.prefill}${options.source ? `\n\nFrom Slack: ${options.source}` : ''}`
     : undefined;
-  switch (vendor) {
-    case 'equinix':
-      return { description: body, notificationContacts: [options.userId] };
-    case 'juniper':
-      return {
-        synopsis: firstLine(options.prefill, 240),
-        comments: body,
-        followUpMethod: 'Email Full Text Update',
-        trackingNumber: generateTrackingNumber(deps.now()),
-      };
-    case 'motadata': {
-      const user = await deps.slack.userOrUndefined(options.userId);
-      return { subject: firstLine(options.prefill, 255), description: body, requesterEmail: user?.email };
-    }
-  }
+  // Each plugin says what its form starts with; the person's e-mail is looked up only if it asks.
+  return openFormOf(vendor).defaults({
+    userId: options.userId,
+    prefill: options.prefill,
+    body,
+    now: deps.now(),
+    email: async () => (await deps.slack.userOrUndefined(options.userId))?.email,
+  });
 }
 
 export async function fillOpenForm(

@@ -2,15 +2,19 @@
  * What caseops reads back from Slack payloads it built itself (modal private_metadata, button values),
  * validated with zod at the boundary: a tampered or out-of-date value is refused, never trusted.
  */
+
 import { z } from 'zod';
-import { VENDOR_IDS } from '../domain/case.js';
 import { InvalidInputError } from '../domain/errors.js';
+import { pluginFor } from '../vendors/plugin.js';
 import type { CaseRef } from './blocks/case-card.js';
 import type { ListPageRef } from './blocks/case-list.js';
 import type { CaseModalMetadata, PickerMetadata } from './blocks/modals.js';
 import type { OpenModalMetadata } from './blocks/open-form.js';
 
-const vendor = z.enum(VENDOR_IDS);
+/** A vendor some plugin provides (an id from an older deployment's button is refused). */
+const vendor = z.string().refine((id) => pluginFor(id) !== undefined);
+/** A vendor whose plugin can open cases. */
+const openVendor = z.string().refine((id) => pluginFor(id)?.openForm !== undefined);
 const id = z.string().min(1).max(100);
 const channel = z
   .string()
@@ -19,7 +23,7 @@ const channel = z
 
 const OpenMeta = z.object({
   kind: z.literal('open'),
-  vendor: z.enum(['equinix', 'juniper', 'motadata']),
+  vendor: openVendor,
   channel,
   attempt: z.number().int().min(0).max(1000),
   source: z.string().max(1000).optional(),

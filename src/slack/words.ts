@@ -7,7 +7,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { PolicyAction } from '../domain/actions.js';
-import { VENDOR_NAMES, type VendorId } from '../domain/case.js';
+import type { VendorId } from '../domain/case.js';
 import {
   CaseConflictError,
   CaseNotFoundError,
@@ -23,7 +23,19 @@ import {
   VendorUnauthorisedError,
   VendorUnavailableError,
 } from '../domain/errors.js';
-import { type PolicyDenial, type PolicyRule, type RuleCitation, severityLabel } from '../domain/policy.js';
+import {
+  type PolicyDenial,
+  type PolicyRule,
+  type RuleCitation,
+  type Severity,
+  severityLabel,
+} from '../domain/policy.js';
+import { vendorName, vendorSeverityLabel } from '../vendors/plugin.js';
+
+/** "priority 1 - Critical" in the vendor's own words, "severity 1" where it has none or none is named. */
+const severityAt = (severity: Severity, vendor: string | undefined) =>
+  vendor === undefined ? severityLabel(severity) : vendorSeverityLabel(vendor, severity);
+
 import { PolicyCheckUnavailableError } from '../domain/policy-gate.js';
 import type { Logger } from '../logging/logger.js';
 import { escapeMrkdwn } from './blocks/limits.js';
@@ -49,8 +61,8 @@ const OPERATION_WORDS: Record<string, string> = {
   list: 'listing cases',
 };
 
-function vendorName(vendor: VendorId | string): string {
-  return VENDOR_NAMES[vendor as VendorId] ?? vendor;
+function nameOf(vendor: VendorId | string): string {
+  return vendorName(vendor);
 }
 
 function seconds(ms: number | undefined): string {
@@ -135,7 +147,7 @@ function errorText(error: unknown, logger: Logger | undefined): string {
 }
 
 function vendorErrorText(error: VendorError): string {
-  const name = vendorName(error.vendor);
+  const name = nameOf(error.vendor);
   if (error instanceof CaseNotFoundError) {
     return `No ${name} case \`${escapeMrkdwn(error.caseId)}\` was found.`;
   }
@@ -195,7 +207,7 @@ export function describeRule(rule: PolicyRule, vendor?: VendorId, style: Style =
   const where = rule.channels.length > 0 ? ` in ${rule.channels.map(channel).join(' or ')}` : '';
   const cap =
     rule.maxSeverity !== undefined && rule.maxSeverity > 1
-      ? ` (up to ${severityLabel(rule.maxSeverity, vendor)})`
+      ? ` (up to ${severityAt(rule.maxSeverity, vendor)})`
       : '';
   return `${who}${where}${cap}`;
 }
@@ -219,12 +231,12 @@ export function denialText(denial: PolicyDenial, style: Style = 'mrkdwn'): strin
     const action = style === 'mrkdwn' ? escapeMrkdwn(denial.action) : denial.action;
     return `caseops has no policy for "${action}" yet.`;
   }
-  const vendorName = denial.vendor ? VENDOR_NAMES[denial.vendor] : undefined;
+  const named = denial.vendor ? vendorName(denial.vendor) : undefined;
   const who = whoMay(denial, style);
   if (denial.kind === 'severity-cap') {
-    const asked = severityLabel(denial.asked, denial.vendor);
-    const cap = severityLabel(denial.cap, denial.vendor);
-    const at = vendorName ? ` at ${vendorName}` : '';
+    const asked = severityAt(denial.asked, denial.vendor);
+    const cap = severityAt(denial.cap, denial.vendor);
+    const at = named ? ` at ${named}` : '';
     return (
       `You may open cases${at} up to ${cap}, not ${asked}: ${cite(denial.capRule, style)} caps you there. ` +
       (who.length > 0
@@ -235,7 +247,7 @@ export function denialText(denial: PolicyDenial, style: Style = 'mrkdwn'): strin
   const what =
     denial.action === 'digest'
       ? ACTION_PHRASES.digest
-      : `${ACTION_PHRASES[denial.action]} ${vendorName ?? ''} cases`.trim();
+      : `${ACTION_PHRASES[denial.action]} ${named ?? ''} cases`.trim();
   const cited = cite(denial.rules, style);
   return who.length === 0
     ? `Nobody may ${what} through caseops: ${cited} allows nobody.`

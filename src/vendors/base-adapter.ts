@@ -3,10 +3,9 @@
  * can never half-work), bulk refresh falls back to one lookup per id within the vendor's budget, and health
  * comes from the shared HTTP client.
  */
-import { type Case, VENDOR_NAMES, type VendorId } from '../domain/case.js';
+import type { Case, VendorId } from '../domain/case.js';
 import {
   CaseopsError,
-  InvalidInputError,
   UnsupportedOperationError,
   VendorError,
   VendorRejectedError,
@@ -23,45 +22,55 @@ import type {
   VendorHealth,
   WriteOptions,
 } from '../domain/ports/vendor.js';
+import { parseCaseIdBy } from './case-id.js';
 import type { VendorHttpClient } from './http/client.js';
+import type { VendorTerms } from './plugin-types.js';
+
+export { truncateForMessage } from './case-id.js';
 
 export abstract class BaseVendorAdapter implements VendorAdapter {
-  abstract readonly vendor: VendorId;
-  abstract readonly capabilities: ReadonlySet<Capability>;
-  abstract readonly idHint: string;
+  /** Who the vendor is, what it allows and its id rule: the same terms its plugin's manifest shows. */
+  protected abstract readonly terms: VendorTerms;
 
   constructor(protected readonly http: VendorHttpClient) {}
 
-  /** The id rule for this vendor; `parseCaseId` applies it and words the refusal. */
-  protected abstract readonly idPattern: RegExp;
+  get vendor(): VendorId {
+    return this.terms.id;
+  }
+
+  get capabilities(): ReadonlySet<Capability> {
+    return this.terms.capabilities;
+  }
+
+  get idHint(): string {
+    return this.terms.caseId.hint;
+  }
 
   parseCaseId(raw: string): string {
-    const id = raw.trim();
-    if (!this.idPattern.test(id)) {
-      throw new InvalidInputError(
-        `"${truncateForMessage(id)}" is not a valid ${VENDOR_NAMES[this.vendor]} case id: ${this.idHint}`,
-        'id',
-      );
-    }
-    return id;
+    return parseCaseIdBy(this.terms, raw);
+  }
+
+  /** The typed refusal for an operation this vendor lacks, with its reason. */
+  protected unsupported(capability: Capability): UnsupportedOperationError {
+    return new UnsupportedOperationError(this.vendor, capability, this.terms.unsupported[capability]);
   }
 
   abstract lookup(id: string): Promise<Case>;
 
   open(_request: OpenRequest, _options: WriteOptions): Promise<OpenResult> {
-    return Promise.reject(new UnsupportedOperationError(this.vendor, 'open'));
+    return Promise.reject(this.unsupported('open'));
   }
 
   annotate(_id: string, _note: NoteRequest, _options: WriteOptions): Promise<void> {
-    return Promise.reject(new UnsupportedOperationError(this.vendor, 'annotate'));
+    return Promise.reject(this.unsupported('annotate'));
   }
 
   cancel(_id: string, _reason: string, _options: WriteOptions): Promise<Case> {
-    return Promise.reject(new UnsupportedOperationError(this.vendor, 'cancel'));
+    return Promise.reject(this.unsupported('cancel'));
   }
 
   list(_query: ListQuery): Promise<ListResult> {
-    return Promise.reject(new UnsupportedOperationError(this.vendor, 'list'));
+    return Promise.reject(this.unsupported('list'));
   }
 
   /** One lookup per id; the rate budget in the HTTP client paces them. Vendors with a bulk call override. */
@@ -87,8 +96,4 @@ export abstract class BaseVendorAdapter implements VendorAdapter {
   }
 
   async close(): Promise<void> {}
-}
-
-export function truncateForMessage(text: string, max = 40): string {
-  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }

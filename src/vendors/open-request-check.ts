@@ -5,13 +5,9 @@
 import type { z } from 'zod';
 import type { VendorId } from '../domain/case.js';
 import { InvalidInputError } from '../domain/errors.js';
-import type { OpenRequest, OpenRequestFor } from '../domain/open-request.js';
+import type { OpenRequest } from '../domain/open-request.js';
 
-export function checkOpenRequest<V extends VendorId & OpenRequest['vendor']>(
-  vendor: V,
-  schema: z.ZodType<OpenRequestFor<V>>,
-  request: OpenRequest,
-): OpenRequestFor<V> {
+export function checkOpenRequest<T>(vendor: VendorId, schema: z.ZodType<T>, request: OpenRequest): T {
   if (request.vendor !== vendor) {
     throw new InvalidInputError(`This is a ${request.vendor} request, not a ${vendor} one.`, 'vendor');
   }

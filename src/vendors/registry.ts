@@ -1,51 +1,59 @@
 /**
- * Which vendors are enabled, by configuration. A vendor whose factory fails is logged and skipped: one broken
- * vendor never stops caseops from serving the others.
+ * Which vendors are enabled, by configuration, built from the plugin list. A plugin whose factory fails is
+ * logged and skipped: one broken vendor never stops caseops from serving the others.
  */
 import type { Env } from '../config/env.js';
-import { VENDOR_IDS, VENDOR_NAMES, type VendorId } from '../domain/case.js';
+import type { VendorId } from '../domain/case.js';
 import { VendorNotConfiguredError } from '../domain/errors.js';
-import type { VendorAdapter } from '../domain/ports/vendor.js';
+import type { OpenRequest } from '../domain/open-request.js';
+import type { VendorAdapter, VendorDirectory, VendorProfile } from '../domain/ports/vendor.js';
 import type { VendorDeps } from './deps.js';
+import { ALL_PLUGINS, pluginFor, VENDOR_IDS, vendorName, vendorSeverityLabel } from './plugin.js';
+import type { VendorPlugin } from './plugin-types.js';
+import { withPortalLinks } from './portal.js';
 
-/** Names a person may type for each vendor (case-insensitive). */
-export const VENDOR_ALIASES: Record<string, VendorId> = {
-  equinix: 'equinix',
-  eqx: 'equinix',
-  cisco: 'cisco',
-  csco: 'cisco',
-  juniper: 'juniper',
-  jnpr: 'juniper',
-  motadata: 'motadata',
-  serviceops: 'motadata',
-  flotomate: 'motadata',
-  itsm: 'motadata',
-};
+export { resolveVendorName } from './plugin.js';
 
-export function resolveVendorName(text: string): VendorId | undefined {
-  return VENDOR_ALIASES[text.trim().toLowerCase()];
+/** What the domain may know about a vendor, from its plugin (or just its id, for one no plugin knows). */
+export function vendorProfile(vendor: VendorId): VendorProfile {
+  const plugin = pluginFor(vendor);
+  const form = plugin?.openForm;
+  return {
+    id: vendor,
+    name: vendorName(vendor),
+    unsupportedReason: (capability) => plugin?.unsupported[capability],
+    severityLabel: (severity) => vendorSeverityLabel(vendor, severity),
+    openSeverity: (request: OpenRequest) => form?.severity(request),
+    describeOpen: (request: OpenRequest) => form?.summary(request) ?? `a ${vendorName(vendor)} case`,
+    openVendorKey: (request: OpenRequest) => form?.vendorKey?.(request),
+  };
 }
 
-export type VendorFactory = (env: Env, deps: VendorDeps) => VendorAdapter | undefined;
-
-export class VendorRegistry {
+export class VendorRegistry implements VendorDirectory {
   private readonly adapters = new Map<VendorId, VendorAdapter>();
 
   constructor(adapters: Iterable<VendorAdapter>) {
     for (const adapter of adapters) this.adapters.set(adapter.vendor, adapter);
   }
 
-  /** Builds the registry from factories; a factory that throws is skipped and reported. */
-  static fromEnv(env: Env, deps: VendorDeps, factories: Record<VendorId, VendorFactory>): VendorRegistry {
+  /** Builds the registry from the plugins' factories; a factory that throws is skipped and reported. */
+  static fromEnv(env: Env, deps: VendorDeps, plugins: readonly VendorPlugin[] = ALL_PLUGINS): VendorRegistry {
     const adapters: VendorAdapter[] = [];
-    for (const vendor of VENDOR_IDS) {
+    for (const plugin of plugins) {
       try {
-        const adapter = factories[vendor](env, deps);
-        if (adapter) adapters.push(adapter);
+        // Env holds every plugin's variables (config/env.ts composes them from the same list).
+        const vars = env as unknown as Record<string, unknown>;
+        const adapter = plugin.fromConfig(vars as never, deps);
+        const template = vars[plugin.portal.env];
+        if (adapter) {
+          adapters.push(
+            withPortalLinks(adapter, typeof template === 'string' ? template : plugin.portal.template),
+          );
+        }
       } catch (error) {
         deps.logger.error(
-          { vendor, err: error },
-          `${VENDOR_NAMES[vendor]} could not be set up and is disabled`,
+          { vendor: plugin.id, err: error },
+          `${plugin.name} could not be set up and is disabled`,
         );
       }
     }
@@ -56,7 +64,7 @@ export class VendorRegistry {
         ? 'no vendor is configured'
         : `vendors enabled: ${registry
             .enabled()
-            .map((a) => VENDOR_NAMES[a.vendor])
+            .map((a) => vendorName(a.vendor))
             .join(', ')}`,
     );
     return registry;
@@ -70,14 +78,18 @@ export class VendorRegistry {
     return this.adapters.get(vendor);
   }
 
+  profile(vendor: VendorId): VendorProfile {
+    return vendorProfile(vendor);
+  }
+
   /** The adapter, or a VendorNotConfiguredError naming the vendor. */
   require(vendor: VendorId): VendorAdapter {
     const adapter = this.adapters.get(vendor);
-    if (!adapter) throw new VendorNotConfiguredError(VENDOR_NAMES[vendor]);
+    if (!adapter) throw new VendorNotConfiguredError(vendorName(vendor));
     return adapter;
   }
 
-  /** In the order of VENDOR_IDS, so lists read the same everywhere. */
+  /** In the order of the plugin list, so lists read the same everywhere. */
   enabled(): VendorAdapter[] {
     return VENDOR_IDS.flatMap((v) => this.adapters.get(v) ?? []);
   }

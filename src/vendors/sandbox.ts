@@ -1,20 +1,13 @@
 /**
- * CASEOPS_SANDBOX: all four vendor simulators started in-process on loopback, seeded with a few cases whose
+ * CASEOPS_SANDBOX: every plugin's simulator started in-process on loopback, seeded with a few cases whose
  * statuses move over time, and the environment that points the real adapters at them. The adapters are the
  * production ones: only the far end of the wire is simulated.
  */
 import type { VendorId } from '../domain/case.js';
-import { type CiscoSimulator, createCiscoSimulator } from './cisco/index.js';
-import { createEquinixSimulator, type EquinixSimulator } from './equinix/index.js';
-import { createJuniperSimulator, type JuniperSimulator } from './juniper/index.js';
-import { createMotadataSimulator, type MotadataSimulator } from './motadata/index.js';
+import { ALL_PLUGINS, type KnownVendorId } from './plugin.js';
+import type { VendorSimulator } from './simulator.js';
 
-export interface SandboxSimulators {
-  equinix: EquinixSimulator;
-  cisco: CiscoSimulator;
-  juniper: JuniperSimulator;
-  motadata: MotadataSimulator;
-}
+export type SandboxSimulators = { readonly [Vendor in KnownVendorId]: VendorSimulator };
 
 export interface Sandbox {
   simulators: SandboxSimulators;
@@ -30,40 +23,33 @@ export interface SandboxOptions {
   latencyMs?: number;
 }
 
-/** The contract the sandbox's Cisco cases belong to, so `/case list cisco contract …` has something to show. */
-export const SANDBOX_CISCO_CONTRACT = '91234567';
-
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const autoAdvanceMs = options.autoAdvanceMs === 0 ? undefined : (options.autoAdvanceMs ?? 120_000);
   const latencyMs = options.latencyMs ?? 0;
-  const simulators: SandboxSimulators = {
-    equinix: createEquinixSimulator({ autoAdvanceMs, latencyMs }),
-    cisco: createCiscoSimulator({ autoAdvanceMs, latencyMs }),
-    juniper: createJuniperSimulator({ autoAdvanceMs, latencyMs }),
-    motadata: createMotadataSimulator({ latencyMs }),
-  };
-  const started: VendorId[] = [];
+  const plugins = ALL_PLUGINS.map((plugin) => ({
+    plugin,
+    simulator: plugin.simulator.create({ autoAdvanceMs, latencyMs }),
+  }));
+  const started: VendorSimulator[] = [];
   try {
-    for (const [vendor, simulator] of Object.entries(simulators) as Array<
-      [VendorId, SandboxSimulators[VendorId]]
-    >) {
+    for (const { simulator } of plugins) {
       await simulator.start();
-      started.push(vendor);
+      started.push(simulator);
     }
   } catch (error) {
-    await Promise.allSettled(started.map((vendor) => simulators[vendor].stop()));
+    await Promise.allSettled(started.map((simulator) => simulator.stop()));
     throw error;
   }
+  for (const { plugin, simulator } of plugins) plugin.simulator.seedSandbox?.(simulator);
 
-  simulators.equinix.seed({ description: 'Cross-connect down between cage SV5:01:010315 and carrier' });
-  simulators.equinix.seed({ description: 'Smart Hands: reseat optic in rack 0207, port 12' });
-  simulators.cisco.seedMany(6, { contractId: SANDBOX_CISCO_CONTRACT });
-
+  const simulators = Object.fromEntries(
+    plugins.map(({ plugin, simulator }) => [plugin.id, simulator] as [VendorId, VendorSimulator]),
+  ) as SandboxSimulators;
   return {
     simulators,
-    env: Object.assign({}, ...Object.values(simulators).map((s) => s.env())) as Record<string, string>,
+    env: Object.assign({}, ...plugins.map(({ simulator }) => simulator.env())) as Record<string, string>,
     async stop() {
-      await Promise.allSettled(Object.values(simulators).map((s) => s.stop()));
+      await Promise.allSettled(plugins.map(({ simulator }) => simulator.stop()));
     },
   };
 }

@@ -45,8 +45,6 @@ function importsOf(file: string): Array<{ specifier: string; target?: string; ty
 }
 
 const files = sourceFiles(src);
-// The per-vendor open forms still live in the domain until each vendor plugin owns its own form schema.
-const OPEN_REQUEST = join('domain', 'open-request.ts');
 const inside = (file: string, folder: string) => !relative(join(src, folder), file).startsWith('..');
 
 describe('layers', () => {
@@ -58,10 +56,7 @@ describe('layers', () => {
           .filter(({ specifier, target, typeOnly }) =>
             target
               ? !inside(target, 'domain')
-              : !(
-                  specifier === 'node:crypto' ||
-                  (specifier === 'zod' && (typeOnly || file.endsWith(OPEN_REQUEST)))
-                ),
+              : !(specifier === 'node:crypto' || (specifier === 'zod' && typeOnly)),
           )
           .map(({ specifier }) => `${relative(root, file)} → ${specifier}`),
       );

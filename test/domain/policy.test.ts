@@ -2,14 +2,13 @@ import { describe, expect, it, vi } from 'vitest';
 import { parsePolicy } from '../../src/config/policy-file.js';
 import type { VendorId } from '../../src/domain/case.js';
 import { DeniedError } from '../../src/domain/errors.js';
-import { type OpenRequest, openRequestSeverity } from '../../src/domain/open-request.js';
+import type { OpenRequest } from '../../src/domain/open-request.js';
 import {
   AccessPolicy,
   POLICY_ACTIONS,
   type PolicyAction,
   type PolicyContext,
   type PolicyDecision,
-  severityLabel,
 } from '../../src/domain/policy.js';
 import {
   CachingUserGroupResolver,
@@ -40,6 +39,11 @@ function worded(decision: PolicyDecision) {
     whoMay: whoMay(decision.denial),
   };
 }
+
+import { vendorProfile } from '../../src/vendors/registry.js';
+
+/** The request's severity as its vendor's plugin reads it (what CaseService hands the authorizer). */
+const openRequestSeverity = (request: OpenRequest) => vendorProfile(request.vendor).openSeverity(request);
 
 const ALICE = 'U0ALICE';
 const BOB = 'U0BOB';
@@ -193,7 +197,7 @@ describe('severity caps on open', () => {
     expect(juniper(1, [ONCALL])).toEqual({ allowed: true, rule: 'jtac on-call (policy.yaml line 12)' });
   });
 
-  it('uses the request severity scale from openRequestSeverity', () => {
+  it("uses the severity scale of the vendor's own priorities", () => {
     const severity = openRequestSeverity({
       vendor: 'juniper',
       incidentId: '42',
@@ -298,7 +302,7 @@ describe('the denial message', () => {
   });
 
   it('labels severities as each vendor does', () => {
-    const labels = (vendor: VendorId) => ([1, 4] as const).map((s) => severityLabel(s, vendor));
+    const labels = (vendor: VendorId) => ([1, 4] as const).map((s) => vendorProfile(vendor).severityLabel(s));
     expect(labels('juniper')).toEqual(['priority 1 - Critical', 'priority 4 - Low']);
     expect(labels('motadata')).toEqual(['priority URGENT', 'priority LOW']);
     expect(labels('cisco')).toEqual(['severity 1', 'severity 4']);
@@ -433,12 +437,14 @@ describe('policyAuthorizer (the CaseService seam)', () => {
       ccEmails: [],
       trackingNumber: 'TRK-0001',
     });
-    await expect(
-      authorize('open', { actor: bob, vendor: 'juniper', request: request('2 - High') }),
-    ).resolves.toBeUndefined();
-    expect(
-      await refusal(authorize('open', { actor: bob, vendor: 'juniper', request: request('1 - Critical') })),
-    ).toContain('not priority 1 - Critical');
+    const asked = (priority: '1 - Critical' | '2 - High') => ({
+      actor: bob,
+      vendor: 'juniper',
+      request: request(priority),
+      severity: openRequestSeverity(request(priority)),
+    });
+    await expect(authorize('open', asked('2 - High'))).resolves.toBeUndefined();
+    expect(await refusal(authorize('open', asked('1 - Critical')))).toContain('not priority 1 - Critical');
   });
 
   it('reports every decision', () => {

@@ -1,7 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import type { VendorId } from '../../src/domain/case.js';
 import type { Capability, VendorHealth } from '../../src/domain/ports/vendor.js';
-import { formatDuration, vendorStatus, vendorStatuses } from '../../src/domain/vendor-status.js';
+import {
+  formatDuration,
+  vendorStatuses,
+  vendorStatus as vendorStatusNamed,
+} from '../../src/domain/vendor-status.js';
+import { vendorName } from '../../src/vendors/plugin.js';
+
+/** The status as `/case vendors` builds it: with the plugin's display name. */
+const vendorStatus = (a: ReturnType<typeof adapter>, now: number) =>
+  vendorStatusNamed(a, now, vendorName(a.vendor));
 
 const NOW = Date.parse('2026-11-02T10:00:00Z');
 const BUDGET = { ratePerSecond: 2, maxConcurrent: 2, inFlight: 1, queued: 3 };

@@ -3,7 +3,7 @@
  * a credential the vendor stops accepting), what a person was told classified by what it promises, and
  * filled-in open forms per vendor.
  */
-import type { VendorId } from '../../src/domain/case.js';
+import type { KnownVendorId as VendorId } from '../../src/vendors/plugin.js';
 import type { Fault } from '../../src/vendors/sim-kit.js';
 import { GENERIC_ANSWER } from '../fuzz/support.js';
 import { input, type StateValue } from '../support/slack-client.js';

@@ -7,10 +7,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadEnv } from '../../src/config/env.js';
-import type { VendorId } from '../../src/domain/case.js';
 import { StatusTracker } from '../../src/domain/status-tracking.js';
 import { silentLogger } from '../../src/logging/logger.js';
 import { createVendorRegistry } from '../../src/vendors/index.js';
+import type { KnownVendorId as VendorId } from '../../src/vendors/plugin.js';
 import { ALICE, FAST_BUDGETS, NOC } from '../support/slack-harness.js';
 import { FaultMatrix, VENDOR_FAULTS, type VendorFault } from './support.js';
 

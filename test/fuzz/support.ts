@@ -8,9 +8,9 @@ import { Writable } from 'node:stream';
 import fc from 'fast-check';
 import { pino } from 'pino';
 import { afterAll, beforeAll } from 'vitest';
-import type { VendorId } from '../../src/domain/case.js';
 import type { Logger } from '../../src/logging/logger.js';
 import type { FakeView } from '../../src/playground/fake-slack-api.js';
+import type { KnownVendorId as VendorId } from '../../src/vendors/plugin.js';
 import type { LoggedRequest } from '../../src/vendors/sim-kit.js';
 import { ALICE, blockText, type Harness, NOC, startHarness, TEAM } from '../support/slack-harness.js';
 

@@ -8,7 +8,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CANCEL_CALLBACK_ID, NOTE_CALLBACK_ID } from '../../src/slack/blocks/modals.js';
-import { OPEN_CALLBACK_ID, OPEN_FORM_FIELDS, type OpenVendor } from '../../src/slack/blocks/open-form.js';
+import { OPEN_CALLBACK_ID, type OpenVendor, openFormFields } from '../../src/slack/blocks/open-form.js';
 import { ALICE, BOB, NO_EMAIL } from '../support/slack-harness.js';
 import {
   type Answer,
@@ -212,7 +212,7 @@ function expectHandled(answer: Answer): void {
 describe(`modal submissions under ${FUZZ_RUNS} generated submissions each`, () => {
   for (const vendor of ['equinix', 'juniper', 'motadata'] as OpenVendor[]) {
     it(`${OPEN_CALLBACK_ID} (${vendor}): acked, answered in specific words, nothing escapes`, async () => {
-      const blocks = Object.fromEntries(OPEN_FORM_FIELDS[vendor].map((f) => [f.key, f.kind]));
+      const blocks = Object.fromEntries(openFormFields(vendor).map((f) => [f.key, f.kind]));
       const metadata = jsonOrJunk(
         fc.record(
           {

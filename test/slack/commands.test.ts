@@ -216,7 +216,7 @@ describe('/case note', () => {
     ],
     [
       'jnpr CO-20260101-AAAA hello',
-      /Juniper does not allow adding notes through its API: Junos Space Service Now has no call/,
+      /Juniper does not allow adding notes through its API: Junos Space Service Now has no REST call/,
     ],
   ])('"/case note %s" says the vendor does not allow it, and the usage', async (args, reason) => {
     const { text } = await answerTo(`note ${args}`);

@@ -1,6 +1,6 @@
 import type { types } from '@slack/bolt';
 import { describe, expect, it } from 'vitest';
-import { VENDOR_IDS, type VendorId } from '../../src/domain/case.js';
+import type { VendorId } from '../../src/domain/case.js';
 import type { StatusChangeEvent } from '../../src/domain/ports/store.js';
 import {
   buildDigestMessages,
@@ -9,6 +9,7 @@ import {
   DIGEST_LIMITS,
 } from '../../src/slack/blocks/digest.js';
 import { blockTextLength, SLACK_LIMITS } from '../../src/slack/blocks/limits.js';
+import { VENDOR_IDS } from '../../src/vendors/plugin.js';
 
 function event(id: number, overrides: Partial<StatusChangeEvent> = {}): StatusChangeEvent {
   return {

@@ -10,7 +10,6 @@ import { createSlackPolicyGate, type PolicyMetrics } from '../../src/compose/pol
 import { createStatusTracking, type StatusTracking } from '../../src/compose/status-tracking.js';
 import { createUseCases } from '../../src/compose/use-cases.js';
 import { loadEnv } from '../../src/config/env.js';
-import type { VendorId } from '../../src/domain/case.js';
 import type { AccessPolicy } from '../../src/domain/policy.js';
 import { type Logger, silentLogger } from '../../src/logging/logger.js';
 import { traceStore } from '../../src/observability/store-tracing.js';
@@ -26,6 +25,7 @@ import { createEquinixSimulator, type EquinixSimulator } from '../../src/vendors
 import { createVendorRegistry } from '../../src/vendors/index.js';
 import { createJuniperSimulator, type JuniperSimulator } from '../../src/vendors/juniper/index.js';
 import { createMotadataSimulator, type MotadataSimulator } from '../../src/vendors/motadata/index.js';
+import type { KnownVendorId as VendorId } from '../../src/vendors/plugin.js';
 import type { VendorRegistry } from '../../src/vendors/registry.js';
 import { SlackClient } from './slack-client.js';
 

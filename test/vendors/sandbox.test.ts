@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadEnv } from '../../src/config/env.js';
 import { silentLogger } from '../../src/logging/logger.js';
+import { SANDBOX_CISCO_CONTRACT } from '../../src/vendors/cisco/index.js';
 import { createVendorRegistry } from '../../src/vendors/index.js';
 import type { VendorRegistry } from '../../src/vendors/registry.js';
-import { SANDBOX_CISCO_CONTRACT, type Sandbox, startSandbox } from '../../src/vendors/sandbox.js';
+import { type Sandbox, startSandbox } from '../../src/vendors/sandbox.js';
 
 describe('CASEOPS_SANDBOX', () => {
   let sandbox: Sandbox;

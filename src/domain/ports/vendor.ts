@@ -7,6 +7,7 @@ import { CAPABILITIES, type Capability } from '../actions.js';
 import type { Case, CaseNote, VendorId } from '../case.js';
 import type { VendorError } from '../errors.js';
 import type { OpenRequest } from '../open-request.js';
+import type { Severity } from '../policy.js';
 
 export { CAPABILITIES, type Capability };
 
@@ -103,8 +104,30 @@ export interface VendorAdapter {
   close(): Promise<void>;
 }
 
+/**
+ * What the domain may know about a vendor without naming it, configured or not: its plugin supplies it. An id
+ * no plugin knows (a watch stored before a plugin was removed) gets a profile that just repeats the id.
+ */
+export interface VendorProfile {
+  readonly id: VendorId;
+  /** "Motadata ServiceOps". */
+  readonly name: string;
+  /** Why the vendor lacks `capability`, in words a person can act on; undefined when it has it. */
+  unsupportedReason(capability: Capability): string | undefined;
+  /** How a severity reads at this vendor ("priority 1 - Critical"), or "severity 1" where it has no words. */
+  severityLabel(severity: Severity): string;
+  /** An open request's severity on the 1 (most severe) to 4 scale; undefined when the vendor's has none. */
+  openSeverity(request: OpenRequest): Severity | undefined;
+  /** What an open request asks for, in one line, for the audit trail. */
+  describeOpen(request: OpenRequest): string;
+  /** The vendor's own idempotency key when an open request carries one (Juniper's tracking number). */
+  openVendorKey(request: OpenRequest): string | undefined;
+}
+
 /** The configured vendors, as the use cases see them (the vendor registry implements it). */
 export interface VendorDirectory {
+  /** Every vendor a plugin provides, configured or not. */
+  profile(vendor: VendorId): VendorProfile;
   get(vendor: VendorId): VendorAdapter | undefined;
   /** The adapter, or a VendorNotConfiguredError naming the vendor. */
   require(vendor: VendorId): VendorAdapter;

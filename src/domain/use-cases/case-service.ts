@@ -7,7 +7,7 @@
 
 import type { Actor } from '../actions.js';
 import { type Authorize, allowEverything } from '../authorize.js';
-import { type Case, VENDOR_NAMES, type VendorId } from '../case.js';
+import type { Case, VendorId } from '../case.js';
 import {
   CaseConflictError,
   CaseNotFoundError,
@@ -21,7 +21,7 @@ import {
   VendorUnauthorisedError,
   VendorUnavailableError,
 } from '../errors.js';
-import { vendorKey, vendorKeyForOpen, type WriteOrigin, writeKey } from '../idempotency.js';
+import { vendorKey, type WriteOrigin, writeKey } from '../idempotency.js';
 import type { OpenRequest } from '../open-request.js';
 import type { Logger } from '../ports/logger.js';
 import type { Store, Watch, WriteOperation, WriteRecord } from '../ports/store.js';
@@ -34,25 +34,6 @@ import type {
   VendorAdapter,
   VendorDirectory,
 } from '../ports/vendor.js';
-
-/** Why a vendor lacks an operation, in words a person can act on (from the vendors' own documents). */
-export const UNSUPPORTED_REASONS: Partial<Record<VendorId, Partial<Record<Capability, string>>>> = {
-  cisco: {
-    open: "Cisco's Support Case API is read-only; opening a case needs Cisco's Smart Bonding partner API",
-    annotate: "Cisco's Support Case API is read-only; add notes in Cisco's Support Case Manager",
-    cancel: "Cisco's Support Case API is read-only; close the case in Cisco's Support Case Manager",
-  },
-  juniper: {
-    annotate: 'Junos Space Service Now has no call to add a note to a JTAC case',
-    cancel: 'Junos Space Service Now has no call to close a JTAC case',
-    list: 'Junos Space Service Now looks cases up one tracking number at a time',
-  },
-  equinix: { list: "Equinix's Case Management API has no call to list cases" },
-  motadata: {
-    annotate: 'this ServiceOps API generation has no note call',
-    list: 'caseops does not list ServiceOps incidents',
-  },
-};
 
 export type WriteOutcome<T> =
   /** `repeated`: an earlier submit of the same thing did the write; this is its result, not a second write. */
@@ -154,7 +135,11 @@ export class CaseService {
   adapterFor(vendor: VendorId, capability?: Capability): VendorAdapter {
     const adapter = this.vendors.require(vendor);
     if (capability && !adapter.capabilities.has(capability)) {
-      throw new UnsupportedOperationError(vendor, capability, UNSUPPORTED_REASONS[vendor]?.[capability]);
+      throw new UnsupportedOperationError(
+        vendor,
+        capability,
+        this.vendors.profile(vendor).unsupportedReason(capability),
+      );
     }
     return adapter;
   }
@@ -179,14 +164,20 @@ export class CaseService {
 
   async open(actor: Actor, request: OpenRequest, origin: WriteOrigin): Promise<WriteOutcome<OpenedCase>> {
     const adapter = this.adapterFor(request.vendor, 'open');
-    await this.authorize('open', { actor, vendor: request.vendor, request });
+    const profile = this.vendors.profile(request.vendor);
+    await this.authorize('open', {
+      actor,
+      vendor: request.vendor,
+      request,
+      severity: profile.openSeverity(request),
+    });
     const outcome = await this.runWrite<OpenedCase>({
       actor,
       operation: 'open',
       vendor: request.vendor,
       origin,
-      vendorKey: vendorKeyForOpen(request, origin),
-      asked: `open a case: ${describeOpenRequest(request)}`,
+      vendorKey: profile.openVendorKey(request) ?? vendorKey('open', request.vendor, origin),
+      asked: `open a case: ${profile.describeOpen(request)}`,
       perform: async (key) => {
         const result: OpenResult = await adapter.open(request, { idempotencyKey: key });
         return { case: result.case, created: result.created, vendorKey: key };
@@ -488,24 +479,13 @@ export class CaseService {
         vendor: adapter.vendor,
         id: caseId,
         alternateIds: [],
-        title: title ?? `${VENDOR_NAMES[adapter.vendor]} case ${caseId}`,
+        title: title ?? `${this.vendors.profile(adapter.vendor).name} case ${caseId}`,
         status: 'unknown',
         state: 'open',
         notes: [],
         fields: [],
       };
     }
-  }
-}
-
-function describeOpenRequest(request: OpenRequest): string {
-  switch (request.vendor) {
-    case 'equinix':
-      return `Equinix ${request.code} on ${request.primaryId}`;
-    case 'juniper':
-      return `Juniper incident ${request.incidentId}, ${request.priority}, "${request.synopsis}"`;
-    case 'motadata':
-      return `ServiceOps "${request.subject}"${request.priority ? `, ${request.priority}` : ''}`;
   }
 }
 

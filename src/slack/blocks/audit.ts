@@ -3,8 +3,10 @@
  * it ended — from the audit trail. Long trails are cut to what one message holds, saying how many were left
  * out and how an admin exports the whole trail (`npm run audit`).
  */
-import { VENDOR_NAMES, type VendorId } from '../../domain/case.js';
+
+import type { VendorId } from '../../domain/case.js';
 import type { AuditEntry, WriteOperation } from '../../domain/ports/store.js';
+import { vendorName } from '../../vendors/plugin.js';
 import { type Block, context, header, sections, slackDate } from './kit.js';
 import { escapeMrkdwn, type SlackMessage, truncate } from './limits.js';
 
@@ -47,9 +49,9 @@ export function buildAuditTrail(
   entries: readonly AuditEntry[],
   options: AuditTrailOptions = {},
 ): SlackMessage {
-  const name = `${VENDOR_NAMES[vendor]} case ${caseId}`;
+  const name = `${vendorName(vendor)} case ${caseId}`;
   const title = `Audit trail: ${name}`;
-  const code = `${VENDOR_NAMES[vendor]} case \`${escapeMrkdwn(caseId)}\``;
+  const code = `${vendorName(vendor)} case \`${escapeMrkdwn(caseId)}\``;
   if (entries.length === 0) {
     const text = `No vendor writes to ${code} were made through caseops: opening, notes and cancelling are recorded here once someone does them from Slack.`;
     return { text, blocks: [header(title), ...sections(text)] };

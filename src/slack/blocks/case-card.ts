@@ -3,14 +3,9 @@
  * with it. Used for ephemeral lookups, cards posted in channels (which the poller updates in place) and
  * modal results. Times use Slack date tokens so each viewer sees their own time zone.
  */
-import {
-  type Case,
-  type CaseState,
-  TERMINAL_STATES,
-  VENDOR_NAMES,
-  type VendorId,
-} from '../../domain/case.js';
+import { type Case, type CaseState, TERMINAL_STATES, type VendorId } from '../../domain/case.js';
 import type { Capability } from '../../domain/ports/vendor.js';
+import { vendorName, vendorShortName } from '../../vendors/plugin.js';
 import {
   actions,
   type Block,
@@ -33,14 +28,6 @@ export const CASE_ACTIONS = {
   post: 'case.post',
   portal: 'case.portal',
 } as const;
-
-/** Short vendor names that fit a modal title (24 characters). */
-export const SHORT_VENDOR_NAMES: Record<VendorId, string> = {
-  equinix: 'Equinix',
-  cisco: 'Cisco',
-  juniper: 'Juniper',
-  motadata: 'ServiceOps',
-};
 
 export const STATE_LOOK: Record<CaseState, { emoji: string; words: string }> = {
   open: { emoji: ':large_blue_circle:', words: 'Open' },
@@ -100,7 +87,7 @@ export function allowedWrites(
 }
 
 export function caseTitle(c: Pick<Case, 'vendor' | 'id' | 'title'>): string {
-  return `${VENDOR_NAMES[c.vendor]} ${c.id} · ${c.title}`;
+  return `${vendorName(c.vendor)} ${c.id} · ${c.title}`;
 }
 
 export function buildCaseBlocks(c: Case, options: CardOptions): Block[] {
@@ -109,7 +96,7 @@ export function buildCaseBlocks(c: Case, options: CardOptions): Block[] {
   blocks.push(header(`${STATE_LOOK[c.state].emoji} ${truncate(c.title || `Case ${c.id}`, 120)}`));
 
   const fields = [
-    { label: 'Vendor', value: VENDOR_NAMES[c.vendor] },
+    { label: 'Vendor', value: vendorName(c.vendor) },
     { label: 'Case', value: c.url ? `<${c.url}|${escapeMrkdwn(c.id)}>` : `\`${escapeMrkdwn(c.id)}\`` },
     { label: 'Status', value: statusLine(c) },
     { label: 'Severity', value: c.severity ? escapeMrkdwn(c.severity) : '—' },
@@ -148,7 +135,7 @@ function caseButtons(c: Case, options: CardOptions): Button[] {
   if (c.url) {
     buttons.push(
       button({
-        text: `Open in ${SHORT_VENDOR_NAMES[c.vendor]}`,
+        text: `Open in ${vendorShortName(c.vendor)}`,
         actionId: CASE_ACTIONS.portal,
         url: c.url,
         value,
@@ -175,7 +162,7 @@ function caseButtons(c: Case, options: CardOptions): Button[] {
 
 /** The fallback text for notifications and screen readers. */
 export function caseFallback(c: Case): string {
-  return `${VENDOR_NAMES[c.vendor]} case ${c.id}: ${c.title} — ${STATE_LOOK[c.state].words} (${c.status})`;
+  return `${vendorName(c.vendor)} case ${c.id}: ${c.title} — ${STATE_LOOK[c.state].words} (${c.status})`;
 }
 
 export function buildCaseCard(c: Case, options: CardOptions): SlackMessage {

@@ -1,7 +1,8 @@
 /** `/case list`: a page of cases with Previous/Next, and the list of cases a channel watches. */
-import { type Case, VENDOR_NAMES, type VendorId } from '../../domain/case.js';
+import type { Case, VendorId } from '../../domain/case.js';
 import type { ListQuery } from '../../domain/ports/vendor.js';
 import type { WatchedCase } from '../../domain/use-cases/case-service.js';
+import { vendorName } from '../../vendors/plugin.js';
 import { caseRefValue, STATE_LOOK } from './case-card.js';
 import { actions, type Block, button, context, section, slackDate } from './kit.js';
 import { escapeMrkdwn, type SlackMessage, truncate } from './limits.js';
@@ -47,7 +48,7 @@ export function buildListPage(
   const pages = Math.max(1, Math.ceil(cases.length / LIST_PAGE_SIZE));
   const current = Math.min(Math.max(1, page), pages);
   const slice = cases.slice((current - 1) * LIST_PAGE_SIZE, current * LIST_PAGE_SIZE);
-  const title = `*${VENDOR_NAMES[vendor]} cases* for ${describeQuery(query)}`;
+  const title = `*${vendorName(vendor)} cases* for ${describeQuery(query)}`;
   const blocks: Block[] = [
     section(
       cases.length === 0
@@ -84,7 +85,7 @@ export function buildListPage(
     }
     blocks.push(actions('list_nav', nav));
   }
-  return { text: `${VENDOR_NAMES[vendor]} cases for ${describeQuery(query)}: ${cases.length} found`, blocks };
+  return { text: `${vendorName(vendor)} cases for ${describeQuery(query)}: ${cases.length} found`, blocks };
 }
 
 function pageValue(vendor: VendorId, query: ListQuery, page: number): string {
@@ -100,7 +101,7 @@ export function buildWatchingList(channelId: string, watched: readonly WatchedCa
   }
   const blocks: Block[] = [section(`*Cases watched in <#${channelId}>* (${watched.length})`)];
   for (const w of watched) {
-    const name = `${VENDOR_NAMES[w.watch.vendor]} \`${escapeMrkdwn(w.watch.caseId)}\``;
+    const name = `${vendorName(w.watch.vendor)} \`${escapeMrkdwn(w.watch.caseId)}\``;
     const title = w.title ? ` *${escapeMrkdwn(truncate(w.title, 150))}*` : '';
     const status = w.status ? `\n${escapeMrkdwn(w.status)}` : '';
     const since = slackDate(w.watch.createdAt, '{date_short}');

@@ -9,10 +9,15 @@
  * come, so a failure part-way neither repeats posted changes nor loses unposted ones. It also reads well:
  * Slack shows the newest message at the bottom, and that is where the newest changes land.
  */
+
 import type { types } from '@slack/bolt';
-import { VENDOR_NAMES } from '../../domain/case.js';
 import { type DigestRenderContext, groupChangesByVendor } from '../../domain/digest.js';
 import type { StatusChangeEvent } from '../../domain/ports/store.js';
+import { ALL_PLUGINS } from '../../vendors/plugin.js';
+
+/** Digests list vendors in plugin order, by their display names. */
+const DIGEST_VENDORS = ALL_PLUGINS.map((plugin) => ({ id: plugin.id, name: plugin.name }));
+
 import { blockTextLength, escapeMrkdwn, SLACK_LIMITS, truncate } from './limits.js';
 
 type Block = types.KnownBlock;
@@ -112,7 +117,7 @@ function renderRun(
     { type: 'header', text: { type: 'plain_text', text: `Case status digest${counter}`, emoji: true } },
     { type: 'context', elements: [{ type: 'mrkdwn', text: `${total}${since}, newest first.` }] },
   ];
-  for (const group of groupChangesByVendor(run)) {
+  for (const group of groupChangesByVendor(run, DIGEST_VENDORS)) {
     const heading = `*${group.vendorName}* · ${group.changes.length} ${group.changes.length === 1 ? 'change' : 'changes'}`;
     const lines = group.changes.map(lineOf);
     blocks.push(...packLines(heading, lines));
@@ -125,8 +130,8 @@ function renderRun(
 }
 
 function vendorSummary(run: readonly StatusChangeEvent[]): string {
-  return groupChangesByVendor(run)
-    .map((group) => `${VENDOR_NAMES[group.vendor]} ${group.changes.length}`)
+  return groupChangesByVendor(run, DIGEST_VENDORS)
+    .map((group) => `${group.vendorName} ${group.changes.length}`)
     .join(', ');
 }
 

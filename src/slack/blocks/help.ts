@@ -1,7 +1,8 @@
 /** `/case help`: what caseops does, every subcommand with an example, and what each vendor allows here. */
-import { VENDOR_IDS, VENDOR_NAMES, type VendorId } from '../../domain/case.js';
+
+import type { VendorId } from '../../domain/case.js';
 import { CAPABILITIES, CAPABILITY_WORDS, type Capability } from '../../domain/ports/vendor.js';
-import { VENDOR_ALIASES } from '../../vendors/registry.js';
+import { pluginFor, VENDOR_IDS, vendorName } from '../../vendors/plugin.js';
 import { type Block, context, divider, header, section, sections } from './kit.js';
 import { escapeMrkdwn, type SlackMessage } from './limits.js';
 
@@ -19,9 +20,7 @@ export interface VendorInfo {
 }
 
 export function vendorAliases(vendor: VendorId): string[] {
-  return Object.entries(VENDOR_ALIASES)
-    .filter(([, v]) => v === vendor)
-    .map(([alias]) => alias);
+  return [...(pluginFor(vendor)?.aliases ?? [])];
 }
 
 export function capabilityWords(capabilities: ReadonlySet<Capability>): string {
@@ -37,17 +36,22 @@ export function vendorLines(vendors: readonly VendorInfo[]): string {
       .slice(0, 3)
       .map((a) => `\`${a}\``)
       .join(', ');
-    if (!info?.configured) return `• *${VENDOR_NAMES[id]}* (${names}): _not configured here_`;
+    if (!info?.configured) return `• *${vendorName(id)}* (${names}): _not configured here_`;
     const hint = info.idHint ? `\n   Case ids: ${escapeMrkdwn(info.idHint)}` : '';
-    return `• *${VENDOR_NAMES[id]}* (${names}): ${capabilityWords(info.capabilities)}${hint}`;
+    return `• *${vendorName(id)}* (${names}): ${capabilityWords(info.capabilities)}${hint}`;
   }).join('\n');
+}
+
+/** "A, B and C". */
+function inWords(names: readonly string[]): string {
+  return names.length <= 1 ? names.join('') : `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`;
 }
 
 export function buildHelp(entries: readonly HelpEntry[], vendors: readonly VendorInfo[]): SlackMessage {
   const blocks: Block[] = [
     header('caseops: vendor cases from Slack'),
     section(
-      'Open, look up, annotate, cancel and watch Equinix, Cisco, Juniper and Motadata ServiceOps cases without leaving Slack. Vendor names are case-insensitive.',
+      `Open, look up, annotate, cancel and watch ${inWords(VENDOR_IDS.map(vendorName))} cases without leaving Slack. Vendor names are case-insensitive.`,
     ),
     // Split on line boundaries: with every subcommand the list outgrows one section's 3000 characters.
     ...sections(entries.map((e) => `\`${escapeMrkdwn(e.usage)}\`\n${escapeMrkdwn(e.summary)}`).join('\n')),

@@ -1,6 +1,8 @@
 /** App Home: the person's recently opened cases and the cases watched in channels they are in. */
-import { VENDOR_NAMES, type VendorId } from '../../domain/case.js';
+
+import type { VendorId } from '../../domain/case.js';
 import type { RecentCase, Watch } from '../../domain/ports/store.js';
+import { vendorName } from '../../vendors/plugin.js';
 import { caseRefValue } from './case-card.js';
 import { SHOW_CASE_ACTION } from './case-list.js';
 import {
@@ -25,7 +27,7 @@ export interface HomeWatched {
 }
 
 function caseName(vendor: VendorId, id: string): string {
-  return `${VENDOR_NAMES[vendor]} \`${escapeMrkdwn(id)}\``;
+  return `${vendorName(vendor)} \`${escapeMrkdwn(id)}\``;
 }
 
 export function buildHome(options: {

@@ -2,9 +2,11 @@
  * The other modals: the placeholder a modal shows while caseops fetches what it needs, "Submitting…", the
  * vendor picker, the note form, the cancel confirmation and the result screens.
  */
-import { type Case, VENDOR_NAMES, type VendorId } from '../../domain/case.js';
+
+import type { Case, VendorId } from '../../domain/case.js';
 import type { Capability } from '../../domain/ports/vendor.js';
-import { buildCaseBlocks, SHORT_VENDOR_NAMES } from './case-card.js';
+import { vendorName, vendorShortName } from '../../vendors/plugin.js';
+import { buildCaseBlocks } from './case-card.js';
 import {
   type Block,
   context,
@@ -51,7 +53,7 @@ export function loadingModal(title: string): ModalView {
 
 export function submittingModal(title: string, vendor: VendorId): ModalView {
   return simpleModal(title, [
-    section(`:hourglass_flowing_sand: Sending to ${VENDOR_NAMES[vendor]}…`),
+    section(`:hourglass_flowing_sand: Sending to ${vendorName(vendor)}…`),
     context(
       'This usually takes a few seconds. If you close this window, the result is sent to you as a message.',
     ),
@@ -75,7 +77,7 @@ export function vendorPickerModal(vendors: VendorId[], metadata: PickerMetadata)
         blockId: 'vendor',
         accessory: staticSelectElement({
           actionId: PICK_VENDOR_ACTION,
-          choices: vendors.map((v) => ({ text: VENDOR_NAMES[v], value: v })),
+          choices: vendors.map((v) => ({ text: vendorName(v), value: v })),
           placeholder: 'Choose a vendor',
         }),
       }),
@@ -96,7 +98,7 @@ export function noteModal(options: {
   if (options.notice) blocks.push(section(options.notice));
   blocks.push(
     section(
-      `Add a note to ${VENDOR_NAMES[metadata.vendor]} case \`${metadata.id}\`${options.title ? `: ${escapeMrkdwn(options.title)}` : ''}.`,
+      `Add a note to ${vendorName(metadata.vendor)} case \`${metadata.id}\`${options.title ? `: ${escapeMrkdwn(options.title)}` : ''}.`,
     ),
     input(
       { blockId: 'note', label: 'Note' },
@@ -109,13 +111,18 @@ export function noteModal(options: {
     ),
   );
   if (options.withVisibility) {
+    const vendor = vendorName(metadata.vendor);
     blocks.push(
       input(
-        { blockId: 'visibility', label: 'Who sees it', hint: 'External notes are visible to Equinix staff.' },
+        {
+          blockId: 'visibility',
+          label: 'Who sees it',
+          hint: `External notes are visible to ${vendor} staff.`,
+        },
         staticSelectElement({
           actionId: 'value',
           choices: [
-            { text: 'Equinix and us (external)', value: 'EXTERNAL' },
+            { text: `${vendor} and us (external)`, value: 'EXTERNAL' },
             { text: 'Only us (internal)', value: 'INTERNAL' },
           ],
           initial: options.visibility ?? 'EXTERNAL',
@@ -141,7 +148,7 @@ export function cancelModal(options: {
   title?: string;
 }): ModalView {
   const { metadata } = options;
-  const name = VENDOR_NAMES[metadata.vendor];
+  const name = vendorName(metadata.vendor);
   const blocks: Block[] = [];
   if (options.notice) blocks.push(section(options.notice));
   blocks.push(
@@ -161,7 +168,7 @@ export function cancelModal(options: {
   return {
     type: 'modal',
     callback_id: CANCEL_CALLBACK_ID,
-    title: plain(`Cancel ${SHORT_VENDOR_NAMES[metadata.vendor]} case`),
+    title: plain(`Cancel ${vendorShortName(metadata.vendor)} case`),
     submit: plain('Cancel the case'),
     close: plain('Keep it'),
     private_metadata: JSON.stringify(metadata),

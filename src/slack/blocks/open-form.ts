@@ -1,18 +1,18 @@
 /**
- * The "open a case" modal of each vendor, built from the domain's open-request schemas: which fields exist,
- * which are optional, their lengths and choices all come from src/domain/open-request.ts, so the form and the
- * validation can never disagree. This module also reads a submitted form back into an OpenRequest and words
- * every problem on the field it belongs to (for `response_action: errors`).
+ * The "open a case" modal of each vendor, built from its plugin's open form: which fields exist come from the
+ * plugin, and which are optional, their lengths and choices from the plugin's request schema, so the form and
+ * the validation can never disagree. Reading a submitted form back is open-form-reader.ts.
  */
 import type { types } from '@slack/bolt';
-import type { z } from 'zod';
+import type { VendorId } from '../../domain/case.js';
+import { InvalidInputError } from '../../domain/errors.js';
 import {
-  EquinixOpenRequest,
-  JuniperOpenRequest,
-  MotadataOpenRequest,
-  type OpenRequest,
-} from '../../domain/open-request.js';
-import { SHORT_VENDOR_NAMES } from './case-card.js';
+  type FormValues,
+  type OpenForm,
+  type OpenFormField,
+  pluginFor,
+  vendorShortName,
+} from '../../vendors/plugin.js';
 import {
   type Block,
   context,
@@ -28,114 +28,24 @@ import {
 } from './kit.js';
 import { SLACK_LIMITS } from './limits.js';
 
-export type OpenVendor = OpenRequest['vendor'];
+/** A vendor whose plugin has an open form (the metadata schema checks this on the way back in). */
+export type OpenVendor = VendorId;
+export type { FormValues } from '../../vendors/plugin.js';
 export const OPEN_CALLBACK_ID = 'open_case';
 /** Every input's element uses this action id; the block id is the request field's name. */
 export const VALUE_ACTION = 'value';
 
-export const OPEN_SCHEMAS = {
-  equinix: EquinixOpenRequest,
-  juniper: JuniperOpenRequest,
-  motadata: MotadataOpenRequest,
-} as const;
-
-type FieldKind = 'text' | 'multiline' | 'email' | 'select' | 'users' | 'datetime' | 'list';
-
-interface FieldSpec {
-  /** The request field (and block id). */
-  key: string;
-  label: string;
-  kind: FieldKind;
-  placeholder?: string;
-  hint?: string;
-  /** Labels for enum values, where the raw value reads badly. */
-  choiceLabels?: Record<string, string>;
+/** The vendor's open form, or InvalidInputError when its plugin cannot open cases. */
+export function openFormOf(vendor: OpenVendor): OpenForm {
+  const form = pluginFor(vendor)?.openForm;
+  if (!form) throw new InvalidInputError(`caseops cannot open ${vendor} cases.`, 'vendor');
+  return form;
 }
 
-const LEVEL_LABELS = { LOW: 'Low', MEDIUM: 'Medium', HIGH: 'High', URGENT: 'Urgent' };
-
-/** The form of each vendor, in the order a person fills it in. Rules come from the schema. */
-export const OPEN_FORM_FIELDS: Record<OpenVendor, FieldSpec[]> = {
-  equinix: [
-    {
-      key: 'code',
-      label: 'Ticket code',
-      kind: 'text',
-      placeholder: '0100-0200',
-      hint: "Equinix's NNNN-NNNN code for the kind of problem.",
-    },
-    {
-      key: 'description',
-      label: 'Description',
-      kind: 'multiline',
-      placeholder: 'What is wrong, since when, what you tried',
-    },
-    {
-      key: 'primaryId',
-      label: 'Primary id',
-      kind: 'text',
-      placeholder: 'Circuit, cross connect or asset id',
-    },
-    { key: 'secondaryId', label: 'Secondary id', kind: 'text' },
-    {
-      key: 'occurredAt',
-      label: 'Occurred at',
-      kind: 'datetime',
-      hint: 'When the problem started, in your time zone.',
-    },
-    {
-      key: 'notificationContacts',
-      label: 'Notification contacts',
-      kind: 'users',
-      hint: 'Equinix e-mails these people about the case (at most 5).',
-    },
-  ],
-  juniper: [
-    { key: 'incidentId', label: 'Service Now incident id', kind: 'text', placeholder: '1234567' },
-    { key: 'priority', label: 'Priority', kind: 'select' },
-    { key: 'followUpMethod', label: 'Follow-up method', kind: 'select' },
-    { key: 'synopsis', label: 'Synopsis', kind: 'text', placeholder: 'One line JTAC will read first' },
-    { key: 'comments', label: 'Comments', kind: 'multiline' },
-    {
-      key: 'ccEmails',
-      label: 'CC e-mails',
-      kind: 'list',
-      placeholder: 'noc@example.com, oncall@example.com',
-      hint: 'Separate addresses with commas or spaces (at most 10).',
-    },
-    {
-      key: 'trackingNumber',
-      label: 'Tracking number',
-      kind: 'text',
-      hint: 'Your own reference for this case; Juniper refuses one used before.',
-    },
-  ],
-  motadata: [
-    { key: 'subject', label: 'Subject', kind: 'text' },
-    { key: 'description', label: 'Description', kind: 'multiline' },
-    { key: 'requesterEmail', label: 'Requester e-mail', kind: 'email' },
-    {
-      key: 'impact',
-      label: 'Impact',
-      kind: 'select',
-      choiceLabels: {
-        LOW: 'Low',
-        ONUSER: 'On a user',
-        ONDEPARTMENT: 'On a department',
-        ONBUSINESS: 'On the business',
-      },
-    },
-    { key: 'priority', label: 'Priority', kind: 'select', choiceLabels: LEVEL_LABELS },
-    { key: 'urgency', label: 'Urgency', kind: 'select', choiceLabels: LEVEL_LABELS },
-    {
-      key: 'tags',
-      label: 'Tags',
-      kind: 'list',
-      placeholder: 'network, sv5',
-      hint: 'Separate tags with commas.',
-    },
-  ],
-};
+/** The form's fields, in the order a person fills them in. */
+export function openFormFields(vendor: OpenVendor): readonly OpenFormField[] {
+  return openFormOf(vendor).fields;
+}
 
 interface Rules {
   optional: boolean;
@@ -154,7 +64,7 @@ interface ZodIntrospect {
 
 /** The field's rules as the schema states them. */
 export function fieldRules(vendor: OpenVendor, key: string): Rules {
-  const shape = OPEN_SCHEMAS[vendor].shape as unknown as Record<string, ZodIntrospect>;
+  const shape = openFormOf(vendor).schema.shape as unknown as Record<string, ZodIntrospect>;
   const field = shape[key];
   if (!field) throw new Error(`${vendor} open request has no field ${key}`);
   let inner = field;
@@ -167,9 +77,6 @@ export function fieldRules(vendor: OpenVendor, key: string): Rules {
     choices: inner.options,
   };
 }
-
-/** What the form starts with: values by request field (text, user ids, unix seconds for dates). */
-export type FormValues = Record<string, string | string[] | number | undefined>;
 
 export interface OpenModalMetadata {
   kind: 'open';
@@ -189,7 +96,7 @@ function maxInputLength(rules: Rules): number {
   );
 }
 
-function hintFor(spec: FieldSpec, rules: Rules): string | undefined {
+function hintFor(spec: OpenFormField, rules: Rules): string | undefined {
   const cut =
     rules.maxLength !== undefined && rules.maxLength > SLACK_LIMITS.input.plainTextMaxLength
       ? `Slack forms take up to ${SLACK_LIMITS.input.plainTextMaxLength} characters here.`
@@ -197,7 +104,7 @@ function hintFor(spec: FieldSpec, rules: Rules): string | undefined {
   return [spec.hint, cut].filter(Boolean).join(' ') || undefined;
 }
 
-function fieldBlock(vendor: OpenVendor, spec: FieldSpec, values: FormValues): types.InputBlock {
+function fieldBlock(vendor: OpenVendor, spec: OpenFormField, values: FormValues): types.InputBlock {
   const rules = fieldRules(vendor, spec.key);
   const value = values[spec.key];
   const common = {
@@ -265,7 +172,7 @@ function fieldBlock(vendor: OpenVendor, spec: FieldSpec, values: FormValues): ty
 }
 
 export function openModalTitle(vendor: OpenVendor): string {
-  return `New ${SHORT_VENDOR_NAMES[vendor]} case`;
+  return `New ${vendorShortName(vendor)} case`;
 }
 
 export function buildOpenModal(options: {
@@ -278,7 +185,7 @@ export function buildOpenModal(options: {
   const blocks: Block[] = [];
   if (options.notice) blocks.push(section(options.notice));
   if (options.metadata.source) blocks.push(context(`From <${options.metadata.source}|this message>`));
-  for (const spec of OPEN_FORM_FIELDS[options.vendor])
+  for (const spec of openFormFields(options.vendor))
     blocks.push(fieldBlock(options.vendor, spec, options.values));
   if (options.metadata.channel) {
     blocks.push(context(`The case will be posted in <#${options.metadata.channel}> and watched there.`));
@@ -292,159 +199,4 @@ export function buildOpenModal(options: {
     private_metadata: JSON.stringify(options.metadata),
     blocks,
   };
-}
-
-/** Slack's view.state.values, loosely typed: we read only what our own form put there. */
-export type ViewStateValues = Record<string, Record<string, ViewStateValue>>;
-export interface ViewStateValue {
-  type?: string;
-  value?: string | null;
-  selected_option?: { value?: string } | null;
-  selected_users?: string[];
-  selected_date_time?: number | null;
-}
-
-function splitList(text: string): string[] {
-  return text
-    .split(/[\s,;]+/)
-    .map((s) => s.trim())
-    .filter(Boolean);
-}
-
-/**
- * One input's element state, read defensively: the payload is Slack's, but nothing in it is trusted to have
- * the shape our form gave it (a missing block, `values` of the wrong type).
- */
-export function stateElement(state: unknown, blockId: string): ViewStateValue | undefined {
-  const block = isObject(state) && Object.hasOwn(state, blockId) ? state[blockId] : undefined;
-  const element = isObject(block) ? block[VALUE_ACTION] : undefined;
-  return isObject(element) ? (element as ViewStateValue) : undefined;
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-/** The text typed into a text or e-mail input, or undefined when there is none (or it is not text). */
-export function stateText(state: unknown, blockId: string): string | undefined {
-  const value = stateElement(state, blockId)?.value;
-  return typeof value === 'string' ? value : undefined;
-}
-
-/** The value of a select's chosen option, or undefined. */
-export function stateChoice(state: unknown, blockId: string): string | undefined {
-  const option = stateElement(state, blockId)?.selected_option;
-  const value = isObject(option) ? option.value : undefined;
-  return typeof value === 'string' ? value : undefined;
-}
-
-/** The submitted form as form values (to show the form again) — nothing validated yet. */
-export function readFormValues(vendor: OpenVendor, state: unknown): FormValues {
-  const values: FormValues = {};
-  for (const spec of OPEN_FORM_FIELDS[vendor]) {
-    const v = stateElement(state, spec.key);
-    if (!v) continue;
-    switch (spec.kind) {
-      case 'select':
-        values[spec.key] = stateChoice(state, spec.key);
-        break;
-      case 'users':
-        values[spec.key] = Array.isArray(v.selected_users)
-          ? v.selected_users.filter((id): id is string => typeof id === 'string')
-          : [];
-        break;
-      case 'datetime':
-        values[spec.key] = typeof v.selected_date_time === 'number' ? v.selected_date_time : undefined;
-        break;
-      default:
-        values[spec.key] = stateText(state, spec.key);
-    }
-  }
-  return values;
-}
-
-export interface ContactPerson {
-  userId: string;
-  firstName?: string;
-  lastName?: string;
-  email?: string;
-}
-
-export type FormCheck = { ok: true; request: OpenRequest } | { ok: false; errors: Record<string, string> };
-
-/**
- * Validates form values against the vendor's schema, within the 3-second ack: every problem is worded on
- * its field's block id. `contacts`, when given, are the resolved Equinix notification contacts; without
- * them only their number is checked (their e-mails are looked up after the ack).
- */
-export function checkOpenForm(
-  vendor: OpenVendor,
-  values: FormValues,
-  options: { now?: Date; contacts?: ContactPerson[] } = {},
-): FormCheck {
-  const errors: Record<string, string> = {};
-  const raw: Record<string, unknown> = { vendor };
-  for (const spec of OPEN_FORM_FIELDS[vendor]) {
-    const rules = fieldRules(vendor, spec.key);
-    const value = values[spec.key];
-    const empty =
-      value === undefined ||
-      value === null ||
-      (typeof value === 'string' && value.trim() === '') ||
-      (Array.isArray(value) && value.length === 0);
-    if (empty) {
-      if (!rules.optional) errors[spec.key] = `${spec.label} is required.`;
-      continue;
-    }
-    switch (spec.kind) {
-      case 'list':
-        raw[spec.key] = splitList(String(value));
-        break;
-      case 'datetime': {
-        const seconds = Number(value);
-        const when = new Date(seconds * 1000);
-        if (!Number.isFinite(seconds) || Number.isNaN(when.getTime())) {
-          errors[spec.key] = `${spec.label} must be a date and time.`;
-        } else if (when.getTime() > (options.now ?? new Date()).getTime() + 5 * 60 * 1000) {
-          errors[spec.key] = `${spec.label} cannot be in the future.`;
-        } else {
-          raw[spec.key] = when.toISOString();
-        }
-        break;
-      }
-      case 'users': {
-        const ids = Array.isArray(value) ? value : [];
-        if (ids.length > 5) errors[spec.key] = 'At most 5 notification contacts.';
-        if (options.contacts) {
-          const missing = options.contacts.filter((c) => !c.email);
-          if (missing.length > 0) {
-            errors[spec.key] =
-              `${missing.map((c) => `<@${c.userId}>`).join(', ')} ${missing.length === 1 ? 'has' : 'have'} no e-mail address caseops can see; choose someone else.`;
-          }
-          raw[spec.key] = options.contacts.map((c) => ({
-            firstName: c.firstName || c.email?.split('@')[0] || c.userId,
-            lastName: c.lastName || '-',
-            email: c.email ?? '',
-          }));
-        } else {
-          raw[spec.key] = [];
-        }
-        break;
-      }
-      default:
-        raw[spec.key] = typeof value === 'string' ? value : String(value);
-    }
-  }
-  const parsed = (OPEN_SCHEMAS[vendor] as z.ZodType<OpenRequest>).safeParse(raw);
-  if (!parsed.success) {
-    for (const issue of parsed.error.issues) {
-      const key = String(issue.path[0] ?? '');
-      const blockId = OPEN_FORM_FIELDS[vendor].some((f) => f.key === key)
-        ? key
-        : OPEN_FORM_FIELDS[vendor][0]?.key;
-      if (blockId && !errors[blockId]) errors[blockId] = issue.message;
-    }
-  }
-  if (Object.keys(errors).length > 0 || !parsed.success) return { ok: false, errors };
-  return { ok: true, request: parsed.data };
 }

@@ -3,8 +3,10 @@
  * allows, its last good answer, its current error and the rate budget in use; then the vendors that are not
  * configured. The words come from domain/vendor-status.ts; this only lays them out.
  */
-import { VENDOR_IDS, VENDOR_NAMES, type VendorId } from '../../domain/case.js';
+
+import type { VendorId } from '../../domain/case.js';
 import type { VendorState, VendorStatus } from '../../domain/vendor-status.js';
+import { VENDOR_IDS, vendorName } from '../../vendors/plugin.js';
 import { type Block, context, header, section } from './kit.js';
 import { escapeMrkdwn, type SlackMessage, truncate } from './limits.js';
 
@@ -33,7 +35,7 @@ export function vendorStatusText(status: VendorStatus): string {
 
 export function buildVendorStatus(statuses: readonly VendorStatus[]): SlackMessage {
   const configured = new Set<VendorId>(statuses.map((s) => s.vendor));
-  const missing = VENDOR_IDS.filter((vendor) => !configured.has(vendor)).map((v) => VENDOR_NAMES[v]);
+  const missing = VENDOR_IDS.filter((vendor) => !configured.has(vendor)).map((v) => vendorName(v));
   const blocks: Block[] = [header('Vendors in this workspace')];
   if (statuses.length === 0) {
     blocks.push(

@@ -15,15 +15,22 @@ export const CISCO_STATUSES = [
   'Service Order Pending',
 ] as const;
 
-const STATE_BY_STATUS: ReadonlyMap<string, CaseState> = new Map([
-  ['cisco pending', 'waiting-on-vendor'],
-  ['customer pending', 'waiting-on-customer'],
+export type CiscoStatus = (typeof CISCO_STATUSES)[number];
+
+/** What each documented status means; a status added to CISCO_STATUSES must be mapped here. */
+export const CISCO_STATUS_STATES = {
+  'Cisco Pending': 'waiting-on-vendor',
+  'Customer Pending': 'waiting-on-customer',
   // Cisco proposes closing; the customer can still object, so it is resolved rather than closed.
-  ['close pending', 'resolved'],
-  ['closed', 'closed'],
-  ['cisco release pending', 'waiting-on-vendor'],
-  ['service order pending', 'waiting-on-vendor'],
-]);
+  'Close Pending': 'resolved',
+  Closed: 'closed',
+  'Cisco Release Pending': 'waiting-on-vendor',
+  'Service Order Pending': 'waiting-on-vendor',
+} as const satisfies Record<CiscoStatus, CaseState>;
+
+const STATE_BY_STATUS: ReadonlyMap<string, CaseState> = new Map(
+  Object.entries(CISCO_STATUS_STATES).map(([status, state]) => [status.toLowerCase(), state]),
+);
 
 /** A status Cisco adds later falls back on `status_flag` (O open, C closed). */
 export function ciscoCaseState(status: string, statusFlag?: string): CaseState {

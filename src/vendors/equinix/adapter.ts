@@ -5,53 +5,41 @@
 import { createHash } from 'node:crypto';
 import type { Case } from '../../domain/case.js';
 import {
-  CaseConflictError,
-  CaseNotFoundError,
   InvalidInputError,
   OutcomeUnknownError,
   VendorError,
-  VendorRejectedError,
-  VendorThrottledError,
-  VendorUnauthorisedError,
   VendorUnavailableError,
 } from '../../domain/errors.js';
-import { EquinixOpenRequest, type OpenRequest } from '../../domain/open-request.js';
+import type { OpenRequest } from '../../domain/open-request.js';
 import { systemClock } from '../../domain/ports/clock.js';
-import type { Capability, NoteRequest, OpenResult, WriteOptions } from '../../domain/ports/vendor.js';
+import type { NoteRequest, OpenResult, WriteOptions } from '../../domain/ports/vendor.js';
 import type { Logger } from '../../logging/logger.js';
 import { BaseVendorAdapter } from '../base-adapter.js';
 import type { VendorDeps } from '../deps.js';
-import { bearerAuth } from '../http/auth.js';
-import {
-  excerpt,
-  type FailedAnswer,
-  parseRetryAfter,
-  VendorHttpClient,
-  type VendorResponse,
-} from '../http/client.js';
+import { VendorHttpClient, type VendorResponse } from '../http/client.js';
+import { oauthClient } from '../http/oauth.js';
 import { encodePath } from '../http/path.js';
 import { RateBudget } from '../http/rate-budget.js';
-import { TokenCache } from '../http/token-cache.js';
+import { mapEquinixError, mapTokenError, TOKEN_REFUSAL_COOLDOWN_MS } from './errors.js';
 import { equinixTicketToCase, justCancelledCase, justCreatedCase, ticketNumbers } from './mapper.js';
+import { EquinixOpenRequest } from './open-request.js';
 import {
   CASE_NUMBER_PATTERN,
   CUSTOMER_REFERENCE_MAX,
   EquinixCancelRequest,
   type EquinixCreateRequest,
   EquinixCreateResponse,
-  EquinixErrorBody,
   type EquinixNonRegisteredContact,
   type EquinixNoteRequest,
   EquinixTicket,
   type EquinixTokenRequest,
   EquinixTokenResponse,
-  ORDER_NUMBER_PATTERN,
 } from './schemas.js';
+import { EQUINIX } from './terms.js';
 
-const VENDOR = 'equinix' as const;
+export { mapEquinixError, TOKEN_REFUSAL_COOLDOWN_MS } from './errors.js';
 
-/** Equinix locks the account after 5 refused token requests in a row: after one refusal, wait this long. */
-export const TOKEN_REFUSAL_COOLDOWN_MS = 5 * 60_000;
+const VENDOR = EQUINIX.id;
 
 export interface EquinixConfig {
   baseUrl: string;
@@ -74,67 +62,30 @@ export function customerReferenceFor(idempotencyKey: string): string {
   return prefix + digest.slice(0, CUSTOMER_REFERENCE_MAX - prefix.length);
 }
 
-/** The messages and EQ codes of Equinix's error array (or of a lone error object). */
-function readErrors(answer: FailedAnswer): { messages: string[]; codes: string[] } {
-  const parsed = EquinixErrorBody.safeParse(answer.json);
-  const items = parsed.success ? parsed.data : [];
-  const messages = items.flatMap((item) => {
-    const message =
-      item.errorMessage?.trim() || (typeof item.details === 'string' ? item.details.trim() : '');
-    return message ? [message] : [];
-  });
-  const codes = items.flatMap((item) => (item.errorCode?.trim() ? [item.errorCode.trim()] : []));
-  return { messages: [...new Set(messages)], codes: [...new Set(codes)] };
-}
-
-/** The vendor's own words for a failed answer, with its EQ codes for anyone who contacts Equinix. */
-function describeErrors(answer: FailedAnswer, errors: { messages: string[]; codes: string[] }): string {
-  const words = errors.messages.join('; ') || excerpt(answer.text) || `HTTP ${answer.status}`;
-  return errors.codes.length > 0 ? `${words} (${errors.codes.join(', ')})` : words;
-}
-
-/** Reads Equinix's error array into the typed error for its status. */
-export function mapEquinixError(answer: FailedAnswer, now: number): VendorError | undefined {
-  const errors = readErrors(answer);
-  const reason = describeErrors(answer, errors);
-  const status = answer.status;
-  if (status === 400 || status === 403)
-    return new VendorRejectedError(VENDOR, reason, status, errors.codes[0]);
-  if (status === 401) return new VendorUnauthorisedError(VENDOR, reason, status);
-  if (status === 404 && answer.caseId !== undefined)
-    return new CaseNotFoundError(VENDOR, answer.caseId, status);
-  if (status === 409) {
-    const said = errors.messages.length > 0 ? reason : 'it cannot be changed in its current state';
-    return new CaseConflictError(VENDOR, said, status);
-  }
-  if (status === 429) {
-    const detail = errors.messages.length > 0 ? errors.messages.join('; ') : undefined;
-    return new VendorThrottledError(
-      VENDOR,
-      parseRetryAfter(answer.headers['retry-after'], now),
-      status,
-      detail,
-    );
-  }
-  if (status >= 500) return new VendorUnavailableError(VENDOR, `HTTP ${status}: ${reason}`, status);
-  return undefined;
-}
-
-/** The token endpoint answers bad credentials with 400 or 401: both are a refusal, never worth a retry. */
-function mapTokenError(answer: FailedAnswer, now: number): VendorError | undefined {
-  if (answer.status === 400 || answer.status === 401) {
-    return new VendorUnauthorisedError(
-      VENDOR,
-      `the token request was refused (${describeErrors(answer, readErrors(answer))}). Check EQUINIX_CLIENT_ID and EQUINIX_CLIENT_SECRET; caseops waits ${TOKEN_REFUSAL_COOLDOWN_MS / 60_000} minutes before asking again, as Equinix locks the account after 5 refusals in a row.`,
-      answer.status,
-    );
-  }
-  return mapEquinixError(answer, now);
-}
-
 function createHttpClient(config: EquinixConfig, deps: VendorDeps): VendorHttpClient {
   const clock = deps.clock ?? systemClock;
-  const shared = {
+  const auth = oauthClient({
+    vendor: VENDOR,
+    vendorName: EQUINIX.name,
+    baseUrl: config.baseUrl,
+    timeoutMs: config.timeoutMs,
+    refusalCooldownMs: TOKEN_REFUSAL_COOLDOWN_MS,
+    mapError: (answer) => mapTokenError(answer, clock.now()),
+    token: {
+      path: '/oauth2/v1/token',
+      body: {
+        json: {
+          grant_type: 'client_credentials',
+          client_id: config.clientId,
+          client_secret: config.clientSecret,
+        } satisfies EquinixTokenRequest,
+      },
+      schema: EquinixTokenResponse,
+      read: (answer) => ({ accessToken: answer.access_token, expiresInSeconds: answer.token_timeout }),
+    },
+    deps,
+  });
+  return new VendorHttpClient({
     vendor: VENDOR,
     baseUrl: config.baseUrl,
     timeoutMs: config.timeoutMs,
@@ -144,45 +95,12 @@ function createHttpClient(config: EquinixConfig, deps: VendorDeps): VendorHttpCl
     onCall: deps.onCall,
     tracing: deps.tracing,
     retry: deps.retry,
-  };
-  // Token calls get their own budget: a data call asks for its token while holding one of its own budget's
-  // slots, so a shared budget could leave every slot waiting for a token call that cannot start.
-  const tokenHttp = new VendorHttpClient({
-    ...shared,
-    budget: new RateBudget({ ratePerSecond: config.ratePerSecond, maxConcurrent: 1, clock }),
-    mapError: (answer) => mapTokenError(answer, clock.now()),
-  });
-  const tokens = new TokenCache({
-    clock,
-    refusalCooldownMs: TOKEN_REFUSAL_COOLDOWN_MS,
-    isRefusal: (error) => error instanceof VendorUnauthorisedError,
-    onRefresh: () => deps.onTokenRefresh?.(VENDOR),
-    fetchToken: async () => {
-      const body: EquinixTokenRequest = {
-        grant_type: 'client_credentials',
-        client_id: config.clientId,
-        client_secret: config.clientSecret,
-      };
-      const { data } = await tokenHttp.request({
-        operation: 'token',
-        method: 'POST',
-        path: '/oauth2/v1/token',
-        body: { json: body },
-        schema: EquinixTokenResponse,
-        anonymous: true,
-        idempotent: false,
-      });
-      return { accessToken: data.access_token, expiresInSeconds: data.token_timeout };
-    },
-  });
-  return new VendorHttpClient({
-    ...shared,
     budget: new RateBudget({
       ratePerSecond: config.ratePerSecond,
       maxConcurrent: config.maxConcurrent,
       clock,
     }),
-    auth: bearerAuth(tokens),
+    auth,
     mapError: (answer) => mapEquinixError(answer, clock.now()),
   });
 }
@@ -304,18 +222,7 @@ function cancelBody(reason: string): EquinixCancelRequest {
 }
 
 export class EquinixAdapter extends BaseVendorAdapter {
-  readonly vendor = VENDOR;
-  readonly capabilities: ReadonlySet<Capability> = new Set<Capability>([
-    'open',
-    'lookup',
-    'annotate',
-    'cancel',
-  ]);
-  readonly idHint =
-    'an Equinix case number is 8 digits (11150929); an order number looks like 1-204976070710.';
-  protected readonly idPattern = new RegExp(
-    `(?:${CASE_NUMBER_PATTERN.source})|(?:${ORDER_NUMBER_PATTERN.source})`,
-  );
+  protected readonly terms = EQUINIX;
 
   private readonly logger: Logger;
   private readonly creates = new CreateLedger();

@@ -1,12 +1,20 @@
-/** Equinix: the adapter built from configuration, and its simulator. */
-import type { Env } from '../../config/env.js';
+/** The Equinix plugin (Case Management API 2.0.0): its manifest, its adapter factory and its simulator. */
+
+import type { z } from 'zod';
 import type { VendorAdapter } from '../../domain/ports/vendor.js';
+import { parseCaseIdBy } from '../case-id.js';
 import type { VendorDeps } from '../deps.js';
+import { defineVendorPlugin, type SharedVendorEnv } from '../plugin-types.js';
 import { EquinixAdapter } from './adapter.js';
+import { equinixConfig } from './config.js';
+import { EQUINIX_STATUS_STATES } from './mapper.js';
+import { equinixOpenForm } from './open-request.js';
 import { EquinixSimulator, type EquinixSimulatorOptions } from './simulator.js';
+import { EQUINIX } from './terms.js';
 
 export { customerReferenceFor, EquinixAdapter, type EquinixConfig, mapEquinixError } from './adapter.js';
-export { equinixStateOf, equinixTicketToCase } from './mapper.js';
+export { EQUINIX_STATUS_STATES, equinixStateOf, equinixTicketToCase } from './mapper.js';
+export { EQUINIX_CODE_PATTERN, EquinixNotificationContact, EquinixOpenRequest } from './open-request.js';
 export {
   EQUINIX_LIFECYCLE,
   type EquinixCreateAnswerStyle,
@@ -17,7 +25,10 @@ export {
 } from './simulator.js';
 
 /** The Equinix adapter, or undefined when EQUINIX_CLIENT_ID / EQUINIX_CLIENT_SECRET are not set. */
-export function equinixFromEnv(env: Env, deps: VendorDeps): VendorAdapter | undefined {
+export function equinixFromEnv(
+  env: z.infer<typeof equinixConfig.schema> & SharedVendorEnv,
+  deps: VendorDeps,
+): VendorAdapter | undefined {
   if (!env.EQUINIX_CLIENT_ID || !env.EQUINIX_CLIENT_SECRET) return undefined;
   return new EquinixAdapter(
     {
@@ -37,3 +48,23 @@ export function equinixFromEnv(env: Env, deps: VendorDeps): VendorAdapter | unde
 export function createEquinixSimulator(options?: EquinixSimulatorOptions): EquinixSimulator {
   return new EquinixSimulator(options);
 }
+
+export const equinix = defineVendorPlugin({
+  ...EQUINIX,
+  aliases: ['equinix', 'eqx'],
+  caseId: { parse: (raw: string) => parseCaseIdBy(EQUINIX, raw), hint: EQUINIX.caseId.hint },
+  noteVisibility: true,
+  config: equinixConfig,
+  fromConfig: equinixFromEnv,
+  openForm: equinixOpenForm,
+  // No per-case portal page is documented: EQUINIX_CASE_URL sets one.
+  portal: { env: 'EQUINIX_CASE_URL' },
+  statuses: EQUINIX_STATUS_STATES,
+  simulator: {
+    create: (options) => createEquinixSimulator(options),
+    seedSandbox: (sim: EquinixSimulator) => {
+      sim.seed({ description: 'Cross-connect down between cage SV5:01:010315 and carrier' });
+      sim.seed({ description: 'Smart Hands: reseat optic in rack 0207, port 12' });
+    },
+  },
+});

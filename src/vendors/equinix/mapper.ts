@@ -1,6 +1,6 @@
 /** Equinix tickets → the normalised Case. The one place that knows what an Equinix status means. */
 import type { Case, CaseField, CaseState } from '../../domain/case.js';
-import type { EquinixOpenRequest } from '../../domain/open-request.js';
+import type { EquinixOpenRequest } from './open-request.js';
 import {
   CASE_NUMBER_PATTERN,
   type EquinixStatus,
@@ -8,18 +8,21 @@ import {
   ORDER_NUMBER_PATTERN,
 } from './schemas.js';
 
-const STATE_OF_STATUS: Record<EquinixStatus, CaseState> = {
+/** What each documented Equinix status means; a status added to the schema's list must be mapped here. */
+export const EQUINIX_STATUS_STATES = {
   SUBMITTED: 'open',
   IN_PROGRESS: 'waiting-on-vendor',
   ACTION_REQUIRED: 'waiting-on-customer',
   RESOLVED: 'resolved',
   CLOSED: 'closed',
   CANCELLED: 'cancelled',
-};
+} as const satisfies Record<EquinixStatus, CaseState>;
 
 /** An Equinix status as a CaseState; a status Equinix adds later reads as "open" until mapped here. */
 export function equinixStateOf(status: string): CaseState {
-  return Object.hasOwn(STATE_OF_STATUS, status) ? STATE_OF_STATUS[status as EquinixStatus] : 'open';
+  return Object.hasOwn(EQUINIX_STATUS_STATES, status)
+    ? EQUINIX_STATUS_STATES[status as EquinixStatus]
+    : 'open';
 }
 
 /** Card titles are one line; the full description stays at Equinix. */

@@ -5,7 +5,7 @@
  * required may be absent or null, and only what caseops relies on is checked strictly.
  */
 import { z } from 'zod';
-import { EQUINIX_CODE_PATTERN } from '../../domain/open-request.js';
+import { EQUINIX_CODE_PATTERN } from './open-request.js';
 
 /** A case number is exactly 8 digits (11150929). */
 export const CASE_NUMBER_PATTERN = /^\d{8}$/;

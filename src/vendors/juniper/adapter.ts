@@ -7,12 +7,11 @@ import type { Case } from '../../domain/case.js';
 import {
   CaseConflictError,
   CaseNotFoundError,
-  UnsupportedOperationError,
   VendorError,
   VendorRejectedError,
 } from '../../domain/errors.js';
-import { JuniperOpenRequest, type OpenRequest } from '../../domain/open-request.js';
-import type { Capability, NoteRequest, OpenResult, WriteOptions } from '../../domain/ports/vendor.js';
+import type { OpenRequest } from '../../domain/open-request.js';
+import type { OpenResult, WriteOptions } from '../../domain/ports/vendor.js';
 import type { Logger } from '../../logging/logger.js';
 import { BaseVendorAdapter } from '../base-adapter.js';
 import { createOnce } from '../create-once.js';
@@ -20,6 +19,7 @@ import { excerpt, type FailedAnswer, type VendorHttpClient } from '../http/clien
 import { encodePath } from '../http/path.js';
 import { checkOpenRequest } from '../open-request-check.js';
 import { type JuniperSubmitSettings, juniperCase, submittedCase, toSubmitCaseBody } from './mapper.js';
+import { JuniperOpenRequest } from './open-request.js';
 import {
   DUPLICATE_TRACKING_NUMBER,
   errorExceptions,
@@ -36,14 +36,10 @@ import {
 /** vendorCode of the refusal that means "this tracking number was used before" (our duplicate signal). */
 export const DUPLICATE_TRACKING_NUMBER_CODE = 'DUPLICATE_TRACKING_NUMBER';
 
-const NO_JTAC_WRITES = 'Junos Space Service Now has no REST call to add a note to, or close, a JTAC case';
+import { JUNIPER } from './terms.js';
 
 export class JuniperAdapter extends BaseVendorAdapter {
-  readonly vendor = 'juniper' as const;
-  readonly capabilities: ReadonlySet<Capability> = new Set<Capability>(['open', 'lookup']);
-  readonly idHint =
-    'a Juniper case is known by its customer tracking number: 4–40 letters, digits, dots, dashes or underscores (e.g. CO-20250301-1A2B3C4D).';
-  protected readonly idPattern = /^[A-Za-z0-9._-]{4,40}$/;
+  protected readonly terms = JUNIPER;
 
   constructor(
     http: VendorHttpClient,
@@ -79,7 +75,7 @@ export class JuniperAdapter extends BaseVendorAdapter {
     return { case: value, created };
   }
 
-  /** Juniper's idempotency key is the tracking number itself (see vendorKeyForOpen). */
+  /** Juniper's idempotency key is the tracking number itself (its plugin's open form says so). */
   findByIdempotencyKey(idempotencyKey: string): Promise<Case | undefined> {
     return this.findByTrackingNumber(this.parseCaseId(idempotencyKey));
   }
@@ -89,14 +85,6 @@ export class JuniperAdapter extends BaseVendorAdapter {
     const found = await this.findByTrackingNumber(trackingNumber);
     if (!found) throw new CaseNotFoundError(this.vendor, trackingNumber);
     return found;
-  }
-
-  override annotate(_id: string, _note: NoteRequest, _options: WriteOptions): Promise<void> {
-    return Promise.reject(new UnsupportedOperationError(this.vendor, 'annotate', NO_JTAC_WRITES));
-  }
-
-  override cancel(_id: string, _reason: string, _options: WriteOptions): Promise<Case> {
-    return Promise.reject(new UnsupportedOperationError(this.vendor, 'cancel', NO_JTAC_WRITES));
   }
 
   private async submit(request: JuniperOpenRequest, signal?: AbortSignal): Promise<Case> {

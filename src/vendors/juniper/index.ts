@@ -1,13 +1,27 @@
-import type { Env } from '../../config/env.js';
+/** The Juniper plugin (Junos Space Service Now): its manifest, its adapter factory and its simulator. */
+import type { z } from 'zod';
 import type { VendorAdapter } from '../../domain/ports/vendor.js';
+import { parseCaseIdBy } from '../case-id.js';
 import type { VendorDeps } from '../deps.js';
 import { basicAuth } from '../http/auth.js';
 import { VendorHttpClient } from '../http/client.js';
 import { RateBudget } from '../http/rate-budget.js';
+import { defineVendorPlugin, type SharedVendorEnv } from '../plugin-types.js';
 import { JuniperAdapter, mapJuniperError } from './adapter.js';
+import { juniperConfig } from './config.js';
+import { JUNIPER_STATUS_STATES } from './mapper.js';
+import { JUNIPER_PRIORITIES, juniperOpenForm } from './open-request.js';
+import { createJuniperSimulator } from './simulator.js';
+import { JUNIPER } from './terms.js';
 
 export { JuniperAdapter, mapJuniperError } from './adapter.js';
-export { juniperState } from './mapper.js';
+export { JUNIPER_STATUS_STATES, juniperState } from './mapper.js';
+export {
+  generateTrackingNumber,
+  JUNIPER_FOLLOW_UP_METHODS,
+  JUNIPER_PRIORITIES,
+  JuniperOpenRequest,
+} from './open-request.js';
 export {
   createJuniperSimulator,
   type JuniperSimulator,
@@ -15,7 +29,10 @@ export {
 } from './simulator.js';
 
 /** The Juniper adapter when Junos Space credentials are configured, otherwise undefined (vendor disabled). */
-export function juniperFromEnv(env: Env, deps: VendorDeps): VendorAdapter | undefined {
+export function juniperFromEnv(
+  env: z.infer<typeof juniperConfig.schema> & SharedVendorEnv,
+  deps: VendorDeps,
+): VendorAdapter | undefined {
   if (!env.JUNIPER_BASE_URL || !env.JUNIPER_USERNAME || !env.JUNIPER_PASSWORD) return undefined;
   const logger = deps.logger.child({ vendor: 'juniper' });
   const http = new VendorHttpClient({
@@ -42,3 +59,58 @@ export function juniperFromEnv(env: Env, deps: VendorDeps): VendorAdapter | unde
       : undefined;
   return new JuniperAdapter(http, { siteId: env.JUNIPER_SITE_ID, caseCredentials }, logger);
 }
+
+export const juniper = defineVendorPlugin({
+  ...JUNIPER,
+  aliases: ['juniper', 'jnpr'],
+  caseId: { parse: (raw: string) => parseCaseIdBy(JUNIPER, raw), hint: JUNIPER.caseId.hint },
+  severityWords: JUNIPER_PRIORITIES,
+  config: juniperConfig,
+  fromConfig: juniperFromEnv,
+  openForm: juniperOpenForm,
+  // Cases live in the customer's own Junos Space and at JTAC; no public page shape: JUNIPER_CASE_URL sets one.
+  portal: { env: 'JUNIPER_CASE_URL' },
+  statuses: JUNIPER_STATUS_STATES,
+  simulator: {
+    create: (options) => createJuniperSimulator(options),
+    seedSandbox: (sim) => {
+      for (const seeded of JUNIPER_SANDBOX_CASES) sim.seed({ ...seeded });
+    },
+    describeSandboxCase: (c) => {
+      if (c.status === 'Not Submitted') {
+        return {
+          cannotAdvance: `Not a case yet: Service Now incident ${c.id} waits to be submitted. Open a Juniper case for it`,
+          opensNewCase: true,
+        };
+      }
+      if (/failed/i.test(c.status)) {
+        return {
+          cannotAdvance: `Juniper could not take this case (${c.status}); it does not move on by itself.`,
+        };
+      }
+      return undefined;
+    },
+  },
+});
+
+/** Submitted cases the sandbox starts with (the help's examples use the first one's tracking number). */
+const JUNIPER_SANDBOX_CASES = [
+  {
+    customerTrackingNumber: 'CO-20260101-1A2B3C4D',
+    status: 'Created',
+    priority: '2 - High',
+    hostName: 'mx480-edge-01',
+    product: 'MX480',
+    deviceGroupName: 'Edge routers',
+    defectType: 'FPC offline',
+  },
+  {
+    customerTrackingNumber: 'CO-20260214-5E6F7A8B',
+    status: 'Submitted',
+    priority: '3 - Medium',
+    hostName: 'qfx5120-leaf-04',
+    product: 'QFX5120-48Y',
+    deviceGroupName: 'Data centre fabric',
+    defectType: 'Interface flapping',
+  },
+] as const;

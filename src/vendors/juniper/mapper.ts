@@ -3,19 +3,24 @@
  * incident becomes a Case, and where an open request becomes a submitCase body.
  */
 import type { Case, CaseField, CaseState } from '../../domain/case.js';
-import type { JuniperOpenRequest } from '../../domain/open-request.js';
-import type { JuniperIncident } from './schemas.js';
+import type { JuniperOpenRequest } from './open-request.js';
+import type { JUNIPER_STATUSES, JuniperIncident } from './schemas.js';
 
-const STATE_BY_STATUS: Record<string, CaseState> = {
-  'not submitted': 'open',
-  submitted: 'waiting-on-vendor',
-  created: 'waiting-on-vendor',
-  updated: 'waiting-on-vendor',
+/** What each documented incident status means; a status added to JUNIPER_STATUSES must be mapped here. */
+export const JUNIPER_STATUS_STATES = {
+  'Not Submitted': 'open',
+  Submitted: 'waiting-on-vendor',
+  Created: 'waiting-on-vendor',
+  Updated: 'waiting-on-vendor',
   // JSS could not take the case: someone on our side has to act.
-  'create failed': 'waiting-on-customer',
-  'submission failed': 'waiting-on-customer',
-  closed: 'closed',
-};
+  'Create Failed': 'waiting-on-customer',
+  'Submission Failed': 'waiting-on-customer',
+  Closed: 'closed',
+} as const satisfies Record<(typeof JUNIPER_STATUSES)[number], CaseState>;
+
+const STATE_BY_STATUS: Record<string, CaseState> = Object.fromEntries(
+  Object.entries(JUNIPER_STATUS_STATES).map(([status, state]) => [status.toLowerCase(), state]),
+);
 
 /** A status we do not know is shown as still open, never silently as finished. */
 export function juniperState(status: string): CaseState {

@@ -8,9 +8,9 @@
  * number once it has one (what a person looks up), else by its key; `advance()` accepts either.
  */
 import { randomBytes } from 'node:crypto';
-import { JUNIPER_FOLLOW_UP_METHODS, JUNIPER_PRIORITIES } from '../../domain/open-request.js';
 import { readBasicAuth, type SimRequest, type SimResponse, SimulatorServer } from '../sim-kit.js';
 import { type SimulatedCaseSummary, SimulatedVendor, type VendorSimulator } from '../simulator.js';
+import { JUNIPER_FOLLOW_UP_METHODS, JUNIPER_PRIORITIES } from './open-request.js';
 import {
   INCIDENTS_ACCEPT,
   JUNIPER_STATUSES,

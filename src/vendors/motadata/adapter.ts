@@ -3,24 +3,24 @@
  * number, close it with a reason. This API generation has no note endpoint and no native idempotency key: a
  * `caseops:<key>` tag stands in for one (see CONTRACT NOTES in schemas.ts).
  */
+import type { z } from 'zod';
 import type { Case } from '../../domain/case.js';
 import {
   CaseConflictError,
   CaseNotFoundError,
   InvalidInputError,
-  UnsupportedOperationError,
   VendorError,
   VendorRejectedError,
   VendorUnauthorisedError,
 } from '../../domain/errors.js';
-import { MotadataOpenRequest, type OpenRequest } from '../../domain/open-request.js';
-import type { Capability, NoteRequest, OpenResult, WriteOptions } from '../../domain/ports/vendor.js';
+import type { OpenRequest } from '../../domain/open-request.js';
+import type { OpenResult, WriteOptions } from '../../domain/ports/vendor.js';
 import type { Logger } from '../../logging/logger.js';
 import { BaseVendorAdapter } from '../base-adapter.js';
 import { createOnce, isOutcomeUncertain } from '../create-once.js';
 import { excerpt, type FailedAnswer, type VendorHttpClient } from '../http/client.js';
+import type { TokenRequest } from '../http/oauth.js';
 import { encodePath } from '../http/path.js';
-import type { IssuedToken } from '../http/token-cache.js';
 import { checkOpenRequest } from '../open-request-check.js';
 import {
   createdCase,
@@ -32,6 +32,7 @@ import {
   toCreateBody,
   withCloseReason,
 } from './mapper.js';
+import { MotadataOpenRequest } from './open-request.js';
 import {
   INCIDENT_PATH,
   INCIDENT_SEARCH_PATH,
@@ -44,11 +45,10 @@ import {
   tagSearchBody,
 } from './schemas.js';
 
+import { MOTADATA } from './terms.js';
+
 export class MotadataAdapter extends BaseVendorAdapter {
-  readonly vendor = 'motadata' as const;
-  readonly capabilities: ReadonlySet<Capability> = new Set<Capability>(['open', 'lookup', 'cancel']);
-  readonly idHint = 'a Motadata incident number is digits only (e.g. 1042).';
-  protected readonly idPattern = /^\d{1,18}$/;
+  protected readonly terms = MOTADATA;
 
   constructor(
     http: VendorHttpClient,
@@ -76,16 +76,6 @@ export class MotadataAdapter extends BaseVendorAdapter {
 
   async lookup(id: string): Promise<Case> {
     return motadataCase(await this.fetchIncident(this.parseCaseId(id)));
-  }
-
-  override annotate(_id: string, _note: NoteRequest, _options: WriteOptions): Promise<void> {
-    return Promise.reject(
-      new UnsupportedOperationError(
-        this.vendor,
-        'annotate',
-        'this ServiceOps API generation has no note endpoint',
-      ),
-    );
   }
 
   /** ServiceOps has no cancel: the nearest is closing the incident with the reason in its description. */
@@ -207,24 +197,18 @@ export interface MotadataPasswordGrant {
   password: string;
 }
 
-/** Fetches a token with the OAuth2 password grant; the TokenCache decides when. */
-export function motadataTokenSource(
-  http: VendorHttpClient,
+/** The OAuth2 password grant: the client id and secret as Basic credentials, the user's in the form. */
+export function motadataTokenRequest(
   grant: MotadataPasswordGrant,
-): () => Promise<IssuedToken> {
+): TokenRequest<z.infer<typeof MotadataToken>> {
   const client = `Basic ${Buffer.from(`${grant.clientId}:${grant.clientSecret}`, 'utf8').toString('base64')}`;
-  return async () => {
-    const { data } = await http.request({
-      operation: 'token',
-      method: 'POST',
-      path: TOKEN_PATH,
-      anonymous: true,
-      headers: { authorization: client },
-      body: { form: { username: grant.username, password: grant.password, grant_type: 'password' } },
-      schema: MotadataToken,
-      idempotent: true,
-    });
-    return { accessToken: data.access_token, expiresInSeconds: data.expires_in };
+  return {
+    path: TOKEN_PATH,
+    headers: { authorization: client },
+    body: { form: { username: grant.username, password: grant.password, grant_type: 'password' } },
+    schema: MotadataToken,
+    read: (answer) => ({ accessToken: answer.access_token, expiresInSeconds: answer.expires_in }),
+    idempotent: true,
   };
 }
 

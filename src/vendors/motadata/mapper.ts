@@ -4,17 +4,27 @@
  */
 import { createHash } from 'node:crypto';
 import type { Case, CaseField, CaseState } from '../../domain/case.js';
-import type { MotadataOpenRequest } from '../../domain/open-request.js';
-import { IDEMPOTENCY_TAG_PREFIX, MAX_TAG_LENGTH, type MotadataIncident } from './schemas.js';
+import type { MotadataOpenRequest } from './open-request.js';
+import {
+  IDEMPOTENCY_TAG_PREFIX,
+  MAX_TAG_LENGTH,
+  type MOTADATA_STATUSES,
+  type MotadataIncident,
+} from './schemas.js';
 
-const STATE_BY_STATUS: Record<string, CaseState> = {
-  open: 'open',
-  'in progress': 'waiting-on-vendor',
-  'pending on technician': 'waiting-on-vendor',
-  'pending on requestor': 'waiting-on-customer',
-  resolved: 'resolved',
-  closed: 'closed',
-};
+/** What each built-in status means; a status added to MOTADATA_STATUSES must be mapped here. */
+export const MOTADATA_STATUS_STATES = {
+  Open: 'open',
+  'In Progress': 'waiting-on-vendor',
+  'Pending On Technician': 'waiting-on-vendor',
+  'Pending On Requestor': 'waiting-on-customer',
+  Resolved: 'resolved',
+  Closed: 'closed',
+} as const satisfies Record<(typeof MOTADATA_STATUSES)[number], CaseState>;
+
+const STATE_BY_STATUS: Record<string, CaseState> = Object.fromEntries(
+  Object.entries(MOTADATA_STATUS_STATES).map(([status, state]) => [status.toLowerCase(), state]),
+);
 
 /** Custom statuses a server defines are shown as open: never silently as finished. */
 export function motadataState(status: string): CaseState {

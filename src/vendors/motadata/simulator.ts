@@ -6,7 +6,6 @@
  * Open → In Progress → Pending On Requestor → In Progress → Resolved → Closed.
  */
 import { randomBytes } from 'node:crypto';
-import { MOTADATA_IMPACTS, MOTADATA_LEVELS } from '../../domain/open-request.js';
 import {
   readBasicAuth,
   readBearer,
@@ -16,6 +15,7 @@ import {
   SimulatorServer,
 } from '../sim-kit.js';
 import { type SimulatedCaseSummary, SimulatedVendor, type VendorSimulator } from '../simulator.js';
+import { MOTADATA_IMPACTS, MOTADATA_LEVELS } from './open-request.js';
 import {
   INCIDENT_PATH,
   INCIDENT_SEARCH_PATH,

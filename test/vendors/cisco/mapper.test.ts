@@ -6,7 +6,7 @@ import {
   VendorUnauthorisedError,
   VendorUnavailableError,
 } from '../../../src/domain/errors.js';
-import { mapCiscoError, readErrorEnvelope } from '../../../src/vendors/cisco/adapter.js';
+import { mapCiscoError, readErrorEnvelope } from '../../../src/vendors/cisco/errors.js';
 import { ciscoCaseState, ciscoCaseToCase, formatCiscoSeverity } from '../../../src/vendors/cisco/mapper.js';
 import { CiscoCase, parseLenientJson } from '../../../src/vendors/cisco/schemas.js';
 import type { FailedAnswer } from '../../../src/vendors/http/client.js';

@@ -1,7 +1,6 @@
 /** Starts an Equinix simulator and the real adapter pointed at it, with a skipping clock and captured hooks. */
 import { Writable } from 'node:stream';
 import { loadEnv } from '../../../src/config/env.js';
-import type { EquinixOpenRequest } from '../../../src/domain/open-request.js';
 import type { VendorAdapter } from '../../../src/domain/ports/vendor.js';
 import { createLogger, type Logger, silentLogger } from '../../../src/logging/logger.js';
 import {
@@ -10,6 +9,7 @@ import {
   type EquinixSimulatorOptions,
   equinixFromEnv,
 } from '../../../src/vendors/equinix/index.js';
+import type { EquinixOpenRequest } from '../../../src/vendors/equinix/open-request.js';
 import type { CallEvent } from '../../../src/vendors/http/client.js';
 import type { LoggedRequest } from '../../../src/vendors/sim-kit.js';
 import { SkippingClock } from '../http/fake-clocks.js';

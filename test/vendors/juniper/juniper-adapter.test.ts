@@ -10,7 +10,7 @@ import {
   VendorUnauthorisedError,
   VendorUnavailableError,
 } from '../../../src/domain/errors.js';
-import type { JuniperOpenRequest, OpenRequest } from '../../../src/domain/open-request.js';
+import type { OpenRequest } from '../../../src/domain/open-request.js';
 import type { VendorAdapter } from '../../../src/domain/ports/vendor.js';
 import { silentLogger } from '../../../src/logging/logger.js';
 import type { VendorDeps } from '../../../src/vendors/deps.js';
@@ -20,6 +20,7 @@ import {
   type JuniperSimulatorOptions,
   juniperFromEnv,
 } from '../../../src/vendors/juniper/index.js';
+import type { JuniperOpenRequest } from '../../../src/vendors/juniper/open-request.js';
 import { captureLogs, caught, FAST_RETRY, testEnv } from '../adapter-test-kit.js';
 
 const SUBMIT_PATH = /\/api\/juniper\/servicenow\/incident-management\/incidents\/\d+\/submitCase$/;

@@ -10,7 +10,7 @@ import {
   VendorUnauthorisedError,
   VendorUnavailableError,
 } from '../../../src/domain/errors.js';
-import type { MotadataOpenRequest, OpenRequest } from '../../../src/domain/open-request.js';
+import type { OpenRequest } from '../../../src/domain/open-request.js';
 import type { VendorAdapter } from '../../../src/domain/ports/vendor.js';
 import { silentLogger } from '../../../src/logging/logger.js';
 import type { VendorDeps } from '../../../src/vendors/deps.js';
@@ -21,6 +21,7 @@ import {
   type MotadataSimulatorOptions,
   motadataFromEnv,
 } from '../../../src/vendors/motadata/index.js';
+import type { MotadataOpenRequest } from '../../../src/vendors/motadata/open-request.js';
 import { captureLogs, caught, FAST_RETRY, testEnv } from '../adapter-test-kit.js';
 
 const KEY = { idempotencyKey: 'co-0123456789abcdef01234567' };

@@ -1,5 +1,5 @@
 /** "Post to channel" on an ephemeral card: the card is posted in the channel, once however often it is pressed. */
-import { VENDOR_NAMES } from '../../../domain/case.js';
+import { vendorName } from '../../../vendors/plugin.js';
 import { escapeMrkdwn } from '../../blocks/limits.js';
 import { notice } from '../../blocks/notices.js';
 import { cardContext, postCard } from '../../cards.js';
@@ -21,7 +21,7 @@ export function postCardButton(deps: SlackDeps) {
         const c = await deps.cases.lookup(actorOf(press), ref.v, ref.id);
         await postCard(deps, channelId, c, await cardContext(deps, c, channelId));
         await press.replace(
-          notice(`Posted ${VENDOR_NAMES[c.vendor]} case \`${escapeMrkdwn(c.id)}\` in this channel.`),
+          notice(`Posted ${vendorName(c.vendor)} case \`${escapeMrkdwn(c.id)}\` in this channel.`),
         );
       } catch (error) {
         deps.once.release(onceKey);

@@ -2,7 +2,7 @@
  * "Show" on a case in a list or on App Home: the case card, as an ephemeral message beside a list, or in a
  * modal from App Home (opened at once, filled in when the vendor answers).
  */
-import { VENDOR_NAMES } from '../../../domain/case.js';
+import { vendorName } from '../../../vendors/plugin.js';
 import { escapeMrkdwn } from '../../blocks/limits.js';
 import { caseResultModal, loadingModal, messageModal } from '../../blocks/modals.js';
 import { capabilitiesOf, channelCard } from '../../cards.js';
@@ -20,7 +20,7 @@ export function showCase(deps: SlackDeps) {
       await press.tell(await channelCard(deps, c, press.channelId, 'ephemeral'));
       return;
     }
-    const title = `${VENDOR_NAMES[ref.v].split(' ')[0]} ${ref.id}`;
+    const title = `${vendorName(ref.v).split(' ')[0]} ${ref.id}`;
     const { viewId } = await deps.slack.openView(press.triggerId, loadingModal(title));
     try {
       const c = await deps.cases.lookup(actor, ref.v, ref.id);

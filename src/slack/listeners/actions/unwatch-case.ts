@@ -1,5 +1,5 @@
 /** A card's Unwatch button: the channel stops watching the case; the card is refreshed to say so. */
-import { VENDOR_NAMES } from '../../../domain/case.js';
+import { vendorName } from '../../../vendors/plugin.js';
 import { escapeMrkdwn } from '../../blocks/limits.js';
 import { notice } from '../../blocks/notices.js';
 import { channelCard } from '../../cards.js';
@@ -13,7 +13,7 @@ export function unwatchCase(deps: SlackDeps) {
     const channelId = channelOf(press);
     const removed = await deps.cases.unwatch(actorOf(press), ref.v, ref.id, channelId);
     const line = removed
-      ? `Stopped watching ${VENDOR_NAMES[ref.v]} case \`${escapeMrkdwn(ref.id)}\` in this channel.`
+      ? `Stopped watching ${vendorName(ref.v)} case \`${escapeMrkdwn(ref.id)}\` in this channel.`
       : 'This channel was not watching this case.';
     // On an ephemeral card the line rides on the refreshed card; when that cannot be shown, it goes alone.
     let lineShown = false;

@@ -1,5 +1,6 @@
 /** `/case help`: usage with examples, and which vendors are configured with what they allow. */
-import { VENDOR_IDS } from '../../../domain/case.js';
+
+import { VENDOR_IDS } from '../../../vendors/plugin.js';
 import { buildHelp, type VendorInfo } from '../../blocks/help.js';
 import type { SlackDeps } from '../../deps.js';
 import { noMoreWords } from './grammar.js';

@@ -1,15 +1,19 @@
 /**
- * `/case list cisco contract|user <id,…> [open|closed] [from YYYY-MM-DD] [to YYYY-MM-DD]`: a paged list,
+ * `/case list <vendor> contract|user <id,…> [open|closed] [from YYYY-MM-DD] [to YYYY-MM-DD]`: a paged list,
  * only for the caller.
  */
 import { z } from 'zod';
 import type { VendorId } from '../../../domain/case.js';
 import type { ListQuery } from '../../../domain/ports/vendor.js';
+import { ALL_PLUGINS } from '../../../vendors/plugin.js';
 import { buildListPage } from '../../blocks/case-list.js';
 import { echo, usageError, vendorArg } from './grammar.js';
 import { defineSubcommand } from './types.js';
 
-const usage = '/case list cisco contract|user <id,…> [open|closed] [from YYYY-MM-DD] [to YYYY-MM-DD]';
+/** The vendors whose plugins can list cases, named in the usage and the example. */
+const LISTERS = ALL_PLUGINS.filter((plugin) => plugin.capabilities.has('list'));
+const LISTER_IDS = LISTERS.map((plugin) => plugin.id).join('|') || '<vendor>';
+const usage = `/case list ${LISTER_IDS} contract|user <id,…> [open|closed] [from YYYY-MM-DD] [to YYYY-MM-DD]`;
 const KEYWORDS = new Set(['open', 'closed', 'from', 'to']);
 const MAX_IDS = 10;
 const ListId = z.string().regex(/^[A-Za-z0-9._@-]{1,64}$/);
@@ -27,8 +31,10 @@ export const listSubcommand = defineSubcommand<{ vendor: VendorId; query: ListQu
   name: 'list',
   aliases: ['ls', 'search'],
   usage,
-  summary: 'List Cisco cases by contract or by user, optionally open or closed and within dates.',
-  examples: ['/case list cisco contract 123456789,987654321 open from 2026-01-01 to 2026-03-31'],
+  summary: `List ${LISTERS.map((plugin) => plugin.name).join(' or ') || 'vendor'} cases by contract or by user, optionally open or closed and within dates.`,
+  examples: LISTERS.slice(0, 1).map(
+    (plugin) => `/case list ${plugin.id} contract 123456789,987654321 open from 2026-01-01 to 2026-03-31`,
+  ),
   parse: (words) => {
     const vendor = vendorArg(words, 0, usage);
     const by = words.at(1)?.toLowerCase();

@@ -1,5 +1,7 @@
 /** `/case note <vendor> <id> [text]`: adds the note at once when text is given, else opens a note form. */
-import { VENDOR_NAMES, type VendorId } from '../../../domain/case.js';
+
+import type { VendorId } from '../../../domain/case.js';
+import { vendorName } from '../../../vendors/plugin.js';
 import { escapeMrkdwn, unescapeSlackText } from '../../blocks/limits.js';
 import { NOTE_MAX_CHARS } from '../../blocks/modals.js';
 import { notice } from '../../blocks/notices.js';
@@ -55,8 +57,8 @@ export const noteSubcommand = defineSubcommand<{ vendor: VendorId; id: string; t
     await invocation.reply(
       notice(
         outcome.repeated
-          ? `This note was already added to ${VENDOR_NAMES[args.vendor]} case \`${escapeMrkdwn(id)}\`; it was not added twice.`
-          : `:memo: Note added to ${VENDOR_NAMES[args.vendor]} case \`${escapeMrkdwn(id)}\`.`,
+          ? `This note was already added to ${vendorName(args.vendor)} case \`${escapeMrkdwn(id)}\`; it was not added twice.`
+          : `:memo: Note added to ${vendorName(args.vendor)} case \`${escapeMrkdwn(id)}\`.`,
       ),
     );
     if (!outcome.repeated) {

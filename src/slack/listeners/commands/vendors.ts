@@ -3,7 +3,9 @@
  * allows, its last good answer and the rate budget in use; and which vendors are not configured. Only for the
  * caller; it changes nothing and names no case, so the policy does not gate it.
  */
+
 import { vendorStatuses } from '../../../domain/vendor-status.js';
+import { vendorName } from '../../../vendors/plugin.js';
 import { buildVendorStatus } from '../../blocks/vendors.js';
 import { noMoreWords } from './grammar.js';
 import { defineSubcommand } from './types.js';
@@ -21,7 +23,7 @@ export const vendorsSubcommand = defineSubcommand<Record<string, never>>({
     return {};
   },
   run: async (deps, invocation) => {
-    const statuses = vendorStatuses(deps.cases.enabledVendors(), deps.now().getTime());
+    const statuses = vendorStatuses(deps.cases.enabledVendors(), deps.now().getTime(), vendorName);
     await invocation.reply(buildVendorStatus(statuses));
   },
 });

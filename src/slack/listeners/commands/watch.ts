@@ -1,6 +1,8 @@
 /** `/case watch|unwatch <vendor> <id>` and `/case watching`: status changes posted in this channel. */
-import { VENDOR_NAMES, type VendorId } from '../../../domain/case.js';
+
+import type { VendorId } from '../../../domain/case.js';
 import { InvalidInputError } from '../../../domain/errors.js';
+import { vendorName } from '../../../vendors/plugin.js';
 import { buildWatchingList } from '../../blocks/case-list.js';
 import { escapeMrkdwn } from '../../blocks/limits.js';
 import { notice } from '../../blocks/notices.js';
@@ -42,8 +44,8 @@ export const watchSubcommand = defineSubcommand<{ vendor: VendorId; id: string }
       invocation.channelId,
     );
     const line = added
-      ? `:eyes: Watching ${VENDOR_NAMES[args.vendor]} case \`${escapeMrkdwn(watched.id)}\` in this channel: status changes will be posted here.`
-      : `This channel already watches ${VENDOR_NAMES[args.vendor]} case \`${escapeMrkdwn(watched.id)}\`.`;
+      ? `:eyes: Watching ${vendorName(args.vendor)} case \`${escapeMrkdwn(watched.id)}\` in this channel: status changes will be posted here.`
+      : `This channel already watches ${vendorName(args.vendor)} case \`${escapeMrkdwn(watched.id)}\`.`;
     await invocation.reply(await channelCard(deps, watched, invocation.channelId, 'ephemeral', line));
   },
 });
@@ -66,8 +68,8 @@ export const unwatchSubcommand = defineSubcommand<{ vendor: VendorId; id: string
     await invocation.reply(
       notice(
         removed
-          ? `Stopped watching ${VENDOR_NAMES[args.vendor]} case \`${escapeMrkdwn(args.id)}\` in this channel.`
-          : `This channel was not watching ${VENDOR_NAMES[args.vendor]} case \`${escapeMrkdwn(args.id)}\`.`,
+          ? `Stopped watching ${vendorName(args.vendor)} case \`${escapeMrkdwn(args.id)}\` in this channel.`
+          : `This channel was not watching ${vendorName(args.vendor)} case \`${escapeMrkdwn(args.id)}\`.`,
       ),
     );
   },

@@ -3,9 +3,11 @@
  * (keyed on the view and attempt), then show the case as it now stands and update its posted cards — or the
  * form again with the vendor's reason.
  */
+
 import type { App, types } from '@slack/bolt';
-import { type Case, VENDOR_NAMES } from '../../../domain/case.js';
+import type { Case } from '../../../domain/case.js';
 import type { WriteOutcome } from '../../../domain/use-cases/case-service.js';
+import { pluginFor, vendorName } from '../../../vendors/plugin.js';
 import { escapeMrkdwn, fitModal } from '../../blocks/limits.js';
 import {
   CANCEL_CALLBACK_ID,
@@ -20,7 +22,7 @@ import {
   submittingModal,
 } from '../../blocks/modals.js';
 import { notice } from '../../blocks/notices.js';
-import { stateChoice, stateText, type ViewStateValues } from '../../blocks/open-form.js';
+import { stateChoice, stateText, type ViewStateValues } from '../../blocks/open-form-reader.js';
 import { capabilitiesOf, refreshPostedCards } from '../../cards.js';
 import type { SlackDeps } from '../../deps.js';
 import { handlingOutcome } from '../../metrics.js';
@@ -87,7 +89,7 @@ const noteForm: WriteForm = {
       metadata: { ...meta, attempt: meta.attempt + 1 },
       initial: textValue(state, 'note'),
       visibility: selectValue(state, 'visibility'),
-      withVisibility: meta.vendor === 'equinix',
+      withVisibility: pluginFor(meta.vendor)?.noteVisibility === true,
       notice: text,
     }),
 };
@@ -141,7 +143,7 @@ function registerForm(app: App, deps: SlackDeps, form: WriteForm): void {
     const userId = body.user.id;
     const actor = { userId, channelId: meta.channel, teamId: body.team?.id };
     const where = { viewId: view.id, userId, channelId: meta.channel };
-    const name = `${VENDOR_NAMES[meta.vendor]} case \`${escapeMrkdwn(meta.id)}\``;
+    const name = `${vendorName(meta.vendor)} case \`${escapeMrkdwn(meta.id)}\``;
     let outcome: WriteOutcome<Case | undefined>;
     try {
       outcome = await form.write(deps, meta, state, actor, view.id);

@@ -4,25 +4,26 @@
  * the form). Then "Submitting…", the vendor call, and the result — or the form again, values kept, with the
  * vendor's reason. Opened from a channel, the case is watched and posted there.
  */
+
 import type { App } from '@slack/bolt';
 import type { Actor } from '../../../domain/actions.js';
-import { VENDOR_NAMES } from '../../../domain/case.js';
-import { type OpenRequest, openRequestSeverity } from '../../../domain/open-request.js';
+import type { OpenRequest } from '../../../domain/open-request.js';
 import type { OpenedCase } from '../../../domain/use-cases/case-service.js';
+import { vendorName } from '../../../vendors/plugin.js';
 import { escapeMrkdwn, fitModal } from '../../blocks/limits.js';
 import { caseResultModal, messageModal, submittingModal } from '../../blocks/modals.js';
 import { notice } from '../../blocks/notices.js';
 import {
   buildOpenModal,
-  type ContactPerson,
-  checkOpenForm,
   type FormValues,
   OPEN_CALLBACK_ID,
-  OPEN_FORM_FIELDS,
   type OpenModalMetadata,
+  type OpenVendor,
+  openFormFields,
+  openFormOf,
   openModalTitle,
-  readFormValues,
 } from '../../blocks/open-form.js';
+import { type ContactPerson, checkOpenForm, readFormValues } from '../../blocks/open-form-reader.js';
 import { capabilitiesOf, renderChannelCard } from '../../cards.js';
 import { isChannel } from '../../conversation.js';
 import type { SlackDeps } from '../../deps.js';
@@ -32,17 +33,20 @@ import { earlyOpenDenial } from '../../policy.js';
 import { denialText, describeError } from '../../words.js';
 import { showInModal } from './surface.js';
 
-/** The open forms' severity input (Juniper's priority, Motadata's optional priority); Equinix has none. */
-const SEVERITY_FIELD = 'priority';
-
 /** The form's own problems (our wording, which may mention users) as one line above the form. */
 function errorsAsNotice(errors: Record<string, string>): string {
   return `:x: ${Object.values(errors).join(' ')}`;
 }
 
-/** Equinix contacts are Slack users: their names and e-mails are looked up after the ack. */
-async function resolveContacts(deps: SlackDeps, values: FormValues): Promise<ContactPerson[]> {
-  const ids = Array.isArray(values.notificationContacts) ? values.notificationContacts : [];
+/** The form's people field (Equinix notification contacts), if it has one: looked up after the ack. */
+function peopleField(vendor: OpenVendor): string | undefined {
+  return openFormFields(vendor).find((field) => field.kind === 'users')?.key;
+}
+
+/** The chosen people's names and e-mails, from Slack. */
+async function resolveContacts(deps: SlackDeps, values: FormValues, field: string): Promise<ContactPerson[]> {
+  const chosen = values[field];
+  const ids = Array.isArray(chosen) ? chosen : [];
   return Promise.all(
     ids.map(async (userId) => {
       const user = await deps.slack.userOrUndefined(userId);
@@ -78,15 +82,16 @@ export function register(app: App, deps: SlackDeps): void {
       vendor: metadata.vendor,
       userId,
       channelId: metadata.channel,
-      severity: openRequestSeverity(check.request),
+      severity: openFormOf(metadata.vendor).severity(check.request),
     });
     if (denied) {
       deps.metrics?.interactionHandled(OPEN_CALLBACK_ID, 'denied');
-      if (denied.bySeverity && OPEN_FORM_FIELDS[metadata.vendor].some((f) => f.key === SEVERITY_FIELD)) {
+      const severityField = openFormOf(metadata.vendor).severityField;
+      if (denied.bySeverity && severityField) {
         // Field errors are plain text: the plain wording names groups and people by id.
         await ack({
           response_action: 'errors',
-          errors: { [SEVERITY_FIELD]: denialText(denied.decision.denial, 'plain') },
+          errors: { [severityField]: denialText(denied.decision.denial, 'plain') },
         });
       } else {
         await ack({
@@ -103,10 +108,11 @@ export function register(app: App, deps: SlackDeps): void {
       buildOpenModal({ vendor: metadata.vendor, values, metadata: { ...metadata, attempt }, notice: text });
 
     let request: OpenRequest = check.request;
-    if (metadata.vendor === 'equinix') {
-      const withContacts = checkOpenForm('equinix', values, {
+    const people = peopleField(metadata.vendor);
+    if (people) {
+      const withContacts = checkOpenForm(metadata.vendor, values, {
         now: deps.now(),
-        contacts: await resolveContacts(deps, values),
+        contacts: await resolveContacts(deps, values, people),
       });
       if (!withContacts.ok) {
         // Nothing was sent: the same attempt may be submitted again once fixed.
@@ -140,14 +146,14 @@ export function register(app: App, deps: SlackDeps): void {
         deps,
         where,
         modal,
-        notice(`Your ${VENDOR_NAMES[metadata.vendor]} case was not opened: ${words.text}`),
+        notice(`Your ${vendorName(metadata.vendor)} case was not opened: ${words.text}`),
       );
       return;
     }
 
     deps.metrics?.interactionHandled(OPEN_CALLBACK_ID, 'ok');
     const c = opened.case;
-    const name = `${VENDOR_NAMES[c.vendor]} case \`${escapeMrkdwn(c.id)}\``;
+    const name = `${vendorName(c.vendor)} case \`${escapeMrkdwn(c.id)}\``;
     let footer: string | undefined;
     if (!repeated && isChannel(metadata.channel)) {
       footer = await watchAndPost(deps, actor, metadata.channel, opened);
@@ -156,7 +162,7 @@ export function register(app: App, deps: SlackDeps): void {
       ? `This form was already submitted: it opened ${name}. Nothing was opened twice.`
       : opened.created
         ? `:white_check_mark: Opened ${name}.`
-        : `:white_check_mark: ${VENDOR_NAMES[c.vendor]} already had this request as ${name}; nothing was opened twice.`;
+        : `:white_check_mark: ${vendorName(c.vendor)} already had this request as ${name}; nothing was opened twice.`;
     await showInModal(
       deps,
       where,

@@ -82,6 +82,12 @@ describe('/case grammar: refusals say what is wrong and how to use the subcomman
     ['frobnicate', /"frobnicate" is not a \/case subcommand/, /Usage: \/case help\|open\|show/],
     ['show', /Which vendor\?/, /Usage: \/case show <vendor> <id>/],
     ['show acme 1', /"acme" is not a vendor caseops knows/, /Usage: \/case show <vendor> <id>/],
+    ['show csico 1', /"csico" is not a vendor caseops knows\. Did you mean cisco\?/, /Usage: \/case show/],
+    [
+      'show jnrp 1',
+      /Did you mean juniper\?/,
+      /Use equinix \(eqx\), cisco \(csco\), juniper \(jnpr\) or motadata \(itsm\)/,
+    ],
     ['show eqx', /Which case\? Add the case id/, /Usage: \/case show <vendor> <id>/],
     ['show eqx 1 2', /I don't know what to do with "2"/, /Usage: \/case show/],
     ['note', /Which vendor\?/, /Usage: \/case note <vendor> <id> \[text\]/],

@@ -19,7 +19,7 @@ describe('/case with a vendor name one or two typos away', () => {
     ['show Juniperr CO-20260101-1A2B3C4D', 'Juniperr', 'juniper'],
     ['watch equnix 11150929', 'equnix', 'equinix'],
     ['open motdata', 'motdata', 'motadata'],
-    ['note exq 11150929 swapped letters', 'exq', 'eqx'],
+    ['note exq 11150929 swapped letters', 'exq', 'equinix'],
   ])('"/case %s" suggests the vendor', (text, typed, meant) => {
     const message = refusal(text);
     expect(message).toContain(`"${typed}" is not a vendor caseops knows. Did you mean ${meant}?`);

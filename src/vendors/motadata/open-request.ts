@@ -1,0 +1,71 @@
+/**
+ * What a person fills in to open a ServiceOps incident (Flotomate / Motadata ServiceOps incident API), and
+ * its rules. The form is built from this schema; the adapter checks a request against it again before sending.
+ */
+import { z } from 'zod';
+import type { Severity } from '../../domain/policy.js';
+import { email, firstLine, trimmed } from '../open-request-kit.js';
+import type { OpenForm } from '../plugin-types.js';
+
+export const MOTADATA_IMPACTS = ['LOW', 'ONUSER', 'ONDEPARTMENT', 'ONBUSINESS'] as const;
+/** Least severe first, as ServiceOps lists them. */
+export const MOTADATA_LEVELS = ['LOW', 'MEDIUM', 'HIGH', 'URGENT'] as const;
+
+export const MotadataOpenRequest = z.object({
+  vendor: z.literal('motadata'),
+  subject: trimmed(1, 255, 'Subject'),
+  description: trimmed(1, 10_000, 'Description').optional(),
+  requesterEmail: email('Requester e-mail'),
+  impact: z.enum(MOTADATA_IMPACTS).optional(),
+  priority: z.enum(MOTADATA_LEVELS).optional(),
+  urgency: z.enum(MOTADATA_LEVELS).optional(),
+  tags: z
+    .array(z.string().trim().min(1).max(64, 'Each tag can be at most 64 characters.'))
+    .max(20, 'At most 20 tags.')
+    .default([]),
+});
+export type MotadataOpenRequest = z.infer<typeof MotadataOpenRequest>;
+
+const LEVEL_LABELS = { LOW: 'Low', MEDIUM: 'Medium', HIGH: 'High', URGENT: 'Urgent' };
+
+export const motadataOpenForm: OpenForm = {
+  schema: MotadataOpenRequest,
+  fields: [
+    { key: 'subject', label: 'Subject', kind: 'text' },
+    { key: 'description', label: 'Description', kind: 'multiline' },
+    { key: 'requesterEmail', label: 'Requester e-mail', kind: 'email' },
+    {
+      key: 'impact',
+      label: 'Impact',
+      kind: 'select',
+      choiceLabels: {
+        LOW: 'Low',
+        ONUSER: 'On a user',
+        ONDEPARTMENT: 'On a department',
+        ONBUSINESS: 'On the business',
+      },
+    },
+    { key: 'priority', label: 'Priority', kind: 'select', choiceLabels: LEVEL_LABELS },
+    { key: 'urgency', label: 'Urgency', kind: 'select', choiceLabels: LEVEL_LABELS },
+    {
+      key: 'tags',
+      label: 'Tags',
+      kind: 'list',
+      placeholder: 'network, sv5',
+      hint: 'Separate tags with commas.',
+    },
+  ],
+  severityField: 'priority',
+  defaults: async ({ prefill, body, email }) => ({
+    subject: firstLine(prefill, 255),
+    description: body,
+    requesterEmail: await email(),
+  }),
+  // The priority is optional: without one, caps do not limit the request.
+  severity: (request) => {
+    const index = MOTADATA_LEVELS.indexOf(request.priority as (typeof MOTADATA_LEVELS)[number]);
+    return index < 0 ? undefined : ((4 - index) as Severity);
+  },
+  summary: (request) =>
+    `ServiceOps "${String(request.subject)}"${request.priority ? `, ${String(request.priority)}` : ''}`,
+};
