@@ -73,6 +73,7 @@ export const EnvSchema = z.object({
   POLL_CRON: z.string().default('*/5 * * * *'),
   DIGEST_CRON: z.string().default('0 9 * * 1-5'),
   DIGEST_TZ: z.string().default('UTC'),
+  LEASE_TTL_MS: positiveInt(30_000),
   CASEOPS_POLICY: optionalText,
 
   // Vendors

@@ -6,10 +6,11 @@
  * - The cursor is the id of the newest event Slack has accepted for the channel; each message covers a run
  *   of consecutive events (see src/slack/blocks/digest.ts), so after a failure the cursor sits exactly
  *   between what was posted and what was not, and the next run starts there.
- * - One run per channel at a time, across replicas: a lease named after the channel, renewed before every
- *   message. Scheduled fires, `/case digest now` and a second replica therefore never post the same
- *   changes side by side. The cursor move is also a compare-and-set, so a run that lost its lease (a very
- *   long stall) stops instead of moving the cursor under another run.
+ * - One run per channel at a time, across replicas: a lease named after the channel, renewed on a heartbeat
+ *   (./held-lease.ts). Scheduled fires, `/case digest now` and a second replica therefore never post the
+ *   same changes side by side, and a dead run's lease lapses within LEASE_TTL_MS. The cursor move is a
+ *   compare-and-set fenced by the lease's generation, so a run that lost its lease (a long stall) can no
+ *   longer move the cursor under the run that took over.
  * - The one repeat that remains, by choice: when Slack took a message but caseops never heard so (killed
  *   between Slack's answer and the cursor's move, or Slack's answer lost to a timeout or 5xx), the cursor
  *   still sits before that message and the next run posts it again. A change can appear twice then, never
@@ -23,8 +24,9 @@ import {
   scheduleKey,
 } from '../domain/digest.js';
 import { type Clock, systemClock } from '../domain/ports/clock.js';
-import type { StatusChangeEvent, Store } from '../domain/ports/store.js';
+import { StaleLeaseError, type StatusChangeEvent, type Store } from '../domain/ports/store.js';
 import type { Logger } from '../logging/logger.js';
+import { DEFAULT_LEASE_TTL_MS, HeldLease, type LeaseStore } from './held-lease.js';
 
 export interface PreparedDigestMessage {
   /** Ids of the events the message shows. */
@@ -66,9 +68,8 @@ export type DigestStore = Pick<
   | 'eventsForChannel'
   | 'watchedCases'
   | 'watchesOfCase'
-  | 'tryAcquireLease'
-  | 'releaseLease'
->;
+> &
+  LeaseStore;
 
 export interface DigestRunnerOptions {
   store: DigestStore;
@@ -78,7 +79,7 @@ export interface DigestRunnerOptions {
   holder: string;
   logger: Logger;
   clock?: Clock;
-  /** How long a channel's lease lasts without renewal (it is renewed before every message). */
+  /** How long a channel's lease outlives its last heartbeat (LEASE_TTL_MS); renewed every third of it. */
   leaseMs?: number;
   /** Events read per query; a bigger backlog is read and posted page by page. */
   eventsPerPage?: number;
@@ -91,6 +92,8 @@ export const SYSTEM_ACTOR = 'caseops';
 
 /** Channels of one schedule posted side by side by default (see the constructor). */
 export const DEFAULT_CHANNEL_CONCURRENCY = 16;
+
+const LEASE_LOST = 'lost the channel lease to another run';
 
 export class DigestRunner {
   private readonly store: DigestStore;
@@ -112,8 +115,7 @@ export class DigestRunner {
     this.holder = options.holder;
     this.logger = options.logger.child({ component: 'digest' });
     this.clock = options.clock ?? systemClock;
-    // Longer than the notifier ever waits on one message (its 429 waits are capped well below this).
-    this.leaseMs = options.leaseMs ?? 5 * 60_000;
+    this.leaseMs = options.leaseMs ?? DEFAULT_LEASE_TTL_MS;
     this.eventsPerPage = options.eventsPerPage ?? 1000;
     // Channels are paced one by one by the notifier, so a channel waiting out its second holds a slot: 4 slots made
     // 500 channels take 6× the pacing bound (bench). 16 keeps a workspace near 16 messages/s at most, well under
@@ -181,23 +183,24 @@ export class DigestRunner {
     channelId: string,
     options: { trigger: DigestTrigger; signal?: AbortSignal },
   ): Promise<DigestOutcome> {
-    const lease = `digest:${channelId}`;
-    if (!(await this.store.tryAcquireLease(lease, this.holder, this.leaseMs))) return { status: 'busy' };
+    const lease = await HeldLease.acquire(
+      this.store,
+      `digest:${channelId}`,
+      this.holder,
+      this.leaseMs,
+      this.logger,
+    );
+    if (!lease) return { status: 'busy' };
     try {
       return await this.postUndigested(channelId, lease, options.trigger, options.signal);
     } finally {
-      await this.store.releaseLease(lease, this.holder).catch((error: unknown) => {
-        this.logger.warn(
-          { channel: channelId, err: error },
-          'could not release the digest lease (it will expire)',
-        );
-      });
+      await lease.release();
     }
   }
 
   private async postUndigested(
     channelId: string,
-    lease: string,
+    lease: HeldLease,
     trigger: DigestTrigger,
     signal: AbortSignal | undefined,
   ): Promise<DigestOutcome> {
@@ -209,13 +212,16 @@ export class DigestRunner {
     let cursor = schedule.cursor;
     let messages = 0;
     let changes = 0;
+    const postSignal = signal ? AbortSignal.any([signal, lease.lost]) : lease.lost;
 
     const accept = async (next: number): Promise<boolean> => {
       if (!hasSettingsRow) {
         await this.ensureSettingsRow(channelId);
         hasSettingsRow = true;
       }
-      return this.store.advanceDigestCursor(channelId, cursor, next, this.nowIso());
+      return this.store.advanceDigestCursor(channelId, cursor, next, this.nowIso(), {
+        fence: lease.grant,
+      });
     };
 
     for (;;) {
@@ -223,18 +229,23 @@ export class DigestRunner {
       if (events.length === 0) break;
       for (const message of this.publisher.prepare(events, context)) {
         if (signal?.aborted) return { status: 'abandoned', messages, changes };
-        if (!(await this.store.tryAcquireLease(lease, this.holder, this.leaseMs))) {
-          return this.fail(channelId, messages, changes, 'lost the channel lease to another run');
-        }
+        if (lease.lost.aborted) return this.fail(channelId, messages, changes, LEASE_LOST);
         try {
-          await this.publisher.post(channelId, message, signal);
+          await this.publisher.post(channelId, message, postSignal);
         } catch (error) {
           if (signal?.aborted) return { status: 'abandoned', messages, changes };
+          if (lease.lost.aborted) return this.fail(channelId, messages, changes, LEASE_LOST, error);
           return this.fail(channelId, messages, changes, describe(error), error);
         }
         const next = message.lastEventId ?? cursor;
-        if (!(await accept(next))) {
-          return this.fail(channelId, messages + 1, changes, 'the cursor was moved by another run');
+        try {
+          if (!(await accept(next))) {
+            return this.fail(channelId, messages + 1, changes, 'the cursor was moved by another run');
+          }
+        } catch (error) {
+          if (error instanceof StaleLeaseError)
+            return this.fail(channelId, messages + 1, changes, LEASE_LOST);
+          throw error;
         }
         cursor = next;
         messages++;
@@ -249,7 +260,7 @@ export class DigestRunner {
     }
     if (!schedule.postWhenEmpty) return { status: 'nothing-to-post' };
     try {
-      await this.publisher.post(channelId, this.publisher.prepareEmpty(context), signal);
+      await this.publisher.post(channelId, this.publisher.prepareEmpty(context), postSignal);
     } catch (error) {
       return this.fail(channelId, 0, 0, describe(error), error);
     }

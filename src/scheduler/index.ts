@@ -35,7 +35,7 @@ export type { DigestControl } from './scheduler.js';
 export { Scheduler } from './scheduler.js';
 
 export interface StatusTrackingOptions {
-  env: Pick<Env, 'POLL_CRON' | 'DIGEST_CRON' | 'DIGEST_TZ'>;
+  env: Pick<Env, 'POLL_CRON' | 'DIGEST_CRON' | 'DIGEST_TZ'> & Partial<Pick<Env, 'LEASE_TTL_MS'>>;
   store: Store;
   vendors: VendorLookup;
   /** Must not retry by itself and should reject 429s to us (Bolt app's client as caseops builds it does). */
@@ -98,6 +98,7 @@ export function createStatusTracking(options: StatusTrackingOptions): StatusTrac
     holder,
     logger,
     clock,
+    leaseMs: options.env.LEASE_TTL_MS,
   });
   const scheduler = new Scheduler({
     store,
@@ -107,6 +108,7 @@ export function createStatusTracking(options: StatusTrackingOptions): StatusTrac
     holder,
     logger,
     clock,
+    pollLeaseMs: options.env.LEASE_TTL_MS,
     observer: options.observer,
   });
   return {

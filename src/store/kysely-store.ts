@@ -219,6 +219,12 @@ export class KyselyStore implements Store {
   claimRun(...args: Args<Coordination, 'claimRun'>) {
     return this.coordination.claimRun(...args);
   }
+  acquireLease(...args: Args<Coordination, 'acquireLease'>) {
+    return this.coordination.acquireLease(...args);
+  }
+  renewLease(...args: Args<Coordination, 'renewLease'>) {
+    return this.coordination.renewLease(...args);
+  }
   tryAcquireLease(...args: Args<Coordination, 'tryAcquireLease'>) {
     return this.coordination.tryAcquireLease(...args);
   }

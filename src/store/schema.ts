@@ -108,6 +108,8 @@ export interface LeasesTable {
   name: string;
   holder: string;
   expires_at: string;
+  /** Raised each time the lease changes hands: the fencing token. */
+  generation: number;
 }
 
 export interface Database {

@@ -71,8 +71,8 @@ async function startWorld(backend: Backend): Promise<World> {
     SLACK_API_URL: proxy.apiUrl,
     // Only the poller and digests run in the child; the config check wants HTTP mode's secret all the same.
     SLACK_SIGNING_SECRET: 'crash-test-signing-secret',
-    // Longer than any hold below, as the real 5 minutes are longer than any post: a restart waits this out.
-    CRASH_LEASE_MS: '5000',
+    // Longer than any hold below, as the real 30 s are longer than any post: a restart waits this out.
+    LEASE_TTL_MS: '5000',
   };
   return {
     dataDir,

@@ -5,6 +5,7 @@
 import type { Kysely, Migration, MigrationProvider } from 'kysely';
 import type { SqlDialect } from '../schema.js';
 import * as initial from './0001_initial.js';
+import * as leaseGeneration from './0002_lease_generation.js';
 
 interface DialectAwareMigration {
   up(db: Kysely<unknown>, dialect: SqlDialect): Promise<void>;
@@ -13,6 +14,7 @@ interface DialectAwareMigration {
 
 export const MIGRATIONS: ReadonlyArray<readonly [name: string, migration: DialectAwareMigration]> = [
   ['0001_initial', initial],
+  ['0002_lease_generation', leaseGeneration],
 ];
 
 /** Binds each migration to the dialect it runs on, for Kysely's Migrator. */

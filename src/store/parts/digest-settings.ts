@@ -1,7 +1,8 @@
 /** Each channel's digest schedule and its cursor. */
-import type { DigestSettings, DigestSettingsStore } from '../../domain/ports/store.js';
+import type { CursorAdvanceOptions, DigestSettings, DigestSettingsStore } from '../../domain/ports/store.js';
 import type { DigestSettingsTable } from '../schema.js';
 import { countOf, fromFlag, isoInstant, type StoreContext, toFlag } from './context.js';
+import { assertLeaseHeld } from './coordination.js';
 
 export class KyselyDigestSettingsStore implements DigestSettingsStore {
   constructor(private readonly context: StoreContext) {}
@@ -51,14 +52,19 @@ export class KyselyDigestSettingsStore implements DigestSettingsStore {
     expected: number,
     next: number,
     postedAt: string,
+    options: CursorAdvanceOptions = {},
   ): Promise<boolean> {
-    const result = await this.context.db
-      .updateTable('digest_settings')
-      .set({ cursor: next, last_posted_at: isoInstant(postedAt, 'postedAt') })
-      .where('channel_id', '=', channelId)
-      .where('cursor', '=', expected)
-      .executeTakeFirst();
-    return countOf(result.numUpdatedRows) > 0;
+    const at = isoInstant(postedAt, 'postedAt');
+    return this.context.db.transaction().execute(async (trx) => {
+      if (options.fence) await assertLeaseHeld(trx, this.context.dialect, options.fence);
+      const result = await trx
+        .updateTable('digest_settings')
+        .set({ cursor: next, last_posted_at: at })
+        .where('channel_id', '=', channelId)
+        .where('cursor', '=', expected)
+        .executeTakeFirst();
+      return countOf(result.numUpdatedRows) > 0;
+    });
   }
 }
 

@@ -4,9 +4,10 @@
  */
 import { sql, type Transaction } from 'kysely';
 import type { Case, VendorId } from '../../domain/case.js';
-import type { CaseSnapshot, EventLog, StatusChangeEvent } from '../../domain/ports/store.js';
+import type { CaseSnapshot, EventLog, LeaseGrant, StatusChangeEvent } from '../../domain/ports/store.js';
 import type { CaseSnapshotsTable, Database, StatusEventsTable } from '../schema.js';
 import { countOf, isoInstant, positiveLimit, type StoreContext } from './context.js';
+import { assertLeaseHeld } from './coordination.js';
 
 export const DEFAULT_EVENT_LIMIT = 500;
 /** Keys per `IN`-style query, well under both dialects' bound-parameter limits. */
@@ -43,7 +44,11 @@ export class KyselyEventLog implements EventLog {
     return snapshots;
   }
 
-  async recordObservation(seen: Case, observedAt: string): Promise<StatusChangeEvent | undefined> {
+  async recordObservation(
+    seen: Case,
+    observedAt: string,
+    fence?: LeaseGrant,
+  ): Promise<StatusChangeEvent | undefined> {
     const at = isoInstant(observedAt, 'observedAt');
     const seenColumns = {
       title: seen.title,
@@ -56,6 +61,7 @@ export class KyselyEventLog implements EventLog {
       last_error_at: null,
     };
     return this.context.db.transaction().execute(async (trx) => {
+      if (fence) await assertLeaseHeld(trx, this.context.dialect, fence);
       let current = await this.lockSnapshot(trx, seen.vendor, seen.id);
       if (!current) {
         const inserted = await trx
