@@ -70,6 +70,8 @@ export interface FakeMessage {
   user?: string;
   /** How many times it was replaced (chat.update or replace_original). */
   edits: number;
+  /** Message metadata the app posted it with (chat.postMessage `metadata`). */
+  metadata?: unknown;
 }
 
 export interface FakeView {
@@ -658,6 +660,8 @@ export class FakeSlackApi {
         return this.usersConversations(args);
       case 'conversations.info':
         return this.conversationsInfo(args);
+      case 'conversations.history':
+        return this.conversationsHistory(args);
       case 'usergroups.users.list':
         return this.userGroupMembers(args);
       default:
@@ -691,6 +695,7 @@ export class FakeSlackApi {
       text: args.text as string | undefined,
       blocks: args.blocks as unknown[] | undefined,
       edits: 0,
+      ...(args.metadata === undefined ? {} : { metadata: args.metadata }),
     };
     this.messages.push(message);
     return {
@@ -830,6 +835,33 @@ export class FakeSlackApi {
       )
       .map((c) => ({ id: c.id, name: c.name, is_private: Boolean(c.isPrivate) }));
     return { channels, response_metadata: { next_cursor: '' } };
+  }
+
+  /** Newest first, after `oldest` (exclusive); metadata only with `include_all_metadata`. */
+  private conversationsHistory(args: Json): Json {
+    const channel = args.channel;
+    if (typeof channel !== 'string' || !this.channels.has(channel))
+      throw new SlackApiError('channel_not_found');
+    const oldest = Number(args.oldest ?? 0);
+    const limit = Math.min(Math.max(Number(args.limit ?? 100) || 100, 1), 999);
+    const offset = Number(args.cursor ?? 0) || 0;
+    const withMetadata = args.include_all_metadata === true || args.include_all_metadata === 'true';
+    const all = this.messages
+      .filter((m) => m.channel === channel && !m.visibleTo && Number(m.ts) > oldest)
+      .sort((a, b) => Number(b.ts) - Number(a.ts));
+    const page = all.slice(offset, offset + limit);
+    const hasMore = offset + limit < all.length;
+    return {
+      messages: page.map((m) => ({
+        type: 'message',
+        ts: m.ts,
+        text: m.text,
+        ...(m.user ? { user: m.user } : { bot_id: 'B0FAKEBOT' }),
+        ...(withMetadata && m.metadata !== undefined ? { metadata: m.metadata } : {}),
+      })),
+      has_more: hasMore,
+      response_metadata: { next_cursor: hasMore ? String(offset + limit) : '' },
+    };
   }
 
   private conversationsInfo(args: Json): Json {

@@ -11,10 +11,12 @@
  *   same changes side by side, and a dead run's lease lapses within LEASE_TTL_MS. The cursor move is a
  *   compare-and-set fenced by the lease's generation, so a run that lost its lease (a long stall) can no
  *   longer move the cursor under the run that took over.
- * - The one repeat that remains, by choice: when Slack took a message but caseops never heard so (killed
- *   between Slack's answer and the cursor's move, or Slack's answer lost to a timeout or 5xx), the cursor
- *   still sits before that message and the next run posts it again. A change can appear twice then, never
- *   not at all (test/faults/crash.faults.ts shows it with a SIGKILL).
+ * - No repeat when Slack took a message but caseops never heard so (killed between Slack's answer and the
+ *   cursor's move, or the answer lost to a timeout or 5xx): every message is recorded in the outbox before it
+ *   is posted and carries its event range as Slack message metadata. A row still pending at the next run is
+ *   looked for in the channel's history first; found, it is recorded as posted and the cursor moves past it,
+ *   and only what Slack does not have is posted (test/faults/crash.faults.ts shows it with a SIGKILL). When
+ *   the history cannot be read (scopes missing), the run posts nothing rather than risk a repeat.
  */
 import {
   type DigestDefaults,
@@ -24,7 +26,12 @@ import {
   scheduleKey,
 } from '../domain/digest.js';
 import { type Clock, systemClock } from '../domain/ports/clock.js';
-import { StaleLeaseError, type StatusChangeEvent, type Store } from '../domain/ports/store.js';
+import {
+  type DigestAttempt,
+  StaleLeaseError,
+  type StatusChangeEvent,
+  type Store,
+} from '../domain/ports/store.js';
 import type { Logger } from '../logging/logger.js';
 import { DEFAULT_LEASE_TTL_MS, HeldLease, type LeaseStore } from './held-lease.js';
 
@@ -35,16 +42,52 @@ export interface PreparedDigestMessage {
   lastEventId?: number;
 }
 
-/** The Slack side of a digest: split into messages, and post one. */
+/** Thrown by a publisher when Slack answered that it did not post the message (so there is nothing to look for). */
+export class DigestNotPostedError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'DigestNotPostedError';
+  }
+}
+
+/** What a digest message says about itself (Slack message metadata): the events it shows and its place. */
+export interface DigestTag {
+  /** First and last event id shown; both the cursor at the time for a "no changes" digest. */
+  fromEventId: number;
+  toEventId: number;
+  /** 1-based place in the run that posted it; EMPTY_DIGEST_PART for a "no changes" digest. */
+  part: number;
+}
+
+export const EMPTY_DIGEST_PART = 0;
+
+export interface PostedDigestTag extends DigestTag {
+  ts: string;
+}
+
+/** The Slack side of a digest: split into messages, post one, and find the ones already posted. */
 export interface DigestPublisher<M extends PreparedDigestMessage = PreparedDigestMessage> {
   /** Messages in the order they must be posted; each covers consecutive events (ascending ids). */
   prepare(events: readonly StatusChangeEvent[], context: DigestRenderContext): M[];
   prepareEmpty(context: DigestRenderContext): M;
-  /** Resolves once Slack accepted the message; throws otherwise. */
-  post(channelId: string, message: M, signal?: AbortSignal): Promise<void>;
+  /**
+   * Resolves once Slack accepted the message, tagged with `tag`; throws otherwise: DigestNotPostedError when
+   * Slack said it did not post it, anything else when that is unknown (a timeout, a 5xx, a lost connection).
+   */
+  post(channelId: string, message: M, tag: DigestTag, signal?: AbortSignal): Promise<{ ts?: string }>;
+  /** caseops' tagged digest messages in the channel posted since `since` (ISO-8601), in any order. */
+  findPosted(channelId: string, since: string, signal?: AbortSignal): Promise<PostedDigestTag[]>;
 }
 
 export type DigestTrigger = 'scheduled' | 'now';
+
+interface Reconciled {
+  cursor: number;
+  /** Messages with events found in the channel and recorded as posted. */
+  messages: number;
+  /** A "no changes" digest for the current cursor was found. */
+  emptyPosted: boolean;
+}
 
 export type DigestOutcome =
   | { status: 'posted'; messages: number; changes: number }
@@ -68,6 +111,9 @@ export type DigestStore = Pick<
   | 'eventsForChannel'
   | 'watchedCases'
   | 'watchesOfCase'
+  | 'beginDigestAttempt'
+  | 'pendingDigestAttempts'
+  | 'settleDigestAttempt'
 > &
   LeaseStore;
 
@@ -94,6 +140,12 @@ export const SYSTEM_ACTOR = 'caseops';
 export const DEFAULT_CHANNEL_CONCURRENCY = 16;
 
 const LEASE_LOST = 'lost the channel lease to another run';
+/**
+ * How much earlier than an attempt's start the channel's history is read: the attempt is stamped by this
+ * process's clock, the message by Slack's, and they may disagree. Extra messages cost nothing (they are
+ * filtered by their tag).
+ */
+export const HISTORY_LOOKBACK_MARGIN_MS = 10 * 60_000;
 
 export class DigestRunner {
   private readonly store: DigestStore;
@@ -212,61 +264,165 @@ export class DigestRunner {
     let cursor = schedule.cursor;
     let messages = 0;
     let changes = 0;
+    let parts = 0;
     const postSignal = signal ? AbortSignal.any([signal, lease.lost]) : lease.lost;
 
-    const accept = async (next: number): Promise<boolean> => {
+    const accept = async (next: number, attempt: DigestAttempt, ts: string | undefined): Promise<boolean> => {
       if (!hasSettingsRow) {
         await this.ensureSettingsRow(channelId);
         hasSettingsRow = true;
       }
       return this.store.advanceDigestCursor(channelId, cursor, next, this.nowIso(), {
         fence: lease.grant,
+        postedAttempt: { id: attempt.id, ...(ts ? { ts } : {}) },
       });
     };
+
+    /** Posts one message under a fresh outbox row, then moves the cursor to `next`; a DigestOutcome on failure. */
+    const postOne = async (
+      message: PreparedDigestMessage,
+      tag: Omit<DigestTag, 'part'>,
+      next: number,
+      empty = false,
+    ): Promise<DigestOutcome | undefined> => {
+      if (signal?.aborted) return { status: 'abandoned', messages, changes };
+      if (lease.lost.aborted) return this.fail(channelId, messages, changes, LEASE_LOST);
+      const part = empty ? EMPTY_DIGEST_PART : ++parts;
+      const attempt = await this.store.beginDigestAttempt({ channelId, ...tag, part });
+      let ts: string | undefined;
+      try {
+        ({ ts } = await this.publisher.post(channelId, message, { ...tag, part }, postSignal));
+      } catch (error) {
+        // Unless Slack said no, the attempt stays pending: whether Slack has it is for the next run to find out.
+        if (error instanceof DigestNotPostedError) await this.store.settleDigestAttempt(attempt.id, 'absent');
+        if (signal?.aborted) return { status: 'abandoned', messages, changes };
+        if (lease.lost.aborted) return this.fail(channelId, messages, changes, LEASE_LOST, error);
+        return this.fail(channelId, messages, changes, describe(error), error);
+      }
+      try {
+        if (!(await accept(next, attempt, ts))) {
+          return this.fail(channelId, messages + 1, changes, 'the cursor was moved by another run');
+        }
+      } catch (error) {
+        if (error instanceof StaleLeaseError) return this.fail(channelId, messages + 1, changes, LEASE_LOST);
+        throw error;
+      }
+      cursor = next;
+      messages++;
+      changes += message.eventIds.length;
+      return undefined;
+    };
+
+    let reconciled: Reconciled;
+    try {
+      reconciled = await this.reconcile(channelId, cursor, lease, postSignal, async () => {
+        if (!hasSettingsRow) {
+          await this.ensureSettingsRow(channelId);
+          hasSettingsRow = true;
+        }
+      });
+    } catch (error) {
+      if (signal?.aborted) return { status: 'abandoned', messages, changes };
+      if (error instanceof StaleLeaseError || lease.lost.aborted) {
+        return this.fail(channelId, 0, 0, LEASE_LOST, error);
+      }
+      return this.fail(
+        channelId,
+        0,
+        0,
+        `could not check which digest messages Slack already has, so nothing was posted (${describe(error)})`,
+        error,
+      );
+    }
+    cursor = reconciled.cursor;
 
     for (;;) {
       const events = await this.store.eventsForChannel(channelId, cursor, this.eventsPerPage);
       if (events.length === 0) break;
       for (const message of this.publisher.prepare(events, context)) {
-        if (signal?.aborted) return { status: 'abandoned', messages, changes };
-        if (lease.lost.aborted) return this.fail(channelId, messages, changes, LEASE_LOST);
-        try {
-          await this.publisher.post(channelId, message, postSignal);
-        } catch (error) {
-          if (signal?.aborted) return { status: 'abandoned', messages, changes };
-          if (lease.lost.aborted) return this.fail(channelId, messages, changes, LEASE_LOST, error);
-          return this.fail(channelId, messages, changes, describe(error), error);
-        }
         const next = message.lastEventId ?? cursor;
-        try {
-          if (!(await accept(next))) {
-            return this.fail(channelId, messages + 1, changes, 'the cursor was moved by another run');
-          }
-        } catch (error) {
-          if (error instanceof StaleLeaseError)
-            return this.fail(channelId, messages + 1, changes, LEASE_LOST);
-          throw error;
-        }
-        cursor = next;
-        messages++;
-        changes += message.eventIds.length;
+        const failed = await postOne(
+          message,
+          { fromEventId: message.eventIds[0] ?? next, toEventId: next },
+          next,
+        );
+        if (failed) return failed;
       }
       if (events.length < this.eventsPerPage) break;
     }
 
-    if (messages > 0) {
-      this.logger.info({ channel: channelId, messages, changes, trigger }, 'digest posted');
+    if (messages > 0 || reconciled.messages > 0) {
+      this.logger.info(
+        { channel: channelId, messages, changes, reconciled: reconciled.messages, trigger },
+        'digest posted',
+      );
       return { status: 'posted', messages, changes };
     }
+    if (reconciled.emptyPosted) return { status: 'posted-empty' };
     if (!schedule.postWhenEmpty) return { status: 'nothing-to-post' };
-    try {
-      await this.publisher.post(channelId, this.publisher.prepareEmpty(context), postSignal);
-    } catch (error) {
-      return this.fail(channelId, 0, 0, describe(error), error);
-    }
     // Same cursor, new "last posted": the next digest says "since" this one.
-    await accept(cursor);
-    return { status: 'posted-empty' };
+    const failed = await postOne(
+      this.publisher.prepareEmpty(context),
+      { fromEventId: cursor, toEventId: cursor },
+      cursor,
+      true,
+    );
+    return failed ?? { status: 'posted-empty' };
+  }
+
+  /**
+   * Settles the channel's pending outbox rows before anything new is posted: each one's message is looked for
+   * in the channel's history (by its metadata tag). One Slack has is recorded as posted and the cursor moves
+   * past its events, so it is not posted again; one Slack does not have is recorded as absent, and its events
+   * are posted by this run as usual. Throws when the history cannot be read: posting then could repeat.
+   */
+  private async reconcile(
+    channelId: string,
+    startCursor: number,
+    lease: HeldLease,
+    signal: AbortSignal,
+    ensureSettingsRow: () => Promise<void>,
+  ): Promise<Reconciled> {
+    const result: Reconciled = { cursor: startCursor, messages: 0, emptyPosted: false };
+    const pending = await this.store.pendingDigestAttempts(channelId);
+    if (pending.length === 0) return result;
+    const since = new Date(Date.parse(pending[0]!.startedAt) - HISTORY_LOOKBACK_MARGIN_MS).toISOString();
+    const posted = await this.publisher.findPosted(channelId, since, signal);
+    for (const attempt of pending) {
+      const found = posted.find(
+        (tag) => tag.fromEventId === attempt.fromEventId && tag.toEventId === attempt.toEventId,
+      );
+      if (!found) {
+        await this.store.settleDigestAttempt(attempt.id, 'absent');
+        continue;
+      }
+      const isEmpty = attempt.part === EMPTY_DIGEST_PART && attempt.toEventId === result.cursor;
+      const isNext =
+        attempt.toEventId > result.cursor &&
+        (await this.store.eventsForChannel(channelId, result.cursor, 1))[0]?.id === attempt.fromEventId;
+      if (!isEmpty && !isNext) {
+        // Already covered by the cursor (or not next in line): nothing to move.
+        await this.store.settleDigestAttempt(attempt.id, 'posted', found.ts);
+        continue;
+      }
+      await ensureSettingsRow();
+      const moved = await this.store.advanceDigestCursor(
+        channelId,
+        result.cursor,
+        attempt.toEventId,
+        this.nowIso(),
+        { fence: lease.grant, postedAttempt: { id: attempt.id, ts: found.ts } },
+      );
+      if (!moved) throw new Error('the cursor was moved by another run');
+      this.logger.info(
+        { channel: channelId, ts: found.ts, fromEventId: attempt.fromEventId, toEventId: attempt.toEventId },
+        'digest message found in the channel: recorded as posted instead of posting it again',
+      );
+      result.cursor = attempt.toEventId;
+      if (isEmpty) result.emptyPosted = true;
+      else result.messages++;
+    }
+    return result;
   }
 
   /** Channels following the default get a settings row the first time their cursor moves. */

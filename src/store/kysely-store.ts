@@ -9,6 +9,7 @@ import type {
   AuditTrail,
   CardStore,
   Coordination,
+  DigestOutbox,
   DigestSettingsStore,
   EventLog,
   Store,
@@ -21,6 +22,7 @@ import { KyselyAuditTrail } from './parts/audit-trail.js';
 import { KyselyCardStore } from './parts/cards.js';
 import { describeError, type StoreContext } from './parts/context.js';
 import { KyselyCoordination } from './parts/coordination.js';
+import { KyselyDigestOutbox } from './parts/digest-outbox.js';
 import { KyselyDigestSettingsStore } from './parts/digest-settings.js';
 import { KyselyEventLog } from './parts/event-log.js';
 import { KyselyWatchStore } from './parts/watches.js';
@@ -52,6 +54,7 @@ export class KyselyStore implements Store {
   private readonly watches: WatchStore;
   private readonly events: EventLog;
   private readonly digests: DigestSettingsStore;
+  private readonly outbox: DigestOutbox;
   private readonly writes: WriteLedger;
   private readonly audit: AuditTrail;
   private readonly cards: CardStore;
@@ -69,6 +72,7 @@ export class KyselyStore implements Store {
     this.watches = new KyselyWatchStore(this.context);
     this.events = new KyselyEventLog(this.context);
     this.digests = new KyselyDigestSettingsStore(this.context);
+    this.outbox = new KyselyDigestOutbox(this.context);
     this.writes = new KyselyWriteLedger(this.context);
     this.audit = new KyselyAuditTrail(this.context);
     this.cards = new KyselyCardStore(this.context);
@@ -170,6 +174,16 @@ export class KyselyStore implements Store {
   }
   advanceDigestCursor(...args: Args<DigestSettingsStore, 'advanceDigestCursor'>) {
     return this.digests.advanceDigestCursor(...args);
+  }
+
+  beginDigestAttempt(...args: Args<DigestOutbox, 'beginDigestAttempt'>) {
+    return this.outbox.beginDigestAttempt(...args);
+  }
+  pendingDigestAttempts(...args: Args<DigestOutbox, 'pendingDigestAttempts'>) {
+    return this.outbox.pendingDigestAttempts(...args);
+  }
+  settleDigestAttempt(...args: Args<DigestOutbox, 'settleDigestAttempt'>) {
+    return this.outbox.settleDigestAttempt(...args);
   }
 
   // Idempotent vendor writes ---------------------------------------------------

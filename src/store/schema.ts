@@ -5,7 +5,7 @@
  */
 import type { Generated } from 'kysely';
 import type { CaseState, VendorId } from '../domain/case.js';
-import type { AuditEntry, WriteOperation, WriteState } from '../domain/ports/store.js';
+import type { AuditEntry, DigestAttemptState, WriteOperation, WriteState } from '../domain/ports/store.js';
 
 /** 0 or 1. */
 export type Flag = number;
@@ -112,6 +112,18 @@ export interface LeasesTable {
   generation: number;
 }
 
+export interface DigestAttemptsTable {
+  id: Generated<number>;
+  channel_id: string;
+  from_event_id: number;
+  to_event_id: number;
+  part: number;
+  started_at: string;
+  state: DigestAttemptState;
+  ts: string | null;
+  settled_at: string | null;
+}
+
 export interface Database {
   watches: WatchesTable;
   case_snapshots: CaseSnapshotsTable;
@@ -123,6 +135,7 @@ export interface Database {
   recent_cases: RecentCasesTable;
   scheduled_runs: ScheduledRunsTable;
   leases: LeasesTable;
+  digest_attempts: DigestAttemptsTable;
 }
 
 export type SqlDialect = 'sqlite' | 'postgres';

@@ -76,6 +76,7 @@ describe.skipIf(!postgres.available)(
         expect(await tablesIn(a)).toEqual([
           'audit_log',
           'case_snapshots',
+          'digest_attempts',
           'digest_settings',
           'kysely_migration',
           'kysely_migration_lock',

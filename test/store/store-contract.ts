@@ -794,6 +794,74 @@ export function describeStoreContract(harness: StoreHarness): void {
       });
     });
 
+    describe('digest outbox', () => {
+      async function withSettings() {
+        const f = await fresh();
+        await f.store.saveDigestSettings({
+          channelId: 'C1',
+          cron: '0 9 * * *',
+          schedule: 'daily 09:00',
+          timezone: 'UTC',
+          enabled: true,
+          postWhenEmpty: false,
+          updatedBy: 'U1',
+          updatedAt: f.clock.iso(),
+        });
+        return f;
+      }
+
+      it('records an attempt as pending, stamped with the store clock, until it is settled', async () => {
+        const { store, clock } = await withSettings();
+        const attempt = await store.beginDigestAttempt({
+          channelId: 'C1',
+          fromEventId: 3,
+          toEventId: 9,
+          part: 2,
+        });
+        expect(attempt).toMatchObject({
+          channelId: 'C1',
+          fromEventId: 3,
+          toEventId: 9,
+          part: 2,
+          state: 'pending',
+        });
+        expect(attempt.startedAt).toBe(clock.iso());
+        const other = await store.beginDigestAttempt({
+          channelId: 'C2',
+          fromEventId: 1,
+          toEventId: 1,
+          part: 1,
+        });
+        expect(await store.pendingDigestAttempts('C1')).toEqual([attempt]);
+        await store.settleDigestAttempt(attempt.id, 'absent');
+        expect(await store.pendingDigestAttempts('C1')).toEqual([]);
+        expect(await store.pendingDigestAttempts('C2')).toEqual([other]);
+      });
+
+      it('settles an attempt as posted together with the cursor move, and not when the move is refused', async () => {
+        const { store, clock } = await withSettings();
+        const first = await store.beginDigestAttempt({
+          channelId: 'C1',
+          fromEventId: 1,
+          toEventId: 4,
+          part: 1,
+        });
+        expect(
+          await store.advanceDigestCursor('C1', 7, 4, clock.iso(), {
+            postedAttempt: { id: first.id, ts: '1.000001' },
+          }),
+        ).toBe(false);
+        expect(await store.pendingDigestAttempts('C1')).toEqual([first]);
+        expect(
+          await store.advanceDigestCursor('C1', 0, 4, clock.iso(), {
+            postedAttempt: { id: first.id, ts: '1.000001' },
+          }),
+        ).toBe(true);
+        expect(await store.pendingDigestAttempts('C1')).toEqual([]);
+        expect((await store.getDigestSettings('C1'))?.cursor).toBe(4);
+      });
+    });
+
     describe('leases', () => {
       /**
        * Lease expiry follows the database's clock on PostgreSQL and the store's clock on SQLite: time passes

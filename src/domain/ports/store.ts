@@ -172,6 +172,40 @@ export interface DigestSettingsStore {
 export interface CursorAdvanceOptions {
   /** The lease the run posts under; a stale one makes the advance throw StaleLeaseError. */
   fence?: LeaseGrant;
+  /** The outbox row of the message Slack accepted: marked posted in the same transaction as the move. */
+  postedAttempt?: { id: number; ts?: string };
+}
+
+export type DigestAttemptState = 'pending' | 'posted' | 'absent';
+
+/** One digest message caseops set out to post (the outbox row written before the post). */
+export interface DigestAttempt {
+  id: number;
+  channelId: string;
+  /** The first and last event the message shows; both the cursor at the time for a "no changes" digest. */
+  fromEventId: number;
+  toEventId: number;
+  /** The message's place (1-based) in the run that posted it. */
+  part: number;
+  /** ISO-8601, by the store's clock: no message of this attempt can be older (less a margin for skew). */
+  startedAt: string;
+  state: DigestAttemptState;
+  /** Slack's ts, once known. */
+  ts?: string;
+}
+
+/**
+ * The digest outbox. A message's attempt is recorded before it is posted and settled with the cursor move
+ * (`advanceDigestCursor`'s `postedAttempt`); one left pending (a crash, a lost answer) is settled by reading
+ * the channel's history before anything else is posted there.
+ */
+export interface DigestOutbox {
+  beginDigestAttempt(
+    attempt: Pick<DigestAttempt, 'channelId' | 'fromEventId' | 'toEventId' | 'part'>,
+  ): Promise<DigestAttempt>;
+  /** Oldest first. */
+  pendingDigestAttempts(channelId: string): Promise<DigestAttempt[]>;
+  settleDigestAttempt(id: number, state: Exclude<DigestAttemptState, 'pending'>, ts?: string): Promise<void>;
 }
 
 /** Vendor writes done at most once per intended write. */
@@ -250,6 +284,7 @@ export interface Store
   extends WatchStore,
     EventLog,
     DigestSettingsStore,
+    DigestOutbox,
     WriteLedger,
     AuditTrail,
     CardStore,

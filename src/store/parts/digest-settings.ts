@@ -63,7 +63,15 @@ export class KyselyDigestSettingsStore implements DigestSettingsStore {
         .where('channel_id', '=', channelId)
         .where('cursor', '=', expected)
         .executeTakeFirst();
-      return countOf(result.numUpdatedRows) > 0;
+      const moved = countOf(result.numUpdatedRows) > 0;
+      if (moved && options.postedAttempt) {
+        await trx
+          .updateTable('digest_attempts')
+          .set({ state: 'posted', ts: options.postedAttempt.ts ?? null, settled_at: at })
+          .where('id', '=', options.postedAttempt.id)
+          .execute();
+      }
+      return moved;
     });
   }
 }
