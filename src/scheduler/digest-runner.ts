@@ -33,36 +33,24 @@ import {
   type Store,
 } from '../domain/ports/store.js';
 import type { Logger } from '../logging/logger.js';
+import {
+  DigestNotPostedError,
+  type DigestTag,
+  EMPTY_DIGEST_PART,
+  type PostedDigestTag,
+  type Reconciled,
+  reconcilePendingDigests,
+} from './digest-reconcile.js';
 import { DEFAULT_LEASE_TTL_MS, HeldLease, type LeaseStore } from './held-lease.js';
+
+export type { DigestTag, PostedDigestTag } from './digest-reconcile.js';
+export { DigestNotPostedError, EMPTY_DIGEST_PART, HISTORY_LOOKBACK_MARGIN_MS } from './digest-reconcile.js';
 
 export interface PreparedDigestMessage {
   /** Ids of the events the message shows. */
   eventIds: number[];
   /** The cursor once Slack accepted the message; undefined for the "nothing changed" message. */
   lastEventId?: number;
-}
-
-/** Thrown by a publisher when Slack answered that it did not post the message (so there is nothing to look for). */
-export class DigestNotPostedError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'DigestNotPostedError';
-  }
-}
-
-/** What a digest message says about itself (Slack message metadata): the events it shows and its place. */
-export interface DigestTag {
-  /** First and last event id shown; both the cursor at the time for a "no changes" digest. */
-  fromEventId: number;
-  toEventId: number;
-  /** 1-based place in the run that posted it; EMPTY_DIGEST_PART for a "no changes" digest. */
-  part: number;
-}
-
-export const EMPTY_DIGEST_PART = 0;
-
-export interface PostedDigestTag extends DigestTag {
-  ts: string;
 }
 
 /** The Slack side of a digest: split into messages, post one, and find the ones already posted. */
@@ -80,14 +68,6 @@ export interface DigestPublisher<M extends PreparedDigestMessage = PreparedDiges
 }
 
 export type DigestTrigger = 'scheduled' | 'now';
-
-interface Reconciled {
-  cursor: number;
-  /** Messages with events found in the channel and recorded as posted. */
-  messages: number;
-  /** A "no changes" digest for the current cursor was found. */
-  emptyPosted: boolean;
-}
 
 export type DigestOutcome =
   | { status: 'posted'; messages: number; changes: number }
@@ -140,13 +120,6 @@ export const SYSTEM_ACTOR = 'caseops';
 export const DEFAULT_CHANNEL_CONCURRENCY = 16;
 
 const LEASE_LOST = 'lost the channel lease to another run';
-/**
- * How much earlier than an attempt's start the channel's history is read: the attempt is stamped by this
- * process's clock, the message by Slack's, and they may disagree. Extra messages cost nothing (they are
- * filtered by their tag).
- */
-export const HISTORY_LOOKBACK_MARGIN_MS = 10 * 60_000;
-
 export class DigestRunner {
   private readonly store: DigestStore;
   private readonly publisher: DigestPublisher;
@@ -315,11 +288,21 @@ export class DigestRunner {
 
     let reconciled: Reconciled;
     try {
-      reconciled = await this.reconcile(channelId, cursor, lease, postSignal, async () => {
-        if (!hasSettingsRow) {
-          await this.ensureSettingsRow(channelId);
-          hasSettingsRow = true;
-        }
+      reconciled = await reconcilePendingDigests({
+        store: this.store,
+        publisher: this.publisher,
+        logger: this.logger,
+        nowIso: () => this.nowIso(),
+        channelId,
+        cursor,
+        fence: lease.grant,
+        signal: postSignal,
+        ensureSettingsRow: async () => {
+          if (!hasSettingsRow) {
+            await this.ensureSettingsRow(channelId);
+            hasSettingsRow = true;
+          }
+        },
       });
     } catch (error) {
       if (signal?.aborted) return { status: 'abandoned', messages, changes };
@@ -368,61 +351,6 @@ export class DigestRunner {
       true,
     );
     return failed ?? { status: 'posted-empty' };
-  }
-
-  /**
-   * Settles the channel's pending outbox rows before anything new is posted: each one's message is looked for
-   * in the channel's history (by its metadata tag). One Slack has is recorded as posted and the cursor moves
-   * past its events, so it is not posted again; one Slack does not have is recorded as absent, and its events
-   * are posted by this run as usual. Throws when the history cannot be read: posting then could repeat.
-   */
-  private async reconcile(
-    channelId: string,
-    startCursor: number,
-    lease: HeldLease,
-    signal: AbortSignal,
-    ensureSettingsRow: () => Promise<void>,
-  ): Promise<Reconciled> {
-    const result: Reconciled = { cursor: startCursor, messages: 0, emptyPosted: false };
-    const pending = await this.store.pendingDigestAttempts(channelId);
-    if (pending.length === 0) return result;
-    const since = new Date(Date.parse(pending[0]!.startedAt) - HISTORY_LOOKBACK_MARGIN_MS).toISOString();
-    const posted = await this.publisher.findPosted(channelId, since, signal);
-    for (const attempt of pending) {
-      const found = posted.find(
-        (tag) => tag.fromEventId === attempt.fromEventId && tag.toEventId === attempt.toEventId,
-      );
-      if (!found) {
-        await this.store.settleDigestAttempt(attempt.id, 'absent');
-        continue;
-      }
-      const isEmpty = attempt.part === EMPTY_DIGEST_PART && attempt.toEventId === result.cursor;
-      const isNext =
-        attempt.toEventId > result.cursor &&
-        (await this.store.eventsForChannel(channelId, result.cursor, 1))[0]?.id === attempt.fromEventId;
-      if (!isEmpty && !isNext) {
-        // Already covered by the cursor (or not next in line): nothing to move.
-        await this.store.settleDigestAttempt(attempt.id, 'posted', found.ts);
-        continue;
-      }
-      await ensureSettingsRow();
-      const moved = await this.store.advanceDigestCursor(
-        channelId,
-        result.cursor,
-        attempt.toEventId,
-        this.nowIso(),
-        { fence: lease.grant, postedAttempt: { id: attempt.id, ts: found.ts } },
-      );
-      if (!moved) throw new Error('the cursor was moved by another run');
-      this.logger.info(
-        { channel: channelId, ts: found.ts, fromEventId: attempt.fromEventId, toEventId: attempt.toEventId },
-        'digest message found in the channel: recorded as posted instead of posting it again',
-      );
-      result.cursor = attempt.toEventId;
-      if (isEmpty) result.emptyPosted = true;
-      else result.messages++;
-    }
-    return result;
   }
 
   /** Channels following the default get a settings row the first time their cursor moves. */
