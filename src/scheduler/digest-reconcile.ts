@@ -38,11 +38,14 @@ export interface PostedDigestTag extends DigestTag {
  * filtered by their tag).
  */
 export const HISTORY_LOOKBACK_MARGIN_MS = 10 * 60_000;
+/** Events read to check an attempt is next in line and count its changes (a message shows far fewer). */
+const RECONCILE_EVENTS_LIMIT = 1_000;
 
 export interface Reconciled {
   cursor: number;
-  /** Messages with events found in the channel and recorded as posted. */
+  /** Messages with events found in the channel and recorded as posted, and the changes they showed. */
   messages: number;
+  changes: number;
   /** A "no changes" digest for the current cursor was found. */
   emptyPosted: boolean;
 }
@@ -70,7 +73,7 @@ export interface ReconcileRequest {
 /** Settles every pending attempt of the channel. Throws when the history cannot be read: posting then could repeat. */
 export async function reconcilePendingDigests(request: ReconcileRequest): Promise<Reconciled> {
   const { store, channelId } = request;
-  const result: Reconciled = { cursor: request.cursor, messages: 0, emptyPosted: false };
+  const result: Reconciled = { cursor: request.cursor, messages: 0, changes: 0, emptyPosted: false };
   const pending = await store.pendingDigestAttempts(channelId);
   if (pending.length === 0) return result;
   const since = new Date(Date.parse(pending[0]!.startedAt) - HISTORY_LOOKBACK_MARGIN_MS).toISOString();
@@ -88,10 +91,10 @@ export async function reconcilePendingDigests(request: ReconcileRequest): Promis
       continue;
     }
     const isEmpty = isEmptyAttempt && attempt.toEventId === result.cursor;
-    const isNext =
-      !isEmptyAttempt &&
-      attempt.toEventId > result.cursor &&
-      (await store.eventsForChannel(channelId, result.cursor, 1))[0]?.id === attempt.fromEventId;
+    const following = isEmptyAttempt
+      ? []
+      : await store.eventsForChannel(channelId, result.cursor, RECONCILE_EVENTS_LIMIT);
+    const isNext = attempt.toEventId > result.cursor && following[0]?.id === attempt.fromEventId;
     if (!isEmpty && !isNext) {
       // Already covered by the cursor (or not next in line): nothing to move.
       await store.settleDigestAttempt(attempt.id, 'posted', found.ts);
@@ -115,7 +118,10 @@ export async function reconcilePendingDigests(request: ReconcileRequest): Promis
     );
     result.cursor = attempt.toEventId;
     if (isEmpty) result.emptyPosted = true;
-    else result.messages++;
+    else {
+      result.messages++;
+      result.changes += following.filter((event) => event.id <= attempt.toEventId).length;
+    }
   }
   return result;
 }

@@ -339,7 +339,12 @@ export class DigestRunner {
         { channel: channelId, messages, changes, reconciled: reconciled.messages, trigger },
         'digest posted',
       );
-      return { status: 'posted', messages, changes };
+      // Messages found in the channel count as this run's: together they are the digest people see.
+      return {
+        status: 'posted',
+        messages: messages + reconciled.messages,
+        changes: changes + reconciled.changes,
+      };
     }
     if (reconciled.emptyPosted) return { status: 'posted-empty' };
     if (!schedule.postWhenEmpty) return { status: 'nothing-to-post' };

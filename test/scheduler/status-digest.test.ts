@@ -217,6 +217,9 @@ describe('status tracking and digests', () => {
 
     const rest = await app.digests.runChannel(CHANNEL, { trigger: 'scheduled' });
     expect(rest).toMatchObject({ status: 'posted' });
+    // The found message and whatever followed it: every change not in the first message.
+    const inFirst = casesListed(slack.posts(CHANNEL)[0]!, ids).length;
+    expect(rest).toMatchObject({ changes: ids.length - inFirst });
     // The channel was read back (with metadata) before anything else was posted.
     const calls = slack.attempts.map((a) => a.method);
     expect(calls.slice(postsBefore)[0]).toBe('conversations.history');
