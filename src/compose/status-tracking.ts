@@ -31,7 +31,7 @@ import {
 } from '../slack/notifier.js';
 
 export interface StatusTrackingOptions {
-  env: Pick<Env, 'POLL_CRON' | 'DIGEST_CRON' | 'DIGEST_TZ'>;
+  env: Pick<Env, 'POLL_CRON' | 'DIGEST_CRON' | 'DIGEST_TZ'> & Partial<Pick<Env, 'LEASE_TTL_MS'>>;
   store: Store;
   vendors: VendorLookup;
   /** Must not retry by itself and should reject 429s to us (Bolt app's client as caseops builds it does). */
@@ -75,6 +75,7 @@ export function createStatusTracking(options: StatusTrackingOptions): StatusTrac
     holder,
     logger,
     clock,
+    leaseMs: options.env.LEASE_TTL_MS,
     tracing: options.tracing,
   });
   const scheduler = new Scheduler({
@@ -85,6 +86,7 @@ export function createStatusTracking(options: StatusTrackingOptions): StatusTrac
     holder,
     logger,
     clock,
+    pollLeaseMs: options.env.LEASE_TTL_MS,
     observer: options.observer,
   });
   const enableCardUpdates: StatusTracking['enableCardUpdates'] = (cards, renderCard) => {

@@ -51,6 +51,7 @@ const CoreEnvSchema = z.object({
   POLL_CRON: z.string().default('*/5 * * * *'),
   DIGEST_CRON: z.string().default('0 9 * * 1-5'),
   DIGEST_TZ: z.string().default('UTC'),
+  LEASE_TTL_MS: positiveInt(30_000),
   CASEOPS_POLICY: optionalText,
   // How long a SIGTERM waits for in-flight Slack requests and scheduler runs before exiting anyway.
   SHUTDOWN_TIMEOUT_MS: positiveInt(10_000),

@@ -10,7 +10,7 @@
 import { type Case, caseKey, type VendorId } from './case.js';
 import type { Clock } from './ports/clock.js';
 import type { Logger } from './ports/logger.js';
-import type { StatusChangeEvent, Store } from './ports/store.js';
+import type { LeaseGrant, StatusChangeEvent, Store } from './ports/store.js';
 import type { VendorAdapter, VendorDirectory } from './ports/vendor.js';
 
 /** Implemented on the Slack side: updates the cards posted for a case, in place. */
@@ -42,6 +42,8 @@ export interface PollReport {
 export interface PollOptions {
   /** Checked between batches: an aborted run stops at the next batch boundary, every batch being whole. */
   signal?: AbortSignal;
+  /** The poller's lease: every observation is recorded under it, and refused once it changed hands. */
+  fence?: LeaseGrant;
 }
 
 export interface StatusTrackerOptions {
@@ -104,7 +106,7 @@ export class StatusTracker {
     // Vendors have separate budgets, so they are refreshed side by side; a store failure in one vendor's
     // batch lets the others finish before the run reports it.
     const settled = await Promise.allSettled(
-      [...idsByVendor].map(([vendor, ids]) => this.pollVendor(vendor, ids, report, options.signal)),
+      [...idsByVendor].map(([vendor, ids]) => this.pollVendor(vendor, ids, report, options)),
     );
     const failure = settled.find((result) => result.status === 'rejected');
     if (failure) throw failure.reason;
@@ -127,7 +129,7 @@ export class StatusTracker {
     vendor: VendorId,
     ids: string[],
     report: PollReport,
-    signal: AbortSignal | undefined,
+    { signal, fence }: PollOptions,
   ): Promise<void> {
     const adapter = this.vendors.get(vendor);
     if (!adapter) {
@@ -146,11 +148,16 @@ export class StatusTracker {
         report.abandoned = true;
         return;
       }
-      await this.refreshBatch(adapter, ids.slice(start, start + this.idsPerRefresh), report);
+      await this.refreshBatch(adapter, ids.slice(start, start + this.idsPerRefresh), report, fence);
     }
   }
 
-  private async refreshBatch(adapter: VendorAdapter, ids: string[], report: PollReport): Promise<void> {
+  private async refreshBatch(
+    adapter: VendorAdapter,
+    ids: string[],
+    report: PollReport,
+    fence: LeaseGrant | undefined,
+  ): Promise<void> {
     let outcomes: Awaited<ReturnType<VendorAdapter['refresh']>>;
     try {
       outcomes = await adapter.refresh(ids);
@@ -174,7 +181,7 @@ export class StatusTracker {
       report.refreshed++;
       // Stored under the id the channel watches, even if the vendor spells it differently in its answer.
       const seen: Case = { ...outcome.case, vendor: adapter.vendor, id: outcome.id };
-      const event = await this.store.recordObservation(seen, at);
+      const event = await this.store.recordObservation(seen, at, fence);
       if (event) {
         report.changes.push(event);
         await this.updateCards(seen, event);

@@ -52,6 +52,8 @@ export abstract class FakeSlackMethods extends FakeSlackStore {
         return this.usersConversations(args);
       case 'conversations.info':
         return this.conversationsInfo(args);
+      case 'conversations.history':
+        return this.conversationsHistory(args);
       case 'usergroups.users.list':
         return this.userGroupMembers(args);
       default:
@@ -81,6 +83,7 @@ export abstract class FakeSlackMethods extends FakeSlackStore {
       text: args.text as string | undefined,
       blocks: args.blocks as unknown[] | undefined,
       edits: 0,
+      ...(args.metadata === undefined ? {} : { metadata: args.metadata }),
     };
     this.messages.push(message);
     return {
@@ -207,6 +210,33 @@ export abstract class FakeSlackMethods extends FakeSlackStore {
       )
       .map((c) => ({ id: c.id, name: c.name, is_private: Boolean(c.isPrivate) }));
     return { channels, response_metadata: { next_cursor: '' } };
+  }
+
+  /** Newest first, after `oldest` (exclusive); metadata only with `include_all_metadata`. */
+  private conversationsHistory(args: Json): Json {
+    const channel = args.channel;
+    if (typeof channel !== 'string' || !this.channels.has(channel))
+      throw new SlackApiError('channel_not_found');
+    const oldest = Number(args.oldest ?? 0);
+    const limit = Math.min(Math.max(Number(args.limit ?? 100) || 100, 1), 999);
+    const offset = Number(args.cursor ?? 0) || 0;
+    const withMetadata = args.include_all_metadata === true || args.include_all_metadata === 'true';
+    const all = this.messages
+      .filter((m) => m.channel === channel && !m.visibleTo && Number(m.ts) > oldest)
+      .sort((a, b) => Number(b.ts) - Number(a.ts));
+    const page = all.slice(offset, offset + limit);
+    const hasMore = offset + limit < all.length;
+    return {
+      messages: page.map((m) => ({
+        type: 'message',
+        ts: m.ts,
+        text: m.text,
+        ...(m.user ? { user: m.user } : { bot_id: 'B0FAKEBOT' }),
+        ...(withMetadata && m.metadata !== undefined ? { metadata: m.metadata } : {}),
+      })),
+      has_more: hasMore,
+      response_metadata: { next_cursor: hasMore ? String(offset + limit) : '' },
+    };
   }
 
   private conversationsInfo(args: Json): Json {

@@ -63,6 +63,8 @@ export interface FakeMessage {
   user?: string;
   /** How many times it was replaced (chat.update or replace_original). */
   edits: number;
+  /** Message metadata the app posted it with (chat.postMessage `metadata`). */
+  metadata?: unknown;
 }
 
 export interface FakeView {

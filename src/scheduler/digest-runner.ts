@@ -6,14 +6,17 @@
  * - The cursor is the id of the newest event Slack has accepted for the channel; each message covers a run
  *   of consecutive events (see src/slack/blocks/digest.ts), so after a failure the cursor sits exactly
  *   between what was posted and what was not, and the next run starts there.
- * - One run per channel at a time, across replicas: a lease named after the channel, renewed before every
- *   message. Scheduled fires, `/case digest now` and a second replica therefore never post the same
- *   changes side by side. The cursor move is also a compare-and-set, so a run that lost its lease (a very
- *   long stall) stops instead of moving the cursor under another run.
- * - The one repeat that remains, by choice: when Slack took a message but caseops never heard so (killed
- *   between Slack's answer and the cursor's move, or Slack's answer lost to a timeout or 5xx), the cursor
- *   still sits before that message and the next run posts it again. A change can appear twice then, never
- *   not at all (test/faults/crash.faults.ts shows it with a SIGKILL).
+ * - One run per channel at a time, across replicas: a lease named after the channel, renewed on a heartbeat
+ *   (./held-lease.ts). Scheduled fires, `/case digest now` and a second replica therefore never post the
+ *   same changes side by side, and a dead run's lease lapses within LEASE_TTL_MS. The cursor move is a
+ *   compare-and-set fenced by the lease's generation, so a run that lost its lease (a long stall) can no
+ *   longer move the cursor under the run that took over.
+ * - No repeat when Slack took a message but caseops never heard so (killed between Slack's answer and the
+ *   cursor's move, or the answer lost to a timeout or 5xx): every message is recorded in the outbox before it
+ *   is posted and carries its event range as Slack message metadata. A row still pending at the next run is
+ *   looked for in the channel's history first; found, it is recorded as posted and the cursor moves past it,
+ *   and only what Slack does not have is posted (test/faults/crash.faults.ts shows it with a SIGKILL). When
+ *   the history cannot be read (scopes missing), the run posts nothing rather than risk a repeat.
  */
 import {
   type DigestDefaults,
@@ -23,9 +26,26 @@ import {
   scheduleKey,
 } from '../domain/digest.js';
 import { type Clock, systemClock } from '../domain/ports/clock.js';
-import type { StatusChangeEvent, Store } from '../domain/ports/store.js';
+import {
+  type DigestAttempt,
+  StaleLeaseError,
+  type StatusChangeEvent,
+  type Store,
+} from '../domain/ports/store.js';
 import type { Logger } from '../logging/logger.js';
 import { ATTR, noTracing, type Tracing } from '../observability/tracing.js';
+import {
+  DigestNotPostedError,
+  type DigestTag,
+  EMPTY_DIGEST_PART,
+  type PostedDigestTag,
+  type Reconciled,
+  reconcilePendingDigests,
+} from './digest-reconcile.js';
+import { DEFAULT_LEASE_TTL_MS, HeldLease, type LeaseStore } from './held-lease.js';
+
+export type { DigestTag, PostedDigestTag } from './digest-reconcile.js';
+export { DigestNotPostedError, EMPTY_DIGEST_PART, HISTORY_LOOKBACK_MARGIN_MS } from './digest-reconcile.js';
 
 export interface PreparedDigestMessage {
   /** Ids of the events the message shows. */
@@ -34,13 +54,18 @@ export interface PreparedDigestMessage {
   lastEventId?: number;
 }
 
-/** The Slack side of a digest: split into messages, and post one. */
+/** The Slack side of a digest: split into messages, post one, and find the ones already posted. */
 export interface DigestPublisher<M extends PreparedDigestMessage = PreparedDigestMessage> {
   /** Messages in the order they must be posted; each covers consecutive events (ascending ids). */
   prepare(events: readonly StatusChangeEvent[], context: DigestRenderContext): M[];
   prepareEmpty(context: DigestRenderContext): M;
-  /** Resolves once Slack accepted the message; throws otherwise. */
-  post(channelId: string, message: M, signal?: AbortSignal): Promise<void>;
+  /**
+   * Resolves once Slack accepted the message, tagged with `tag`; throws otherwise: DigestNotPostedError when
+   * Slack said it did not post it, anything else when that is unknown (a timeout, a 5xx, a lost connection).
+   */
+  post(channelId: string, message: M, tag: DigestTag, signal?: AbortSignal): Promise<{ ts?: string }>;
+  /** caseops' tagged digest messages in the channel posted since `since` (ISO-8601), in any order. */
+  findPosted(channelId: string, since: string, signal?: AbortSignal): Promise<PostedDigestTag[]>;
 }
 
 export type DigestTrigger = 'scheduled' | 'now';
@@ -67,9 +92,11 @@ export type DigestStore = Pick<
   | 'eventsForChannel'
   | 'watchedCases'
   | 'watchesOfCase'
-  | 'tryAcquireLease'
-  | 'releaseLease'
->;
+  | 'beginDigestAttempt'
+  | 'pendingDigestAttempts'
+  | 'settleDigestAttempt'
+> &
+  LeaseStore;
 
 export interface DigestRunnerOptions {
   store: DigestStore;
@@ -79,7 +106,7 @@ export interface DigestRunnerOptions {
   holder: string;
   logger: Logger;
   clock?: Clock;
-  /** How long a channel's lease lasts without renewal (it is renewed before every message). */
+  /** How long a channel's lease outlives its last heartbeat (LEASE_TTL_MS); renewed every third of it. */
   leaseMs?: number;
   /** Events read per query; a bigger backlog is read and posted page by page. */
   eventsPerPage?: number;
@@ -95,6 +122,7 @@ export const SYSTEM_ACTOR = 'caseops';
 /** Channels of one schedule posted side by side by default (see the constructor). */
 export const DEFAULT_CHANNEL_CONCURRENCY = 16;
 
+const LEASE_LOST = 'lost the channel lease to another run';
 export class DigestRunner {
   private readonly store: DigestStore;
   private readonly publisher: DigestPublisher;
@@ -116,8 +144,7 @@ export class DigestRunner {
     this.holder = options.holder;
     this.logger = options.logger.child({ component: 'digest' });
     this.clock = options.clock ?? systemClock;
-    // Longer than the notifier ever waits on one message (its 429 waits are capped well below this).
-    this.leaseMs = options.leaseMs ?? 5 * 60_000;
+    this.leaseMs = options.leaseMs ?? DEFAULT_LEASE_TTL_MS;
     this.eventsPerPage = options.eventsPerPage ?? 1000;
     // Channels are paced one by one by the notifier, so a channel waiting out its second holds a slot: 4 slots made
     // 500 channels take 6× the pacing bound (bench). 16 keeps a workspace near 16 messages/s at most, well under
@@ -206,23 +233,24 @@ export class DigestRunner {
     channelId: string,
     options: { trigger: DigestTrigger; signal?: AbortSignal },
   ): Promise<DigestOutcome> {
-    const lease = `digest:${channelId}`;
-    if (!(await this.store.tryAcquireLease(lease, this.holder, this.leaseMs))) return { status: 'busy' };
+    const lease = await HeldLease.acquire(
+      this.store,
+      `digest:${channelId}`,
+      this.holder,
+      this.leaseMs,
+      this.logger,
+    );
+    if (!lease) return { status: 'busy' };
     try {
       return await this.postUndigested(channelId, lease, options.trigger, options.signal);
     } finally {
-      await this.store.releaseLease(lease, this.holder).catch((error: unknown) => {
-        this.logger.warn(
-          { channel: channelId, err: error },
-          'could not release the digest lease (it will expire)',
-        );
-      });
+      await lease.release();
     }
   }
 
   private async postUndigested(
     channelId: string,
-    lease: string,
+    lease: HeldLease,
     trigger: DigestTrigger,
     signal: AbortSignal | undefined,
   ): Promise<DigestOutcome> {
@@ -234,53 +262,125 @@ export class DigestRunner {
     let cursor = schedule.cursor;
     let messages = 0;
     let changes = 0;
+    let parts = 0;
+    const postSignal = signal ? AbortSignal.any([signal, lease.lost]) : lease.lost;
 
-    const accept = async (next: number): Promise<boolean> => {
+    const accept = async (next: number, attempt: DigestAttempt, ts: string | undefined): Promise<boolean> => {
       if (!hasSettingsRow) {
         await this.ensureSettingsRow(channelId);
         hasSettingsRow = true;
       }
-      return this.store.advanceDigestCursor(channelId, cursor, next, this.nowIso());
+      return this.store.advanceDigestCursor(channelId, cursor, next, this.nowIso(), {
+        fence: lease.grant,
+        postedAttempt: { id: attempt.id, ...(ts ? { ts } : {}) },
+      });
     };
+
+    /** Posts one message under a fresh outbox row, then moves the cursor to `next`; a DigestOutcome on failure. */
+    const postOne = async (
+      message: PreparedDigestMessage,
+      tag: Omit<DigestTag, 'part'>,
+      next: number,
+      empty = false,
+    ): Promise<DigestOutcome | undefined> => {
+      if (signal?.aborted) return { status: 'abandoned', messages, changes };
+      if (lease.lost.aborted) return this.fail(channelId, messages, changes, LEASE_LOST);
+      const part = empty ? EMPTY_DIGEST_PART : ++parts;
+      const attempt = await this.store.beginDigestAttempt({ channelId, ...tag, part });
+      let ts: string | undefined;
+      try {
+        ({ ts } = await this.publisher.post(channelId, message, { ...tag, part }, postSignal));
+      } catch (error) {
+        // Unless Slack said no, the attempt stays pending: whether Slack has it is for the next run to find out.
+        if (error instanceof DigestNotPostedError) await this.store.settleDigestAttempt(attempt.id, 'absent');
+        if (signal?.aborted) return { status: 'abandoned', messages, changes };
+        if (lease.lost.aborted) return this.fail(channelId, messages, changes, LEASE_LOST, error);
+        return this.fail(channelId, messages, changes, describe(error), error);
+      }
+      try {
+        if (!(await accept(next, attempt, ts))) {
+          return this.fail(channelId, messages + 1, changes, 'the cursor was moved by another run');
+        }
+      } catch (error) {
+        if (error instanceof StaleLeaseError) return this.fail(channelId, messages + 1, changes, LEASE_LOST);
+        throw error;
+      }
+      cursor = next;
+      messages++;
+      changes += message.eventIds.length;
+      return undefined;
+    };
+
+    let reconciled: Reconciled;
+    try {
+      reconciled = await reconcilePendingDigests({
+        store: this.store,
+        publisher: this.publisher,
+        logger: this.logger,
+        nowIso: () => this.nowIso(),
+        channelId,
+        cursor,
+        fence: lease.grant,
+        signal: postSignal,
+        ensureSettingsRow: async () => {
+          if (!hasSettingsRow) {
+            await this.ensureSettingsRow(channelId);
+            hasSettingsRow = true;
+          }
+        },
+      });
+    } catch (error) {
+      if (signal?.aborted) return { status: 'abandoned', messages, changes };
+      if (error instanceof StaleLeaseError || lease.lost.aborted) {
+        return this.fail(channelId, 0, 0, LEASE_LOST, error);
+      }
+      return this.fail(
+        channelId,
+        0,
+        0,
+        `could not check which digest messages Slack already has, so nothing was posted (${describe(error)})`,
+        error,
+      );
+    }
+    cursor = reconciled.cursor;
 
     for (;;) {
       const events = await this.store.eventsForChannel(channelId, cursor, this.eventsPerPage);
       if (events.length === 0) break;
       for (const message of this.publisher.prepare(events, context)) {
-        if (signal?.aborted) return { status: 'abandoned', messages, changes };
-        if (!(await this.store.tryAcquireLease(lease, this.holder, this.leaseMs))) {
-          return this.fail(channelId, messages, changes, 'lost the channel lease to another run');
-        }
-        try {
-          await this.publisher.post(channelId, message, signal);
-        } catch (error) {
-          if (signal?.aborted) return { status: 'abandoned', messages, changes };
-          return this.fail(channelId, messages, changes, describe(error), error);
-        }
         const next = message.lastEventId ?? cursor;
-        if (!(await accept(next))) {
-          return this.fail(channelId, messages + 1, changes, 'the cursor was moved by another run');
-        }
-        cursor = next;
-        messages++;
-        changes += message.eventIds.length;
+        const failed = await postOne(
+          message,
+          { fromEventId: message.eventIds[0] ?? next, toEventId: next },
+          next,
+        );
+        if (failed) return failed;
       }
       if (events.length < this.eventsPerPage) break;
     }
 
-    if (messages > 0) {
-      this.logger.info({ channel: channelId, messages, changes, trigger }, 'digest posted');
-      return { status: 'posted', messages, changes };
+    if (messages > 0 || reconciled.messages > 0) {
+      this.logger.info(
+        { channel: channelId, messages, changes, reconciled: reconciled.messages, trigger },
+        'digest posted',
+      );
+      // Messages found in the channel count as this run's: together they are the digest people see.
+      return {
+        status: 'posted',
+        messages: messages + reconciled.messages,
+        changes: changes + reconciled.changes,
+      };
     }
+    if (reconciled.emptyPosted) return { status: 'posted-empty' };
     if (!schedule.postWhenEmpty) return { status: 'nothing-to-post' };
-    try {
-      await this.publisher.post(channelId, this.publisher.prepareEmpty(context), signal);
-    } catch (error) {
-      return this.fail(channelId, 0, 0, describe(error), error);
-    }
     // Same cursor, new "last posted": the next digest says "since" this one.
-    await accept(cursor);
-    return { status: 'posted-empty' };
+    const failed = await postOne(
+      this.publisher.prepareEmpty(context),
+      { fromEventId: cursor, toEventId: cursor },
+      cursor,
+      true,
+    );
+    return failed ?? { status: 'posted-empty' };
   }
 
   /** Channels following the default get a settings row the first time their cursor moves. */

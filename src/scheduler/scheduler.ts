@@ -4,8 +4,9 @@
  * that zone), each fire claimed in the database so it runs once across replicas (node-cron's run
  * coordinator hook, see ./run-coordinator.ts).
  *
- * - The poller also holds a lease while it runs, so a slow poll is never overlapped by the next fire on
- *   another replica.
+ * - The poller also holds a lease while it runs (renewed on a heartbeat, see ./held-lease.ts), so a slow
+ *   poll is never overlapped by the next fire on another replica, and a dead poller's lease lapses within
+ *   LEASE_TTL_MS. Its observations carry the lease as a fencing token: once taken over, they are refused.
  * - Digest tasks follow the channels' settings: re-synced when a setting changes here, and every
  *   `resyncCron` from the database for changes made on other replicas.
  * - `stop()` takes no new runs, gives in-flight runs `stopGraceMs` to finish, then asks them to stop at
@@ -16,10 +17,11 @@
 import cron, { type Logger as CronLogger, type ScheduledTask } from 'node-cron';
 import { type DigestDefaults, effectiveDigestSchedule, scheduleKey } from '../domain/digest.js';
 import { type Clock, systemClock } from '../domain/ports/clock.js';
-import type { Store } from '../domain/ports/store.js';
+import { StaleLeaseError, type Store } from '../domain/ports/store.js';
 import type { PollOptions, PollReport } from '../domain/status-tracking.js';
 import type { Logger } from '../logging/logger.js';
 import type { DigestOutcome, DigestRunner } from './digest-runner.js';
+import { DEFAULT_LEASE_TTL_MS, HeldLease, type LeaseStore } from './held-lease.js';
 import { runKey, StoreRunCoordinator } from './run-coordinator.js';
 
 export const POLL_TASK = 'poll';
@@ -34,7 +36,7 @@ export interface PollRunner {
 
 export type DigestRuns = Pick<DigestRunner, 'defaults' | 'runSchedule' | 'runChannel'>;
 
-export type SchedulerStore = Pick<Store, 'claimRun' | 'tryAcquireLease' | 'releaseLease' | 'digestChannels'>;
+export type SchedulerStore = Pick<Store, 'claimRun' | 'digestChannels'> & LeaseStore;
 
 /** What the scheduler reports as it runs; CaseopsMetrics (src/observability/metrics.ts) fits it. */
 export interface SchedulerObserver {
@@ -53,7 +55,10 @@ export interface SchedulerOptions {
   holder: string;
   logger: Logger;
   clock?: Clock;
-  /** The poller's lease; renewed every third of it while a poll runs. */
+  /**
+   * The poller's lease (LEASE_TTL_MS): renewed every third of it while a poll runs, so a replica that dies
+   * mid-poll leaves it to lapse within this long, and the next fire on any replica takes over.
+   */
   pollLeaseMs?: number;
   /** How often digest tasks are re-read from the database (changes made on other replicas). */
   resyncCron?: string;
@@ -94,7 +99,7 @@ export class Scheduler implements DigestControl {
     this.logger = options.logger.child({ component: 'scheduler' });
     this.clock = options.clock ?? systemClock;
     this.coordinator = new StoreRunCoordinator(options.store, options.holder);
-    this.pollLeaseMs = options.pollLeaseMs ?? 5 * 60_000;
+    this.pollLeaseMs = options.pollLeaseMs ?? DEFAULT_LEASE_TTL_MS;
     this.cronLogger = nodeCronLogger(this.logger);
     if (!cron.validate(options.pollCron)) {
       throw new Error(`POLL_CRON "${options.pollCron}" is not a node-cron expression`);
@@ -299,7 +304,8 @@ export class Scheduler implements DigestControl {
 
   private async pollHoldingLease(slot: Date): Promise<void> {
     const { store, holder } = this.options;
-    if (!(await store.tryAcquireLease(POLL_LEASE, holder, this.pollLeaseMs))) {
+    const lease = await HeldLease.acquire(store, POLL_LEASE, holder, this.pollLeaseMs, this.logger);
+    if (!lease) {
       this.options.observer?.pollRun('skipped');
       this.logger.info(
         { slot: slot.toISOString() },
@@ -307,34 +313,24 @@ export class Scheduler implements DigestControl {
       );
       return;
     }
-    const leaseLost = new AbortController();
-    const renewal = setInterval(
-      () => {
-        store.tryAcquireLease(POLL_LEASE, holder, this.pollLeaseMs).then(
-          (held) => {
-            if (!held) leaseLost.abort(new Error('the poller lease was taken over'));
-          },
-          (error: unknown) => this.logger.warn({ err: error }, 'could not renew the poller lease'),
-        );
-      },
-      Math.max(1000, Math.floor(this.pollLeaseMs / 3)),
-    );
-    renewal.unref();
     const started = this.clock.now();
     const seconds = () => (this.clock.now() - started) / 1000;
     try {
       this.lastPoll = await this.options.tracker.pollOnce({
-        signal: AbortSignal.any([this.stopController.signal, leaseLost.signal]),
+        signal: AbortSignal.any([this.stopController.signal, lease.lost]),
+        // Observations are recorded under the lease: once another replica took it over, they are refused.
+        fence: lease.grant,
       });
       this.options.observer?.observePoll(this.lastPoll, seconds());
     } catch (error) {
       this.options.observer?.pollRun('error', seconds());
-      this.logger.error({ slot: slot.toISOString(), err: error }, 'poll failed; the next fire tries again');
+      const message =
+        error instanceof StaleLeaseError
+          ? 'poll stopped: another replica took the poller lease over; it carries on from there'
+          : 'poll failed; the next fire tries again';
+      this.logger.error({ slot: slot.toISOString(), err: error }, message);
     } finally {
-      clearInterval(renewal);
-      await store.releaseLease(POLL_LEASE, holder).catch((error: unknown) => {
-        this.logger.warn({ err: error }, 'could not release the poller lease (it will expire)');
-      });
+      await lease.release();
     }
   }
 

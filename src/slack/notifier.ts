@@ -19,7 +19,12 @@ import type { StatusChangeEvent } from '../domain/ports/store.js';
 import type { CaseCardUpdater } from '../domain/status-tracking.js';
 import type { CardContext, CaseCards } from '../domain/use-cases/case-cards.js';
 import type { Logger } from '../logging/logger.js';
-import type { DigestPublisher } from '../scheduler/digest-runner.js';
+import {
+  DigestNotPostedError,
+  type DigestPublisher,
+  type DigestTag,
+  type PostedDigestTag,
+} from '../scheduler/digest-runner.js';
 import {
   buildDigestMessages,
   buildEmptyDigestMessage,
@@ -46,17 +51,53 @@ export interface SlackChatClient {
       blocks?: Block[];
       unfurl_links?: boolean;
       unfurl_media?: boolean;
+      metadata?: MessageMetadata;
     }): Promise<{ ok?: boolean; ts?: string; error?: string }>;
     update(args: { channel: string; ts: string; text: string; blocks?: Block[] }): Promise<{
       ok?: boolean;
       error?: string;
     }>;
   };
+  /**
+   * Reading a channel back (scopes channels:history, groups:history), to find digest messages Slack accepted
+   * when caseops never heard so. Without it such a message cannot be checked and its digest waits.
+   */
+  conversations?: {
+    history(args: {
+      channel: string;
+      oldest?: string;
+      limit?: number;
+      cursor?: string;
+      include_all_metadata?: boolean;
+    }): Promise<{
+      ok?: boolean;
+      error?: string;
+      messages?: Array<{ ts?: string; metadata?: { event_type?: string; event_payload?: unknown } }>;
+      has_more?: boolean;
+      response_metadata?: { next_cursor?: string };
+    }>;
+  };
 }
+
+/** Slack message metadata: an app's own tag on a message, returned by conversations.history. */
+export interface MessageMetadata {
+  event_type: string;
+  event_payload: Record<string, string | number | boolean>;
+}
+
+/** A message as conversations.history returned it, with its metadata. */
+export interface HistoryMessage {
+  ts: string;
+  metadata?: { event_type?: string; event_payload?: unknown };
+}
+
+/** Pages of conversations.history read at most in one look back (200 messages a page). */
+const MAX_HISTORY_PAGES = 25;
 
 export interface OutgoingMessage {
   text: string;
   blocks: Block[];
+  metadata?: MessageMetadata;
 }
 
 /** Slack refused or never answered; `slackError` is Slack's error code where it gave one. */
@@ -123,11 +164,44 @@ export class SlackNotifier {
           blocks: message.blocks,
           unfurl_links: false,
           unfurl_media: false,
+          ...(message.metadata ? { metadata: message.metadata } : {}),
         }),
       signal,
     );
     if (!response.ts) throw new SlackDeliveryError('Slack accepted the message but returned no ts');
     return response.ts;
+  }
+
+  /** The channel's messages since `oldest` (a Slack ts), newest first, with their metadata. */
+  async history(channel: string, oldest: string, signal?: AbortSignal): Promise<HistoryMessage[]> {
+    const conversations = this.client.conversations;
+    if (!conversations) {
+      throw new SlackDeliveryError('this Slack client cannot read channel history (conversations.history)');
+    }
+    const messages: HistoryMessage[] = [];
+    let cursor: string | undefined;
+    for (let page = 0; page < MAX_HISTORY_PAGES; page++) {
+      const response = await this.paced(
+        channel,
+        () =>
+          conversations.history({
+            channel,
+            oldest,
+            limit: 200,
+            include_all_metadata: true,
+            ...(cursor ? { cursor } : {}),
+          }),
+        signal,
+      );
+      for (const message of response.messages ?? []) {
+        if (message.ts) messages.push({ ts: message.ts, metadata: message.metadata });
+      }
+      cursor = response.response_metadata?.next_cursor || undefined;
+      if (!response.has_more || !cursor) return messages;
+    }
+    throw new SlackDeliveryError(
+      `more than ${MAX_HISTORY_PAGES * 200} messages in the channel since the digest attempt`,
+    );
   }
 
   async update(channel: string, ts: string, message: OutgoingMessage, signal?: AbortSignal): Promise<void> {
@@ -233,7 +307,14 @@ export interface SlackDigestPublisherOptions {
   limits?: DigestLimits;
 }
 
-/** Digests as Slack messages: split to Slack's limits by ./blocks/digest.ts, posted through the notifier. */
+/** `event_type` of the metadata on every digest message caseops posts. */
+export const DIGEST_EVENT_TYPE = 'caseops_digest';
+
+/**
+ * Digests as Slack messages: split to Slack's limits by ./blocks/digest.ts, posted through the notifier, each
+ * tagged with message metadata (channel, first and last event id, part) so a later run can find in the
+ * channel's history what Slack accepted when caseops never heard back.
+ */
 export class SlackDigestPublisher implements DigestPublisher<DigestMessage | EmptyDigestMessage> {
   private readonly notifier: SlackNotifier;
   private readonly limits: DigestLimits | undefined;
@@ -254,10 +335,53 @@ export class SlackDigestPublisher implements DigestPublisher<DigestMessage | Emp
   async post(
     channelId: string,
     message: DigestMessage | EmptyDigestMessage,
+    tag: DigestTag,
     signal?: AbortSignal,
-  ): Promise<void> {
-    await this.notifier.post(channelId, { text: message.text, blocks: message.blocks }, signal);
+  ): Promise<{ ts: string }> {
+    const metadata: MessageMetadata = {
+      event_type: DIGEST_EVENT_TYPE,
+      event_payload: {
+        channel: channelId,
+        from_event_id: tag.fromEventId,
+        to_event_id: tag.toEventId,
+        part: tag.part,
+      },
+    };
+    try {
+      const ts = await this.notifier.post(
+        channelId,
+        { text: message.text, blocks: message.blocks, metadata },
+        signal,
+      );
+      return { ts };
+    } catch (error) {
+      // An error code is Slack's own answer (refused, or rate limited to the end): the message is not there.
+      if (error instanceof SlackDeliveryError && error.slackError !== undefined) {
+        throw new DigestNotPostedError(error.message, { cause: error });
+      }
+      throw error;
+    }
   }
+
+  async findPosted(channelId: string, since: string, signal?: AbortSignal): Promise<PostedDigestTag[]> {
+    const oldest = (Date.parse(since) / 1000).toFixed(6);
+    const found: PostedDigestTag[] = [];
+    for (const message of await this.notifier.history(channelId, oldest, signal)) {
+      const tag = digestTagOf(message, channelId);
+      if (tag) found.push({ ...tag, ts: message.ts });
+    }
+    return found;
+  }
+}
+
+/** The digest tag caseops put on `message`, if it is one of its digests for `channelId`. */
+function digestTagOf(message: HistoryMessage, channelId: string): DigestTag | undefined {
+  if (message.metadata?.event_type !== DIGEST_EVENT_TYPE) return undefined;
+  const payload = message.metadata.event_payload as Record<string, unknown> | undefined;
+  if (!payload || payload.channel !== channelId) return undefined;
+  const [from, to, part] = [payload.from_event_id, payload.to_event_id, payload.part].map(Number);
+  if (![from, to, part].every((n) => Number.isInteger(n))) return undefined;
+  return { fromEventId: from!, toEventId: to!, part: part! };
 }
 
 export interface EmptyDigestMessage {

@@ -5,7 +5,7 @@
  */
 import type { Generated } from 'kysely';
 import type { CaseState, VendorId } from '../domain/case.js';
-import type { AuditEntry, WriteOperation, WriteState } from '../domain/ports/store.js';
+import type { AuditEntry, DigestAttemptState, WriteOperation, WriteState } from '../domain/ports/store.js';
 
 /** 0 or 1. */
 export type Flag = number;
@@ -108,6 +108,20 @@ export interface LeasesTable {
   name: string;
   holder: string;
   expires_at: string;
+  /** Raised each time the lease changes hands: the fencing token. */
+  generation: number;
+}
+
+export interface DigestAttemptsTable {
+  id: Generated<number>;
+  channel_id: string;
+  from_event_id: number;
+  to_event_id: number;
+  part: number;
+  started_at: string;
+  state: DigestAttemptState;
+  ts: string | null;
+  settled_at: string | null;
 }
 
 export interface Database {
@@ -121,6 +135,7 @@ export interface Database {
   recent_cases: RecentCasesTable;
   scheduled_runs: ScheduledRunsTable;
   leases: LeasesTable;
+  digest_attempts: DigestAttemptsTable;
 }
 
 export type SqlDialect = 'sqlite' | 'postgres';

@@ -4,8 +4,8 @@
  * real tracker, digest runner, notifier and scheduler on POLL_CRON / DIGEST_CRON, talking to Slack at
  * SLACK_API_URL. It logs JSON lines to stdout (the parent waits on them) and runs until it is killed.
  *
- * Leases are short here (CRASH_LEASE_MS): a process killed while holding the poller or a digest lease
- * leaves it to expire, and the restarted process waits for that, as a real restart would (5 minutes by
+ * Leases are short here (LEASE_TTL_MS, set by the test): a process killed while holding the poller or a
+ * digest lease leaves it to lapse, and the restarted process waits for that, as a real restart would (30 s by
  * default).
  */
 import { loadEnv } from '../../src/config/env.js';
@@ -18,7 +18,7 @@ import { createStore } from '../../src/store/index.js';
 import { createVendorRegistry } from '../../src/vendors/index.js';
 
 const env = loadEnv(process.env);
-const leaseMs = Number(process.env.CRASH_LEASE_MS ?? 4000);
+const leaseMs = env.LEASE_TTL_MS;
 const logger = createLogger({ level: 'info' });
 const holder = `crash-child-${process.pid}`;
 

@@ -14,6 +14,7 @@ import { silentLogger } from '../../src/logging/logger.js';
 import {
   type DigestPublisher,
   DigestRunner,
+  type PostedDigestTag,
   type PreparedDigestMessage,
 } from '../../src/scheduler/digest-runner.js';
 import { createStore, type StatusChangeEvent, type Store } from '../../src/store/index.js';
@@ -38,9 +39,14 @@ class HeldPublisher implements DigestPublisher {
     return { eventIds: [] };
   }
 
-  async post(_channel: string, message: PreparedDigestMessage): Promise<void> {
+  async post(_channel: string, message: PreparedDigestMessage): Promise<{ ts?: string }> {
     await new Promise<void>((resolve) => this.waiting.push(resolve));
     this.posted.push(message.eventIds);
+    return {};
+  }
+
+  async findPosted(): Promise<PostedDigestTag[]> {
+    return [];
   }
 
   get held(): number {

@@ -33,11 +33,17 @@ export interface RecordedSlackCall {
   ts: string;
   text: string;
   blocks: unknown[];
+  /** Message metadata it was posted with. */
+  metadata?: unknown;
   /** The clock's time when the call reached "Slack". */
   at: number;
 }
 
-type Failure = { kind: 'error'; error: string } | { kind: 'rate-limited'; retryAfterSeconds: number };
+type Failure =
+  | { kind: 'error'; error: string }
+  | { kind: 'rate-limited'; retryAfterSeconds: number }
+  /** Slack posts the message, but its answer never reaches caseops (a timeout). */
+  | { kind: 'lost-answer' };
 
 /**
  * Answers like Slack's Web API client does: a platform error is thrown with `data.error`, a 429 (the
@@ -70,25 +76,40 @@ export class RecordingSlack implements SlackChatClient {
   }
 
   readonly chat = {
-    postMessage: async (args: { channel: string; text: string; blocks?: unknown[] }) => {
+    postMessage: async (args: { channel: string; text: string; blocks?: unknown[]; metadata?: unknown }) => {
       this.postAttempts++;
       const planned = this.postFailures.get(this.postAttempts);
       if (planned) {
         this.postFailures.delete(this.postAttempts);
         this.failures.unshift(planned);
       }
-      this.answer('chat.postMessage', args.channel);
-      const ts = `1700000000.${String(this.nextTs++).padStart(6, '0')}`;
+      const loseAnswer = this.failures[0]?.kind === 'lost-answer';
+      if (loseAnswer) this.failures.shift();
+      else this.answer('chat.postMessage', args.channel);
+      // Slack's ts: seconds on (this) clock, then a counter that keeps them increasing.
+      const ts = `${Math.floor(this.clock.now() / 1000)}.${String(this.nextTs++).padStart(6, '0')}`;
       const call: RecordedSlackCall = {
         method: 'chat.postMessage',
         channel: args.channel,
         ts,
         text: args.text,
         blocks: args.blocks ?? [],
+        ...(args.metadata === undefined ? {} : { metadata: args.metadata }),
         at: this.clock.now(),
       };
       this.accepted.push(call);
       this.onAccepted?.(call);
+      if (loseAnswer) {
+        this.attempts.push({
+          method: 'chat.postMessage',
+          channel: args.channel,
+          at: call.at,
+          outcome: 'answer lost',
+        });
+        throw Object.assign(new Error('A request error occurred: timeout'), {
+          code: webApi.ErrorCode.RequestError,
+        });
+      }
       return { ok: true, ts };
     },
     update: async (args: { channel: string; ts: string; text: string; blocks?: unknown[] }) => {
@@ -105,6 +126,22 @@ export class RecordingSlack implements SlackChatClient {
     },
   };
 
+  /** Newest first, after `oldest`, with metadata: as conversations.history with include_all_metadata. */
+  readonly conversations = {
+    history: async (args: { channel: string; oldest?: string; include_all_metadata?: boolean }) => {
+      this.answer('conversations.history', args.channel);
+      const oldest = Number(args.oldest ?? 0);
+      const messages = this.posts(args.channel)
+        .filter((c) => Number(c.ts) > oldest)
+        .reverse()
+        .map((c) => ({
+          ts: c.ts,
+          ...(args.include_all_metadata ? { metadata: c.metadata as { event_type?: string } } : {}),
+        }));
+      return { ok: true, messages, has_more: false };
+    },
+  };
+
   posts(channel?: string): RecordedSlackCall[] {
     return this.accepted.filter(
       (c) => c.method === 'chat.postMessage' && (!channel || c.channel === channel),
@@ -114,7 +151,8 @@ export class RecordingSlack implements SlackChatClient {
   private answer(method: string, channel: string): void {
     const failure = this.failures.shift();
     const at = this.clock.now();
-    if (!failure) {
+    if (!failure || failure.kind === 'lost-answer') {
+      if (failure) this.failures.unshift(failure); // only a post can lose its answer
       this.attempts.push({ method, channel, at, outcome: 'ok' });
       return;
     }

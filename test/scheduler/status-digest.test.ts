@@ -201,6 +201,98 @@ describe('status tracking and digests', () => {
     expect(mentioned.sort()).toEqual([...ids].sort()); // each case exactly once across all posts
   });
 
+  it('a message Slack took whose answer was lost is found in the channel, not posted again', async () => {
+    const ids = cisco.simulator.seedMany(120, { status: 'New' });
+    for (const id of ids) await watch(app, id);
+    await app.tracker.pollOnce();
+    for (const id of ids) cisco.simulator.advance(id, 'Closed');
+    await app.tracker.pollOnce();
+
+    // Slack posts the second message, but its answer never comes back: caseops cannot know it is there.
+    slack.failPostAttempt(2, { kind: 'lost-answer' });
+    const partial = await app.digests.runChannel(CHANNEL, { trigger: 'scheduled' });
+    expect(partial).toMatchObject({ status: 'failed', messages: 1 });
+    const postsBefore = slack.posts(CHANNEL).length;
+    expect(postsBefore).toBe(2);
+
+    const rest = await app.digests.runChannel(CHANNEL, { trigger: 'scheduled' });
+    expect(rest).toMatchObject({ status: 'posted' });
+    // The found message and whatever followed it: every change not in the first message.
+    const inFirst = casesListed(slack.posts(CHANNEL)[0]!, ids).length;
+    expect(rest).toMatchObject({ changes: ids.length - inFirst });
+    // The channel was read back (with metadata) before anything else was posted.
+    const calls = slack.attempts.map((a) => a.method);
+    expect(calls.slice(postsBefore)[0]).toBe('conversations.history');
+    expect(calls.filter((m) => m === 'conversations.history')).toHaveLength(1);
+
+    const mentioned = slack.posts(CHANNEL).flatMap((post) => casesListed(post, ids));
+    expect(mentioned.sort()).toEqual([...ids].sort()); // each case exactly once: 0 repeats
+    // Every digest message carries its tag.
+    for (const [i, post] of slack.posts(CHANNEL).entries()) {
+      expect(post.metadata).toMatchObject({
+        event_type: 'caseops_digest',
+        event_payload: { channel: CHANNEL, part: expect.any(Number) },
+      });
+      if (i > 0)
+        expect((post.metadata as { event_payload: { part: number } }).event_payload.part).toBeGreaterThan(0);
+    }
+    const events = await app.store.eventsForChannel(CHANNEL, 0, 1000);
+    expect((await app.store.getDigestSettings(CHANNEL))?.cursor).toBe(events.at(-1)?.id);
+    expect(await app.store.pendingDigestAttempts(CHANNEL)).toEqual([]);
+  });
+
+  it('a message whose answer was lost and that Slack does not have is posted by the next run', async () => {
+    const id = cisco.simulator.seed({ status: 'New' });
+    await watch(app, id);
+    await app.tracker.pollOnce();
+    cisco.simulator.advance(id, 'Closed');
+    await app.tracker.pollOnce();
+    slack.failNext({ kind: 'error', error: 'internal_error' });
+    expect(await app.digests.runChannel(CHANNEL, { trigger: 'scheduled' })).toMatchObject({
+      status: 'failed',
+    });
+    // Slack's own "no" settles the attempt: nothing to look for.
+    expect(await app.store.pendingDigestAttempts(CHANNEL)).toEqual([]);
+
+    // A timeout leaves it pending; the channel has no such message, so the next run posts it.
+    const [event] = await app.store.eventsForChannel(CHANNEL, 0);
+    await app.store.beginDigestAttempt({
+      channelId: CHANNEL,
+      fromEventId: event!.id,
+      toEventId: event!.id,
+      part: 1,
+    });
+    expect(await app.digests.runChannel(CHANNEL, { trigger: 'scheduled' })).toMatchObject({
+      status: 'posted',
+      changes: 1,
+    });
+    expect(slack.posts(CHANNEL).flatMap((post) => casesListed(post, [id]))).toEqual([id]);
+    expect(await app.store.pendingDigestAttempts(CHANNEL)).toEqual([]);
+  });
+
+  it('posts nothing while the channel cannot be read back for a pending message, then catches up once', async () => {
+    const id = cisco.simulator.seed({ status: 'New' });
+    await watch(app, id);
+    await app.tracker.pollOnce();
+    cisco.simulator.advance(id, 'Closed');
+    await app.tracker.pollOnce();
+    slack.failPostAttempt(1, { kind: 'lost-answer' });
+    expect(await app.digests.runChannel(CHANNEL, { trigger: 'scheduled' })).toMatchObject({
+      status: 'failed',
+    });
+
+    slack.failNext({ kind: 'error', error: 'missing_scope' }); // conversations.history refused
+    const blocked = await app.digests.runChannel(CHANNEL, { trigger: 'scheduled' });
+    expect(blocked).toMatchObject({ status: 'failed', error: expect.stringMatching(/could not check/) });
+    expect(slack.posts(CHANNEL)).toHaveLength(1);
+
+    expect(await app.digests.runChannel(CHANNEL, { trigger: 'scheduled' })).toMatchObject({
+      status: 'posted',
+    });
+    expect(slack.posts(CHANNEL)).toHaveLength(1); // found, not posted again
+    expect((await app.store.getDigestSettings(CHANNEL))?.cursor).toBeGreaterThan(0);
+  });
+
   it('loses nothing when the process restarts between poll and digest', async () => {
     const id = cisco.simulator.seed({ status: 'New' });
     await watch(app, id);

@@ -64,6 +64,7 @@ describe('digests through the Web API client', () => {
         },
         update: (args) => client.chat.update(args),
       },
+      conversations: client.conversations,
     };
     const notifier = new SlackNotifier({ client: stamped, logger: silentLogger, clock });
     runner = new DigestRunner({

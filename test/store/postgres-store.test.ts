@@ -51,8 +51,13 @@ describe.skipIf(!postgres.available)(
       afterEach(async () => {
         await Promise.all(stores.splice(0).map((store) => store.close()));
       });
-      async function open(url: string): Promise<Store> {
-        const store = await createStore({ dataDir: 'unused', databaseUrl: url, logger: silentLogger });
+      async function open(url: string, now?: () => Date): Promise<Store> {
+        const store = await createStore({
+          dataDir: 'unused',
+          databaseUrl: url,
+          logger: silentLogger,
+          ...(now ? { now } : {}),
+        });
         stores.push(store);
         return store;
       }
@@ -71,6 +76,7 @@ describe.skipIf(!postgres.available)(
         expect(await tablesIn(a)).toEqual([
           'audit_log',
           'case_snapshots',
+          'digest_attempts',
           'digest_settings',
           'kysely_migration',
           'kysely_migration_lock',
@@ -100,6 +106,29 @@ describe.skipIf(!postgres.available)(
       it('throws from ping when the server cannot be reached', async () => {
         const store = await open('postgres://postgres@127.0.0.1:1/test');
         await expect(store.ping()).rejects.toThrow();
+      });
+
+      it("judges lease expiry by the database's clock, not a replica's", async () => {
+        const schema = await freshSchema();
+        const HOUR = 60 * 60_000;
+        const onTime = await open(schema.url);
+        await onTime.migrate();
+        const ahead = await open(schema.url, () => new Date(Date.now() + HOUR));
+        const behind = await open(schema.url, () => new Date(Date.now() - HOUR));
+
+        // A replica whose clock runs an hour ahead does not see a live 2 s lease as expired.
+        const held = await onTime.acquireLease('poller', 'on-time', 2_000);
+        expect(held).toBeDefined();
+        expect(await ahead.acquireLease('poller', 'ahead', 2_000)).toBeUndefined();
+
+        // A replica whose clock runs an hour behind takes a lease that did expire, as soon as it did.
+        const short = await behind.acquireLease('digest:C1', 'behind', 300);
+        expect(short).toBeDefined();
+        expect(await onTime.acquireLease('digest:C1', 'on-time', 300)).toBeUndefined();
+        await new Promise((resolve) => setTimeout(resolve, 400));
+        expect(await onTime.acquireLease('digest:C1', 'on-time', 300)).toBeDefined();
+        expect(await behind.renewLease(short!, 300)).toBe(false);
+        expect(await onTime.renewLease(held!, 2_000)).toBe(true);
       });
 
       it('never lets a digest reader skip an event while many are recorded concurrently', async () => {

@@ -794,28 +794,182 @@ export function describeStoreContract(harness: StoreHarness): void {
       });
     });
 
+    describe('digest outbox', () => {
+      async function withSettings() {
+        const f = await fresh();
+        await f.store.saveDigestSettings({
+          channelId: 'C1',
+          cron: '0 9 * * *',
+          schedule: 'daily 09:00',
+          timezone: 'UTC',
+          enabled: true,
+          postWhenEmpty: false,
+          updatedBy: 'U1',
+          updatedAt: f.clock.iso(),
+        });
+        return f;
+      }
+
+      it('records an attempt as pending, stamped with the store clock, until it is settled', async () => {
+        const { store, clock } = await withSettings();
+        const attempt = await store.beginDigestAttempt({
+          channelId: 'C1',
+          fromEventId: 3,
+          toEventId: 9,
+          part: 2,
+        });
+        expect(attempt).toMatchObject({
+          channelId: 'C1',
+          fromEventId: 3,
+          toEventId: 9,
+          part: 2,
+          state: 'pending',
+        });
+        expect(attempt.startedAt).toBe(clock.iso());
+        const other = await store.beginDigestAttempt({
+          channelId: 'C2',
+          fromEventId: 1,
+          toEventId: 1,
+          part: 1,
+        });
+        expect(await store.pendingDigestAttempts('C1')).toEqual([attempt]);
+        await store.settleDigestAttempt(attempt.id, 'absent');
+        expect(await store.pendingDigestAttempts('C1')).toEqual([]);
+        expect(await store.pendingDigestAttempts('C2')).toEqual([other]);
+      });
+
+      it('settles an attempt as posted together with the cursor move, and not when the move is refused', async () => {
+        const { store, clock } = await withSettings();
+        const first = await store.beginDigestAttempt({
+          channelId: 'C1',
+          fromEventId: 1,
+          toEventId: 4,
+          part: 1,
+        });
+        expect(
+          await store.advanceDigestCursor('C1', 7, 4, clock.iso(), {
+            postedAttempt: { id: first.id, ts: '1.000001' },
+          }),
+        ).toBe(false);
+        expect(await store.pendingDigestAttempts('C1')).toEqual([first]);
+        expect(
+          await store.advanceDigestCursor('C1', 0, 4, clock.iso(), {
+            postedAttempt: { id: first.id, ts: '1.000001' },
+          }),
+        ).toBe(true);
+        expect(await store.pendingDigestAttempts('C1')).toEqual([]);
+        expect((await store.getDigestSettings('C1'))?.cursor).toBe(4);
+      });
+    });
+
     describe('leases', () => {
+      /**
+       * Lease expiry follows the database's clock on PostgreSQL and the store's clock on SQLite: time passes
+       * for both (the test clock moves, and the test waits), so one test reads the same on either.
+       */
+      const TTL = 600;
+      async function elapse(clock: TestClock, ms: number): Promise<void> {
+        clock.advance(ms);
+        if (harness.dialect === 'postgres') await new Promise((resolve) => setTimeout(resolve, ms));
+      }
+
       it('is held by one holder until it expires, then taken over', async () => {
         const { store, clock } = await fresh();
-        expect(await store.tryAcquireLease('poller', 'a', 5 * MINUTE)).toBe(true);
-        expect(await store.tryAcquireLease('poller', 'b', 5 * MINUTE)).toBe(false);
-        expect(await store.tryAcquireLease('other', 'b', 5 * MINUTE)).toBe(true);
-        clock.advance(5 * MINUTE - 1);
-        expect(await store.tryAcquireLease('poller', 'b', 5 * MINUTE)).toBe(false);
-        clock.advance(1);
-        expect(await store.tryAcquireLease('poller', 'b', 5 * MINUTE)).toBe(true);
-        expect(await store.tryAcquireLease('poller', 'a', 5 * MINUTE)).toBe(false);
+        expect(await store.tryAcquireLease('poller', 'a', TTL)).toBe(true);
+        expect(await store.tryAcquireLease('poller', 'b', TTL)).toBe(false);
+        expect(await store.tryAcquireLease('other', 'b', TTL)).toBe(true);
+        await elapse(clock, TTL / 2);
+        expect(await store.tryAcquireLease('poller', 'b', TTL)).toBe(false);
+        await elapse(clock, TTL / 2 + 100);
+        expect(await store.tryAcquireLease('poller', 'b', TTL)).toBe(true);
+        expect(await store.tryAcquireLease('poller', 'a', TTL)).toBe(false);
       });
 
       it('is renewed by its holder, extending the expiry', async () => {
         const { store, clock } = await fresh();
-        expect(await store.tryAcquireLease('poller', 'a', HOUR)).toBe(true);
-        clock.advance(50 * MINUTE);
-        expect(await store.tryAcquireLease('poller', 'a', HOUR)).toBe(true);
-        clock.advance(50 * MINUTE);
-        expect(await store.tryAcquireLease('poller', 'b', HOUR)).toBe(false);
-        clock.advance(10 * MINUTE);
-        expect(await store.tryAcquireLease('poller', 'b', HOUR)).toBe(true);
+        const grant = await store.acquireLease('poller', 'a', TTL);
+        expect(grant).toBeDefined();
+        await elapse(clock, TTL / 2 + 100);
+        expect(await store.renewLease(grant!, TTL)).toBe(true);
+        await elapse(clock, TTL / 2 + 100);
+        expect(await store.tryAcquireLease('poller', 'b', TTL)).toBe(false);
+        await elapse(clock, TTL / 2 + 100);
+        expect(await store.tryAcquireLease('poller', 'b', TTL)).toBe(true);
+      });
+
+      it('raises the generation each time it changes hands, and keeps it on a renewal', async () => {
+        const { store, clock } = await fresh();
+        const first = await store.acquireLease('poller', 'a', TTL);
+        expect(first).toMatchObject({ name: 'poller', holder: 'a' });
+        expect(await store.acquireLease('poller', 'a', TTL)).toEqual(first);
+        await store.releaseLease('poller', 'a');
+        const second = await store.acquireLease('poller', 'b', TTL);
+        expect(second!.generation).toBeGreaterThan(first!.generation);
+        await elapse(clock, TTL + 100);
+        // Even the first holder, coming back after expiry, gets a new generation: its old grant stays dead.
+        const third = await store.acquireLease('poller', 'a', TTL);
+        expect(third!.generation).toBeGreaterThan(second!.generation);
+        expect(await store.renewLease(first!, TTL)).toBe(false);
+        expect(await store.renewLease(third!, TTL)).toBe(true);
+      });
+
+      it('cannot be renewed once taken over', async () => {
+        const { store, clock } = await fresh();
+        const mine = await store.acquireLease('poller', 'a', TTL);
+        await elapse(clock, TTL + 100);
+        expect(await store.acquireLease('poller', 'b', TTL)).toBeDefined();
+        expect(await store.renewLease(mine!, TTL)).toBe(false);
+        expect(await store.tryAcquireLease('poller', 'a', TTL)).toBe(false);
+      });
+
+      it("refuses the fenced writes of a holder whose lease was taken over, and keeps the new holder's", async () => {
+        const { store, clock } = await fresh();
+        await store.addWatch({
+          vendor: 'cisco',
+          caseId: '700',
+          channelId: 'C1',
+          createdBy: 'U1',
+          createdAt: clock.iso(),
+        });
+        await store.saveDigestSettings({
+          channelId: 'C1',
+          cron: '0 9 * * *',
+          schedule: 'daily 09:00',
+          timezone: 'UTC',
+          enabled: true,
+          postWhenEmpty: false,
+          updatedBy: 'U1',
+          updatedAt: clock.iso(),
+        });
+        const stalePoller = (await store.acquireLease('poller', 'a', TTL))!;
+        const staleDigest = (await store.acquireLease('digest:C1', 'a', TTL))!;
+        expect(
+          await store.recordObservation(makeCase({ id: '700', status: 'New' }), clock.iso(), stalePoller),
+        ).toBeUndefined();
+        await elapse(clock, TTL + 100);
+        const poller = (await store.acquireLease('poller', 'b', TTL))!;
+        const digest = (await store.acquireLease('digest:C1', 'b', TTL))!;
+
+        await expect(
+          store.recordObservation(makeCase({ id: '700', status: 'Closed' }), clock.iso(), stalePoller),
+        ).rejects.toMatchObject({ name: 'StaleLeaseError' });
+        expect((await store.getSnapshot('cisco', '700'))?.status).toBe('New');
+        expect(await store.eventsForChannel('C1', 0)).toEqual([]);
+
+        const event = await store.recordObservation(
+          makeCase({ id: '700', status: 'Closed' }),
+          clock.iso(),
+          poller,
+        );
+        expect(event?.toStatus).toBe('Closed');
+        await expect(
+          store.advanceDigestCursor('C1', 0, event!.id, clock.iso(), { fence: staleDigest }),
+        ).rejects.toMatchObject({ name: 'StaleLeaseError' });
+        expect((await store.getDigestSettings('C1'))?.cursor).toBe(0);
+        expect(await store.advanceDigestCursor('C1', 0, event!.id, clock.iso(), { fence: digest })).toBe(
+          true,
+        );
+        expect((await store.getDigestSettings('C1'))?.cursor).toBe(event!.id);
       });
 
       it('is released only by its holder', async () => {
@@ -838,6 +992,7 @@ export function describeStoreContract(harness: StoreHarness): void {
       it('rejects a non-positive ttl', async () => {
         const { store } = await fresh();
         await expect(store.tryAcquireLease('poller', 'a', 0)).rejects.toThrow(/ttl/);
+        await expect(store.acquireLease('poller', 'a', 1.5)).rejects.toThrow(/ttl/);
       });
     });
   });

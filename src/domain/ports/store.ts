@@ -130,9 +130,14 @@ export interface EventLog {
   /**
    * Atomically compares `seen` with the stored snapshot and stores it. When the status differs from the
    * snapshot, one event is recorded in the same transaction and returned. The first sighting of a case stores
-   * the snapshot and records no event. Clears any sync error.
+   * the snapshot and records no event. Clears any sync error. With a `fence` (the poller's lease), nothing is
+   * written and StaleLeaseError is thrown when that lease has changed hands since it was granted.
    */
-  recordObservation(seen: Case, observedAt: string): Promise<StatusChangeEvent | undefined>;
+  recordObservation(
+    seen: Case,
+    observedAt: string,
+    fence?: LeaseGrant,
+  ): Promise<StatusChangeEvent | undefined>;
   /**
    * Marks the vendor's failure on the snapshot without touching its status (no false change). Does nothing
    * for a case that has no snapshot yet.
@@ -152,9 +157,55 @@ export interface DigestSettingsStore {
   digestChannels(): Promise<DigestSettings[]>;
   /**
    * Moves the channel's cursor from `expected` to `next` only if it still is `expected` (compare-and-set);
-   * false means another run moved it first.
+   * false means another run moved it first. With a `fence` (the channel's digest lease), nothing is written
+   * and StaleLeaseError is thrown when that lease has changed hands since it was granted.
    */
-  advanceDigestCursor(channelId: string, expected: number, next: number, postedAt: string): Promise<boolean>;
+  advanceDigestCursor(
+    channelId: string,
+    expected: number,
+    next: number,
+    postedAt: string,
+    options?: CursorAdvanceOptions,
+  ): Promise<boolean>;
+}
+
+export interface CursorAdvanceOptions {
+  /** The lease the run posts under; a stale one makes the advance throw StaleLeaseError. */
+  fence?: LeaseGrant;
+  /** The outbox row of the message Slack accepted: marked posted in the same transaction as the move. */
+  postedAttempt?: { id: number; ts?: string };
+}
+
+export type DigestAttemptState = 'pending' | 'posted' | 'absent';
+
+/** One digest message caseops set out to post (the outbox row written before the post). */
+export interface DigestAttempt {
+  id: number;
+  channelId: string;
+  /** The first and last event the message shows; both the cursor at the time for a "no changes" digest. */
+  fromEventId: number;
+  toEventId: number;
+  /** The message's place (1-based) in the run that posted it. */
+  part: number;
+  /** ISO-8601, by the store's clock: no message of this attempt can be older (less a margin for skew). */
+  startedAt: string;
+  state: DigestAttemptState;
+  /** Slack's ts, once known. */
+  ts?: string;
+}
+
+/**
+ * The digest outbox. A message's attempt is recorded before it is posted and settled with the cursor move
+ * (`advanceDigestCursor`'s `postedAttempt`); one left pending (a crash, a lost answer) is settled by reading
+ * the channel's history before anything else is posted there.
+ */
+export interface DigestOutbox {
+  beginDigestAttempt(
+    attempt: Pick<DigestAttempt, 'channelId' | 'fromEventId' | 'toEventId' | 'part'>,
+  ): Promise<DigestAttempt>;
+  /** Oldest first. */
+  pendingDigestAttempts(channelId: string): Promise<DigestAttempt[]>;
+  settleDigestAttempt(id: number, state: Exclude<DigestAttemptState, 'pending'>, ts?: string): Promise<void>;
 }
 
 /** Vendor writes done at most once per intended write. */
@@ -196,9 +247,36 @@ export interface Coordination {
    * replicas gets true for the same pair. Fires older than a week are refused (false): claims are pruned.
    */
   claimRun(task: string, fireAt: string, holder: string): Promise<boolean>;
-  /** A lease with expiry (the poller holds one so it never runs twice at once). */
+  /**
+   * Takes the lease `name` for `ttlMs` if it is free, expired, or already `holder`'s (then it is renewed and
+   * keeps its generation). Each change of hands raises the generation: the grant's generation is the fencing
+   * token fenced writes check. Expiry is judged by the database's clock on PostgreSQL (replicas' clocks may
+   * disagree), by the store's clock on SQLite (one machine).
+   */
+  acquireLease(name: string, holder: string, ttlMs: number): Promise<LeaseGrant | undefined>;
+  /** Extends the lease by `ttlMs` from now; false when it has changed hands since `grant` (it is lost). */
+  renewLease(grant: LeaseGrant, ttlMs: number): Promise<boolean>;
+  /** `acquireLease` for callers that need no fencing token. */
   tryAcquireLease(name: string, holder: string, ttlMs: number): Promise<boolean>;
+  /** Ends `holder`'s lease now; the generation is kept, so a later holder still gets a higher one. */
   releaseLease(name: string, holder: string): Promise<void>;
+}
+
+/** A lease as granted: the generation is the fencing token, raised every time the lease changes hands. */
+export interface LeaseGrant {
+  name: string;
+  holder: string;
+  generation: number;
+}
+
+/** A fenced write was refused: the lease it was made under has been taken over by another holder. */
+export class StaleLeaseError extends Error {
+  constructor(readonly grant: LeaseGrant) {
+    super(
+      `lease "${grant.name}" (generation ${grant.generation}) was taken over from ${grant.holder}; the write was refused`,
+    );
+    this.name = 'StaleLeaseError';
+  }
 }
 
 /** The whole store, as the composition root and the store's own lifecycle see it. */
@@ -206,6 +284,7 @@ export interface Store
   extends WatchStore,
     EventLog,
     DigestSettingsStore,
+    DigestOutbox,
     WriteLedger,
     AuditTrail,
     CardStore,

@@ -6,6 +6,8 @@ import type { Kysely } from 'kysely';
 import type { Migration, MigrationProvider } from 'kysely/migration';
 import type { SqlDialect } from '../schema.js';
 import * as initial from './0001_initial.js';
+import * as leaseGeneration from './0002_lease_generation.js';
+import * as digestAttempts from './0003_digest_attempts.js';
 
 interface DialectAwareMigration {
   up(db: Kysely<unknown>, dialect: SqlDialect): Promise<void>;
@@ -14,6 +16,8 @@ interface DialectAwareMigration {
 
 export const MIGRATIONS: ReadonlyArray<readonly [name: string, migration: DialectAwareMigration]> = [
   ['0001_initial', initial],
+  ['0002_lease_generation', leaseGeneration],
+  ['0003_digest_attempts', digestAttempts],
 ];
 
 /** Binds each migration to the dialect it runs on, for Kysely's Migrator. */

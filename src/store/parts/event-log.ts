@@ -1,0 +1,187 @@
+/**
+ * Case snapshots and the status-change log. Dialect-specific SQL: locking the snapshot row (`FOR UPDATE`) and
+ * serialising event ids with their commits, both on PostgreSQL only (SQLite has a single writer).
+ */
+import { sql, type Transaction } from 'kysely';
+import type { Case, VendorId } from '../../domain/case.js';
+import type { CaseSnapshot, EventLog, LeaseGrant, StatusChangeEvent } from '../../domain/ports/store.js';
+import type { CaseSnapshotsTable, Database, StatusEventsTable } from '../schema.js';
+import { countOf, isoInstant, positiveLimit, type StoreContext } from './context.js';
+import { assertLeaseHeld } from './coordination.js';
+
+export const DEFAULT_EVENT_LIMIT = 500;
+/** Keys per `IN`-style query, well under both dialects' bound-parameter limits. */
+const KEYS_PER_QUERY = 200;
+/** pg_advisory_xact_lock key held while an event is inserted and committed (see recordObservation). */
+const EVENT_ID_ORDER_LOCK = 7_305_118_236_411;
+
+export class KyselyEventLog implements EventLog {
+  constructor(private readonly context: StoreContext) {}
+
+  async getSnapshot(vendor: VendorId, caseId: string): Promise<CaseSnapshot | undefined> {
+    const row = await this.context.db
+      .selectFrom('case_snapshots')
+      .selectAll()
+      .where('vendor', '=', vendor)
+      .where('case_id', '=', caseId)
+      .executeTakeFirst();
+    return row && fromSnapshotRow(row);
+  }
+
+  async getSnapshots(keys: ReadonlyArray<{ vendor: VendorId; caseId: string }>): Promise<CaseSnapshot[]> {
+    const snapshots: CaseSnapshot[] = [];
+    for (let start = 0; start < keys.length; start += KEYS_PER_QUERY) {
+      const chunk = keys.slice(start, start + KEYS_PER_QUERY);
+      const rows = await this.context.db
+        .selectFrom('case_snapshots')
+        .selectAll()
+        .where((eb) =>
+          eb.or(chunk.map((key) => eb.and([eb('vendor', '=', key.vendor), eb('case_id', '=', key.caseId)]))),
+        )
+        .execute();
+      snapshots.push(...rows.map(fromSnapshotRow));
+    }
+    return snapshots;
+  }
+
+  async recordObservation(
+    seen: Case,
+    observedAt: string,
+    fence?: LeaseGrant,
+  ): Promise<StatusChangeEvent | undefined> {
+    const at = isoInstant(observedAt, 'observedAt');
+    const seenColumns = {
+      title: seen.title,
+      status: seen.status,
+      state: seen.state,
+      url: seen.url ?? null,
+      case_json: JSON.stringify(seen),
+      last_synced_at: at,
+      last_error: null,
+      last_error_at: null,
+    };
+    return this.context.db.transaction().execute(async (trx) => {
+      if (fence) await assertLeaseHeld(trx, this.context.dialect, fence);
+      let current = await this.lockSnapshot(trx, seen.vendor, seen.id);
+      if (!current) {
+        const inserted = await trx
+          .insertInto('case_snapshots')
+          .values({ vendor: seen.vendor, case_id: seen.id, status_since: at, ...seenColumns })
+          .onConflict((conflict) => conflict.columns(['vendor', 'case_id']).doNothing())
+          .executeTakeFirst();
+        if (countOf(inserted.numInsertedOrUpdatedRows) > 0) return undefined; // first sighting: no event
+        // A concurrent first sighting committed in between: compare with what it stored.
+        current = await this.lockSnapshot(trx, seen.vendor, seen.id);
+        if (!current)
+          throw new Error(`store: snapshot of ${seen.vendor}:${seen.id} vanished mid-transaction`);
+      }
+
+      const unchanged = current.status === seen.status;
+      await trx
+        .updateTable('case_snapshots')
+        .set(unchanged ? seenColumns : { ...seenColumns, status_since: at })
+        .where('vendor', '=', seen.vendor)
+        .where('case_id', '=', seen.id)
+        .execute();
+      if (unchanged) return undefined;
+
+      if (this.context.dialect === 'postgres') {
+        // Digest cursors read "id > cursor", so an id must never become visible after a larger one. Holding
+        // this lock from taking the id until commit makes ids commit in order. (SQLite has a single writer.)
+        await sql`select pg_advisory_xact_lock(${sql.lit(EVENT_ID_ORDER_LOCK)})`.execute(trx);
+      }
+      const event = await trx
+        .insertInto('status_events')
+        .values({
+          vendor: seen.vendor,
+          case_id: seen.id,
+          title: seen.title,
+          url: seen.url ?? null,
+          from_status: current.status,
+          from_state: current.state,
+          to_status: seen.status,
+          to_state: seen.state,
+          observed_at: at,
+        })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      return fromEventRow(event);
+    });
+  }
+
+  /** Reads the snapshot row; on PostgreSQL also locks it until the transaction ends. */
+  private lockSnapshot(
+    trx: Transaction<Database>,
+    vendor: VendorId,
+    caseId: string,
+  ): Promise<Pick<CaseSnapshotsTable, 'status' | 'state'> | undefined> {
+    return trx
+      .selectFrom('case_snapshots')
+      .select(['status', 'state'])
+      .where('vendor', '=', vendor)
+      .where('case_id', '=', caseId)
+      .$if(this.context.dialect === 'postgres', (query) => query.forUpdate())
+      .executeTakeFirst();
+  }
+
+  async recordSyncFailure(vendor: VendorId, caseId: string, error: string, at: string): Promise<void> {
+    // Without a snapshot there is nothing to mark: the case was never seen, so no status can be wrong.
+    await this.context.db
+      .updateTable('case_snapshots')
+      .set({ last_error: error, last_error_at: isoInstant(at, 'at') })
+      .where('vendor', '=', vendor)
+      .where('case_id', '=', caseId)
+      .execute();
+  }
+
+  async eventsForChannel(
+    channelId: string,
+    afterId: number,
+    limit = DEFAULT_EVENT_LIMIT,
+  ): Promise<StatusChangeEvent[]> {
+    const rows = await this.context.db
+      .selectFrom('status_events as e')
+      .innerJoin('watches as w', (join) =>
+        join.onRef('w.vendor', '=', 'e.vendor').onRef('w.case_id', '=', 'e.case_id'),
+      )
+      .selectAll('e')
+      .where('w.channel_id', '=', channelId)
+      .where('e.id', '>', afterId)
+      .whereRef('e.observed_at', '>=', 'w.created_at')
+      .orderBy('e.id')
+      .limit(positiveLimit(limit))
+      .execute();
+    return rows.map(fromEventRow);
+  }
+}
+
+function fromSnapshotRow(row: CaseSnapshotsTable): CaseSnapshot {
+  return {
+    vendor: row.vendor,
+    caseId: row.case_id,
+    title: row.title,
+    status: row.status,
+    state: row.state,
+    ...(row.url === null ? {} : { url: row.url }),
+    case: JSON.parse(row.case_json) as Case,
+    lastSyncedAt: row.last_synced_at,
+    statusSince: row.status_since,
+    ...(row.last_error === null ? {} : { lastError: row.last_error }),
+    ...(row.last_error_at === null ? {} : { lastErrorAt: row.last_error_at }),
+  };
+}
+
+function fromEventRow(row: Omit<StatusEventsTable, 'id'> & { id: number }): StatusChangeEvent {
+  return {
+    id: Number(row.id),
+    vendor: row.vendor,
+    caseId: row.case_id,
+    title: row.title,
+    ...(row.url === null ? {} : { url: row.url }),
+    fromStatus: row.from_status,
+    fromState: row.from_state,
+    toStatus: row.to_status,
+    toState: row.to_state,
+    observedAt: row.observed_at,
+  };
+}
