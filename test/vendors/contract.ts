@@ -35,7 +35,10 @@ import { SkippingClock } from './http/fake-clocks.js';
 /** Where a write goes on the wire, so a fault can be aimed at it and its attempts counted. */
 export interface WireTarget {
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  /** Aims faults: the first request of this method whose path contains it. */
   pathIncludes: string;
+  /** Counts: where `pathIncludes` also matches other calls of the method, the exact path. */
+  path?: RegExp;
 }
 
 /**
@@ -114,8 +117,14 @@ interface Running<S extends VendorSimulator> {
   apiCalls(target?: WireTarget): LoggedRequest[];
 }
 
+/** Faults are aimed by method and path fragment only. */
+function faultAt(target: WireTarget): { method: string; pathIncludes: string } {
+  return { method: target.method, pathIncludes: target.pathIncludes };
+}
+
 function matches(request: LoggedRequest, target: WireTarget): boolean {
-  return request.method === target.method && request.path.includes(target.pathIncludes);
+  if (request.method !== target.method || !request.path.includes(target.pathIncludes)) return false;
+  return target.path === undefined || target.path.test(request.path);
 }
 
 async function failureOf(work: () => Promise<unknown>): Promise<unknown> {
@@ -281,8 +290,9 @@ export function describeVendorContract<S extends VendorSimulator>(fixture: Vendo
           h.sim.injectFault({ fault, pathIncludes: fixture.apiPath, times: Number.POSITIVE_INFINITY });
           const error = await failureOf(() => h.adapter.lookup(id));
           expect(error).toBeInstanceOf(VendorUnavailableError);
-          expect((error as VendorUnavailableError).httpStatus).toBe(status);
+          expect(error).toMatchObject({ httpStatus: status, outcomeUncertain: false });
           expect(h.apiCalls()).toHaveLength(RETRY_ATTEMPTS);
+          expect(h.adapter.health().lastError?.code).toBe('unavailable');
         },
       );
 
@@ -295,6 +305,7 @@ export function describeVendorContract<S extends VendorSimulator>(fixture: Vendo
         });
         const error = await failureOf(() => h.adapter.lookup(id));
         expect(error).toBeInstanceOf(VendorUnavailableError);
+        expect((error as Error).message).toMatch(/not JSON/);
       });
 
       it('no answer within the timeout is VendorUnavailableError', async () => {
@@ -306,7 +317,8 @@ export function describeVendorContract<S extends VendorSimulator>(fixture: Vendo
         });
         const error = await failureOf(() => h.adapter.lookup(id));
         expect(error).toBeInstanceOf(VendorUnavailableError);
-        expect((error as Error).message).toMatch(/no answer/);
+        expect((error as Error).message).toMatch(new RegExp(`no answer within ${TEST_TIMEOUT_MS} ms`));
+        expect(h.apiCalls()).toHaveLength(RETRY_ATTEMPTS);
       });
     });
 
@@ -372,7 +384,7 @@ export function describeVendorContract<S extends VendorSimulator>(fixture: Vendo
 
         it('a 5xx on the create is VendorUnavailableError, created nothing, and is not sent again', async () => {
           const before = o.openedCount(h.sim);
-          h.sim.injectFault({ fault: 'http-503', ...o.target, times: Number.POSITIVE_INFINITY });
+          h.sim.injectFault({ fault: 'http-503', ...faultAt(o.target), times: Number.POSITIVE_INFINITY });
           const error = await failureOf(() =>
             h.adapter.open(o.request(h.sim, 'contract-open-3'), writeOptions('contract-open-3')),
           );
@@ -383,7 +395,7 @@ export function describeVendorContract<S extends VendorSimulator>(fixture: Vendo
 
         it(`a lost answer after the vendor created the case: ${describeLost(o.afterLostAnswer)}, and one case`, async () => {
           const before = o.openedCount(h.sim);
-          h.sim.injectFault({ fault: 'timeout-after-commit', ...o.target });
+          h.sim.injectFault({ fault: 'timeout-after-commit', ...faultAt(o.target) });
           const outcome = await settle(() =>
             h.adapter.open(o.request(h.sim, 'contract-open-4'), writeOptions('contract-open-4')),
           );
@@ -392,10 +404,27 @@ export function describeVendorContract<S extends VendorSimulator>(fixture: Vendo
           expect(o.openedCount(h.sim)).toBe(before + 1);
         });
 
+        it(`a create that timed out before the vendor acted: ${o.afterLostAnswer === 'recovers' ? 'checked, then sent once more' : 'OutcomeUnknownError, not sent again'}`, async () => {
+          const before = o.openedCount(h.sim);
+          h.sim.injectFault({ fault: 'timeout', ...faultAt(o.target) });
+          const outcome = await settle(() =>
+            h.adapter.open(o.request(h.sim, 'contract-open-6'), writeOptions('contract-open-6')),
+          );
+          if (o.afterLostAnswer === 'recovers') {
+            expect(outcome.ok && outcome.value.created).toBe(true);
+            expect(h.apiCalls(o.target)).toHaveLength(2);
+            expect(o.openedCount(h.sim)).toBe(before + 1);
+          } else {
+            expect(outcome.ok ? outcome.value : outcome.error).toBeInstanceOf(OutcomeUnknownError);
+            expect(h.apiCalls(o.target)).toHaveLength(1);
+            expect(o.openedCount(h.sim)).toBe(before);
+          }
+        });
+
         repeatIt(`after a lost answer, a repeat with the same key creates nothing more${gap}`, async () => {
           const before = o.openedCount(h.sim);
           const request = o.request(h.sim, 'contract-open-5');
-          h.sim.injectFault({ fault: 'timeout-after-commit', ...o.target });
+          h.sim.injectFault({ fault: 'timeout-after-commit', ...faultAt(o.target) });
           const outcome = await settle(() => h.adapter.open(request, writeOptions('contract-open-5')));
           const repeat = await settle(() => h.adapter.open(request, writeOptions('contract-open-5')));
           if (o.afterLostAnswer === 'recovers') {
@@ -439,7 +468,7 @@ export function describeVendorContract<S extends VendorSimulator>(fixture: Vendo
 
         it('a 5xx on the note is VendorUnavailableError and is not sent again', async () => {
           const id = fixture.seedCase(h.sim);
-          h.sim.injectFault({ fault: 'http-503', ...a.target, times: Number.POSITIVE_INFINITY });
+          h.sim.injectFault({ fault: 'http-503', ...faultAt(a.target), times: Number.POSITIVE_INFINITY });
           const error = await failureOf(() =>
             h.adapter.annotate(id, { text: 'x' }, writeOptions('contract-note-3')),
           );
@@ -450,7 +479,7 @@ export function describeVendorContract<S extends VendorSimulator>(fixture: Vendo
         it(`a lost answer after the vendor added the note: ${describeLost(a.afterLostAnswer)}, sent once`, async () => {
           const id = fixture.seedCase(h.sim);
           const before = a.noteCount(h.sim, id);
-          h.sim.injectFault({ fault: 'timeout-after-commit', ...a.target });
+          h.sim.injectFault({ fault: 'timeout-after-commit', ...faultAt(a.target) });
           const outcome = await settle(() =>
             h.adapter.annotate(id, { text: 'Fibre team on site at 10:05.' }, writeOptions('contract-note-4')),
           );
@@ -494,9 +523,21 @@ export function describeVendorContract<S extends VendorSimulator>(fixture: Vendo
           expect(c.isCancelled(h.sim, id)).toBe(true);
         });
 
+        it('a cancel that timed out before the vendor acted is flagged uncertain, sent once, and changed nothing', async () => {
+          const id = fixture.seedCase(h.sim);
+          h.sim.injectFault({ fault: 'timeout', ...faultAt(c.target) });
+          const error = await failureOf(() =>
+            h.adapter.cancel(id, 'Raised in error', writeOptions('contract-cancel-5')),
+          );
+          expect(error).toBeInstanceOf(VendorUnavailableError);
+          expect((error as VendorUnavailableError).outcomeUncertain).toBe(true);
+          expect(h.apiCalls(c.target)).toHaveLength(1);
+          expect(c.isCancelled(h.sim, id)).toBe(false);
+        });
+
         it(`a lost answer after the vendor cancelled: ${describeLost(c.afterLostAnswer)}, sent once`, async () => {
           const id = fixture.seedCase(h.sim);
-          h.sim.injectFault({ fault: 'timeout-after-commit', ...c.target });
+          h.sim.injectFault({ fault: 'timeout-after-commit', ...faultAt(c.target) });
           const outcome = await settle(() =>
             h.adapter.cancel(id, 'Raised in error', writeOptions('contract-cancel-4')),
           );

@@ -141,7 +141,8 @@ describe('Motadata ServiceOps (Flotomate incident API)', () => {
         tags: [],
       }),
       openedCount: (sim) => sim.cases().length,
-      target: { method: 'POST', pathIncludes: '/api/v1/incident' },
+      // The search for the tag is a POST under the same path: count the create alone.
+      target: { method: 'POST', pathIncludes: '/api/v1/incident', path: /^\/api\/v1\/incident$/ },
       // The incident is found again by its caseops:<key> tag.
       afterLostAnswer: 'recovers',
       // The vendor notes: no idempotency key exists, so store one in a tag "and check before re-creating". The
@@ -150,7 +151,7 @@ describe('Motadata ServiceOps (Flotomate incident API)', () => {
     },
     cancel: {
       isCancelled: (sim, id) => sim.incident(id)?.status === 'Closed',
-      target: { method: 'POST', pathIncludes: '/api/v1/incident/' },
+      target: { method: 'POST', pathIncludes: '/api/v1/incident/', path: /^\/api\/v1\/incident\/\d+$/ },
       afterLostAnswer: 'recovers',
     },
   });
