@@ -264,6 +264,8 @@ export function describeVendorContract<S extends VendorSimulator>(fixture: Vendo
         const adapter = h.adapterWith({ [fixture.secretVariable]: 'not-the-secret-the-vendor-issued' });
         const error = await failureOf(() => adapter.lookup(fixture.seedCase(h.sim)));
         expect(error).toBeInstanceOf(VendorUnauthorisedError);
+        // One refusal, not retried: some vendors lock an account after a few in a row.
+        expect(h.sim.requests).toHaveLength(1);
       });
 
       it('throttling is VendorThrottledError carrying the Retry-After the vendor sent', async () => {
