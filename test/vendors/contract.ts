@@ -76,6 +76,8 @@ export interface VendorContractFixture<S extends VendorSimulator> {
     /** For a bulk call: the ids one request asked for. */
     idsIn?: (request: LoggedRequest) => string[];
   };
+  /** Makes every access token issued so far unacceptable, for vendors with a token endpoint. */
+  expireTokens?(sim: S): void;
   /** Throttling as the vendor answers it, with a Retry-After the adapter must report. */
   throttle: { retryAfterSeconds: number };
   open?: {
@@ -219,6 +221,11 @@ export function describeVendorContract<S extends VendorSimulator>(fixture: Vendo
       // Two full calls and one id more: a batch one id too small or too large shows in the count.
       const known = idsPerCall === 1 ? 7 : 2 * idsPerCall + 1;
 
+      it('an empty refresh answers nothing and asks the vendor nothing', async () => {
+        expect(await h.adapter.refresh([])).toEqual([]);
+        expect(h.sim.requests).toEqual([]);
+      });
+
       it(`refreshes many ids in ${idsPerCall === 1 ? 'one call per id' : `calls of at most ${idsPerCall} ids`}`, async () => {
         const ids = Array.from({ length: known }, () => fixture.seedCase(h.sim));
         const outcomes = await h.adapter.refresh(ids);
@@ -267,6 +274,19 @@ export function describeVendorContract<S extends VendorSimulator>(fixture: Vendo
         // One refusal, not retried: some vendors lock an account after a few in a row.
         expect(h.sim.requests).toHaveLength(1);
       });
+
+      const expireTokens = fixture.expireTokens;
+      if (expireTokens) {
+        it('an access token the vendor stopped accepting is renewed once and the call goes through', async () => {
+          const id = fixture.seedCase(h.sim);
+          await h.adapter.lookup(id);
+          const before = h.sim.requests.length;
+          expireTokens(h.sim);
+          expect((await h.adapter.lookup(id)).id).toBe(id);
+          // The refused call, one token request, the call again.
+          expect(h.sim.requests.length - before).toBe(3);
+        });
+      }
 
       it('throttling is VendorThrottledError carrying the Retry-After the vendor sent', async () => {
         const id = fixture.seedCase(h.sim);
@@ -393,6 +413,36 @@ export function describeVendorContract<S extends VendorSimulator>(fixture: Vendo
           expect(error).toBeInstanceOf(VendorUnavailableError);
           expect(h.apiCalls(o.target)).toHaveLength(1);
           expect(o.openedCount(h.sim)).toBe(before);
+        });
+
+        it('a throttled create is VendorThrottledError with the wait, sent once, and created nothing', async () => {
+          const before = o.openedCount(h.sim);
+          h.sim.injectFault({
+            fault: 'throttle',
+            ...faultAt(o.target),
+            retryAfterSeconds: fixture.throttle.retryAfterSeconds,
+          });
+          const error = await failureOf(() =>
+            h.adapter.open(o.request(h.sim, 'contract-open-7'), writeOptions('contract-open-7')),
+          );
+          expect(error).toBeInstanceOf(VendorThrottledError);
+          expect((error as VendorThrottledError).retryAfterMs).toBe(
+            fixture.throttle.retryAfterSeconds * 1000,
+          );
+          expect(h.apiCalls(o.target)).toHaveLength(1);
+          expect(o.openedCount(h.sim)).toBe(before);
+        });
+
+        repeatIt(`a double submit (two opens at once with one key) creates one case${gap}`, async () => {
+          const before = o.openedCount(h.sim);
+          const request = o.request(h.sim, 'contract-open-8');
+          const [first, second] = await Promise.all([
+            h.adapter.open(request, writeOptions('contract-open-8')),
+            h.adapter.open(request, writeOptions('contract-open-8')),
+          ]);
+          expect(first.case.id).toBe(second.case.id);
+          expect([first.created, second.created].sort()).toEqual([false, true]);
+          expect(o.openedCount(h.sim)).toBe(before + 1);
         });
 
         it(`a lost answer after the vendor created the case: ${describeLost(o.afterLostAnswer)}, and one case`, async () => {

@@ -23,6 +23,7 @@ describe('Equinix Case Management API 2.0.0', () => {
     createAdapter: equinixFromEnv,
     apiPath: '/support/v2/',
     secretVariable: 'EQUINIX_CLIENT_SECRET',
+    expireTokens: (sim) => sim.expireTokens(),
     capabilities: ['open', 'lookup', 'annotate', 'cancel'],
     seedCase: (sim) => sim.seed(),
     unknownId: '99999999',
@@ -65,6 +66,7 @@ describe('Cisco Support Case API v3', () => {
     createAdapter: ciscoFromEnv,
     apiPath: '/case/v3/',
     secretVariable: 'CISCO_CLIENT_SECRET',
+    expireTokens: (sim) => sim.expireTokens(),
     // Read-only: look up and list.
     capabilities: ['lookup', 'list'],
     seedCase: (sim) => sim.seed(),
@@ -122,10 +124,12 @@ describe('Junos Space Service Now', () => {
 describe('Motadata ServiceOps (Flotomate incident API)', () => {
   describeVendorContract<MotadataSimulator>({
     vendor: 'motadata',
-    createSimulator: () => new MotadataSimulator(),
+    // The OAuth2 password grant, so the token path is part of the contract; the API key has its own tests.
+    createSimulator: () => new MotadataSimulator({ auth: 'oauth' }),
     createAdapter: motadataFromEnv,
     apiPath: '/api/v1/incident',
-    secretVariable: 'MOTADATA_API_KEY',
+    secretVariable: 'MOTADATA_PASSWORD',
+    expireTokens: (sim) => sim.expireTokens(),
     // No note endpoint in this API generation; closing with a reason is the nearest to cancel.
     capabilities: ['open', 'lookup', 'cancel'],
     seedCase: (sim) => sim.seed(),
