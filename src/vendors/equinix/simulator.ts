@@ -216,7 +216,19 @@ function oneError(status: number, errorCode: string, errorMessage: string): SimR
 
 type Parsed<T> = { ok: true; data: T } | { ok: false; response: SimResponse };
 
+/** Every request body the document describes is "Request Body schema: application/json". */
+function isJson(req: SimRequest): boolean {
+  const type = req.headers['content-type'];
+  return /^application\/json\s*(;|$)/i.test(Array.isArray(type) ? (type[0] ?? '') : (type ?? ''));
+}
+
 function parseBody<T>(req: SimRequest, schema: z.ZodType<T>): Parsed<T> {
+  if (!isJson(req)) {
+    return {
+      ok: false,
+      response: oneError(415, SIM_ERROR_CODES.invalidRequest, 'The request body must be application/json.'),
+    };
+  }
   let json: unknown;
   try {
     json = req.json();

@@ -298,6 +298,10 @@ export class MotadataSimulator extends SimulatedVendor implements VendorSimulato
   }
 
   private create(req: SimRequest): SimResponse {
+    // Create an Incident, "Header": Content-Type application/json. A Spring server answers anything else 415.
+    if (!/^application\/json\s*(;|$)/i.test(header(req, 'content-type') ?? '')) {
+      return fail('Content-Type must be application/json.', 415);
+    }
     const body = this.readJson(req);
     if (!body) return fail('The request body must be a JSON object.', 400);
     const subject = typeof body.subject === 'string' ? body.subject.trim() : '';

@@ -261,3 +261,17 @@ describe('Equinix simulator: lifecycle', () => {
     expect(() => sim.seed({ stauts: 'CLOSED' } as never)).toThrow();
   });
 });
+
+describe('Equinix simulator: media type', () => {
+  it('refuses a body that is not application/json with 415 and an Equinix error array', async () => {
+    const bearer = await token();
+    const response = await fetch(`${sim.url}/support/v2/tickets`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain', authorization: `Bearer ${bearer}` },
+      body: JSON.stringify(validCreate),
+    });
+    expect(response.status).toBe(415);
+    expect(await response.json()).toEqual(errorArray());
+    expect(sim.cases()).toHaveLength(0);
+  });
+});

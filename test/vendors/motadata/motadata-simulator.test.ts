@@ -167,3 +167,16 @@ describe('Motadata simulator', () => {
     ]);
   });
 });
+
+describe('Motadata simulator: media type', () => {
+  it('refuses a create whose body is not application/json, creating nothing', async () => {
+    const response = await request(`${sim.url}/api/v1/incident`, {
+      method: 'POST',
+      headers: { authorization: `Apikey ${sim.credentials.apiKey}`, 'content-type': 'text/plain' },
+      body: JSON.stringify({ subject: 'x', requesterEmail: 'noc@example.net' }),
+    });
+    expect(response.statusCode).toBe(415);
+    expect(await response.body.json()).toMatchObject({ returnCode: 'FAIL' });
+    expect(sim.cases()).toHaveLength(0);
+  });
+});
