@@ -112,7 +112,6 @@ const RETRY_ATTEMPTS = 3;
 interface Running<S extends VendorSimulator> {
   sim: S;
   adapter: VendorAdapter;
-  clock: SkippingClock;
   /** An adapter on the same simulator with other configuration. */
   adapterWith(env: Record<string, string>): VendorAdapter;
   /** Requests to the case API, optionally only those matching a target. */
@@ -169,7 +168,6 @@ export function describeVendorContract<S extends VendorSimulator>(fixture: Vendo
     h = {
       sim,
       adapter: build({}),
-      clock,
       adapterWith: build,
       apiCalls: (target) =>
         sim.requests.filter(
@@ -198,7 +196,16 @@ export function describeVendorContract<S extends VendorSimulator>(fixture: Vendo
         expect(found.vendor).toBe(fixture.vendor);
         expect(found.id).toBe(id);
         const held = h.sim.cases().find((c) => c.id === id);
+        expect(held).toBeDefined();
         expect(found.status).toBe(held?.status);
+      });
+
+      it('follows the case as the vendor moves it along its lifecycle', async () => {
+        const id = fixture.seedCase(h.sim);
+        const before = await h.adapter.lookup(id);
+        const moved = h.sim.advance(id);
+        expect(moved.status).not.toBe(before.status);
+        expect((await h.adapter.lookup(id)).status).toBe(moved.status);
       });
 
       it('a case the vendor does not hold is CaseNotFoundError naming it', async () => {
