@@ -12,21 +12,13 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const vendorsDir = join(root, 'src', 'vendors');
 const PLUMBING = ['sim-kit.ts', 'simulator.ts'].map((name) => join(vendorsDir, name));
 
-interface ImportLine {
-  specifier: string;
-  typeOnly: boolean;
-}
-
-/** Static imports, re-exports and dynamic imports of a source text. */
-function importsIn(text: string): ImportLine[] {
-  const found: ImportLine[] = [];
-  const staticImport = /^\s*(?:import|export)\s+(type\s+)?(?:[^'"`;]*?\sfrom\s+)?['"]([^'"]+)['"]/gms;
-  for (const match of text.matchAll(staticImport)) {
-    found.push({ specifier: match[2]!, typeOnly: match[1] !== undefined });
-  }
-  for (const match of text.matchAll(/import\(\s*['"]([^'"]+)['"]\s*\)/g)) {
-    found.push({ specifier: match[1]!, typeOnly: false });
-  }
+/** Static imports (type-only ones too), re-exports and dynamic imports of a source text. */
+function importsIn(text: string): Array<{ specifier: string }> {
+  const found: Array<{ specifier: string }> = [];
+  const staticImport = /^\s*(?:import|export)\s+(?:type\s+)?(?:[^'"`;]*?\sfrom\s+)?['"]([^'"]+)['"]/gms;
+  for (const match of text.matchAll(staticImport)) found.push({ specifier: match[1]! });
+  for (const match of text.matchAll(/import\(\s*['"]([^'"]+)['"]\s*\)/g))
+    found.push({ specifier: match[1]! });
   return found;
 }
 
@@ -45,18 +37,12 @@ function forbiddenSimulatorImports(file: string, text: string): string[] {
     .map(({ specifier }) => specifier);
 }
 
-/**
- * What the shared plumbing may import: Node, and from the domain only the type naming a vendor. It must never
- * reach into a vendor folder or the adapters' HTTP client.
- */
+/** What the shared plumbing may import: Node and itself. Never a vendor folder, the HTTP client or the domain. */
 function forbiddenPlumbingImports(file: string, text: string): string[] {
-  const caseTypes = join(root, 'src', 'domain', 'case.ts');
   return importsIn(text)
-    .filter(({ specifier, typeOnly }) => {
+    .filter(({ specifier }) => {
       const target = resolveImport(file, specifier);
-      if (!target) return !specifier.startsWith('node:');
-      if (PLUMBING.includes(target)) return false;
-      return !(target === caseTypes && typeOnly);
+      return target ? !PLUMBING.includes(target) : !specifier.startsWith('node:');
     })
     .map(({ specifier }) => specifier);
 }
@@ -91,7 +77,7 @@ describe('simulators are independent witnesses of their vendor documents', () =>
   );
 
   it.each(PLUMBING.map((file) => [relative(root, file), file] as const))(
-    '%s (shared plumbing) imports no vendor code and only the vendor id type from the domain',
+    '%s (shared plumbing) imports no vendor code and nothing from the domain',
     (_name, file) => {
       expect(forbiddenPlumbingImports(file, readFileSync(file, 'utf8'))).toEqual([]);
     },
@@ -126,19 +112,21 @@ describe('simulators are independent witnesses of their vendor documents', () =>
     ]);
   });
 
-  it('the plumbing check allows the vendor id type and nothing else from the domain', () => {
+  it('the plumbing check refuses the domain, vendor folders and the HTTP client', () => {
     const file = join(vendorsDir, 'simulator.ts');
     const text = [
       "import type { VendorId } from '../domain/case.js';",
-      "import { VENDOR_IDS } from '../domain/case.js';",
-      "import type { Case } from '../domain/ports/vendor.js';",
+      "import type { VendorAdapter } from '../domain/ports/vendor.js';",
       "import { EquinixSimulator } from './equinix/simulator.js';",
+      "import { VendorHttpClient } from './http/client.js';",
       "import type { FaultRule } from './sim-kit.js';",
+      "import { createServer } from 'node:http';",
     ].join('\n');
     expect(forbiddenPlumbingImports(file, text)).toEqual([
       '../domain/case.js',
       '../domain/ports/vendor.js',
       './equinix/simulator.js',
+      './http/client.js',
     ]);
   });
 });

@@ -1,7 +1,7 @@
 /** The simulator's own contract, seen from the wire: what a ServiceOps server would answer. */
 import { request } from 'undici';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createMotadataSimulator, type MotadataSimulator } from '../../../src/vendors/motadata/index.js';
+import { createMotadataSimulator, type MotadataSimulator } from '../../../src/vendors/motadata/simulator.js';
 
 let sim: MotadataSimulator;
 
