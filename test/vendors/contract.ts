@@ -262,6 +262,27 @@ export function describeVendorContract<S extends VendorSimulator>(fixture: Vendo
         expect(h.apiCalls(fixture.refresh.target)).toHaveLength(Math.ceil(asked.length / idsPerCall));
       });
 
+      it.each([
+        ['unavailable', 'http-503', VendorUnavailableError],
+        ['throttling', 'throttle', VendorThrottledError],
+      ] as const)(
+        'a vendor %s reaches every id as its typed error; the refresh itself never throws',
+        async (_what, fault, type) => {
+          const ids = [fixture.seedCase(h.sim), fixture.seedCase(h.sim)];
+          h.sim.injectFault({
+            fault,
+            pathIncludes: fixture.apiPath,
+            times: Number.POSITIVE_INFINITY,
+            retryAfterSeconds: fixture.throttle.retryAfterSeconds,
+          });
+          const outcomes = await h.adapter.refresh(ids);
+          expect(outcomes.map((o) => [o.id, o.ok])).toEqual(ids.map((id) => [id, false]));
+          for (const outcome of outcomes) {
+            expect(outcome.ok === false && outcome.error).toBeInstanceOf(type);
+          }
+        },
+      );
+
       it('a malformed id fails alone without being sent, and never sinks the refresh', async () => {
         const id = fixture.seedCase(h.sim);
         const outcomes = await h.adapter.refresh([fixture.malformedId, id]);
