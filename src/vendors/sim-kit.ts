@@ -27,7 +27,12 @@ export interface FaultRule {
   method?: string;
   /** How many matching requests get the fault (default 1). Infinity for "until cleared". */
   times?: number;
+  /** For a 'throttle' fault: the Retry-After (seconds) its answer carries, over the vendor's usual one. */
+  retryAfterSeconds?: number;
 }
+
+type ActiveFault = Required<Pick<FaultRule, 'fault' | 'times'>> &
+  Pick<FaultRule, 'pathIncludes' | 'method' | 'retryAfterSeconds'>;
 
 export interface LoggedRequest {
   method: string;
@@ -81,9 +86,7 @@ export class SimulatorServer {
   /** The answer to a 'throttle' fault; settable after construction (it may need the simulator's own state). */
   throttleResponse?: () => SimResponse;
   private readonly routes: Route[] = [];
-  private faults: Array<
-    Required<Pick<FaultRule, 'fault' | 'times'>> & Pick<FaultRule, 'pathIncludes' | 'method'>
-  > = [];
+  private faults: ActiveFault[] = [];
   private server?: Server;
   private readonly hanging = new Set<ServerResponse>();
   private baseUrl?: string;
@@ -112,6 +115,7 @@ export class SimulatorServer {
       times: rule.times ?? 1,
       pathIncludes: rule.pathIncludes,
       method: rule.method?.toUpperCase(),
+      retryAfterSeconds: rule.retryAfterSeconds,
     });
   }
 
@@ -150,7 +154,7 @@ export class SimulatorServer {
     await new Promise<void>((resolve) => server.close(() => resolve()));
   }
 
-  private takeFault(method: string, path: string): Fault | undefined {
+  private takeFault(method: string, path: string): ActiveFault | undefined {
     const rule = this.faults.find(
       (f) =>
         f.times > 0 &&
@@ -160,7 +164,7 @@ export class SimulatorServer {
     if (!rule) return undefined;
     rule.times -= 1;
     this.faults = this.faults.filter((f) => f.times > 0);
-    return rule.fault;
+    return rule;
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -180,7 +184,8 @@ export class SimulatorServer {
 
     if (this.latencyMs > 0) await new Promise((r) => setTimeout(r, this.latencyMs));
 
-    const fault = this.takeFault(method, url.pathname);
+    const rule = this.takeFault(method, url.pathname);
+    const fault = rule?.fault;
     if (fault === 'timeout') return this.hang(res);
     if (fault === 'drop') {
       req.socket.destroy();
@@ -191,14 +196,18 @@ export class SimulatorServer {
       return this.send(res, { status, body: { error: `simulated ${status}` } });
     }
     if (fault === 'throttle') {
-      return this.send(
-        res,
-        this.throttleResponse?.() ?? {
-          status: 429,
-          headers: { 'retry-after': '1' },
-          body: { error: 'Too Many Requests' },
-        },
-      );
+      const answer = this.throttleResponse?.() ?? {
+        status: 429,
+        headers: { 'retry-after': '1' },
+        body: { error: 'Too Many Requests' },
+      };
+      if (rule?.retryAfterSeconds !== undefined) {
+        const headers = Object.fromEntries(
+          Object.entries(answer.headers ?? {}).filter(([name]) => name.toLowerCase() !== 'retry-after'),
+        );
+        answer.headers = { ...headers, 'retry-after': String(rule.retryAfterSeconds) };
+      }
+      return this.send(res, answer);
     }
 
     const match = this.match(method, url.pathname);

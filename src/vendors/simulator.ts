@@ -1,6 +1,8 @@
 /** What every vendor simulator offers its users: tests, the playground (`CASEOPS_SANDBOX`) and benchmarks. */
-import type { VendorId } from '../domain/case.js';
 import type { FaultRule, LoggedRequest, SimulatorServer } from './sim-kit.js';
+
+/** The vendors there are simulators for; spelled out so simulators stay free of the domain's code. */
+export type SimulatedVendorId = 'equinix' | 'cisco' | 'juniper' | 'motadata';
 
 export interface SimulatedCaseSummary {
   id: string;
@@ -9,7 +11,7 @@ export interface SimulatedCaseSummary {
 }
 
 export interface VendorSimulator {
-  readonly vendor: VendorId;
+  readonly vendor: SimulatedVendorId;
   start(port?: number): Promise<string>;
   stop(): Promise<void>;
   /** The base URL once started. */

@@ -1,12 +1,13 @@
 /**
  * A stand-in for Cisco's Support Case API v3 and its token endpoint, for tests, the playground and benchmarks.
- * It follows Cisco's public Support Case API v3 reference and what Cisco documents about its API gateway: the
- * documented paths and answer shapes, 30 ids per summary call, 10 contract or user ids and 90 days per listing,
+ * It is an independent witness of the vendor's contract: paths, limits, statuses, field names and error codes
+ * below are restated from Cisco's "Support Case API v3" reference and the project's vendor notes, never taken
+ * from the adapter, so a mistake in the adapter's reading of the document shows up as a failing test. It answers
+ * the documented paths and shapes, 30 ids per summary call, 10 contract or user ids and 90 days per listing,
  * 100 records a page, business errors as HTTP 403 with the documented codes, and the API gateway's own 403s for
  * bad tokens and throttling. Cases are held in memory with indexes by contract and user, and move through their
  * lifecycle lazily when read, so ten thousand watched cases cost nothing while nobody asks about them.
  */
-import type { VendorId } from '../../domain/case.js';
 import {
   readBearer,
   type SimHandler,
@@ -16,7 +17,16 @@ import {
   SimulatorServer,
 } from '../sim-kit.js';
 import { type SimulatedCaseSummary, SimulatedVendor, type VendorSimulator } from '../simulator.js';
-import { CISCO_STATUSES } from './mapper.js';
+
+/** Support Case API v3, "status" of a case summary or detail: the documented values. */
+const CISCO_STATUSES = [
+  'Cisco Pending',
+  'Customer Pending',
+  'Close Pending',
+  'Closed',
+  'Cisco Release Pending',
+  'Service Order Pending',
+] as const;
 
 export const CISCO_TOKEN_PATH = '/oauth2/default/v1/token';
 
@@ -190,7 +200,7 @@ const TOPICS = [
 const ENGINEERS = ['Josh Engineer', 'Priya Raman', 'Marco Bianchi', 'Aiko Tanaka'] as const;
 
 export class CiscoSimulator extends SimulatedVendor implements VendorSimulator {
-  readonly vendor: VendorId = 'cisco';
+  readonly vendor = 'cisco' as const;
   readonly statuses: readonly string[] = CISCO_STATUSES;
   readonly clientId: string;
   readonly clientSecret: string;

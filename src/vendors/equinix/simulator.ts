@@ -1,30 +1,99 @@
 /**
- * A stateful, in-memory Equinix Case Management API for tests, the playground and benchmarks. It follows the
- * same contract as the adapter (the Equinix Case Management API 2.0.0 reference and other public notes on it):
- * the JSON token endpoint with its account lock after 5 refusals in a row, Bearer tokens on every other route,
- * 8-digit case numbers and 1-… order numbers, validation answered with Equinix error arrays, 404 for unknown ids and 409 for cases that cannot change.
- * The EQ-… codes it answers with are its own; Equinix does not publish a list.
+ * A stateful, in-memory Equinix Case Management API for tests, the playground and benchmarks. It is an
+ * independent witness of the vendor's contract: every schema, path, status and error body below is restated
+ * from Equinix's "Case Management API 2.0.0" document and the project's vendor notes, never taken from the
+ * adapter, so a mistake in the adapter's reading of the document shows up as a failing test instead of being
+ * agreed with. It answers the JSON token endpoint with its account lock after 5 refusals in a row, Bearer
+ * tokens on every other route, 8-digit case numbers and 1-… order numbers, validation answered with Equinix
+ * error arrays, 404 for unknown ids and 409 for cases that cannot change. The EQ-… codes it answers with are
+ * its own; Equinix does not publish a list.
  */
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { SimRequest, SimResponse } from '../sim-kit.js';
 import { readBearer, SimTokenIssuer, SimulatorServer } from '../sim-kit.js';
 import { type SimulatedCaseSummary, SimulatedVendor, type VendorSimulator } from '../simulator.js';
-import {
-  CASE_NUMBER_PATTERN,
-  EQUINIX_STATUSES,
-  EquinixCancelRequest,
-  type EquinixChangeResponse,
-  EquinixCreateRequest,
-  type EquinixCreateResponse,
-  type EquinixErrorItem,
-  EquinixNoteRequest,
-  type EquinixStatus,
-  type EquinixTicket,
-  EquinixTokenRequest,
-  type EquinixTokenResponse,
-  ORDER_NUMBER_PATTERN,
-} from './schemas.js';
+
+// --- The contract, as the document states it ------------------------------------------------------------
+
+/** "CaseNumber = 8 characters", e.g. 11150929; the notes add that it is all digits. */
+const CASE_NUMBER = /^\d{8}$/;
+/** "OrderNumber [14 .. 100] characters", e.g. 1-204976070710. */
+const ORDER_NUMBER = /^\d+-\d+$/;
+const isOrderNumber = (id: string) => id.length >= 14 && id.length <= 100 && ORDER_NUMBER.test(id);
+
+/** "StatusResponse" of a get. */
+const STATUSES = ['SUBMITTED', 'IN_PROGRESS', 'RESOLVED', 'ACTION_REQUIRED', 'CLOSED', 'CANCELLED'] as const;
+type EquinixStatus = (typeof STATUSES)[number];
+
+/**
+ * The document's `code` is an enum, but its own sample uses a code missing from the list and the list drifts
+ * (notes): the shape NNNN-NNNN is what a server can hold a client to.
+ */
+const TICKET_CODE = /^\d{4}-\d{4}$/;
+
+/**
+ * `customerReferenceId` is documented as 1..200 characters, but an older version of the API capped it at 40
+ * (notes). This server holds clients to 40, so one that relies on the longer limit fails here first.
+ */
+const CUSTOMER_REFERENCE_MAX = 40;
+
+const bounded = (min: number, max: number) => z.string().min(min).max(max);
+const Attachments = z
+  .array(z.object({ id: z.string().min(1), name: z.string().min(1) }))
+  .max(5)
+  .optional();
+
+/** The notes: `POST /oauth2/v1/token` with a JSON body. */
+const TokenRequest = z.object({
+  grant_type: z.literal('client_credentials'),
+  client_id: z.string().min(1),
+  client_secret: z.string().min(1),
+});
+
+/** "ContactRequestNonRegisteredUser" (reached through `details`) or "ContactRequestRegisteredUser". */
+const ContactRequest = z.union([
+  z.object({
+    type: z.string().min(1),
+    firstName: bounded(1, 100),
+    lastName: bounded(1, 100),
+    details: z.array(z.object({ type: z.string().min(1), value: z.string().min(1) })).min(1),
+  }),
+  z.object({ type: z.string().min(1), registeredUsers: z.array(z.string().min(1)).min(1) }),
+]);
+export type EquinixContactRequest = z.infer<typeof ContactRequest>;
+
+/** "Create a trouble ticket / case", request body. */
+const CreateRequest = z.object({
+  code: z.string().regex(TICKET_CODE, 'code must look like NNNN-NNNN'),
+  description: bounded(1, 4000),
+  primaryId: bounded(1, 100),
+  secondaryId: bounded(1, 100).optional(),
+  occurredDateTime: z.iso.datetime({ offset: true }).optional(),
+  customerReferenceId: bounded(1, CUSTOMER_REFERENCE_MAX).optional(),
+  contacts: z.array(ContactRequest).optional(),
+  attachments: Attachments,
+  details: z.record(z.string(), z.unknown()).optional(),
+});
+type CreateRequest = z.infer<typeof CreateRequest>;
+
+/** "Modify a case by case number", request body. */
+const NoteRequest = z.object({
+  text: bounded(1, 4000),
+  visibility: z.enum(['INTERNAL', 'EXTERNAL']).optional(),
+  attachments: Attachments,
+});
+
+/** "Cancel a trouble ticket by case / order number", request body. */
+const CancelRequest = z.object({ reason: bounded(1, 4000) });
+
+/** The notes: errors come as an array of these. */
+interface ErrorItem {
+  errorCode: string;
+  errorMessage: string;
+  details: string;
+  correlationId: string;
+}
 
 /** How the simulator answers a create: the documented `{id, type}` with either id, or the older 201 + Location. */
 export type EquinixCreateAnswerStyle = 'case-number' | 'order-number' | 'location';
@@ -65,7 +134,7 @@ export interface SimulatedEquinixCase {
   secondaryId?: string;
   occurredDateTime?: string;
   customerReferenceId?: string;
-  contacts: NonNullable<EquinixCreateRequest['contacts']>;
+  contacts: EquinixContactRequest[];
   createdDateTime: string;
   updatedDateTime: string;
   notes: SimulatedEquinixNote[];
@@ -106,9 +175,9 @@ export const SIM_ERROR_CODES = {
 const SeedOverrides = z
   .object({
     /** null: an order with no case number. */
-    caseNumber: z.string().regex(CASE_NUMBER_PATTERN).nullable(),
-    orderId: z.string().regex(ORDER_NUMBER_PATTERN),
-    status: z.enum(EQUINIX_STATUSES),
+    caseNumber: z.string().regex(CASE_NUMBER).nullable(),
+    orderId: z.string().refine(isOrderNumber, 'an order number looks like 1-204976070710'),
+    status: z.enum(STATUSES),
     code: z.string(),
     description: z.string().min(1),
     primaryId: z.string().min(1),
@@ -134,10 +203,10 @@ interface StoredCase {
 
 function errorArray(
   status: number,
-  errors: Array<Pick<EquinixErrorItem, 'errorCode' | 'errorMessage'>>,
+  errors: Array<Pick<ErrorItem, 'errorCode' | 'errorMessage'>>,
 ): SimResponse {
   const correlationId = randomUUID();
-  const body: EquinixErrorItem[] = errors.map((e) => ({ ...e, details: e.errorMessage, correlationId }));
+  const body: ErrorItem[] = errors.map((e) => ({ ...e, details: e.errorMessage, correlationId }));
   return { status, body };
 }
 
@@ -147,7 +216,19 @@ function oneError(status: number, errorCode: string, errorMessage: string): SimR
 
 type Parsed<T> = { ok: true; data: T } | { ok: false; response: SimResponse };
 
+/** Every request body the document describes is "Request Body schema: application/json". */
+function isJson(req: SimRequest): boolean {
+  const type = req.headers['content-type'];
+  return /^application\/json\s*(;|$)/i.test(Array.isArray(type) ? (type[0] ?? '') : (type ?? ''));
+}
+
 function parseBody<T>(req: SimRequest, schema: z.ZodType<T>): Parsed<T> {
+  if (!isJson(req)) {
+    return {
+      ok: false,
+      response: oneError(415, SIM_ERROR_CODES.invalidRequest, 'The request body must be application/json.'),
+    };
+  }
   let json: unknown;
   try {
     json = req.json();
@@ -173,7 +254,7 @@ function parseBody<T>(req: SimRequest, schema: z.ZodType<T>): Parsed<T> {
 
 export class EquinixSimulator extends SimulatedVendor implements VendorSimulator {
   readonly vendor = 'equinix' as const;
-  readonly statuses: readonly string[] = EQUINIX_STATUSES;
+  readonly statuses: readonly string[] = STATUSES;
   /** How creates are answered; tests switch it to check the adapter's tolerance. */
   createAnswer: EquinixCreateAnswerStyle;
   readonly retiredCodes: Set<string>;
@@ -242,8 +323,8 @@ export class EquinixSimulator extends SimulatedVendor implements VendorSimulator
       if (!TERMINAL.has(stored.data.status)) this.move(stored, stored.step + 1, this.now());
       return this.summary(stored);
     }
-    if (!(EQUINIX_STATUSES as readonly string[]).includes(status)) {
-      throw new Error(`"${status}" is not an Equinix status; expected one of ${EQUINIX_STATUSES.join(', ')}`);
+    if (!(STATUSES as readonly string[]).includes(status)) {
+      throw new Error(`"${status}" is not an Equinix status; expected one of ${STATUSES.join(', ')}`);
     }
     this.move(stored, stepOf(status as EquinixStatus, stored.step), this.now());
     return this.summary(stored);
@@ -338,7 +419,7 @@ export class EquinixSimulator extends SimulatedVendor implements VendorSimulator
         'The account is locked after repeated failed sign-ins. Contact Equinix to unlock it.',
       );
     }
-    const body = parseBody(req, EquinixTokenRequest);
+    const body = parseBody(req, TokenRequest);
     if (!body.ok) return this.refuseToken(body.response);
     if (body.data.client_id !== this.clientId || body.data.client_secret !== this.clientSecret) {
       return this.refuseToken(
@@ -347,7 +428,8 @@ export class EquinixSimulator extends SimulatedVendor implements VendorSimulator
     }
     this.failedTokenRequests = 0;
     const { token, expiresInSeconds } = this.tokens.issue();
-    const answer: EquinixTokenResponse = {
+    // The notes: `token_timeout` is seconds, sent as a string.
+    const answer = {
       access_token: token,
       token_timeout: String(expiresInSeconds),
       token_type: 'Bearer',
@@ -376,7 +458,7 @@ export class EquinixSimulator extends SimulatedVendor implements VendorSimulator
   }
 
   private createCase(req: SimRequest): SimResponse {
-    const body = parseBody(req, EquinixCreateRequest);
+    const body = parseBody(req, CreateRequest);
     if (!body.ok) return body.response;
     if (this.retiredCodes.has(body.data.code)) {
       return oneError(400, SIM_ERROR_CODES.retiredCode, `Ticket code ${body.data.code} is not accepted.`);
@@ -386,7 +468,8 @@ export class EquinixSimulator extends SimulatedVendor implements VendorSimulator
     if (this.createAnswer === 'location') {
       return { status: 201, headers: { location: `/support/v2/tickets/${caseNumber ?? orderId}` } };
     }
-    const answer: EquinixCreateResponse = {
+    // "Create a trouble ticket / case", response: the case or order number and the ticket type.
+    const answer: { id: string; type: 'CASE' | 'TROUBLE' } = {
       id: this.createAnswer === 'order-number' ? orderId : (caseNumber ?? orderId),
       type: 'CASE',
     };
@@ -401,12 +484,12 @@ export class EquinixSimulator extends SimulatedVendor implements VendorSimulator
 
   private addNote(req: SimRequest): SimResponse {
     const id = req.params.id ?? '';
-    if (!CASE_NUMBER_PATTERN.test(id)) {
+    if (!CASE_NUMBER.test(id)) {
       return oneError(400, SIM_ERROR_CODES.notCaseNumber, 'caseNumber: a case number is exactly 8 digits.');
     }
     const stored = this.lookup(id);
     if (!stored) return this.notFound(id);
-    const body = parseBody(req, EquinixNoteRequest);
+    const body = parseBody(req, NoteRequest);
     if (!body.ok) return body.response;
     if (TERMINAL.has(stored.data.status)) return this.conflict(stored);
     const at = new Date(this.now()).toISOString();
@@ -422,7 +505,7 @@ export class EquinixSimulator extends SimulatedVendor implements VendorSimulator
   private cancelCase(req: SimRequest): SimResponse {
     const stored = this.lookup(req.params.id ?? '');
     if (!stored) return this.notFound(req.params.id);
-    const body = parseBody(req, EquinixCancelRequest);
+    const body = parseBody(req, CancelRequest);
     if (!body.ok) return body.response;
     if (TERMINAL.has(stored.data.status)) return this.conflict(stored);
     stored.data.cancelReason = body.data.reason;
@@ -432,7 +515,7 @@ export class EquinixSimulator extends SimulatedVendor implements VendorSimulator
 
   // --- State ---------------------------------------------------------------------------------------------
 
-  private insert(request: EquinixCreateRequest): StoredCase {
+  private insert(request: CreateRequest): StoredCase {
     // Seeded cases may have taken numbers of their own: skip those.
     let n = this.nextNumber++;
     while (this.stored.some((s) => s.data.caseNumber === String(11_150_929 + n))) n = this.nextNumber++;
@@ -506,7 +589,8 @@ export class EquinixSimulator extends SimulatedVendor implements VendorSimulator
     return { id: idOf(stored.data), title: stored.data.description, status: stored.data.status };
   }
 
-  private ticket(stored: StoredCase): EquinixTicket {
+  /** "Get a trouble ticket by case / order number", response (the fields caseops could read). */
+  private ticket(stored: StoredCase): Record<string, unknown> {
     const c = stored.data;
     const changeable = !TERMINAL.has(c.status);
     return {
@@ -534,7 +618,8 @@ export class EquinixSimulator extends SimulatedVendor implements VendorSimulator
     };
   }
 
-  private changeAnswer(stored: StoredCase): EquinixChangeResponse {
+  /** The answer to a note and to a cancel: `{result: {CaseId, CaseNotesId, CaseNumber}}`. */
+  private changeAnswer(stored: StoredCase): { result: Record<string, string | undefined> } {
     return {
       result: {
         CaseId: `5007i00000${String(stored.data.caseNumber ?? stored.data.orderId).slice(-8)}`,

@@ -1,8 +1,11 @@
 /**
- * A Junos Space Service Now server on loopback, following the same contract as the adapter (see the CONTRACT
- * NOTES in schemas.ts): HTTP Basic, exact media types (415/406), Service Now incidents with integer keys that
- * can be submitted once, end-customer or partner-proxy mode, the 500 on a repeated tracking number, the
- * incidents filter, and statuses that advance Submitted → Created → Updated → Closed by hand or on a timer.
+ * A Junos Space Service Now server on loopback. It is an independent witness of the vendor's contract: every
+ * path, media type, status and message below is restated from Juniper's "Junos Space Service Now: Submit a
+ * Case" and "Get Incident by Customer Tracking Number" pages and the project's vendor notes, never taken from
+ * the adapter, so a mistake in the adapter's reading of those documents shows up as a failing test. It answers
+ * HTTP Basic, exact media types (415/406), Service Now incidents with integer keys that can be submitted once,
+ * end-customer or partner-proxy mode, the 500 on a repeated tracking number, the incidents filter, and statuses
+ * that advance Submitted → Created → Updated → Closed by hand or on a timer.
  *
  * Ids: `seed()` returns an incident key (what a person submits); `cases()` lists an incident by its tracking
  * number once it has one (what a person looks up), else by its key; `advance()` accepts either.
@@ -10,14 +13,34 @@
 import { randomBytes } from 'node:crypto';
 import { readBasicAuth, type SimRequest, type SimResponse, SimulatorServer } from '../sim-kit.js';
 import { type SimulatedCaseSummary, SimulatedVendor, type VendorSimulator } from '../simulator.js';
-import { JUNIPER_FOLLOW_UP_METHODS, JUNIPER_PRIORITIES } from './open-request.js';
-import {
-  INCIDENTS_ACCEPT,
-  JUNIPER_STATUSES,
-  SERVICE_NOW_PATH,
-  SUBMIT_CASE_ACCEPT,
-  SUBMIT_CASE_CONTENT_TYPE,
-} from './schemas.js';
+
+/** Both pages: every Service Now call lives under this path on the customer's Space server. */
+const SERVICE_NOW_PATH = '/api/juniper/servicenow/incident-management';
+
+/** Submit a Case, "Consumes" (JSON variant). */
+const SUBMIT_CASE_CONTENT_TYPE =
+  'application/vnd.juniper.servicenow.incident-management.incident+json;version=3;charset=UTF-8';
+/** Submit a Case, "Produces" (JSON variant). */
+const SUBMIT_CASE_ACCEPT =
+  'application/vnd.juniper.servicenow.incident-management.submitcase.servicenowmsg+json;version=3';
+/** Get Incident by Customer Tracking Number, "Produces" (JSON variant). */
+const INCIDENTS_ACCEPT = 'application/vnd.juniper.servicenow.incident-management.incidents+json;version=5';
+
+/** Get Incident by Customer Tracking Number: the possible values of `status`. */
+const SERVICE_NOW_STATUSES = [
+  'Not Submitted',
+  'Submitted',
+  'Created',
+  'Updated',
+  'Create Failed',
+  'Closed',
+  'Submission Failed',
+] as const;
+
+/** Submit a Case: `priority` values (case-sensitive, says the document). */
+const PRIORITIES = ['1 - Critical', '2 - High', '3 - Medium', '4 - Low'] as const;
+/** Submit a Case: `followUpMethod` values. */
+const FOLLOW_UP_METHODS = ['Email Full Text Update', 'Email Secure Web Link', 'Phone Call'] as const;
 
 /** End-customer mode needs no JSS credentials; partner-proxy mode needs a site id and the case credentials. */
 export type ServiceNowMode = 'end-customer' | 'partner-proxy';
@@ -109,7 +132,7 @@ function text(status: number, message: string, headers: Record<string, string> =
 
 export class JuniperSimulator extends SimulatedVendor implements VendorSimulator {
   readonly vendor = 'juniper' as const;
-  readonly statuses: readonly string[] = JUNIPER_STATUSES;
+  readonly statuses: readonly string[] = SERVICE_NOW_STATUSES;
   mode: ServiceNowMode;
   operatingState: ServiceNowOperatingState = 'live';
   noMatch: 'not-found' | 'empty';
@@ -324,11 +347,11 @@ export class JuniperSimulator extends SimulatedVendor implements VendorSimulator
     if (partnerProxy && !present('followUpMethod')) return 'Invalid follow-up method.';
     if (
       fields.followUpMethod !== undefined &&
-      !(JUNIPER_FOLLOW_UP_METHODS as readonly unknown[]).includes(fields.followUpMethod)
+      !(FOLLOW_UP_METHODS as readonly unknown[]).includes(fields.followUpMethod)
     ) {
       return 'Invalid follow-up method.';
     }
-    if (!(JUNIPER_PRIORITIES as readonly unknown[]).includes(fields.priority)) return 'Invalid priority.';
+    if (!(PRIORITIES as readonly unknown[]).includes(fields.priority)) return 'Invalid priority.';
     const cc = fields.caseCCList as { email?: unknown } | undefined;
     if (cc !== undefined) {
       const emails = Array.isArray(cc?.email) ? cc.email : [cc?.email];

@@ -1,8 +1,11 @@
 /**
- * A Motadata ServiceOps server (Flotomate incident API) on loopback, following the same contract as the adapter
- * (see CONTRACT NOTES in schemas.ts): the OAuth2 password grant and `Authorization: Apikey`, both checked;
- * returnCode envelopes (a refused field is HTTP 200 with `"returnCode":"FAIL"` and a userMessage); incidents
- * with numeric ids and tags; the qualification search; update/close; and statuses advancing
+ * A Motadata ServiceOps server (Flotomate incident API) on loopback. It is an independent witness of the
+ * vendor's contract: paths, fields, enums, statuses and envelopes below are restated from Flotomate's "ITSM:
+ * Create an Incident" document and the project's vendor notes (Motadata's published ServiceOps code), never
+ * taken from the adapter, so a mistake in the adapter's reading of them shows up as a failing test. It answers
+ * the OAuth2 password grant and `Authorization: Apikey`, both checked; returnCode envelopes (a refused field is
+ * HTTP 200 with `"returnCode":"FAIL"` and a userMessage); incidents with numeric ids and tags; the
+ * qualification search; update/close; and statuses advancing
  * Open → In Progress → Pending On Requestor → In Progress → Resolved → Closed.
  */
 import { randomBytes } from 'node:crypto';
@@ -15,15 +18,40 @@ import {
   SimulatorServer,
 } from '../sim-kit.js';
 import { type SimulatedCaseSummary, SimulatedVendor, type VendorSimulator } from '../simulator.js';
-import { MOTADATA_IMPACTS, MOTADATA_LEVELS } from './open-request.js';
-import {
-  INCIDENT_PATH,
-  INCIDENT_SEARCH_PATH,
-  MAX_TAG_LENGTH,
-  MOTADATA_STATUSES,
-  SUCCESS,
-  TOKEN_PATH,
-} from './schemas.js';
+
+/** Motadata's ServiceOps code: the token endpoint of the password grant. */
+const TOKEN_PATH = '/api/oauth/token';
+/** Create an Incident: `{{server-url}}/api/v1/incident`; get and update append `/{id}` (ServiceOps code). */
+const INCIDENT_PATH = '/api/v1/incident';
+/**
+ * Motadata documents `/api/v1/{module}/search/byqual` for its other modules; the incident module's search is
+ * the same pattern (inferred).
+ */
+const INCIDENT_SEARCH_PATH = '/api/v1/incident/search/byqual';
+
+/** Create an Incident, the example response: a `returnCode` of SUCCESS; anything else is a failure. */
+const SUCCESS = 'SUCCESS';
+
+/** Create an Incident: `impact` values. */
+const IMPACTS = ['LOW', 'ONUSER', 'ONDEPARTMENT', 'ONBUSINESS'] as const;
+/** Create an Incident: `priority` and `urgency` values. */
+const LEVELS = ['LOW', 'MEDIUM', 'HIGH', 'URGENT'] as const;
+
+/** The built-in ServiceOps statuses (Motadata's code); a server may add custom ones, which `advance` accepts. */
+const BUILT_IN_STATUSES = [
+  'Open',
+  'In Progress',
+  'Pending On Technician',
+  'Pending On Requestor',
+  'Resolved',
+  'Closed',
+] as const;
+
+/**
+ * The document sets no length for a tag; this server holds tags to 64 characters, the most a tag field of
+ * ServiceOps is assumed to keep (inferred). An adapter that sends longer tags is refused here, loudly.
+ */
+const MAX_TAG_LENGTH = 64;
 
 /** Which credentials `env()` hands out; the server accepts both kinds either way. */
 export type MotadataAuthMode = 'apikey' | 'oauth';
@@ -90,7 +118,7 @@ const normaliseOperator = (operator: unknown) => String(operator ?? '').toLowerC
 
 export class MotadataSimulator extends SimulatedVendor implements VendorSimulator {
   readonly vendor = 'motadata' as const;
-  readonly statuses: readonly string[] = MOTADATA_STATUSES;
+  readonly statuses: readonly string[] = BUILT_IN_STATUSES;
   readonly credentials: {
     apiKey: string;
     clientId: string;
@@ -270,6 +298,10 @@ export class MotadataSimulator extends SimulatedVendor implements VendorSimulato
   }
 
   private create(req: SimRequest): SimResponse {
+    // Create an Incident, "Header": Content-Type application/json. A Spring server answers anything else 415.
+    if (!/^application\/json\s*(;|$)/i.test(header(req, 'content-type') ?? '')) {
+      return fail('Content-Type must be application/json.', 415);
+    }
     const body = this.readJson(req);
     if (!body) return fail('The request body must be a JSON object.', 400);
     const subject = typeof body.subject === 'string' ? body.subject.trim() : '';
@@ -280,6 +312,12 @@ export class MotadataSimulator extends SimulatedVendor implements VendorSimulato
     if (this.requesters && !this.requesters.has(requesterEmail.toLowerCase())) {
       return fail(`No requester is registered with the e-mail ${requesterEmail}.`);
     }
+    // Create an Incident stars categoryName but says it defaults to 'Service Request': a missing one files a
+    // Service Request, which is what a client that forgets it would see.
+    const categoryName =
+      typeof body.categoryName === 'string' && body.categoryName.trim()
+        ? body.categoryName
+        : 'Service Request';
     const invalid = this.invalidEnums(body);
     if (invalid) return fail(invalid);
     const tags = body.tags ?? [];
@@ -296,7 +334,7 @@ export class MotadataSimulator extends SimulatedVendor implements VendorSimulato
       urgency: body.urgency as string | undefined,
       requesterEmail,
       requesterName: undefined,
-      categoryName: typeof body.categoryName === 'string' ? body.categoryName : 'Service Request',
+      categoryName,
       tags: tags as string[],
       status: 'Open',
     });
@@ -305,9 +343,9 @@ export class MotadataSimulator extends SimulatedVendor implements VendorSimulato
 
   private invalidEnums(body: Record<string, unknown>): string | undefined {
     const allowed: Array<[string, readonly string[]]> = [
-      ['impact', MOTADATA_IMPACTS],
-      ['priority', MOTADATA_LEVELS],
-      ['urgency', MOTADATA_LEVELS],
+      ['impact', IMPACTS],
+      ['priority', LEVELS],
+      ['urgency', LEVELS],
     ];
     for (const [field, values] of allowed) {
       const value = body[field];

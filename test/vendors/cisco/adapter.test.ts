@@ -160,14 +160,6 @@ describe('Cisco adapter: lookup', () => {
     expect(h.apiRequests()).toHaveLength(2);
   });
 
-  it('reports an unknown case as not found (Cisco answers 403 CASE_NOTFOUND)', async () => {
-    h = await startCisco();
-    const error = await h.adapter.lookup('100000001').catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(CaseNotFoundError);
-    expect((error as CaseNotFoundError).caseId).toBe('100000001');
-    expect(h.apiRequests()).toHaveLength(1);
-  });
-
   it('follows the lifecycle the simulator moves a case through', async () => {
     h = await startCisco();
     const id = h.sim.seed();

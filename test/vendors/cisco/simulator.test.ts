@@ -3,9 +3,9 @@ import { request } from 'undici';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   CISCO_TOKEN_PATH,
-  type CiscoSimulator,
-  createCiscoSimulator,
-} from '../../../src/vendors/cisco/index.js';
+  CiscoSimulator,
+  type CiscoSimulatorOptions,
+} from '../../../src/vendors/cisco/simulator.js';
 
 let sim: CiscoSimulator;
 let token: string;
@@ -37,8 +37,8 @@ async function fetchToken(form: Record<string, string>, contentType = 'applicati
   return { status: response.statusCode, json: (await response.body.json()) as Record<string, unknown> };
 }
 
-async function start(options: Parameters<typeof createCiscoSimulator>[0] = {}): Promise<void> {
-  sim = createCiscoSimulator(options);
+async function start(options: CiscoSimulatorOptions = {}): Promise<void> {
+  sim = new CiscoSimulator(options);
   await sim.start();
   const issued = await fetchToken({
     grant_type: 'client_credentials',

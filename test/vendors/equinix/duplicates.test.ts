@@ -27,18 +27,6 @@ describe('Equinix adapter: a create is never made twice', () => {
     expect(h.sim.casesWithReference('lost-answer')).toHaveLength(1);
   });
 
-  it('does not send a repeat of a create whose outcome is unknown', async () => {
-    h.sim.injectFault({ fault: 'timeout-after-commit', pathIncludes: CREATE_PATH });
-    await expect(h.adapter.open(openRequest(), { idempotencyKey: 'resubmitted' })).rejects.toBeInstanceOf(
-      OutcomeUnknownError,
-    );
-    await expect(h.adapter.open(openRequest(), { idempotencyKey: 'resubmitted' })).rejects.toBeInstanceOf(
-      OutcomeUnknownError,
-    );
-    expect(requestsTo(h.sim, 'POST', CREATE_PATH)).toHaveLength(1);
-    expect(h.sim.casesWithReference('resubmitted')).toHaveLength(1);
-  });
-
   it('reports an unknown outcome when the connection drops after the create was sent', async () => {
     h.sim.injectFault({ fault: 'drop', pathIncludes: CREATE_PATH });
     await expect(h.adapter.open(openRequest(), { idempotencyKey: 'dropped' })).rejects.toBeInstanceOf(

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createEquinixSimulator, type EquinixSimulator } from '../../../src/vendors/equinix/index.js';
+import { EquinixSimulator } from '../../../src/vendors/equinix/simulator.js';
 
 let sim: EquinixSimulator;
 let clientOptions = { clientId: 'sim-client', clientSecret: 'sim-secret' };
@@ -49,7 +49,7 @@ const validCreate = {
 
 beforeEach(async () => {
   clientOptions = { clientId: 'sim-client', clientSecret: 'sim-secret' };
-  sim = createEquinixSimulator(clientOptions);
+  sim = new EquinixSimulator(clientOptions);
   await sim.start();
 });
 
@@ -234,7 +234,7 @@ describe('Equinix simulator: lifecycle', () => {
 
   it('moves cases over time when autoAdvanceMs is set', async () => {
     let now = Date.UTC(2025, 0, 1);
-    const timed = createEquinixSimulator({ autoAdvanceMs: 60_000, now: () => now });
+    const timed = new EquinixSimulator({ autoAdvanceMs: 60_000, now: () => now });
     const id = timed.seed();
     now += 59_999;
     expect(timed.cases()[0]!.status).toBe('SUBMITTED');
@@ -259,5 +259,19 @@ describe('Equinix simulator: lifecycle', () => {
 
   it('refuses seed fields it does not know', () => {
     expect(() => sim.seed({ stauts: 'CLOSED' } as never)).toThrow();
+  });
+});
+
+describe('Equinix simulator: media type', () => {
+  it('refuses a body that is not application/json with 415 and an Equinix error array', async () => {
+    const bearer = await token();
+    const response = await fetch(`${sim.url}/support/v2/tickets`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain', authorization: `Bearer ${bearer}` },
+      body: JSON.stringify(validCreate),
+    });
+    expect(response.status).toBe(415);
+    expect(await response.json()).toEqual(errorArray());
+    expect(sim.cases()).toHaveLength(0);
   });
 });

@@ -6,8 +6,6 @@ import {
   OutcomeUnknownError,
   UnsupportedOperationError,
   VendorRejectedError,
-  VendorThrottledError,
-  VendorUnauthorisedError,
   VendorUnavailableError,
 } from '../../../src/domain/errors.js';
 import type { OpenRequest } from '../../../src/domain/open-request.js';
@@ -68,10 +66,6 @@ afterEach(async () => {
 describe('juniperFromEnv', () => {
   it('is undefined while Junos Space credentials are missing', () => {
     expect(juniperFromEnv(testEnv({ JUNIPER_BASE_URL: sim.url }), { logger: silentLogger })).toBeUndefined();
-  });
-
-  it('offers open and lookup only', () => {
-    expect([...adapter.capabilities].sort()).toEqual(['lookup', 'open']);
   });
 });
 
@@ -296,14 +290,6 @@ describe('lookup', () => {
       InvalidInputError,
     );
   });
-
-  it('refreshes many cases, reporting the missing ones', async () => {
-    await adapter.open(request(sim.seed()), KEY);
-    const outcomes = await adapter.refresh(['CASEOPS-0001', 'NOPE-0001']);
-    expect(outcomes[0]).toMatchObject({ id: 'CASEOPS-0001', ok: true });
-    expect(outcomes[1]).toMatchObject({ id: 'NOPE-0001', ok: false });
-    expect(outcomes[1]?.ok === false && outcomes[1].error).toBeInstanceOf(CaseNotFoundError);
-  });
 });
 
 describe('unsupported operations', () => {
@@ -328,24 +314,6 @@ describe('faults', () => {
     expect(await caught(() => adapter.lookup('CASEOPS-0001'))).toBeInstanceOf(VendorUnavailableError);
   });
 
-  it('never repeats a submit refused with a 5xx, and reports it unavailable', async () => {
-    const incidentId = sim.seed();
-    sim.injectFault({ fault: 'http-503', pathIncludes: 'submitCase' });
-    const error = await caught(() => adapter.open(request(incidentId), KEY));
-    expect(error).toBeInstanceOf(VendorUnavailableError);
-    expect((error as VendorUnavailableError).httpStatus).toBe(503);
-    expect(submits()).toHaveLength(1);
-    expect(sim.incident(incidentId)?.status).toBe('Not Submitted');
-  });
-
-  it('passes throttling on as throttled with the wait Service Now asked for', async () => {
-    await startSimulator({}, { retry: { ...FAST_RETRY, maxRetryAfterMs: 0 } });
-    sim.injectFault({ fault: 'throttle', times: Number.POSITIVE_INFINITY });
-    const error = await caught(() => adapter.lookup('CASEOPS-0001'));
-    expect(error).toBeInstanceOf(VendorThrottledError);
-    expect((error as VendorThrottledError).retryAfterMs).toBe(1000);
-  });
-
   it('retries a malformed lookup answer, and reports it unavailable when it stays malformed', async () => {
     await adapter.open(request(sim.seed()), KEY);
     sim.injectFault({ fault: 'malformed-json', pathIncludes: INCIDENTS_PATH });
@@ -366,13 +334,6 @@ describe('faults', () => {
     expect(result.created).toBe(true);
     expect(submits()).toHaveLength(1);
     expect(casesWith('CASEOPS-0001')).toHaveLength(1);
-  });
-
-  it('reports refused Junos Space credentials as unauthorised, without retrying', async () => {
-    const env = { ...sim.env(), JUNIPER_PASSWORD: 'wrong-password' };
-    const wrong = juniperFromEnv(testEnv(env), { logger: silentLogger, retry: FAST_RETRY })!;
-    expect(await caught(() => wrong.lookup('CASEOPS-0001'))).toBeInstanceOf(VendorUnauthorisedError);
-    expect(sim.requests).toHaveLength(1);
   });
 
   describe('duplicate create', () => {

@@ -1,7 +1,7 @@
 /** The simulator's own contract, seen from the wire: what a real Junos Space would answer. */
 import { request } from 'undici';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createJuniperSimulator, type JuniperSimulator } from '../../../src/vendors/juniper/index.js';
+import { createJuniperSimulator, type JuniperSimulator } from '../../../src/vendors/juniper/simulator.js';
 
 const BASE = '/api/juniper/servicenow/incident-management/incidents';
 const CONTENT_TYPE =

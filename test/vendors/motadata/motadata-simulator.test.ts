@@ -1,7 +1,7 @@
 /** The simulator's own contract, seen from the wire: what a ServiceOps server would answer. */
 import { request } from 'undici';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createMotadataSimulator, type MotadataSimulator } from '../../../src/vendors/motadata/index.js';
+import { createMotadataSimulator, type MotadataSimulator } from '../../../src/vendors/motadata/simulator.js';
 
 let sim: MotadataSimulator;
 
@@ -165,5 +165,18 @@ describe('Motadata simulator', () => {
       'MOTADATA_PASSWORD',
       'MOTADATA_USERNAME',
     ]);
+  });
+});
+
+describe('Motadata simulator: media type', () => {
+  it('refuses a create whose body is not application/json, creating nothing', async () => {
+    const response = await request(`${sim.url}/api/v1/incident`, {
+      method: 'POST',
+      headers: { authorization: `Apikey ${sim.credentials.apiKey}`, 'content-type': 'text/plain' },
+      body: JSON.stringify({ subject: 'x', requesterEmail: 'noc@example.net' }),
+    });
+    expect(response.statusCode).toBe(415);
+    expect(await response.body.json()).toMatchObject({ returnCode: 'FAIL' });
+    expect(sim.cases()).toHaveLength(0);
   });
 });

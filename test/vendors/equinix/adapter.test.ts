@@ -21,10 +21,6 @@ describe('Equinix adapter: configuration and ids', () => {
     expect(equinixFromEnv(loadEnv({}), { logger: silentLogger })).toBeUndefined();
   });
 
-  it('offers open, lookup, annotate and cancel, and no list', () => {
-    expect([...h.adapter.capabilities].sort()).toEqual(['annotate', 'cancel', 'lookup', 'open']);
-  });
-
   it('accepts 8-digit case numbers and 1-… order numbers, and explains anything else', () => {
     expect(h.adapter.parseCaseId(' 11150929 ')).toBe('11150929');
     expect(h.adapter.parseCaseId('1-204976070710')).toBe('1-204976070710');
@@ -185,18 +181,6 @@ describe('Equinix adapter: lookup', () => {
       ['CLOSED', 'closed'],
     ]);
     expect((await h.adapter.lookup(id)).allows).toEqual({ annotate: false, cancel: false });
-  });
-
-  it('refreshes many cases, reporting the missing one without failing the others', async () => {
-    const a = h.sim.seed();
-    const b = h.sim.seed({ status: 'RESOLVED' });
-    const outcomes = await h.adapter.refresh([a, '99999999', b]);
-    expect(outcomes.map((o) => [o.id, o.ok])).toEqual([
-      [a, true],
-      ['99999999', false],
-      [b, true],
-    ]);
-    expect(outcomes[1]).toMatchObject({ ok: false, error: { code: 'not_found' } });
   });
 });
 
