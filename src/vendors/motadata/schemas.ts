@@ -63,7 +63,9 @@ const instant = z
   .transform((v) => {
     if (v === null || v === undefined || v === '') return undefined;
     const time = typeof v === 'number' ? v : /^\d+$/.test(v) ? Number(v) : Date.parse(v);
-    return Number.isFinite(time) ? new Date(time).toISOString() : undefined;
+    // Finite is not enough: 1e300 is finite and out of a Date's range (toISOString would throw).
+    const date = new Date(time);
+    return Number.isNaN(date.getTime()) ? undefined : date.toISOString();
   });
 
 export const MotadataEnvelope = z.looseObject({
