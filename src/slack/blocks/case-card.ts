@@ -22,7 +22,7 @@ import {
   section,
   slackDate,
 } from './kit.js';
-import { escapeMrkdwn, type SlackMessage, truncate } from './limits.js';
+import { escapeMrkdwn, fallbackText, type SlackMessage, truncate } from './limits.js';
 
 export const CASE_ACTIONS = {
   note: 'case.note',
@@ -175,7 +175,7 @@ function caseButtons(c: Case, options: CardOptions): Button[] {
 
 /** The fallback text for notifications and screen readers. */
 export function caseFallback(c: Case): string {
-  return `${VENDOR_NAMES[c.vendor]} case ${c.id}: ${c.title} — ${STATE_LOOK[c.state].words} (${c.status})`;
+  return fallbackText`${VENDOR_NAMES[c.vendor]} case ${c.id}: ${c.title} — ${STATE_LOOK[c.state].words} (${c.status})`;
 }
 
 export function buildCaseCard(c: Case, options: CardOptions): SlackMessage {

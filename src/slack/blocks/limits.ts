@@ -96,6 +96,23 @@ export function escapeMrkdwn(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
+/**
+ * A message's fallback `text`, from a template whose literal parts are caseops' own words (they may mention
+ * someone on purpose) and whose every interpolated value is escaped. Slack reads the fallback as mrkdwn and
+ * notifies from it, so a case titled `<!channel> core down` would ping the channel from there even where the
+ * blocks show the title escaped. Every fallback built from data goes through here.
+ */
+export function fallbackText(
+  literals: TemplateStringsArray,
+  ...values: ReadonlyArray<string | number>
+): string {
+  let out = literals[0] ?? '';
+  values.forEach((value, index) => {
+    out += escapeMrkdwn(String(value)) + (literals[index + 1] ?? '');
+  });
+  return out;
+}
+
 /** Undoes Slack's escaping of slash-command text so a note reaches the vendor as typed. */
 export function unescapeSlackText(text: string): string {
   return text.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
