@@ -22,7 +22,14 @@ import {
   section,
   slackDate,
 } from './kit.js';
-import { escapeMrkdwn, fallbackText, type SlackMessage, truncate } from './limits.js';
+import {
+  escapeMrkdwn,
+  fallbackText,
+  linkableUrl,
+  linkOrCode,
+  type SlackMessage,
+  truncate,
+} from './limits.js';
 
 export const CASE_ACTIONS = {
   note: 'case.note',
@@ -110,7 +117,7 @@ export function buildCaseBlocks(c: Case, options: CardOptions): Block[] {
 
   const fields = [
     { label: 'Vendor', value: VENDOR_NAMES[c.vendor] },
-    { label: 'Case', value: c.url ? `<${c.url}|${escapeMrkdwn(c.id)}>` : `\`${escapeMrkdwn(c.id)}\`` },
+    { label: 'Case', value: linkOrCode(c.url, c.id) },
     { label: 'Status', value: statusLine(c) },
     { label: 'Severity', value: c.severity ? escapeMrkdwn(c.severity) : '—' },
     { label: 'Owner', value: c.owner ? escapeMrkdwn(c.owner) : '—' },
@@ -145,12 +152,13 @@ export function buildCaseBlocks(c: Case, options: CardOptions): Block[] {
 function caseButtons(c: Case, options: CardOptions): Button[] {
   const value = caseRefValue(c.vendor, c.id);
   const buttons: Button[] = [];
-  if (c.url) {
+  const portal = linkableUrl(c.url);
+  if (portal) {
     buttons.push(
       button({
         text: `Open in ${SHORT_VENDOR_NAMES[c.vendor]}`,
         actionId: CASE_ACTIONS.portal,
-        url: c.url,
+        url: portal,
         value,
       }),
     );

@@ -4,7 +4,7 @@ import type { WatchedCase } from '../../domain/case-service.js';
 import type { ListQuery } from '../../domain/ports/vendor.js';
 import { caseRefValue, STATE_LOOK } from './case-card.js';
 import { actions, type Block, button, context, section, slackDate } from './kit.js';
-import { escapeMrkdwn, type SlackMessage, truncate } from './limits.js';
+import { escapeMrkdwn, linkOrCode, type SlackMessage, truncate } from './limits.js';
 
 export const LIST_PAGE_ACTION = 'list.page';
 export const LIST_PAGE_SIZE = 10;
@@ -30,7 +30,7 @@ export function describeQuery(query: ListQuery): string {
 
 function caseLine(c: Case): string {
   const look = STATE_LOOK[c.state];
-  const id = c.url ? `<${c.url}|${escapeMrkdwn(c.id)}>` : `\`${escapeMrkdwn(c.id)}\``;
+  const id = linkOrCode(c.url, c.id);
   const bits = [`${look.emoji} ${escapeMrkdwn(c.status)}`];
   if (c.severity) bits.push(`severity ${escapeMrkdwn(c.severity)}`);
   const updated = slackDate(c.updatedAt, '{date_short}');
