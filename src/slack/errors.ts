@@ -213,7 +213,7 @@ function describeVendorError(error: VendorError): UserFacingError {
     };
   }
   if (error instanceof UnsupportedOperationError) {
-    const words = OPERATION_WORDS[error.operation] ?? `"${error.operation}"`;
+    const words = OPERATION_WORDS[error.operation] ?? `"${escapeMrkdwn(error.operation)}"`;
     const why = error.why ?? '';
     return {
       text: `${name} does not allow ${words} through its API${why ? `: ${escapeMrkdwn(why.replace(/\.$/, ''))}` : ''}.`,
