@@ -95,7 +95,11 @@ export function buildWatchingList(channelId: string, watched: readonly WatchedCa
   if (watched.length === 0) {
     return {
       text: 'No case is watched in this channel.',
-      blocks: [section(`No case is watched in <#${channelId}>. Start with \`/case watch <vendor> <id>\`.`)],
+      blocks: [
+        section(
+          `No case is watched in <#${channelId}>. Start with \`/case watch &lt;vendor&gt; &lt;id&gt;\`.`,
+        ),
+      ],
     };
   }
   const blocks: Block[] = [section(`*Cases watched in <#${channelId}>* (${watched.length})`)];
