@@ -70,11 +70,13 @@ const SECRET_ASSIGNMENT = new RegExp(
  * may carry a credential caseops has not sent yet (a token in a failed token answer).
  */
 export function maskSentCredentials(text: string): string {
-  let out = text.replace(SECRET_ASSIGNMENT, (_match, name: string) => `${name}${REDACTED}`);
-  for (const secret of remembered) {
+  // Whole values first, longest first: masking a part of one (a client secret inside an odd token, a token
+  // inside its header) would leave the rest of it readable.
+  let out = text;
+  for (const secret of [...remembered].sort((a, b) => b.length - a.length)) {
     if (out.includes(secret)) out = out.split(secret).join(REDACTED);
   }
-  return out;
+  return out.replace(SECRET_ASSIGNMENT, (_match, name: string) => `${name}${REDACTED}`);
 }
 
 /** A parsed JSON answer with every remembered credential masked in its strings. */
