@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { CASE_STATES, type Case, type VendorId } from '../../src/domain/case.js';
 import { CaseopsError } from '../../src/domain/errors.js';
 import type { OpenRequest } from '../../src/domain/open-request.js';
-import type { VendorAdapter } from '../../src/domain/ports/vendor.js';
+import type { Capability, VendorAdapter } from '../../src/domain/ports/vendor.js';
 import { silentLogger } from '../../src/logging/logger.js';
 import { CISCO_TOKEN_PATH, ciscoFromEnv, createCiscoSimulator } from '../../src/vendors/cisco/index.js';
 import type { VendorDeps } from '../../src/vendors/deps.js';
@@ -30,6 +30,8 @@ export interface FuzzTarget {
   vendor: VendorId;
   adapter: VendorAdapter;
   server: FuzzVendorServer;
+  /** The adapter's clock: inputs let time pass (token expiry, the refused-credentials cool-down) for free. */
+  clock: SkippingClock;
   operations: fc.Arbitrary<Operation>;
   /** A valid open request; `serial` keeps idempotency keys (and Juniper tracking numbers) fresh per input. */
   openRequest(serial: number): OpenRequest;
@@ -42,7 +44,11 @@ const marked = (vendor: string, what: string) => `${vendor.toUpperCase()}-${what
 const basic = (user: string, password: string) =>
   Buffer.from(`${user}:${password}`, 'utf8').toString('base64');
 
-const deps = (): VendorDeps => ({ logger: silentLogger, clock: new SkippingClock(), retry: FAST_RETRY });
+const deps = (clock = new SkippingClock()): VendorDeps => ({
+  logger: silentLogger,
+  clock,
+  retry: FAST_RETRY,
+});
 
 const FAST_BUDGETS = {
   EQUINIX_RATE_PER_SECOND: '1000',
@@ -110,10 +116,12 @@ export async function equinixTarget(): Promise<FuzzTarget> {
   server.proxyTo = undefined;
 
   const id = fc.constantFrom(...ids, '1-204976070710');
+  const clock = new SkippingClock();
   return {
     vendor: 'equinix',
-    adapter: required(equinixFromEnv(env, deps()), 'equinix'),
+    adapter: required(equinixFromEnv(env, deps(clock)), 'equinix'),
     server,
+    clock,
     openRequest,
     operations: fc.oneof(
       fc.record({ op: fc.constant('lookup' as const), id }),
@@ -160,10 +168,12 @@ export async function ciscoTarget(): Promise<FuzzTarget> {
   server.proxyTo = undefined;
 
   const id = fc.constantFrom(...ids.slice(0, 4));
+  const clock = new SkippingClock();
   return {
     vendor: 'cisco',
-    adapter: required(ciscoFromEnv(env, deps()), 'cisco'),
+    adapter: required(ciscoFromEnv(env, deps(clock)), 'cisco'),
     server,
+    clock,
     openRequest: () => {
       throw new Error('Cisco cases are not opened through the API');
     },
@@ -234,10 +244,12 @@ export async function juniperTarget(): Promise<FuzzTarget> {
   server.proxyTo = undefined;
 
   const id = fc.constantFrom('CO-FUZZ-000000', 'CO-FUZZ-000003', 'CO-20250301-1A2B3C4D');
+  const clock = new SkippingClock();
   return {
     vendor: 'juniper',
-    adapter: required(juniperFromEnv(env, deps()), 'juniper'),
+    adapter: required(juniperFromEnv(env, deps(clock)), 'juniper'),
     server,
+    clock,
     openRequest,
     operations: fc.oneof(
       fc.record({ op: fc.constant('lookup' as const), id }),
@@ -299,10 +311,12 @@ export async function motadataTarget(): Promise<FuzzTarget> {
   server.proxyTo = undefined;
 
   const id = fc.constantFrom('1001', '1002', '1003', '1042');
+  const clock = new SkippingClock();
   return {
     vendor: 'motadata',
-    adapter: required(motadataFromEnv(env, deps()), 'motadata'),
+    adapter: required(motadataFromEnv(env, deps(clock)), 'motadata'),
     server,
+    clock,
     openRequest,
     operations: fc.oneof(
       fc.record({ op: fc.constant('lookup' as const), id }),
@@ -400,8 +414,10 @@ export async function runOne(
   operation: Operation,
   script: AnswerScript,
   serial: number,
+  pauseMs = 0,
 ): Promise<Outcome> {
   const { adapter, server, vendor } = target;
+  target.clock.skip(pauseMs);
   server.use(script);
   const key = { idempotencyKey: `co-fuzz${String(serial).padStart(19, '0')}` };
   const work = async (): Promise<Outcome> => {
@@ -475,7 +491,14 @@ export async function runOne(
   return outcome;
 }
 
-export const fuzzInput = (target: FuzzTarget) => fc.tuple(target.operations, answerScript);
+/** How long passes before an input: none, past the refused-credentials cool-down, past a token's life. */
+const pause = fc.oneof(
+  { weight: 3, arbitrary: fc.constant(0) },
+  { weight: 2, arbitrary: fc.constant(5 * 60_000 + 1) },
+  { weight: 1, arbitrary: fc.constant(2 * 60 * 60_000) },
+);
+
+export const fuzzInput = (target: FuzzTarget) => fc.tuple(target.operations, answerScript, pause);
 
 export const TARGETS = {
   equinix: equinixTarget,
@@ -483,3 +506,67 @@ export const TARGETS = {
   juniper: juniperTarget,
   motadata: motadataTarget,
 } as const;
+
+export interface FuzzReport {
+  inputs: number;
+  requests: number;
+  seconds: number;
+  /** "operation → outcome" and how often. */
+  results: Map<string, number>;
+  /** One line per kind of problem, with a count and the first input that showed it. */
+  problems: string[];
+  /** The operations that got at least one good answer all the way to a result. */
+  succeeded: Set<string>;
+  summary(): string;
+}
+
+/** Feeds `runs` generated inputs (seeded) to one adapter and gathers what went wrong. */
+export async function fuzzAdapter(target: FuzzTarget, runs: number, seed: number): Promise<FuzzReport> {
+  const results = new Map<string, number>();
+  const kinds = new Map<string, { count: number; example: string }>();
+  const succeeded = new Set<string>();
+  let inputs = 0;
+  let requests = 0;
+  const started = performance.now();
+  await fc.assert(
+    fc.asyncProperty(fuzzInput(target), async ([operation, script, pauseMs]) => {
+      inputs++;
+      const outcome = await runOne(target, operation, script, inputs, pauseMs);
+      requests += target.server.answered.api + target.server.answered.token;
+      const tally = `${operation.op} → ${outcome.result}`;
+      results.set(tally, (results.get(tally) ?? 0) + 1);
+      if (outcome.result === 'ok' && !outcome.problem) succeeded.add(operation.op);
+      if (outcome.problem) {
+        const kind = outcome.problem.replace(/\d+/g, '#').slice(0, 120);
+        const seen = kinds.get(kind);
+        if (seen) seen.count++;
+        else {
+          const input = JSON.stringify({ operation, script, pauseMs }).slice(0, 600);
+          kinds.set(kind, { count: 1, example: `${outcome.problem}\n      input: ${input}` });
+        }
+      }
+    }),
+    { numRuns: runs, seed, endOnFailure: true },
+  );
+  const seconds = (performance.now() - started) / 1000;
+  return {
+    inputs,
+    requests,
+    seconds,
+    results,
+    succeeded,
+    problems: [...kinds.values()].map(({ count, example }) => `${count}× ${example}`),
+    summary: () =>
+      `${target.vendor}: ${inputs} inputs, ${requests} vendor requests answered, ${seconds.toFixed(1)} s\n` +
+      [...results.entries()]
+        .sort()
+        .map(([k, n]) => `  ${k}: ${n}`)
+        .join('\n'),
+  };
+}
+
+/** The operations an input may ask of this target's adapter. */
+export function operationsOf(target: FuzzTarget): string[] {
+  const all = ['lookup', 'refresh', 'list', 'open', 'annotate', 'cancel'];
+  return all.filter((op) => op === 'refresh' || target.adapter.capabilities.has(op as Capability));
+}
