@@ -66,6 +66,16 @@ export class VendorNotConfiguredError extends CaseopsError {
   }
 }
 
+/**
+ * How much of a vendor's own words an error quotes. A vendor may answer with a page of text (an HTML error
+ * page, thousands of validation messages); people read the first part, and a Slack section holds 3000.
+ */
+export const VENDOR_WORDS_MAX = 500;
+
+export function vendorWords(text: string): string {
+  return text.length > VENDOR_WORDS_MAX ? `${text.slice(0, VENDOR_WORDS_MAX - 1)}…` : text;
+}
+
 /** Base of every error that came from (or on the way to) a vendor. */
 export abstract class VendorError extends CaseopsError {
   constructor(
@@ -93,14 +103,16 @@ export class CaseNotFoundError extends VendorError {
 /** The vendor understood the request and refused it; `reason` is the vendor's own words. */
 export class VendorRejectedError extends VendorError {
   readonly code = 'rejected';
+  readonly reason: string;
   constructor(
     vendor: VendorId,
-    readonly reason: string,
+    reason: string,
     httpStatus?: number,
     /** The vendor's error code (EQ-…, INVALID_DATERANGE, …) when it gives one. */
     readonly vendorCode?: string,
   ) {
-    super(vendor, `${vendor} refused the request: ${reason}`, httpStatus);
+    super(vendor, `${vendor} refused the request: ${vendorWords(reason)}`, httpStatus);
+    this.reason = vendorWords(reason);
     this.name = 'VendorRejectedError';
   }
 }
@@ -109,12 +121,10 @@ export class VendorRejectedError extends VendorError {
 export class CaseConflictError extends VendorError {
   readonly code = 'conflict';
   override readonly resubmittable = false;
-  constructor(
-    vendor: VendorId,
-    readonly reason: string,
-    httpStatus?: number,
-  ) {
-    super(vendor, `${vendor} says the case cannot be changed now: ${reason}`, httpStatus);
+  readonly reason: string;
+  constructor(vendor: VendorId, reason: string, httpStatus?: number) {
+    super(vendor, `${vendor} says the case cannot be changed now: ${vendorWords(reason)}`, httpStatus);
+    this.reason = vendorWords(reason);
     this.name = 'CaseConflictError';
   }
 }
@@ -129,7 +139,7 @@ export class VendorThrottledError extends VendorError {
     httpStatus?: number,
     detail?: string,
   ) {
-    super(vendor, `${vendor} is rate limiting us${detail ? ` (${detail})` : ''}.`, httpStatus);
+    super(vendor, `${vendor} is rate limiting us${detail ? ` (${vendorWords(detail)})` : ''}.`, httpStatus);
     this.name = 'VendorThrottledError';
   }
 }
@@ -138,7 +148,7 @@ export class VendorThrottledError extends VendorError {
 export class VendorUnauthorisedError extends VendorError {
   readonly code = 'unauthorised';
   constructor(vendor: VendorId, detail: string, httpStatus?: number) {
-    super(vendor, `${vendor} refused caseops' credentials: ${detail}`, httpStatus);
+    super(vendor, `${vendor} refused caseops' credentials: ${vendorWords(detail)}`, httpStatus);
     this.name = 'VendorUnauthorisedError';
   }
 }
@@ -148,9 +158,10 @@ export class VendorUnavailableError extends VendorError {
   readonly code = 'unavailable';
   override readonly retryable = true;
   override readonly resubmittable: boolean;
+  readonly detail: string;
   constructor(
     vendor: VendorId,
-    readonly detail: string,
+    detail: string,
     httpStatus?: number,
     /**
      * True when the request may have reached the vendor and been carried out (a timeout or dropped connection
@@ -159,7 +170,8 @@ export class VendorUnavailableError extends VendorError {
      */
     readonly outcomeUncertain = false,
   ) {
-    super(vendor, `${vendor} is not answering properly: ${detail}`, httpStatus);
+    super(vendor, `${vendor} is not answering properly: ${vendorWords(detail)}`, httpStatus);
+    this.detail = vendorWords(detail);
     this.name = 'VendorUnavailableError';
     // The request may have been carried out: sending the form again could do it twice.
     this.resubmittable = !outcomeUncertain;
@@ -189,16 +201,18 @@ export class UnsupportedOperationError extends VendorError {
 export class OutcomeUnknownError extends VendorError {
   readonly code = 'outcome_unknown';
   override readonly resubmittable = false;
+  /** What happened to the request, in words ("timed out after 10 s"). */
+  readonly detail: string;
   constructor(
     vendor: VendorId,
     readonly idempotencyKey: string,
-    /** What happened to the request, in words ("timed out after 10 s"). */
-    readonly detail: string,
+    detail: string,
   ) {
     super(
       vendor,
-      `${vendor} did not confirm the request (${detail}). It may have been carried out: check ${vendor} for reference ${idempotencyKey} before trying again.`,
+      `${vendor} did not confirm the request (${vendorWords(detail)}). It may have been carried out: check ${vendor} for reference ${idempotencyKey} before trying again.`,
     );
+    this.detail = vendorWords(detail);
     this.name = 'OutcomeUnknownError';
   }
 }

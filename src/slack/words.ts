@@ -176,7 +176,7 @@ function vendorErrorText(error: VendorError): string {
       : `${name} is not answering properly (${escapeMrkdwn(error.detail)}). Nothing was changed; try again in a minute.`;
   }
   if (error instanceof UnsupportedOperationError) {
-    const words = OPERATION_WORDS[error.operation] ?? `"${error.operation}"`;
+    const words = OPERATION_WORDS[error.operation] ?? `"${escapeMrkdwn(error.operation)}"`;
     const why = error.why ?? '';
     return `${name} does not allow ${words} through its API${why ? `: ${escapeMrkdwn(why.replace(/\.$/, ''))}` : ''}.`;
   }

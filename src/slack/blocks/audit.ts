@@ -8,7 +8,7 @@ import type { VendorId } from '../../domain/case.js';
 import type { AuditEntry, WriteOperation } from '../../domain/ports/store.js';
 import { vendorName } from '../../vendors/plugin.js';
 import { type Block, context, header, sections, slackDate } from './kit.js';
-import { escapeMrkdwn, type SlackMessage, truncate } from './limits.js';
+import { escapeMrkdwn, fallbackText, type SlackMessage, truncate } from './limits.js';
 
 const ACTION_WORDS: Record<WriteOperation, string> = {
   open: 'Opened the case',
@@ -75,5 +75,5 @@ export function buildAuditTrail(
     blocks.push(context(`${older} are not shown here. An admin can export them all: \`${exportCommand}\`.`));
   }
   const count = `${lines.length} ${lines.length === 1 ? 'entry' : 'entries'}`;
-  return { text: `Audit trail of ${name}: ${count}, newest first`, blocks };
+  return { text: fallbackText`Audit trail of ${name}: ${count}, newest first`, blocks };
 }

@@ -17,7 +17,14 @@ import {
   section,
   slackDate,
 } from './kit.js';
-import { escapeMrkdwn, type SlackMessage, truncate } from './limits.js';
+import {
+  escapeMrkdwn,
+  fallbackText,
+  linkableUrl,
+  linkOrCode,
+  type SlackMessage,
+  truncate,
+} from './limits.js';
 
 export const CASE_ACTIONS = {
   note: 'case.note',
@@ -97,7 +104,7 @@ export function buildCaseBlocks(c: Case, options: CardOptions): Block[] {
 
   const fields = [
     { label: 'Vendor', value: vendorName(c.vendor) },
-    { label: 'Case', value: c.url ? `<${c.url}|${escapeMrkdwn(c.id)}>` : `\`${escapeMrkdwn(c.id)}\`` },
+    { label: 'Case', value: linkOrCode(c.url, c.id) },
     { label: 'Status', value: statusLine(c) },
     { label: 'Severity', value: c.severity ? escapeMrkdwn(c.severity) : '—' },
     { label: 'Owner', value: c.owner ? escapeMrkdwn(c.owner) : '—' },
@@ -132,12 +139,13 @@ export function buildCaseBlocks(c: Case, options: CardOptions): Block[] {
 function caseButtons(c: Case, options: CardOptions): Button[] {
   const value = caseRefValue(c.vendor, c.id);
   const buttons: Button[] = [];
-  if (c.url) {
+  const portal = linkableUrl(c.url);
+  if (portal) {
     buttons.push(
       button({
         text: `Open in ${vendorShortName(c.vendor)}`,
         actionId: CASE_ACTIONS.portal,
-        url: c.url,
+        url: portal,
         value,
       }),
     );
@@ -162,7 +170,7 @@ function caseButtons(c: Case, options: CardOptions): Button[] {
 
 /** The fallback text for notifications and screen readers. */
 export function caseFallback(c: Case): string {
-  return `${vendorName(c.vendor)} case ${c.id}: ${c.title} — ${STATE_LOOK[c.state].words} (${c.status})`;
+  return fallbackText`${vendorName(c.vendor)} case ${c.id}: ${c.title} — ${STATE_LOOK[c.state].words} (${c.status})`;
 }
 
 export function buildCaseCard(c: Case, options: CardOptions): SlackMessage {

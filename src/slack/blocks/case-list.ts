@@ -5,7 +5,7 @@ import type { WatchedCase } from '../../domain/use-cases/case-service.js';
 import { vendorName } from '../../vendors/plugin.js';
 import { caseRefValue, STATE_LOOK } from './case-card.js';
 import { actions, type Block, button, context, section, slackDate } from './kit.js';
-import { escapeMrkdwn, type SlackMessage, truncate } from './limits.js';
+import { escapeMrkdwn, linkOrCode, type SlackMessage, truncate } from './limits.js';
 
 export const LIST_PAGE_ACTION = 'list.page';
 export const LIST_PAGE_SIZE = 10;
@@ -31,7 +31,7 @@ export function describeQuery(query: ListQuery): string {
 
 function caseLine(c: Case): string {
   const look = STATE_LOOK[c.state];
-  const id = c.url ? `<${c.url}|${escapeMrkdwn(c.id)}>` : `\`${escapeMrkdwn(c.id)}\``;
+  const id = linkOrCode(c.url, c.id);
   const bits = [`${look.emoji} ${escapeMrkdwn(c.status)}`];
   if (c.severity) bits.push(`severity ${escapeMrkdwn(c.severity)}`);
   const updated = slackDate(c.updatedAt, '{date_short}');
@@ -96,7 +96,11 @@ export function buildWatchingList(channelId: string, watched: readonly WatchedCa
   if (watched.length === 0) {
     return {
       text: 'No case is watched in this channel.',
-      blocks: [section(`No case is watched in <#${channelId}>. Start with \`/case watch <vendor> <id>\`.`)],
+      blocks: [
+        section(
+          `No case is watched in <#${channelId}>. Start with \`/case watch &lt;vendor&gt; &lt;id&gt;\`.`,
+        ),
+      ],
     };
   }
   const blocks: Block[] = [section(`*Cases watched in <#${channelId}>* (${watched.length})`)];

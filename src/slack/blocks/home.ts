@@ -81,7 +81,7 @@ export function buildHome(options: {
   if (options.watched.length === 0) {
     blocks.push(
       context(
-        'Watch a case in a channel with `/case watch <vendor> <id>`; it appears here for everyone in it.',
+        'Watch a case in a channel with `/case watch &lt;vendor&gt; &lt;id&gt;`; it appears here for everyone in it.',
       ),
     );
   }

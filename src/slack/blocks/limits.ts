@@ -105,6 +105,41 @@ export function escapeMrkdwn(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
+/**
+ * A message's fallback `text`, from a template whose literal parts are caseops' own words (they may mention
+ * someone on purpose) and whose every interpolated value is escaped. Slack reads the fallback as mrkdwn and
+ * notifies from it, so a case titled `<!channel> core down` would ping the channel from there even where the
+ * blocks show the title escaped. Every fallback built from data goes through here.
+ */
+export function fallbackText(
+  literals: TemplateStringsArray,
+  ...values: ReadonlyArray<string | number>
+): string {
+  let out = literals[0] ?? '';
+  values.forEach((value, index) => {
+    out += escapeMrkdwn(String(value)) + (literals[index + 1] ?? '');
+  });
+  return out;
+}
+
+/** Longer vendor URLs are shown as plain ids rather than links. */
+export const LINK_URL_CHARS = 1000;
+
+/**
+ * A vendor's URL as a link target, or undefined when it is not a plain http(s) address: a `|`, `<`, `>` or
+ * space in it would let the rest of the "URL" become the link's label or a mention, and Slack refuses a
+ * button whose URL is not one.
+ */
+export function linkableUrl(url: string | undefined): string | undefined {
+  return url && url.length <= LINK_URL_CHARS && /^https?:\/\/[^\s|<>]+$/.test(url) ? url : undefined;
+}
+
+/** `label` (escaped) linked to `url` when it is linkable, else as code. */
+export function linkOrCode(url: string | undefined, label: string): string {
+  const target = linkableUrl(url);
+  return target ? `<${target}|${escapeMrkdwn(label)}>` : `\`${escapeMrkdwn(label)}\``;
+}
+
 /** Undoes Slack's escaping of slash-command text so a note reaches the vendor as typed. */
 export function unescapeSlackText(text: string): string {
   return text.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');

@@ -98,7 +98,7 @@ export function noteModal(options: {
   if (options.notice) blocks.push(section(options.notice));
   blocks.push(
     section(
-      `Add a note to ${vendorName(metadata.vendor)} case \`${metadata.id}\`${options.title ? `: ${escapeMrkdwn(options.title)}` : ''}.`,
+      `Add a note to ${vendorName(metadata.vendor)} case \`${escapeMrkdwn(metadata.id)}\`${options.title ? `: ${escapeMrkdwn(options.title)}` : ''}.`,
     ),
     input(
       { blockId: 'note', label: 'Note' },
@@ -153,7 +153,7 @@ export function cancelModal(options: {
   if (options.notice) blocks.push(section(options.notice));
   blocks.push(
     section(
-      `:warning: You are about to cancel ${name} case \`${metadata.id}\`${options.title ? ` (${escapeMrkdwn(options.title)})` : ''}. ${name} may not let it be reopened.`,
+      `:warning: You are about to cancel ${name} case \`${escapeMrkdwn(metadata.id)}\`${options.title ? ` (${escapeMrkdwn(options.title)})` : ''}. ${name} may not let it be reopened.`,
     ),
     input(
       { blockId: 'reason', label: 'Reason', hint: `${name} records this reason with the cancellation.` },

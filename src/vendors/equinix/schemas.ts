@@ -140,8 +140,14 @@ export const EquinixOtherDetails = z.object({
 });
 
 export const EquinixTicket = z.object({
-  /** The case number, or the order number when the ticket has no case number. */
-  id: z.string().min(1),
+  /**
+   * The case number, or the order number when the ticket has no case number. Whatever it is, it becomes the id
+   * people look the case up by: printable, without spaces, of a sane length.
+   */
+  id: z
+    .string()
+    .trim()
+    .regex(/^[\x21-\x7e]{1,100}$/, 'expected a ticket id'),
   accountNumber: optionalText,
   accountName: optionalText,
   customerReferenceId: optionalText,

@@ -27,6 +27,7 @@ import { type Logger, redactText } from '../../logging/logger.js';
 import { ATTR, type SpanHandle, type Tracing } from '../../observability/tracing.js';
 import type { Authorization, AuthStrategy } from './auth.js';
 import type { RateBudget } from './rate-budget.js';
+import { maskSentCredentials, maskSentCredentialsIn, rememberSentCredentials } from './sent-credentials.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -307,6 +308,7 @@ export class VendorHttpClient {
     }
 
     if (authorization) Object.assign(headers, authorization.headers);
+    rememberSentCredentials(headers, req.body);
 
     const timeout = AbortSignal.timeout(this.options.timeoutMs);
     const signal = req.signal ? AbortSignal.any([timeout, req.signal]) : timeout;
@@ -352,8 +354,15 @@ export class VendorHttpClient {
       'vendor call answered',
     );
 
+    // Errors quote the vendor's words, and a vendor may quote what it was sent: never a credential.
+    const quotable = (): FailedAnswer => ({
+      ...answer,
+      text: maskSentCredentials(text),
+      json: maskSentCredentialsIn(json),
+    });
     if (status < 200 || status >= 300) {
-      const error = this.options.mapError?.(answer) ?? this.defaultError(answer);
+      const shown = quotable();
+      const error = this.options.mapError?.(shown) ?? this.defaultError(shown);
       if (error instanceof VendorThrottledError) {
         this.options.budget.pause(this.clock.now() + (error.retryAfterMs ?? 1_000));
       }
@@ -364,7 +373,7 @@ export class VendorHttpClient {
       throw error;
     }
 
-    const envelopeError = this.options.inspectSuccess?.(answer);
+    const envelopeError = this.options.inspectSuccess?.(quotable());
     if (envelopeError) throw envelopeError;
 
     if (!req.schema) return { status, headers: responseHeaders, data: undefined as T };

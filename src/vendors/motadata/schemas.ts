@@ -54,7 +54,11 @@ const text = z
   .nullish()
   .transform((v) => (v === null || v === undefined || v === '' ? undefined : String(v)));
 
-const numericId = z.union([z.number().int().positive(), z.string().regex(/^\d+$/)]).transform(String);
+// An id people type back and caseops puts in URLs: digits, of a length an incident number has (a huge
+// number would print as 1e+21).
+const numericId = z
+  .union([z.number().int().positive().max(Number.MAX_SAFE_INTEGER), z.string().regex(/^\d{1,18}$/)])
+  .transform(String);
 
 /** Epoch milliseconds (ServiceOps) or a date text, as an ISO instant when it reads as one. */
 const instant = z
@@ -63,7 +67,9 @@ const instant = z
   .transform((v) => {
     if (v === null || v === undefined || v === '') return undefined;
     const time = typeof v === 'number' ? v : /^\d+$/.test(v) ? Number(v) : Date.parse(v);
-    return Number.isFinite(time) ? new Date(time).toISOString() : undefined;
+    // Finite is not enough: 1e300 is finite and out of a Date's range (toISOString would throw).
+    const date = new Date(time);
+    return Number.isNaN(date.getTime()) ? undefined : date.toISOString();
   });
 
 export const MotadataEnvelope = z.looseObject({
