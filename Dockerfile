@@ -24,7 +24,10 @@ RUN npm ci --omit=dev && npm cache clean --force
 
 # --- runtime: no compilers, no dev dependencies, not root ---------------------------------------------------------
 FROM ${NODE_IMAGE} AS runtime
+# CASEOPS_PLAYGROUND=false: a container started without Slack credentials stops with a clear message instead of
+# serving the local playground.
 ENV NODE_ENV=production \
+    CASEOPS_PLAYGROUND=false \
     PORT=3000 \
     HOST=0.0.0.0 \
     DATA_DIR=/data
@@ -33,8 +36,6 @@ COPY --from=deps /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY package.json ./
 COPY examples ./examples
-# The playground's static page (served when the container runs without Slack credentials).
-COPY playground ./playground
 # The embedded SQLite database lives in /data (mount a volume); with DATABASE_URL it stays empty.
 RUN mkdir -p /data && chown node:node /data
 USER node
