@@ -18,6 +18,7 @@
  *   and only what Slack does not have is posted (test/faults/crash.faults.ts shows it with a SIGKILL). When
  *   the history cannot be read (scopes missing), the run posts nothing rather than risk a repeat.
  */
+
 import {
   type DigestDefaults,
   type DigestRenderContext,
@@ -26,6 +27,7 @@ import {
   scheduleKey,
 } from '../domain/digest.js';
 import { type Clock, systemClock } from '../domain/ports/clock.js';
+import type { DigestRunOutcome } from '../domain/ports/schedule.js';
 import {
   type DigestAttempt,
   StaleLeaseError,
@@ -70,18 +72,8 @@ export interface DigestPublisher<M extends PreparedDigestMessage = PreparedDiges
 
 export type DigestTrigger = 'scheduled' | 'now';
 
-export type DigestOutcome =
-  | { status: 'posted'; messages: number; changes: number }
-  /** Nothing changed and the channel did not ask for empty digests: nothing was posted. */
-  | { status: 'nothing-to-post' }
-  | { status: 'posted-empty' }
-  /** Another run (here or on another replica) is posting this channel's digest right now. */
-  | { status: 'busy' }
-  | { status: 'disabled' }
-  /** Part of the digest may have been posted; the rest stays for the next run. */
-  | { status: 'failed'; messages: number; changes: number; error: string }
-  /** A stop request ended the run between two messages. */
-  | { status: 'abandoned'; messages: number; changes: number };
+/** How one channel's digest run ended (the domain's own description of it). */
+export type DigestOutcome = DigestRunOutcome;
 
 export type DigestStore = Pick<
   Store,
