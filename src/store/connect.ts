@@ -19,6 +19,7 @@ import {
 import pg from 'pg';
 import type { Logger } from '../logging/logger.js';
 import type { Database } from './schema.js';
+import { withStatementCache } from './statement-cache.js';
 
 export const SQLITE_FILE_NAME = 'caseops.sqlite';
 /** Pass as `dataDir` for a private in-memory database (tests, throwaway runs). */
@@ -78,7 +79,7 @@ export function connectSqlite(dataDir: string, logger: Logger): Kysely<Database>
     { dialect: 'sqlite', file: dataDir === IN_MEMORY ? IN_MEMORY : database.name },
     'store: opened SQLite database',
   );
-  return new Kysely<Database>({ dialect: new CaseopsSqliteDialect(database) });
+  return new Kysely<Database>({ dialect: new CaseopsSqliteDialect(withStatementCache(database)) });
 }
 
 const PG_INT8_OID = 20;
