@@ -10,12 +10,7 @@ import type { Store } from './domain/ports/store.js';
 import { createLogger, type Logger } from './logging/logger.js';
 import { CaseopsMetrics } from './observability/metrics.js';
 import { createOpsRoutes, ReadinessCheck } from './observability/ops-server.js';
-import {
-  PLAYGROUND_HOST,
-  PLAYGROUND_SANDBOX_OPTIONS,
-  type Playground,
-  startPlayground,
-} from './playground/index.js';
+import type { Playground } from './playground/index.js';
 import { createStatusTracking, type StatusTracking } from './scheduler/index.js';
 import { createSlackApp, type SlackApp } from './slack/app.js';
 import { channelCard } from './slack/cards.js';
@@ -23,7 +18,7 @@ import { createSlackPolicyGate } from './slack/policy.js';
 import { createStore } from './store/index.js';
 import { createVendorRegistry } from './vendors/index.js';
 import type { VendorRegistry } from './vendors/registry.js';
-import { type Sandbox, startSandbox } from './vendors/sandbox.js';
+import type { Sandbox } from './vendors/sandbox.js';
 
 /** Playground unless forced either way: no Slack credentials means nobody could reach the app anyway. */
 function playgroundWanted(env: Env): boolean {
@@ -49,13 +44,17 @@ async function start(running: Running): Promise<void> {
   running.logger = logger;
   const playgroundMode = playgroundWanted(env);
 
-  if (playgroundMode || env.CASEOPS_SANDBOX) {
-    running.sandbox = await startSandbox(playgroundMode ? PLAYGROUND_SANDBOX_OPTIONS : {});
+  // The playground and the simulators are loaded only when this start uses them (start-up time, memory).
+  const playgroundModule = playgroundMode ? await import('./playground/index.js') : undefined;
+  if (playgroundModule || env.CASEOPS_SANDBOX) {
+    const { startSandbox } = await import('./vendors/sandbox.js');
+    running.sandbox = await startSandbox(playgroundModule ? playgroundModule.PLAYGROUND_SANDBOX_OPTIONS : {});
     // The simulators' addresses and credentials win over anything set for real vendors.
     env = loadEnv({ ...process.env, ...running.sandbox.env });
     logger.info('CASEOPS_SANDBOX: all four vendors run against the built-in simulators on loopback');
   }
-  if (playgroundMode) {
+  if (playgroundModule) {
+    const { PLAYGROUND_HOST, startPlayground } = playgroundModule;
     if (!running.sandbox) throw new Error('the playground needs the sandbox');
     running.playground = await startPlayground({ sandbox: running.sandbox, logger });
     const { botId: _botId, botUserId: _botUserId, ...slackVariables } = running.playground.slack;

@@ -3,6 +3,7 @@
  * (DATABASE_URL, the way to run several replicas). Everything dialect-specific about connecting lives here.
  */
 import { mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import {
@@ -16,7 +17,7 @@ import {
   SqliteDialect,
   SqliteDriver,
 } from 'kysely';
-import pg from 'pg';
+import type * as Pg from 'pg';
 import type { Logger } from '../logging/logger.js';
 import type { Database } from './schema.js';
 import { withStatementCache } from './statement-cache.js';
@@ -82,20 +83,24 @@ export function connectSqlite(dataDir: string, logger: Logger): Kysely<Database>
   return new Kysely<Database>({ dialect: new CaseopsSqliteDialect(withStatementCache(database)) });
 }
 
+const requireModule = createRequire(import.meta.url);
+/** The PostgreSQL driver, loaded on first use: a SQLite deployment never loads it. */
+const pgDriver = (): typeof Pg => requireModule('pg') as typeof Pg;
+
 const PG_INT8_OID = 20;
 
 /**
  * int8 (bigint ids, cursors, counts) arrives as strings by default. Ids stay far below 2^53, so this pool
  * parses them into numbers; the override is local to our pool and leaves the global pg parsers alone.
  */
-function pgTypesWithNumericInt8(): pg.TypeOverrides {
-  const types = new pg.TypeOverrides();
+function pgTypesWithNumericInt8(): Pg.TypeOverrides {
+  const types = new (pgDriver().TypeOverrides)();
   types.setTypeParser(PG_INT8_OID, (value: string) => Number(value));
   return types;
 }
 
 export function connectPostgres(databaseUrl: string, logger: Logger): Kysely<Database> {
-  const pool = new pg.Pool({
+  const pool = new (pgDriver().Pool)({
     connectionString: databaseUrl,
     max: 10,
     // Fail a ping or a query quickly instead of hanging when the server is away.
