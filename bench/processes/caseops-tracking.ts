@@ -9,6 +9,8 @@
  * is wrapped, to time where the work goes; tracker, digest runner, notifier, adapters and store are the
  * production ones.
  */
+import path from 'node:path';
+import { writeHeapSnapshot } from 'node:v8';
 import { loadEnv } from '../../src/config/env.js';
 import { type Case, VENDOR_IDS, type VendorId } from '../../src/domain/case.js';
 import { scheduleKey } from '../../src/domain/digest.js';
@@ -217,6 +219,9 @@ async function main(): Promise<void> {
     /** Memory after a full collection (the process runs with --expose-gc): what is really kept. */
     memoryAfterGc: () => {
       (globalThis as { gc?: () => void }).gc?.();
+      // BENCH_HEAP_SNAPSHOT=<dir>: also write a heap snapshot there each time (finding what holds memory).
+      const snapshotDir = process.env.BENCH_HEAP_SNAPSHOT;
+      if (snapshotDir) writeHeapSnapshot(path.join(snapshotDir, `sweep-${Date.now()}.heapsnapshot`));
       return process.memoryUsage();
     },
     cpu: () => process.cpuUsage(),

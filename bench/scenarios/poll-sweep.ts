@@ -14,6 +14,7 @@
  */
 import { VENDOR_IDS, type VendorId } from '../../src/domain/case.js';
 import type { VendorBudget } from '../config.js';
+import { CASEOPS_NODE_FLAGS } from '../config.js';
 import type { SweepResult } from '../processes/caseops-tracking.js';
 import type { VendorTraffic, WorldMark } from '../processes/world.js';
 import { freePort } from '../support/launch.js';
@@ -61,6 +62,11 @@ export interface SweepRound {
   rssAfterBytes: number;
   /** Heap in use after a full collection that follows the sweep: growth across sweeps would be a leak. */
   heapAfterGcBytes: number;
+  /** Right after the sweep, before that collection: the heap V8 had grown to, and memory outside it. */
+  heapTotalBytes: number;
+  externalBytes: number;
+  /** Resident memory once the collection has run. */
+  rssAfterGcBytes: number;
   vendors: VendorSweep[];
 }
 
@@ -100,7 +106,7 @@ export async function measurePollSweep(context: BenchContext): Promise<SweepResu
   const caseIds = context.worldInfo.caseIds;
   const app = new BenchChild<{ port: number; phases: Record<string, number> }>({
     modulePath: context.entryPoints['caseops-tracking'],
-    nodeArgs: ['--expose-gc'],
+    nodeArgs: [...CASEOPS_NODE_FLAGS, '--expose-gc'],
     env: appEnvironment(context, {
       port: await freePort(),
       dataDir: scratch.folder('sweep'),
@@ -163,6 +169,9 @@ export async function measurePollSweep(context: BenchContext): Promise<SweepResu
         changes: sweep.changes,
         rssAfterBytes: memoryNow.rss,
         heapAfterGcBytes: memoryAfterGc.heapUsed,
+        heapTotalBytes: memoryNow.heapTotal,
+        externalBytes: memoryNow.external,
+        rssAfterGcBytes: memoryAfterGc.rss,
         vendors,
       });
       context.progress(
