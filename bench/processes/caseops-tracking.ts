@@ -65,6 +65,8 @@ export interface DigestSeed {
 
 export interface DigestRunResult {
   wallMs: number;
+  /** CPU caseops' process used during the run (a busy machine stretches wallMs, not this). */
+  cpuMs: number;
   /** Finding the channels on the schedule, timed on its own (the run does it again, inside wallMs). */
   channelLookupMs: number;
   channels: number;
@@ -283,10 +285,13 @@ async function main(): Promise<void> {
       const channelLookupMs = performance.now() - lookupStarted;
       handOffs.length = 0;
       const started = performance.now();
+      const cpuBefore = process.cpuUsage();
       const outcomes = await runner.runSchedule(key);
       const wallMs = performance.now() - started;
+      const cpu = process.cpuUsage(cpuBefore);
       return {
         wallMs,
+        cpuMs: (cpu.user + cpu.system) / 1000,
         channelLookupMs,
         channels: channels.length,
         outcomes: [...outcomes].map(([channel, outcome]) => ({
