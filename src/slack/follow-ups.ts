@@ -4,6 +4,7 @@
  * follow-ups take turns: one step of one follow-up per turn of the event loop (a `setImmediate`), and every
  * I/O callback already due — a request that came in meanwhile, whose ack then goes out — runs before the next
  * step. A step is whatever a follow-up does between two awaits of `nextTurn()` (or of its own I/O).
+ * Turns are handed out first come, first served, so a follow-up waits for at most the steps already queued.
  */
 
 export class FollowUpQueue {
@@ -12,8 +13,13 @@ export class FollowUpQueue {
   private readonly turns: Array<() => void> = [];
   private pumping = false;
 
-  constructor(private readonly maxRunning = 64) {
-    if (!Number.isInteger(maxRunning) || maxRunning < 1) {
+  /**
+   * `maxRunning` bounds follow-ups under way at once; by default there is no bound: a follow-up waiting on a
+   * slow vendor's budget must not hold back one that opens a form (its trigger id expires 3 s after the
+   * command).
+   */
+  constructor(private readonly maxRunning = Number.POSITIVE_INFINITY) {
+    if (!(Number.isInteger(maxRunning) || maxRunning === Number.POSITIVE_INFINITY) || maxRunning < 1) {
       throw new Error(`FollowUpQueue: maxRunning must be a whole number of at least 1 (got ${maxRunning})`);
     }
   }

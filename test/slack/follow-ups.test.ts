@@ -73,6 +73,19 @@ describe('FollowUpQueue', () => {
     }
   });
 
+  it('by default never holds a follow-up back behind others still waiting on a vendor', async () => {
+    const queue = new FollowUpQueue();
+    let releaseVendor!: () => void;
+    const vendorAnswers = new Promise<void>((resolve) => {
+      releaseVendor = resolve;
+    });
+    const slow = Array.from({ length: 200 }, () => queue.run(() => vendorAnswers));
+    // A form opened with the trigger id must not wait for those lookups.
+    await expect(queue.run(async () => 'form opened')).resolves.toBe('form opened');
+    releaseVendor();
+    await Promise.all(slow);
+  });
+
   it('refuses a limit below one', () => {
     expect(() => new FollowUpQueue(0)).toThrow(/at least 1/);
   });
