@@ -100,6 +100,7 @@ async function main(): Promise<void> {
         bareIdleRssBytes: startup.bare.rssBytes,
         caseopsIdleRssBytes: startup.caseops.rssBytes,
         caseopsAfterSweepRssBytes: sweep.rssAfterSweepBytes,
+        caseopsAfterSweepHeapAfterGcBytes: sweep.heapAfterGcBytes,
         ratio: sweep.rssAfterSweepBytes / startup.bare.rssBytes,
       },
     };

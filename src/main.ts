@@ -16,16 +16,11 @@ import { createLogger, type Logger, registerSecretValues, secretValuesOf } from 
 import { CaseopsMetrics } from './observability/metrics.js';
 import { startOpsServer } from './observability/ops-server.js';
 import { noTracing, type Tracing } from './observability/tracing.js';
-import {
-  PLAYGROUND_HOST,
-  PLAYGROUND_SANDBOX_OPTIONS,
-  type Playground,
-  startPlayground,
-} from './playground/index.js';
+import type { Playground } from './playground/index.js';
 import type { SlackApp } from './slack/app.js';
 import { checkPostgresReachable, DatabaseUnreachableError, IN_MEMORY } from './store/connect.js';
 import type { VendorRegistry } from './vendors/registry.js';
-import { type Sandbox, startSandbox } from './vendors/sandbox.js';
+import type { Sandbox } from './vendors/sandbox.js';
 
 /** Slack listener runs (middleware and listeners, which go on after the ack) that have not finished yet. */
 class InFlight {
@@ -90,13 +85,17 @@ async function start(running: Running): Promise<void> {
   }
   if (env.DATABASE_URL) await checkPostgresReachable(env.DATABASE_URL);
 
-  if (playgroundMode || env.CASEOPS_SANDBOX) {
-    running.sandbox = await startSandbox(playgroundMode ? PLAYGROUND_SANDBOX_OPTIONS : {});
+  // The playground and the simulators are loaded only when this start uses them (start-up time, memory).
+  const playgroundModule = playgroundMode ? await import('./playground/index.js') : undefined;
+  if (playgroundModule || env.CASEOPS_SANDBOX) {
+    const { startSandbox } = await import('./vendors/sandbox.js');
+    running.sandbox = await startSandbox(playgroundModule ? playgroundModule.PLAYGROUND_SANDBOX_OPTIONS : {});
     // The simulators' addresses and credentials win over anything set for real vendors.
     env = loadEnv({ ...process.env, ...running.sandbox.env });
     logger.info('CASEOPS_SANDBOX: all four vendors run against the built-in simulators on loopback');
   }
-  if (playgroundMode) {
+  if (playgroundModule) {
+    const { PLAYGROUND_HOST, startPlayground } = playgroundModule;
     if (!running.sandbox) throw new Error('the playground needs the sandbox');
     running.playground = await startPlayground({ sandbox: running.sandbox, logger });
     const { botId: _botId, botUserId: _botUserId, ...slackVariables } = running.playground.slack;

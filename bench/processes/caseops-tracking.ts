@@ -9,7 +9,8 @@
  * is wrapped, to time where the work goes; tracker, digest runner, notifier, adapters and store are the
  * production ones.
  */
-
+import path from 'node:path';
+import { writeHeapSnapshot } from 'node:v8';
 import { webApi } from '@slack/bolt';
 import { channelCardRenderer } from '../../src/compose/app.js';
 import { createStatusTracking } from '../../src/compose/status-tracking.js';
@@ -70,6 +71,8 @@ export interface DigestSeed {
 
 export interface DigestRunResult {
   wallMs: number;
+  /** CPU caseops' process used during the run (a busy machine stretches wallMs, not this). */
+  cpuMs: number;
   /** Finding the channels on the schedule, timed on its own (the run does it again, inside wallMs). */
   channelLookupMs: number;
   channels: number;
@@ -224,6 +227,9 @@ async function main(): Promise<void> {
     /** Memory after a full collection (the process runs with --expose-gc): what is really kept. */
     memoryAfterGc: () => {
       (globalThis as { gc?: () => void }).gc?.();
+      // BENCH_HEAP_SNAPSHOT=<dir>: also write a heap snapshot there each time (finding what holds memory).
+      const snapshotDir = process.env.BENCH_HEAP_SNAPSHOT;
+      if (snapshotDir) writeHeapSnapshot(path.join(snapshotDir, `sweep-${Date.now()}.heapsnapshot`));
       return process.memoryUsage();
     },
     cpu: () => process.cpuUsage(),
@@ -285,10 +291,13 @@ async function main(): Promise<void> {
       const channelLookupMs = performance.now() - lookupStarted;
       handOffs.length = 0;
       const started = performance.now();
+      const cpuBefore = process.cpuUsage();
       const outcomes = await runner.runSchedule(key);
       const wallMs = performance.now() - started;
+      const cpu = process.cpuUsage(cpuBefore);
       return {
         wallMs,
+        cpuMs: (cpu.user + cpu.system) / 1000,
         channelLookupMs,
         channels: channels.length,
         outcomes: [...outcomes].map(([channel, outcome]) => ({

@@ -9,6 +9,7 @@
  * whose m messages need (m − 1) pacing intervals and one answer: max over channels of (m − 1) × 1 s + latency.
  */
 import { DEFAULT_CHANNEL_CONCURRENCY } from '../../src/scheduler/digest-runner.js';
+import { CASEOPS_NODE_FLAGS } from '../config.js';
 import type { DigestRunResult } from '../processes/caseops-tracking.js';
 import type { SlackPost, WorldMark } from '../processes/world.js';
 import { freePort } from '../support/launch.js';
@@ -23,6 +24,8 @@ export interface DigestRound {
   kind: 'default' | 'diagnostic';
   channelConcurrency: number;
   wallMs: number;
+  /** CPU caseops' process used during the run (a busy machine stretches wallMs, not this). */
+  cpuMs: number;
   /** Finding the channels on the schedule, timed on its own (the run does it again, inside wallMs). */
   channelLookupMs: number;
   boundMs: number;
@@ -103,6 +106,7 @@ export async function measureDigestFanout(context: BenchContext): Promise<Digest
   const settings = config.digest;
   const app = new BenchChild<{ port: number }>({
     modulePath: context.entryPoints['caseops-tracking'],
+    nodeArgs: [...CASEOPS_NODE_FLAGS],
     env: appEnvironment(context, { port: await freePort(), dataDir: scratch.folder('digest') }),
     logFile: scratch.log('digest-caseops'),
   });
@@ -141,6 +145,7 @@ export async function measureDigestFanout(context: BenchContext): Promise<Digest
         kind: step.kind,
         channelConcurrency: step.channelConcurrency ?? DEFAULT_CHANNEL_CONCURRENCY,
         wallMs: run.wallMs,
+        cpuMs: run.cpuMs,
         channelLookupMs: run.channelLookupMs,
         boundMs,
         ratio: run.wallMs / boundMs,
@@ -173,9 +178,9 @@ export async function measureDigestFanout(context: BenchContext): Promise<Digest
       messagesPosted: median(defaultRounds.map((entry) => entry.messagesPosted)),
       notes: [
         `bound = max over channels of (m − 1) × ${settings.perChannelIntervalMs} ms + ${settings.slackLatencyMs} ms latency (m: that channel's messages); channels are independent at Slack.`,
-        `${settings.channels - settings.busyChannels} channels with ${settings.casesPerChannel} changes, ${settings.busyChannels} with ${settings.casesPerBusyChannel}; every case changes before each round. Figures are medians over ${defaultRounds.length} rounds with caseops' defaults (4 channels at a time).`,
+        `${settings.channels - settings.busyChannels} channels with ${settings.casesPerChannel} changes, ${settings.busyChannels} with ${settings.casesPerBusyChannel}; every case changes before each round. Figures are medians over ${defaultRounds.length} rounds with caseops' defaults (${DEFAULT_CHANNEL_CONCURRENCY} channels at a time).`,
         'gaps "as sent" are between the notifier handing two messages of one channel to the Web API client; "at Slack" between their arrivals at the fake Slack’s edge (before its latency), after the client queued, encoded and sent them.',
-        'the diagnostic round is not a caseops setting: a digest runner built like the production one posts every channel at once (channelConcurrency), to show how much of the time the default of 4 accounts for.',
+        `the diagnostic round is not a caseops setting: a digest runner built like the production one posts every channel at once (channelConcurrency), to show how much of the time the default of ${DEFAULT_CHANNEL_CONCURRENCY} accounts for.`,
       ],
     };
   } finally {

@@ -16,6 +16,7 @@
 import type { KnownVendorId as VendorId } from '../../src/vendors/plugin.js';
 import { VENDOR_IDS } from '../../src/vendors/plugin.js';
 import type { VendorBudget } from '../config.js';
+import { CASEOPS_NODE_FLAGS } from '../config.js';
 import type { SweepResult } from '../processes/caseops-tracking.js';
 import type { VendorTraffic, WorldMark } from '../processes/world.js';
 import { freePort } from '../support/launch.js';
@@ -63,6 +64,11 @@ export interface SweepRound {
   rssAfterBytes: number;
   /** Heap in use after a full collection that follows the sweep: growth across sweeps would be a leak. */
   heapAfterGcBytes: number;
+  /** Right after the sweep, before that collection: the heap V8 had grown to, and memory outside it. */
+  heapTotalBytes: number;
+  externalBytes: number;
+  /** Resident memory once the collection has run. */
+  rssAfterGcBytes: number;
   vendors: VendorSweep[];
 }
 
@@ -102,7 +108,7 @@ export async function measurePollSweep(context: BenchContext): Promise<SweepResu
   const caseIds = context.worldInfo.caseIds;
   const app = new BenchChild<{ port: number; phases: Record<string, number> }>({
     modulePath: context.entryPoints['caseops-tracking'],
-    nodeArgs: ['--expose-gc'],
+    nodeArgs: [...CASEOPS_NODE_FLAGS, '--expose-gc'],
     env: appEnvironment(context, {
       port: await freePort(),
       dataDir: scratch.folder('sweep'),
@@ -165,6 +171,9 @@ export async function measurePollSweep(context: BenchContext): Promise<SweepResu
         changes: sweep.changes,
         rssAfterBytes: memoryNow.rss,
         heapAfterGcBytes: memoryAfterGc.heapUsed,
+        heapTotalBytes: memoryNow.heapTotal,
+        externalBytes: memoryNow.external,
+        rssAfterGcBytes: memoryAfterGc.rss,
         vendors,
       });
       context.progress(

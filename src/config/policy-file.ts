@@ -5,8 +5,9 @@
  * are reported at once. Unknown vendors, actions and keys come with a suggestion.
  */
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { basename } from 'node:path';
-import { isMap, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
+import type * as Yaml from 'yaml';
 import { z } from 'zod';
 import type { VendorId } from '../domain/case.js';
 import {
@@ -22,6 +23,11 @@ import {
 } from '../domain/policy.js';
 import { closestName } from '../text/suggest.js';
 import { ALL_PLUGINS, resolveVendorName, VENDOR_IDS } from '../vendors/plugin.js';
+
+type Node = Yaml.Node;
+const requireModule = createRequire(import.meta.url);
+/** The YAML parser, loaded only when there is a policy file to read (most starts have none). */
+const yaml = (): typeof Yaml => requireModule('yaml') as typeof Yaml;
 
 export interface PolicyProblem {
   file: string;
@@ -255,15 +261,15 @@ function locate(root: Node | null | undefined, path: readonly PropertyKey[]): Lo
   let node: Node | undefined = root ?? undefined;
   let keyNode: Node | undefined;
   for (const segment of path) {
-    if (isMap(node)) {
+    if (yaml().isMap(node)) {
       const pair = node.items.find(
-        (item) => isScalar(item.key) && String(item.key.value) === String(segment),
+        (item) => yaml().isScalar(item.key) && String(item.key.value) === String(segment),
       );
       if (!pair) return { node, keyNode: undefined, complete: false };
       keyNode = pair.key as Node;
       // `open:` with nothing after it has a null value node at the key's end; point at the key instead.
       node = (pair.value as Node | null) ?? keyNode;
-    } else if (isSeq(node) && typeof segment === 'number' && node.items[segment] !== undefined) {
+    } else if (yaml().isSeq(node) && typeof segment === 'number' && node.items[segment] !== undefined) {
       keyNode = undefined;
       node = node.items[segment] as Node;
     } else {
@@ -350,8 +356,8 @@ function ruleShapeIssues(raw: unknown): RuleIssue[] {
 
 /** Parses and validates policy text. `file` names it in problems. Throws PolicyFileError. */
 export function parsePolicy(text: string, file: string): AccessPolicy {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const lineCounter = new (yaml().LineCounter)();
+  const doc = yaml().parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const at = (offset: number | undefined) => {
     if (offset === undefined) return { line: 1, column: 1 };
     const { line, col } = lineCounter.linePos(offset);

@@ -3,6 +3,7 @@
  * (DATABASE_URL, the way to run several replicas). Everything dialect-specific about connecting lives here.
  */
 import { mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import {
@@ -16,9 +17,10 @@ import {
   SqliteDialect,
   SqliteDriver,
 } from 'kysely';
-import pg from 'pg';
+import type * as Pg from 'pg';
 import type { Logger } from '../logging/logger.js';
 import type { Database } from './schema.js';
+import { withStatementCache } from './statement-cache.js';
 
 export const SQLITE_FILE_NAME = 'caseops.sqlite';
 /** Pass as `dataDir` for a private in-memory database (tests, throwaway runs). */
@@ -78,8 +80,12 @@ export function connectSqlite(dataDir: string, logger: Logger): Kysely<Database>
     { dialect: 'sqlite', file: dataDir === IN_MEMORY ? IN_MEMORY : database.name },
     'store: opened SQLite database',
   );
-  return new Kysely<Database>({ dialect: new CaseopsSqliteDialect(database) });
+  return new Kysely<Database>({ dialect: new CaseopsSqliteDialect(withStatementCache(database)) });
 }
+
+const requireModule = createRequire(import.meta.url);
+/** The PostgreSQL driver, loaded on first use: a SQLite deployment never loads it. */
+const pgDriver = (): typeof Pg => requireModule('pg') as typeof Pg;
 
 const PG_INT8_OID = 20;
 
@@ -87,14 +93,14 @@ const PG_INT8_OID = 20;
  * int8 (bigint ids, cursors, counts) arrives as strings by default. Ids stay far below 2^53, so this pool
  * parses them into numbers; the override is local to our pool and leaves the global pg parsers alone.
  */
-function pgTypesWithNumericInt8(): pg.TypeOverrides {
-  const types = new pg.TypeOverrides();
+function pgTypesWithNumericInt8(): Pg.TypeOverrides {
+  const types = new (pgDriver().TypeOverrides)();
   types.setTypeParser(PG_INT8_OID, (value: string) => Number(value));
   return types;
 }
 
 export function connectPostgres(databaseUrl: string, logger: Logger): Kysely<Database> {
-  const pool = new pg.Pool({
+  const pool = new (pgDriver().Pool)({
     connectionString: databaseUrl,
     max: 10,
     // Fail a ping or a query quickly instead of hanging when the server is away.
@@ -151,7 +157,10 @@ const PG_REASONS: Record<string, string> = {
  * clear line naming host and port rather than a driver stack trace from the first migration.
  */
 export async function checkPostgresReachable(databaseUrl: string, timeoutMs = 5_000): Promise<void> {
-  const client = new pg.Client({ connectionString: databaseUrl, connectionTimeoutMillis: timeoutMs });
+  const client = new (pgDriver().Client)({
+    connectionString: databaseUrl,
+    connectionTimeoutMillis: timeoutMs,
+  });
   // An error after connecting (the server going away) must not end the process while we still hold the client.
   client.on('error', () => {});
   try {

@@ -204,7 +204,9 @@ function moreNotShown(count: number): Block {
  * characters of text, shortening the longest texts first.
  */
 export function fitBlocks(blocks: readonly Block[], maxBlocks: number, maxTextChars: number): Block[] {
-  let out = blocks.map((b) => structuredClone(b));
+  // Blocks are copied only when a text in them must be shortened (most messages fit as they are).
+  let out = blocks.slice();
+  const copied = new Set<Block>();
   if (out.length > maxBlocks) {
     const last = out[out.length - 1];
     const keepLast = last?.type === 'actions';
@@ -223,8 +225,13 @@ export function fitBlocks(blocks: readonly Block[], maxBlocks: number, maxTextCh
       },
       { i: -1, len: -1 },
     );
-    const target = out[biggest.i];
+    let target = out[biggest.i];
     if (!target) break;
+    if (!copied.has(target)) {
+      target = structuredClone(target);
+      copied.add(target);
+      out[biggest.i] = target;
+    }
     const saved = shortenLongestText(target, total - maxTextChars, 40);
     if (saved === 0) break;
     total -= saved;

@@ -25,6 +25,9 @@ export class RateBudget {
   private readonly clock: Clock;
   private readonly intervalMs: number;
   private nextStartAt = 0;
+  /** Whole calls the vendor allows in one rolling second, and when the latest that many started. */
+  private readonly startsPerSecond: number;
+  private readonly recentStarts: number[] = [];
   private pausedUntil = 0;
   private inFlight = 0;
   private waiting: Array<() => void> = [];
@@ -37,6 +40,7 @@ export class RateBudget {
     this.maxConcurrent = Math.floor(options.maxConcurrent);
     this.clock = options.clock ?? systemClock;
     this.intervalMs = (1000 * RATE_HEADROOM) / options.ratePerSecond;
+    this.startsPerSecond = Math.max(1, Math.floor(options.ratePerSecond));
   }
 
   /** Runs `task` once a concurrency slot and a start time within the rate are available. */
@@ -105,5 +109,16 @@ export class RateBudget {
     const startAt = Math.max(now, this.nextStartAt, this.pausedUntil);
     this.nextStartAt = startAt + this.intervalMs;
     if (startAt > now) await this.clock.sleep(startAt - now, signal);
+    // A start that came late (a busy event loop wakes timers late) crowds the next ones: reserved on time,
+    // they would put r + 1 calls in one of the vendor's rolling seconds. So the rolling second is also
+    // checked against the starts as they happened: the r-th start back must be a second (with headroom) ago.
+    for (;;) {
+      const windowStart = this.recentStarts[this.recentStarts.length - this.startsPerSecond];
+      const wait = windowStart === undefined ? 0 : windowStart + 1000 * RATE_HEADROOM - this.clock.now();
+      if (wait < 1) break;
+      await this.clock.sleep(wait, signal);
+    }
+    this.recentStarts.push(this.clock.now());
+    if (this.recentStarts.length > this.startsPerSecond) this.recentStarts.shift();
   }
 }

@@ -29,6 +29,27 @@ describe('RateBudget', () => {
     await Promise.all(runs);
   });
 
+  it('keeps r + 1 starts a second apart as they happened, when a busy event loop woke one of them late', async () => {
+    // The first sleep (the second call's wait) wakes 80 ms late, as timers do on a loaded machine.
+    class LateClock extends ManualClock {
+      override sleep(ms: number, signal?: AbortSignal): Promise<void> {
+        return super.sleep(this.sleeps.length === 0 ? ms + 80 : ms, signal);
+      }
+    }
+    const clock = new LateClock();
+    const t0 = clock.now();
+    const budget = new RateBudget({ ratePerSecond: 2, maxConcurrent: 4, clock });
+    const startedAt: number[] = [];
+    const runs = [1, 2, 3, 4].map(() => budget.run(async () => startedAt.push(clock.now() - t0)));
+    await clock.advance(3000);
+    await Promise.all(runs);
+    expect(startedAt[1]).toBe(605);
+    // Reserved on time the fourth would start at 1575: three starts within 605-1575, refused by Cisco.
+    for (let i = 2; i < startedAt.length; i++) {
+      expect((startedAt[i] ?? 0) - (startedAt[i - 2] ?? 0)).toBeGreaterThanOrEqual(1050);
+    }
+  });
+
   it('keeps r + 1 consecutive starts more than a second apart, so jitter cannot trip a rolling-second quota', async () => {
     const clock = new ManualClock();
     const t0 = clock.now();

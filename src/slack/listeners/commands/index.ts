@@ -8,7 +8,9 @@ import { fitMessage, type SlackMessage } from '../../blocks/limits.js';
 import { notice, problem } from '../../blocks/notices.js';
 import type { SlackDeps } from '../../deps.js';
 import { errorKind } from '../../errors.js';
+import { followUps, nextTurn } from '../../follow-ups.js';
 import { handlingOutcome } from '../../metrics.js';
+import { postToResponseUrl } from '../../response-url.js';
 import { describeError } from '../../words.js';
 import { type ParsedCommand, parseCaseCommand } from './parser.js';
 import { subcommands } from './subcommands.js';
@@ -17,7 +19,7 @@ import type { CommandInvocation } from './types.js';
 export const CASE_COMMAND = '/case';
 
 export function register(app: App, deps: SlackDeps): void {
-  app.command(CASE_COMMAND, async ({ ack, command, respond }) => {
+  app.command(CASE_COMMAND, async ({ ack, command }) => {
     let parsed: ParsedCommand;
     try {
       parsed = parseCaseCommand(command.text, subcommands);
@@ -30,7 +32,12 @@ export function register(app: App, deps: SlackDeps): void {
     await ack();
 
     const reply = async (message: SlackMessage): Promise<void> => {
-      await respond({ response_type: 'ephemeral', replace_original: false, ...fitMessage(message) });
+      await nextTurn();
+      await postToResponseUrl(command.response_url, {
+        response_type: 'ephemeral',
+        replace_original: false,
+        ...fitMessage(message),
+      });
     };
     const invocation: CommandInvocation = {
       userId: command.user_id,
@@ -43,7 +50,8 @@ export function register(app: App, deps: SlackDeps): void {
       reply,
     };
     try {
-      await parsed.subcommand.run(deps, invocation, parsed.args);
+      // After the ack, and after the acks of requests already waiting (follow-ups.ts).
+      await followUps.run(() => parsed.subcommand.run(deps, invocation, parsed.args));
       deps.metrics?.commandHandled(parsed.subcommand.name, 'ok');
     } catch (error) {
       deps.metrics?.commandHandled(parsed.subcommand.name, handlingOutcome(error));

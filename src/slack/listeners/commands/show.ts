@@ -1,6 +1,7 @@
 /** `/case show <vendor> <id>`: the case card, only for the caller, with a button to post it. */
 import type { VendorId } from '../../../domain/case.js';
 import { channelCard } from '../../cards.js';
+import { nextTurn } from '../../follow-ups.js';
 import { caseIdArg, noMoreWords, vendorArg } from './grammar.js';
 import { defineSubcommand } from './types.js';
 
@@ -24,6 +25,8 @@ export const showSubcommand = defineSubcommand<{ vendor: VendorId; id: string }>
       args.vendor,
       args.id,
     );
+    // The card is rendered on a later turn, after any ack that arrived with the vendor's answer.
+    await nextTurn();
     await invocation.reply(await channelCard(deps, found, invocation.channelId, 'ephemeral'));
   },
 });

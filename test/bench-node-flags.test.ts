@@ -1,0 +1,18 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { CASEOPS_NODE_FLAGS } from '../bench/config.js';
+
+// The benchmark measures caseops started with the V8 options production uses; they must stay the same.
+describe('the node options caseops runs with', () => {
+  it('are the same in the Dockerfile, in npm start and in the benchmark', () => {
+    const dockerCmd = readFileSync(new URL('../Dockerfile', import.meta.url), 'utf8')
+      .split('\n')
+      .find((line) => line.startsWith('CMD '));
+    const start = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).scripts.start;
+    expect(dockerCmd).toBe(
+      `CMD ${JSON.stringify(['node', ...CASEOPS_NODE_FLAGS, 'dist/main.js'])}`.replace(/","/g, '", "'),
+    );
+    // npm start builds when the sources are newer, then runs dist/main.js in the same process.
+    expect(start).toBe(['node', ...CASEOPS_NODE_FLAGS, 'scripts/start.mjs'].join(' '));
+  });
+});
