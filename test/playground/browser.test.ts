@@ -342,7 +342,8 @@ suite(`playground in a browser (needs Chromium at ${CHROMIUM}: apt-get install c
       expect((composerBox?.x ?? 0) + (composerBox?.width ?? 0)).toBeLessThanOrEqual(800);
 
       const toggle = page.getByRole('button', { name: 'Simulators', exact: true });
-      expect(await toggle.getAttribute('aria-expanded')).toBe('false');
+      // The page updates the toggle on the media query's change event, which follows the resize.
+      await expect.poll(() => toggle.getAttribute('aria-expanded'), { timeout: STEP_MS }).toBe('false');
       await toggle.click();
       await panel.waitFor({ state: 'visible' });
       const box = await panel.boundingBox();
