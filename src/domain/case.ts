@@ -37,6 +37,16 @@ export interface CaseField {
   value: string;
 }
 
+/**
+ * One thing the vendor said about a case, in words a person reads (enum values already turned into the
+ * words the forms use). `group` gathers related details under one heading ("Hardware", "Contacts").
+ */
+export interface CaseDetail {
+  group?: string;
+  label: string;
+  value: string;
+}
+
 export interface Case {
   vendor: VendorId;
   /** The id a person uses to look the case up again at this vendor. */
@@ -49,6 +59,11 @@ export interface Case {
   state: CaseState;
   /** Severity or priority as the vendor says it ("3", "2 - High", "URGENT"). */
   severity?: string;
+  /**
+   * How urgent the severity is on a scale where 1 is the most urgent (Cisco Sev 1, Juniper P1, ServiceOps
+   * Urgent), so a card can make it stand out without knowing the vendor. Absent when the vendor has none.
+   */
+  severityLevel?: number;
   owner?: string;
   /** ISO-8601 instants. */
   createdAt?: string;
@@ -57,8 +72,13 @@ export interface Case {
   url?: string;
   /** Newest first, where the API returns notes. */
   notes: CaseNote[];
-  /** Vendor fields kept for display. Never holds a credential. */
+  /** The few vendor fields a card shows beside the status. Never holds a credential. */
   fields: CaseField[];
+  /**
+   * Every field the vendor returned, for the Details view (the card shows only `fields`). Absent when the
+   * vendor said nothing beyond `fields`. Never holds a credential.
+   */
+  details?: CaseDetail[];
   /**
    * What this particular case allows right now, when the vendor says so (Equinix `otherDetails.cancellable`
    * / `modifiable`). Absent means "as the vendor's capabilities say".

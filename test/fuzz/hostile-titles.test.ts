@@ -57,7 +57,7 @@ describe('a case titled to ping everyone', () => {
     const mrkdwn = [...mrkdwnIn(response.body.blocks), ...mrkdwnIn(post.args.blocks)];
     // The card's header shows the title as plain text, literally.
     expect(JSON.stringify(post.args.blocks)).toContain(
-      '"type":"header","text":{"type":"plain_text","text":":large_blue_circle: <!channel> core down',
+      '"type":"header","text":{"type":"plain_text","text":"<!channel> core down',
     );
     for (const text of [ephemeralText, postedText, ...mrkdwn]) expect(liveTokens(text)).toEqual([]);
   });

@@ -3,7 +3,13 @@
  * with it. Used for ephemeral lookups, cards posted in channels (which the poller updates in place) and
  * modal results. Times use Slack date tokens so each viewer sees their own time zone.
  */
-import { type Case, type CaseState, TERMINAL_STATES, type VendorId } from '../../domain/case.js';
+import {
+  type Case,
+  type CaseNote,
+  type CaseState,
+  TERMINAL_STATES,
+  type VendorId,
+} from '../../domain/case.js';
 import type { Capability } from '../../domain/ports/vendor.js';
 import { vendorName, vendorShortName } from '../../vendors/plugin.js';
 import {
@@ -13,8 +19,9 @@ import {
   button,
   context,
   fieldsSection,
-  header,
+  type PlainTextElement,
   section,
+  sections,
   slackDate,
 } from './kit.js';
 import {
@@ -22,6 +29,7 @@ import {
   fallbackText,
   linkableUrl,
   linkOrCode,
+  SLACK_LIMITS,
   type SlackMessage,
   truncate,
 } from './limits.js';
@@ -34,6 +42,7 @@ export const CASE_ACTIONS = {
   unwatch: 'case.unwatch',
   post: 'case.post',
   portal: 'case.portal',
+  details: 'case.details',
 } as const;
 
 export const STATE_LOOK: Record<CaseState, { emoji: string; words: string }> = {
@@ -72,6 +81,8 @@ export interface CardOptions {
   notice?: string;
   /** How many notes to show (newest first). */
   notes?: number;
+  /** The time ages are counted from ("3 d ago"); now unless a test says otherwise. */
+  now?: number;
 }
 
 export function statusLine(c: Pick<Case, 'state' | 'status'>): string {
@@ -80,6 +91,74 @@ export function statusLine(c: Pick<Case, 'state' | 'status'>): string {
     c.status && c.status.toLowerCase() !== look.words.toLowerCase() ? ` (${escapeMrkdwn(c.status)})` : '';
   return `${look.emoji} *${look.words}*${vendorWords}`;
 }
+
+/** The most urgent levels stand out: Sev 1 / P1 can not be missed on a busy channel. */
+const SEVERITY_MARKS: Record<number, string> = {
+  1: ':red_circle:',
+  2: ':large_orange_circle:',
+  3: ':large_yellow_circle:',
+};
+
+/** The severity as the vendor words it, marked by how urgent it is (":red_circle: *Sev 1*"). */
+export function severityLine(c: Pick<Case, 'severity' | 'severityLevel'>): string {
+  if (!c.severity) return '—';
+  const words = escapeMrkdwn(c.severity);
+  const mark = c.severityLevel === undefined ? undefined : SEVERITY_MARKS[c.severityLevel];
+  if (!mark) return words;
+  return c.severityLevel === 1 ? `${mark} *${words}*` : `${mark} ${words}`;
+}
+
+/** "just now", "12 min ago", "5 h ago", "3 d ago". */
+export function ageWords(iso: string | undefined, now: number): string | undefined {
+  if (!iso) return undefined;
+  const at = Date.parse(iso);
+  if (Number.isNaN(at)) return undefined;
+  const minutes = Math.floor((now - at) / 60_000);
+  if (minutes < 1) return 'just now';
+  if (minutes < 60) return `${minutes} min ago`;
+  const hours = Math.floor(minutes / 60);
+  if (hours < 24) return `${hours} h ago`;
+  return `${Math.floor(hours / 24)} d ago`;
+}
+
+/** The one date format a card uses, everywhere on it: the exact time in the reader's own zone. */
+export const CARD_DATE_FORMAT = '{date_short_pretty} {time}';
+
+/** "3 d ago · <the exact time in the reader's zone>". */
+export function whenLine(iso: string | undefined, now: number): string | undefined {
+  const age = ageWords(iso, now);
+  const exact = slackDate(iso, CARD_DATE_FORMAT);
+  if (!age || !exact) return undefined;
+  return `${age} · ${exact}`;
+}
+
+/** The vendor's case id, linked to the case at the vendor where the plugin knows its portal. */
+export function caseLink(c: Pick<Case, 'id' | 'url'>): string {
+  // Escaped, and only a plain http(s) URL is linked, so an id can never read as a mention or a link of its own.
+  return linkOrCode(c.url, c.id);
+}
+
+/**
+ * Text shown exactly as the vendor wrote it: plain_text, so `*bold*`, `<!here>` or `:emoji:` in a title is
+ * never formatting, a mention or an emoji.
+ */
+export function exactText(text: string, max: number): PlainTextElement {
+  return { type: 'plain_text', text: truncate(text || ' ', max), emoji: false };
+}
+
+/** The title as a header when it fits one, otherwise whole in a plain-text section. */
+export function titleBlock(title: string): Block {
+  if (title.length <= SLACK_LIMITS.message.headerChars) {
+    return { type: 'header', text: exactText(title, SLACK_LIMITS.message.headerChars) };
+  }
+  return { type: 'section', text: exactText(title, SLACK_LIMITS.message.sectionTextChars) };
+}
+
+/** How many vendor fields the card shows beside the six it always has (Slack allows ten per section). */
+const CARD_VENDOR_FIELDS = SLACK_LIMITS.message.fieldCount - 6;
+/** Notes are cut on the card (Details shows them whole) so 30 of them never crowd out the rest. */
+const CARD_NOTE_CHARS = 600;
+const CARD_NOTES_BUDGET = 6000;
 
 /** Which writes this card may offer now: the vendor's capability, the case's own say, and its state. */
 export function allowedWrites(
@@ -97,38 +176,73 @@ export function caseTitle(c: Pick<Case, 'vendor' | 'id' | 'title'>): string {
   return `${vendorName(c.vendor)} ${c.id} · ${c.title}`;
 }
 
+/** The six facts every card and the Details view lead with. */
+export function headlineFields(c: Case, now: number): Array<{ label: string; value: string }> {
+  return [
+    { label: `${escapeMrkdwn(vendorShortName(c.vendor))} case`, value: caseLink(c) },
+    { label: 'Status', value: statusLine(c) },
+    { label: 'Severity', value: severityLine(c) },
+    { label: 'Owner', value: c.owner ? escapeMrkdwn(c.owner) : '—' },
+    { label: 'Opened', value: whenLine(c.createdAt, now) ?? '—' },
+    { label: 'Updated', value: whenLine(c.updatedAt, now) ?? '—' },
+  ];
+}
+
+/** Notes newest first, whatever order they came in (undated ones last, in their order). */
+export function newestFirst(notes: readonly CaseNote[]): CaseNote[] {
+  const at = (n: CaseNote) => (n.createdAt ? Date.parse(n.createdAt) : Number.NaN);
+  return notes
+    .map((note, index) => ({ note, index, at: at(note) }))
+    .sort((a, b) => {
+      const aDated = !Number.isNaN(a.at);
+      const bDated = !Number.isNaN(b.at);
+      if (aDated && bDated) return b.at - a.at || a.index - b.index;
+      if (aDated !== bDated) return aDated ? -1 : 1;
+      return a.index - b.index;
+    })
+    .map((entry) => entry.note);
+}
+
+/** "*Author* · 3 d ago · <exact time>" and the note quoted, its text escaped. */
+export function noteText(n: CaseNote, now: number, maxChars: number): string {
+  const who = n.author ? `*${escapeMrkdwn(n.author)}*` : '*Note*';
+  const when = whenLine(n.createdAt, now);
+  const body = escapeMrkdwn(truncate(n.text, maxChars)).replace(/\n/g, '\n>');
+  return `${who}${when ? ` · ${when}` : ''}\n>${body}`;
+}
+
 export function buildCaseBlocks(c: Case, options: CardOptions): Block[] {
+  const now = options.now ?? Date.now();
   const blocks: Block[] = [];
   if (options.notice) blocks.push(section(options.notice));
-  blocks.push(header(`${STATE_LOOK[c.state].emoji} ${truncate(c.title || `Case ${c.id}`, 120)}`));
+  blocks.push(titleBlock(c.title || `Case ${c.id}`));
 
-  const fields = [
-    { label: 'Vendor', value: vendorName(c.vendor) },
-    { label: 'Case', value: linkOrCode(c.url, c.id) },
-    { label: 'Status', value: statusLine(c) },
-    { label: 'Severity', value: c.severity ? escapeMrkdwn(c.severity) : '—' },
-    { label: 'Owner', value: c.owner ? escapeMrkdwn(c.owner) : '—' },
-    { label: 'Opened', value: slackDate(c.createdAt) ?? '—' },
-    { label: 'Updated', value: slackDate(c.updatedAt) ?? '—' },
-    ...c.fields.map((f) => ({ label: escapeMrkdwn(f.label), value: escapeMrkdwn(f.value) || '—' })),
-  ];
-  blocks.push(fieldsSection(fields.slice(0, 10)));
+  const vendorFields = c.fields.map((f) => ({
+    label: escapeMrkdwn(f.label),
+    value: escapeMrkdwn(f.value) || '—',
+  }));
+  blocks.push(fieldsSection([...headlineFields(c, now), ...vendorFields.slice(0, CARD_VENDOR_FIELDS)]));
 
-  const about: string[] = [];
+  const about: string[] = [escapeMrkdwn(vendorName(c.vendor))];
   if (options.openedBy) about.push(`Opened from Slack by <@${options.openedBy}>`);
   if (c.alternateIds.length > 0)
     about.push(`Also known as ${c.alternateIds.map((id) => `\`${escapeMrkdwn(id)}\``).join(', ')}`);
   if (options.watchedHere) about.push(':eyes: Watched in this channel: status changes are posted here');
-  if (about.length > 0) blocks.push(context(...about));
+  blocks.push(context(...about));
 
-  const notes = c.notes.slice(0, options.notes ?? 3);
-  if (notes.length > 0) {
-    const lines = notes.map((n) => {
-      const who = n.author ? `*${escapeMrkdwn(n.author)}*` : '*Note*';
-      const when = slackDate(n.createdAt, '{date_short} {time}');
-      return `${who}${when ? ` · ${when}` : ''}\n>${escapeMrkdwn(truncate(n.text, 600)).replace(/\n/g, '\n>')}`;
-    });
-    blocks.push(section(`*Latest notes*\n${lines.join('\n')}`));
+  const wanted = newestFirst(c.notes).slice(0, options.notes ?? 3);
+  const shown: string[] = [];
+  let used = 0;
+  for (const n of wanted) {
+    const text = noteText(n, now, CARD_NOTE_CHARS);
+    if (shown.length > 0 && used + text.length > CARD_NOTES_BUDGET) break;
+    shown.push(text);
+    used += text.length;
+  }
+  if (shown.length > 0) {
+    blocks.push(...sections(`*Latest notes*\n${shown.join('\n')}`));
+    const more = c.notes.length - shown.length;
+    if (more > 0) blocks.push(context(`${more} older ${more === 1 ? 'note' : 'notes'} in Details.`));
   }
 
   const buttons = caseButtons(c, options);
@@ -150,6 +264,7 @@ function caseButtons(c: Case, options: CardOptions): Button[] {
       }),
     );
   }
+  buttons.push(button({ text: 'Details', actionId: CASE_ACTIONS.details, value }));
   if (options.surface === 'modal') return buttons;
   const writes = allowedWrites(c, options.capabilities);
   if (writes.annotate) buttons.push(button({ text: 'Add note', actionId: CASE_ACTIONS.note, value }));

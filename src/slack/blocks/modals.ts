@@ -117,13 +117,14 @@ export function noteModal(options: {
         {
           blockId: 'visibility',
           label: 'Who sees it',
-          hint: `External notes are visible to ${vendor} staff.`,
+          // As the vendor's document words it: an internal note is kept from the customer, which is us.
+          hint: `Internal notes are not visible to the customer (us): only ${vendor} staff read them.`,
         },
         staticSelectElement({
           actionId: 'value',
           choices: [
-            { text: `${vendor} and us (external)`, value: 'EXTERNAL' },
-            { text: 'Only us (internal)', value: 'INTERNAL' },
+            { text: `Us and ${vendor} (external)`, value: 'EXTERNAL' },
+            { text: `${vendor} staff only, not us (internal)`, value: 'INTERNAL' },
           ],
           initial: options.visibility ?? 'EXTERNAL',
         }),

@@ -11,6 +11,7 @@ import {
   VendorError,
   VendorRejectedError,
   VendorThrottledError,
+  VendorUnavailableError,
 } from '../../domain/errors.js';
 import { systemClock } from '../../domain/ports/clock.js';
 import type { ListQuery, ListResult, RefreshOutcome } from '../../domain/ports/vendor.js';
@@ -28,9 +29,11 @@ import { ciscoCaseToCase } from './mapper.js';
 export { CISCO_LIMITS } from './list-query.js';
 
 import {
+  CiscoCase,
+  CiscoCaseId,
   CiscoDetailResponse,
   CiscoListResponse,
-  CiscoSummaryResponse,
+  CiscoSummaryEntries,
   CiscoTokenResponse,
   parseLenientJson,
 } from './schemas.js';
@@ -166,15 +169,32 @@ export class CiscoAdapter extends BaseVendorAdapter {
       const { data } = await this.http.request({
         operation: 'refresh',
         method: 'GET',
-        // encodePath would encode the separating commas; the ids are validated digits, each encoded anyway.
+        // encodePath would encode the separating commas; the ids are validated, each encoded anyway.
         path: `/case/v3/cases/case_ids/${batch.map((id) => encodeURIComponent(id)).join(',')}`,
-        schema: CiscoSummaryResponse,
+        schema: CiscoSummaryEntries,
         idempotent: true,
       });
-      const byId = new Map(data.cases.map((entry) => [comparableCaseId(entry.case_id), entry]));
+      const byId = new Map<string, Case | VendorError>();
+      for (const raw of data.cases) {
+        const entry = CiscoCase.safeParse(raw);
+        if (entry.success) {
+          byId.set(comparableCaseId(entry.data.case_id), ciscoCaseToCase(entry.data));
+          continue;
+        }
+        const id = CiscoCaseId.safeParse((raw as { case_id?: unknown } | null)?.case_id);
+        const issue = entry.error.issues[0];
+        if (id.success && !byId.has(comparableCaseId(id.data))) {
+          byId.set(
+            comparableCaseId(id.data),
+            new VendorUnavailableError(
+              this.vendor,
+              `an unexpected answer for case ${id.data}${issue?.path.length ? ` at ${issue.path.join('.')}` : ''}: ${issue?.message ?? 'invalid'}`,
+            ),
+          );
+        }
+      }
       for (const id of batch) {
-        const entry = byId.get(comparableCaseId(id));
-        results.set(id, entry ? ciscoCaseToCase(entry) : new CaseNotFoundError(this.vendor, id));
+        results.set(id, byId.get(comparableCaseId(id)) ?? new CaseNotFoundError(this.vendor, id));
       }
     } catch (error) {
       if (!(error instanceof VendorError)) throw error;

@@ -147,28 +147,32 @@ function classifyRefusal(refusal: Refusal, status: number, caseId?: string): Ven
     const reason = REJECTION_REASONS[code] ?? refusal.description ?? `Cisco refused a value (${code})`;
     return new VendorRejectedError('cisco', reason, status, code);
   }
+  // The token was good: these refuse the client itself, so a new token would be refused the same way.
   if (/CASE_API_FORBIDDEN/.test(haystack)) {
-    return new VendorUnauthorisedError(
+    return new VendorRejectedError(
       'cisco',
-      "this API client may not use the Case API (CASE_API_FORBIDDEN); ask your organisation's Cisco delegated administrator to grant it",
+      "this API client may not use the Case API; ask your organisation's Cisco delegated administrator to grant it access",
       status,
+      'CASE_API_FORBIDDEN',
     );
   }
   if (/Account Inactive|DEVELOPER_INACTIVE/i.test(haystack)) {
-    return new VendorUnauthorisedError(
+    return new VendorRejectedError(
       'cisco',
-      'the API client is inactive or not yet approved (Account Inactive)',
+      'the API client is inactive or not yet approved at Cisco; ask the owner of the API key to have it activated',
       status,
+      'ACCOUNT_INACTIVE',
     );
   }
   if (/Not Authori[sz]ed|NOT_AUTHORIZED/i.test(haystack)) {
     return new VendorUnauthorisedError('cisco', 'the access token was not accepted (Not Authorized)', status);
   }
   if (/\bForbidden\b/i.test(haystack)) {
-    return new VendorUnauthorisedError(
+    return new VendorRejectedError(
       'cisco',
-      'the API client has no permission for this method (Forbidden)',
+      'this API client has no permission for this request; ask Cisco to grant it',
       status,
+      'FORBIDDEN',
     );
   }
   return undefined;

@@ -2,7 +2,7 @@
  * Cisco case → normalised Case. The one place that decides what a Cisco status means (CaseState), how severity
  * reads and which Cisco fields a card shows.
  */
-import type { Case, CaseField, CaseNote, CaseState } from '../../domain/case.js';
+import type { Case, CaseDetail, CaseField, CaseNote, CaseState } from '../../domain/case.js';
 import type { CiscoCase, CiscoNote } from './schemas.js';
 
 /** The statuses the API documents, in the words it uses. */
@@ -39,12 +39,22 @@ export function ciscoCaseState(status: string, statusFlag?: string): CaseState {
   return statusFlag?.trim().toUpperCase() === 'C' ? 'closed' : 'open';
 }
 
+/** The level in "3", 3, "S3" or "Severity 3"; undefined for anything else. */
+export function ciscoSeverityLevel(severity: string | undefined): number | undefined {
+  if (severity === undefined) return undefined;
+  const level = /^(?:s|sev|severity)?\s*([1-6])$/i.exec(severity.trim())?.[1];
+  return level ? Number(level) : undefined;
+}
+
 /** "3", 3, "S3" or "Severity 3" → "Sev 3"; anything else is shown as Cisco wrote it. */
 export function formatCiscoSeverity(severity: string | undefined): string | undefined {
   if (severity === undefined) return undefined;
-  const level = /^(?:s|sev|severity)?\s*([1-6])$/i.exec(severity.trim())?.[1];
+  const level = ciscoSeverityLevel(severity);
   return level ? `Sev ${level}` : severity;
 }
+
+/** `status_flag` in words. */
+const STATUS_FLAG_WORDS: Record<string, string> = { O: 'Open', C: 'Closed' };
 
 export function ciscoCaseToCase(record: CiscoCase): Case {
   const status = record.status.trim();
@@ -56,6 +66,7 @@ export function ciscoCaseToCase(record: CiscoCase): Case {
     status,
     state: ciscoCaseState(status, record.status_flag),
     severity: formatCiscoSeverity(record.severity),
+    severityLevel: ciscoSeverityLevel(record.severity),
     owner: record.owner_name,
     createdAt: toIsoInstant(record.creation_date),
     updatedAt: toIsoInstant(record.updated_date),
@@ -63,9 +74,11 @@ export function ciscoCaseToCase(record: CiscoCase): Case {
     url: undefined,
     notes: toNotes(record.notes),
     fields: toFields(record),
+    details: toDetails(record),
   };
 }
 
+/** What the card shows beside the status, most telling first (a card has room for the first few). */
 function toFields(record: CiscoCase): CaseField[] {
   const fields: Array<[string, string | undefined]> = [
     ['Technology', record.technology_name],
@@ -78,6 +91,33 @@ function toFields(record: CiscoCase): CaseField[] {
     ['Bugs', joinReferences(record.bugs)],
   ];
   return fields.flatMap(([label, value]) => (value ? [{ label, value }] : []));
+}
+
+/** Every field Cisco returned, for the Details view. */
+function toDetails(record: CiscoCase): CaseDetail[] {
+  const flag = record.status_flag?.trim().toUpperCase();
+  const owner =
+    record.owner_name && record.owner_email
+      ? `${record.owner_name} (${record.owner_email})`
+      : (record.owner_email ?? record.owner_name);
+  const closed = toIsoInstant(record.close_date);
+  const details: Array<[string, string, string | undefined]> = [
+    ['Case', 'Request type', record.request_type],
+    ['Case', 'Open or closed', flag ? (STATUS_FLAG_WORDS[flag] ?? record.status_flag) : undefined],
+    ['Case', 'Closed on', closed ? `${closed.slice(0, 16).replace('T', ' ')} UTC` : record.close_date],
+    ['Case', 'Tracking number', record.tracking_number],
+    ['Problem', 'Technology', record.technology_name],
+    ['Problem', 'Sub-technology', record.sub_technology_name],
+    ['Problem', 'Problem code', record.problem_code_name],
+    ['Hardware and contract', 'Contract', record.contract_id],
+    ['Hardware and contract', 'Serial number', record.serial_number],
+    ['Hardware and contract', 'RMAs', joinReferences(record.rmas)],
+    ['Hardware and contract', 'Bugs', joinReferences(record.bugs)],
+    ['People', 'Cisco owner', owner],
+    ['People', 'Contact', record.contact_name],
+    ['People', 'Cisco user id', record.user_id],
+  ];
+  return details.flatMap(([group, label, value]) => (value ? [{ group, label, value }] : []));
 }
 
 /**

@@ -32,7 +32,8 @@ function listOf<T extends z.ZodType>(item: T) {
 export const CiscoCaseId = z
   .union([z.string(), z.number()])
   .transform((value) => String(value).trim())
-  .pipe(z.string().regex(/^\d{1,20}$/, 'expected a numeric case id'));
+  // The document types case_id as char 64. A comma or slash would change the path it is sent in.
+  .pipe(z.string().regex(/^[^\s,/?#]{1,64}$/, 'expected a case id of up to 64 characters'));
 
 export const CiscoNote = z.object({
   note: looseText,
@@ -78,6 +79,15 @@ export const CiscoSummaryResponse = z.object({
   count: looseCount.optional(),
 });
 export type CiscoSummaryResponse = z.infer<typeof CiscoSummaryResponse>;
+
+/**
+ * The summary answer with each case left unread, so the adapter can read them one by one: one odd entry in a
+ * batch of 30 then fails only its own case.
+ */
+export const CiscoSummaryEntries = z.object({
+  cases: listOf(z.unknown()),
+  count: looseCount.optional(),
+});
 
 /** GET /case/v3/cases/details/case_id/{id}; a missing or null `caseDetail` means no such case. */
 export const CiscoDetailResponse = z.object({

@@ -16,7 +16,8 @@ export const CISCO = {
     cancel: `${READ_ONLY}; close the case in Cisco's Support Case Manager`,
   },
   caseId: {
-    pattern: /^\d{6,12}$/,
-    hint: 'a Cisco case number is 6 to 12 digits, usually 9 (e.g. 682299374).',
+    // The Case API types case_id as up to 64 characters; its case numbers are digits, today 9 of them.
+    pattern: /^\d{1,64}$/,
+    hint: 'a Cisco case number is digits only, at most 64, usually 9 (e.g. 682299374).',
   },
 } as const satisfies VendorTerms;

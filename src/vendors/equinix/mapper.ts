@@ -1,5 +1,5 @@
 /** Equinix tickets → the normalised Case. The one place that knows what an Equinix status means. */
-import type { Case, CaseField, CaseState } from '../../domain/case.js';
+import type { Case, CaseDetail, CaseField, CaseState } from '../../domain/case.js';
 import type { EquinixOpenRequest } from './open-request.js';
 import {
   CASE_NUMBER_PATTERN,
@@ -84,8 +84,9 @@ export function equinixTicketToCase(ticket: EquinixTicket): Case {
   if (reference) fields.push({ label: 'Reference', value: reference });
 
   const allows: NonNullable<Case['allows']> = {};
-  // The notes call is Equinix's "modify a case", so `modifiable` says whether a note is accepted.
-  if (typeof details?.modifiable === 'boolean') allows.annotate = details.modifiable;
+  // `modifiable` does not decide whether a note is accepted: the document's own sample is an IN_PROGRESS case
+  // with `modifiable: false`, and notes are what people add to a case in progress. Add note stays offered and
+  // Equinix's refusal, if it comes, is told in its words.
   if (typeof details?.cancellable === 'boolean') allows.cancel = details.cancellable;
 
   return {
@@ -105,8 +106,51 @@ export function equinixTicketToCase(ticket: EquinixTicket): Case {
     // The documented get answer carries no notes.
     notes: [],
     fields,
+    details: ticketDetails(ticket, fields),
     allows: Object.keys(allows).length > 0 ? allows : undefined,
   };
+}
+
+const YES_NO = (value: boolean | null | undefined) =>
+  typeof value === 'boolean' ? (value ? 'Yes' : 'No') : undefined;
+
+/** Every field of the ticket, for the Details view: location, products, reference, contacts, history. */
+function ticketDetails(ticket: EquinixTicket, headline: readonly CaseField[]): CaseDetail[] {
+  const other = ticket.otherDetails ?? undefined;
+  const out: CaseDetail[] = headline.map((f) => ({ group: 'Case', ...f }));
+  const add = (group: string, label: string, value: string | null | undefined) => {
+    const shown = nonEmpty(value);
+    if (shown) out.push({ group, label, value: shown });
+  };
+  add('Case', 'Order number', ticketNumbers(ticket).orderNumber);
+  add('Case', 'Opened through', ticket.channel);
+  add('Case', 'Last updated by', other?.updatedByFullName);
+  add('Case', 'Changes accepted', YES_NO(other?.modifiable));
+  add('Case', 'Can be cancelled', YES_NO(other?.cancellable));
+  for (const contact of ticket.contacts ?? []) {
+    const name = [nonEmpty(contact.firstName), nonEmpty(contact.lastName)].filter(Boolean).join(' ');
+    const reach = (contact.details ?? [])
+      .flatMap((d) => (nonEmpty(d.value) ? [`${nonEmpty(d.type) ?? 'contact'}: ${d.value}`] : []))
+      .join(', ');
+    const users = (contact.registeredUsers ?? []).join(', ');
+    const value = [name, reach, users].filter(Boolean).join(' · ');
+    add('Contacts', contactTypeWords(contact.type), value);
+  }
+  for (const change of other?.statusHistory ?? []) {
+    const at = isoOrUndefined(change.createdDate);
+    add('Status history', at ? `${at.slice(0, 16).replace('T', ' ')} UTC` : 'Undated', change.status);
+  }
+  return out;
+}
+
+/** The document's contact types (NOTIFICATION, TECHNICAL) in words. */
+function contactTypeWords(type: string | null | undefined): string {
+  const known: Record<string, string> = {
+    NOTIFICATION: 'Notification contact',
+    TECHNICAL: 'Technical contact',
+  };
+  const key = nonEmpty(type)?.toUpperCase();
+  return key ? (known[key] ?? `${type} contact`) : 'Contact';
 }
 
 /**

@@ -18,7 +18,13 @@ import { createOnce } from '../create-once.js';
 import { excerpt, type FailedAnswer, type VendorHttpClient } from '../http/client.js';
 import { encodePath } from '../http/path.js';
 import { checkOpenRequest } from '../open-request-check.js';
-import { type JuniperSubmitSettings, juniperCase, submittedCase, toSubmitCaseBody } from './mapper.js';
+import {
+  type JuniperSubmitSettings,
+  juniperCase,
+  submittedCase,
+  toSubmitCaseBody,
+  withSubmitReceipt,
+} from './mapper.js';
 import { JuniperOpenRequest } from './open-request.js';
 import {
   DUPLICATE_TRACKING_NUMBER,
@@ -105,10 +111,15 @@ export class JuniperAdapter extends BaseVendorAdapter {
       if (DUPLICATE_TRACKING_NUMBER.test(reason)) throw duplicateTrackingNumber(reason, 200);
       throw new VendorRejectedError(this.vendor, reason, 200, refusals[0]?.code);
     }
+    // The job's own status: a failure without an error exception is still a failure.
+    if (data.status && /fail/i.test(data.status)) {
+      throw new VendorRejectedError(this.vendor, data.desc ?? `the submit job ended as ${data.status}`, 200);
+    }
+    const receipt = { status: data.status, desc: data.desc, caseIds: data.keys };
 
     try {
       const submitted = await this.findByTrackingNumber(request.trackingNumber, signal);
-      if (submitted) return submitted;
+      if (submitted) return withSubmitReceipt(submitted, receipt);
     } catch (error) {
       if (!(error instanceof VendorError)) throw error;
       this.logger?.warn(
@@ -117,7 +128,7 @@ export class JuniperAdapter extends BaseVendorAdapter {
       );
     }
     // Service Now accepted the submit; the card can show what was submitted until the next refresh.
-    return submittedCase(request);
+    return withSubmitReceipt(submittedCase(request), receipt);
   }
 
   /** The case carrying this tracking number, or undefined when Service Now knows none. */

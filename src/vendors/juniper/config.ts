@@ -15,6 +15,8 @@ const shape = {
   JUNIPER_USERNAME: optionalText,
   JUNIPER_PASSWORD: optionalText,
   JUNIPER_SITE_ID: optionalText,
+  /** The address group a submitted case is filed under (its href); sent as `addressGroup` when set. */
+  JUNIPER_ADDRESS_GROUP: optionalText,
   JUNIPER_CASE_USERNAME: optionalText,
   JUNIPER_CASE_PASSWORD: optionalText,
   JUNIPER_RATE_PER_SECOND: positiveNumber(5),

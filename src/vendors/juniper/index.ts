@@ -57,7 +57,11 @@ export function juniperFromEnv(
     env.JUNIPER_CASE_USERNAME && env.JUNIPER_CASE_PASSWORD
       ? { username: env.JUNIPER_CASE_USERNAME, password: env.JUNIPER_CASE_PASSWORD }
       : undefined;
-  return new JuniperAdapter(http, { siteId: env.JUNIPER_SITE_ID, caseCredentials }, logger);
+  return new JuniperAdapter(
+    http,
+    { siteId: env.JUNIPER_SITE_ID, addressGroup: env.JUNIPER_ADDRESS_GROUP, caseCredentials },
+    logger,
+  );
 }
 
 export const juniper = defineVendorPlugin({

@@ -35,6 +35,8 @@ export interface JuniperCaseCredentials {
 
 export interface JuniperSubmitSettings {
   siteId?: string;
+  /** The address group's link; Service Now files the case under it. */
+  addressGroup?: string;
   caseCredentials?: JuniperCaseCredentials;
 }
 
@@ -51,6 +53,7 @@ export function toSubmitCaseBody(
   if (request.comments) incident.customerComments = request.comments;
   if (request.ccEmails.length > 0) incident.caseCCList = { email: request.ccEmails };
   if (settings.siteId) incident.siteId = settings.siteId;
+  if (settings.addressGroup) incident.addressGroup = { href: settings.addressGroup };
   if (settings.caseCredentials) {
     incident.caseCreationUserName = settings.caseCredentials.username;
     incident.caseCreationPassword = Buffer.from(settings.caseCredentials.password, 'utf8').toString('base64');
@@ -67,6 +70,7 @@ export function juniperCase(incident: JuniperIncident, trackingNumber: string): 
     status: incident.status,
     state: juniperState(incident.status),
     severity: incident.priority,
+    severityLevel: priorityLevel(incident.priority),
     createdAt: toIsoInstant(incident.occurred),
     notes: [],
     fields: incidentFields(incident),
@@ -86,8 +90,38 @@ export function submittedCase(request: JuniperOpenRequest): Case {
     status: 'Submitted',
     state: juniperState('Submitted'),
     severity: request.priority,
+    severityLevel: priorityLevel(request.priority),
     notes: [],
     fields: [],
+  };
+}
+
+/** "1 - Critical" is level 1; a priority Service Now words otherwise has no level. */
+function priorityLevel(priority: string | undefined): number | undefined {
+  const level = /^\s*([1-4])\b/.exec(priority ?? '')?.[1];
+  return level ? Number(level) : undefined;
+}
+
+/** What submitCase answered: the job's status and the JTAC case ids it listed in `keys`. */
+export interface SubmitReceipt {
+  status?: string;
+  desc?: string;
+  caseIds: string[];
+}
+
+/** The case with what the submit answer said: JTAC's case ids become ids people can look it up by. */
+export function withSubmitReceipt(c: Case, receipt: SubmitReceipt): Case {
+  const caseIds = receipt.caseIds.filter((id) => id !== c.id);
+  const job = [receipt.status, receipt.desc].filter(Boolean).join(': ');
+  const details = [
+    ...(c.details ?? c.fields.map((f) => ({ group: 'Incident', ...f }))),
+    ...caseIds.map((id) => ({ group: 'JTAC', label: 'JTAC case id', value: id })),
+    ...(job ? [{ group: 'JTAC', label: 'Submit job', value: job }] : []),
+  ];
+  return {
+    ...c,
+    alternateIds: [...new Set([...c.alternateIds, ...caseIds])],
+    details,
   };
 }
 

@@ -126,9 +126,30 @@ const ServiceNowMessage = z
   .transform((m) => ({
     status: m.status,
     desc: m.desc,
+    keys: readKeys(m.keys),
     exceptions: Array.isArray(m.exceptions) ? m.exceptions : asArray(m.exceptions?.exception),
   }));
 export type ServiceNowMessage = z.output<typeof ServiceNowMessage>;
+
+/**
+ * `keys` as `{key:[…]}`, `{key: n}`, a plain array or one id: the case ids, as strings. The document types a
+ * key as an integer; JTAC case numbers are also written with dashes (2025-0301-0042), so those are read too.
+ */
+function readKeys(value: unknown): string[] {
+  const inner =
+    value && typeof value === 'object' && !Array.isArray(value) ? (value as { key?: unknown }).key : value;
+  const items = Array.isArray(inner) ? inner : inner === undefined || inner === null ? [] : [inner];
+  return items.flatMap((item) => {
+    const id =
+      typeof item === 'object' && item !== null
+        ? ((item as Record<string, unknown>)['@key'] ?? (item as Record<string, unknown>).key)
+        : item;
+    return (typeof id === 'number' && Number.isInteger(id)) ||
+      (typeof id === 'string' && /^[A-Za-z0-9-]{1,64}$/.test(id.trim()))
+      ? [String(id).trim()]
+      : [];
+  });
+}
 
 function unwrapServiceNowMessage(value: unknown): unknown {
   if (value && typeof value === 'object' && 'servicenowmsg' in value) {

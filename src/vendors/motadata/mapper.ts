@@ -4,7 +4,12 @@
  */
 import { createHash } from 'node:crypto';
 import type { Case, CaseField, CaseState } from '../../domain/case.js';
-import type { MotadataOpenRequest } from './open-request.js';
+import {
+  MOTADATA_IMPACT_WORDS,
+  MOTADATA_LEVEL_WORDS,
+  MOTADATA_LEVELS,
+  type MotadataOpenRequest,
+} from './open-request.js';
 import {
   IDEMPOTENCY_TAG_PREFIX,
   MAX_TAG_LENGTH,
@@ -84,7 +89,8 @@ export function motadataCase(incident: MotadataIncident): Case {
     title: incident.subject,
     status: incident.status,
     state,
-    severity: incident.priority,
+    severity: wordsFor(MOTADATA_LEVEL_WORDS, incident.priority),
+    severityLevel: priorityLevel(incident.priority),
     owner: incident.owner,
     createdAt: incident.createdAt,
     updatedAt: incident.updatedAt,
@@ -118,6 +124,19 @@ export function createdCase(id: string, request: MotadataOpenRequest, tag: strin
   });
 }
 
+/** An enum value in the form's words; a value ServiceOps adds later is shown as it wrote it. */
+function wordsFor(words: Record<string, string>, value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  const key = value.trim().toUpperCase();
+  return Object.hasOwn(words, key) ? words[key] : value;
+}
+
+/** Urgent is level 1, Low level 4. */
+function priorityLevel(priority: string | undefined): number | undefined {
+  const index = MOTADATA_LEVELS.indexOf(priority?.trim().toUpperCase() as (typeof MOTADATA_LEVELS)[number]);
+  return index < 0 ? undefined : MOTADATA_LEVELS.length - index;
+}
+
 function incidentFields(incident: MotadataIncident): CaseField[] {
   const requester =
     incident.requesterName && incident.requesterEmail
@@ -125,8 +144,8 @@ function incidentFields(incident: MotadataIncident): CaseField[] {
       : (incident.requesterEmail ?? incident.requesterName);
   const tags = incident.tags.filter((t) => !isIdempotencyTag(t));
   const fields: Array<[string, string | undefined]> = [
-    ['Impact', incident.impact],
-    ['Urgency', incident.urgency],
+    ['Impact', wordsFor(MOTADATA_IMPACT_WORDS, incident.impact)],
+    ['Urgency', wordsFor(MOTADATA_LEVEL_WORDS, incident.urgency)],
     ['Requester', requester],
     ['Category', incident.categoryName],
     ['Tags', tags.length > 0 ? tags.join(', ') : undefined],

@@ -26,7 +26,20 @@ export const MotadataOpenRequest = z.object({
 });
 export type MotadataOpenRequest = z.infer<typeof MotadataOpenRequest>;
 
-const LEVEL_LABELS = { LOW: 'Low', MEDIUM: 'Medium', HIGH: 'High', URGENT: 'Urgent' };
+/** The words the form and the card use for each level and impact. */
+export const MOTADATA_LEVEL_WORDS: Record<(typeof MOTADATA_LEVELS)[number], string> = {
+  LOW: 'Low',
+  MEDIUM: 'Medium',
+  HIGH: 'High',
+  URGENT: 'Urgent',
+};
+export const MOTADATA_IMPACT_WORDS: Record<(typeof MOTADATA_IMPACTS)[number], string> = {
+  LOW: 'Low',
+  ONUSER: 'On a user',
+  ONDEPARTMENT: 'On a department',
+  ONBUSINESS: 'On the business',
+};
+const LEVEL_LABELS = MOTADATA_LEVEL_WORDS;
 
 export const motadataOpenForm: OpenForm = {
   schema: MotadataOpenRequest,
@@ -38,12 +51,7 @@ export const motadataOpenForm: OpenForm = {
       key: 'impact',
       label: 'Impact',
       kind: 'select',
-      choiceLabels: {
-        LOW: 'Low',
-        ONUSER: 'On a user',
-        ONDEPARTMENT: 'On a department',
-        ONBUSINESS: 'On the business',
-      },
+      choiceLabels: MOTADATA_IMPACT_WORDS,
     },
     { key: 'priority', label: 'Priority', kind: 'select', choiceLabels: LEVEL_LABELS },
     { key: 'urgency', label: 'Urgency', kind: 'select', choiceLabels: LEVEL_LABELS },

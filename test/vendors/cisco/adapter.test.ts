@@ -48,12 +48,12 @@ describe('Cisco adapter: configuration and capabilities', () => {
     expect(h.sim.requests).toHaveLength(0);
   });
 
-  it('accepts 6 to 12 digit case numbers and refuses anything else', async () => {
+  it('accepts case numbers of up to 64 digits, as the document types case_id, and refuses anything else', async () => {
     h = await startCisco();
     expect(h.adapter.parseCaseId(' 682299374 ')).toBe('682299374');
-    expect(h.adapter.parseCaseId('123456')).toBe('123456');
-    expect(h.adapter.parseCaseId('123456789012')).toBe('123456789012');
-    for (const bad of ['12345', '1234567890123', '../x', '1 2', 'abc123456', '682299374/../1', '']) {
+    expect(h.adapter.parseCaseId('12345')).toBe('12345');
+    expect(h.adapter.parseCaseId('9'.repeat(64))).toBe('9'.repeat(64));
+    for (const bad of ['9'.repeat(65), '../x', '1 2', 'abc123456', 'SR-682299374', '682299374/../1', '']) {
       expect(() => h?.adapter.parseCaseId(bad), bad).toThrow(InvalidInputError);
     }
   });
@@ -67,7 +67,7 @@ describe('Cisco adapter: configuration and capabilities', () => {
     expect(outcomes.map((o) => o.ok)).toEqual([false, false]);
     for (const outcome of outcomes) {
       expect(outcome.ok === false && outcome.error).toBeInstanceOf(VendorRejectedError);
-      expect(outcome.ok === false && outcome.error.message).toMatch(/6 to 12 digits/);
+      expect(outcome.ok === false && outcome.error.message).toMatch(/digits only, at most 64/);
     }
     expect(h.sim.requests).toHaveLength(0);
   });
@@ -138,6 +138,14 @@ describe('Cisco adapter: lookup', () => {
       { label: 'RMAs', value: '88451234' },
       { label: 'Bugs', value: 'CSCvx12345, CSCwa00001' },
     ]);
+    expect(found.details).toEqual(
+      expect.arrayContaining([
+        { group: 'Hardware and contract', label: 'Contract', value: '91234567' },
+        { group: 'Hardware and contract', label: 'Serial number', value: 'FOC2310X0AB' },
+        { group: 'Hardware and contract', label: 'RMAs', value: '88451234' },
+        { group: 'Hardware and contract', label: 'Bugs', value: 'CSCvx12345, CSCwa00001' },
+      ]),
+    );
 
     const [details] = h.apiRequests();
     expect(details?.path).toBe(`/case/v3/cases/details/case_id/${id}`);
@@ -179,6 +187,27 @@ describe('Cisco adapter: lookup', () => {
 });
 
 describe('Cisco adapter: refresh', () => {
+  it('reads a 30-id batch case by case: an unknown id and an unreadable entry fail only themselves', async () => {
+    h = await startCisco();
+    const known = h.sim.seedMany(28);
+    // A case Cisco answers with a status that is not text: that entry cannot be read, the rest can.
+    const odd = h.sim.seed({ status: 42 });
+    const unknown = '100000099';
+    const ids = [...known.slice(0, 10), unknown, odd, ...known.slice(10)];
+    expect(ids).toHaveLength(30);
+
+    const outcomes = await h.adapter.refresh(ids);
+
+    expect(h.apiRequests('/case/v3/cases/case_ids/')).toHaveLength(1);
+    const byId = new Map(outcomes.map((o) => [o.id, o]));
+    for (const id of known) expect(byId.get(id)?.ok, id).toBe(true);
+    const missing = byId.get(unknown);
+    expect(missing?.ok === false && missing.error).toBeInstanceOf(CaseNotFoundError);
+    const unreadable = byId.get(odd);
+    expect(unreadable?.ok === false && unreadable.error).toBeInstanceOf(VendorUnavailableError);
+    expect(unreadable?.ok === false && unreadable.error.message).toMatch(new RegExp(`case ${odd} at status`));
+  });
+
   it('refreshes 1,000 ids in exactly 34 summary calls and reports the missing ones', async () => {
     // Starts without a token while every concurrency slot fills at once: the token call must not need a slot.
     h = await startCisco({ env: { CISCO_MAX_CONCURRENT: '2' } });

@@ -123,19 +123,21 @@ describe('Cisco business errors', () => {
   });
 
   it.each([
-    ['CASE_API_FORBIDDEN', /CASE_API_FORBIDDEN/],
-    ['Account Inactive', /Account Inactive/],
-    ['Forbidden', /Forbidden/],
-  ] as const)('treats %s as our credentials being refused', async (code, message) => {
+    ['CASE_API_FORBIDDEN', 'CASE_API_FORBIDDEN', /may not use the Case API.*delegated administrator/],
+    ['Account Inactive', 'ACCOUNT_INACTIVE', /inactive or not yet approved/],
+    ['Forbidden', 'FORBIDDEN', /no permission for this request/],
+  ] as const)('treats %s as a refusal of the client, not of its token', async (code, vendorCode, message) => {
     h = await startCisco();
     const id = h.sim.seed();
     h.sim.injectError({ code, times: Number.POSITIVE_INFINITY });
     const error = await h.adapter.lookup(id).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(VendorUnauthorisedError);
+    expect(error).toBeInstanceOf(VendorRejectedError);
+    expect(error).not.toBeInstanceOf(VendorUnauthorisedError);
+    expect((error as VendorRejectedError).vendorCode).toBe(vendorCode);
     expect((error as Error).message).toMatch(message);
-    // One token refresh and one more try, as for any refused credential; never a loop.
-    expect(h.apiRequests()).toHaveLength(2);
-    expect(h.tokenRequests()).toHaveLength(2);
+    // A new token would be refused the same way: one call, one token, no refresh-and-retry.
+    expect(h.apiRequests()).toHaveLength(1);
+    expect(h.tokenRequests()).toHaveLength(1);
   });
 
   it('reads a 200 carrying an error envelope as the error it names', async () => {

@@ -72,7 +72,7 @@ describe('Equinix adapter: open', () => {
       'Cross connect CC-SV5-000123 is down since 09:40 UTC; no light on the customer side.',
     );
     expect(opened.fields).toContainEqual({ label: 'Reference', value: 'open-key-1' });
-    expect(opened.allows).toEqual({ annotate: true, cancel: true });
+    expect(opened.allows).toEqual({ cancel: true });
     expect(h.sim.casesWithReference('open-key-1')).toHaveLength(1);
   });
 
@@ -141,7 +141,7 @@ describe('Equinix adapter: lookup', () => {
       state: 'waiting-on-vendor',
       createdAt: '2025-01-02T03:04:05.678Z',
       notes: [],
-      allows: { annotate: true, cancel: true },
+      allows: { cancel: true },
     });
     expect(found.alternateIds).toEqual([h.sim.find(id)!.orderId]);
     expect(found.severity).toBeUndefined();
@@ -180,7 +180,7 @@ describe('Equinix adapter: lookup', () => {
       ['RESOLVED', 'resolved'],
       ['CLOSED', 'closed'],
     ]);
-    expect((await h.adapter.lookup(id)).allows).toEqual({ annotate: false, cancel: false });
+    expect((await h.adapter.lookup(id)).allows).toEqual({ cancel: false });
   });
 });
 
@@ -253,7 +253,7 @@ describe('Equinix adapter: cancel', () => {
       reason: 'Opened by mistake',
     });
     expect(cancelled).toMatchObject({ id, status: 'CANCELLED', state: 'cancelled' });
-    expect(cancelled.allows).toEqual({ annotate: false, cancel: false });
+    expect(cancelled.allows).toEqual({ cancel: false });
     expect(h.sim.find(id)!.cancelReason).toBe('Opened by mistake');
   });
 

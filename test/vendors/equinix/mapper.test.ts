@@ -65,7 +65,14 @@ describe('Equinix ticket → Case', () => {
         { label: 'Products', value: 'SMART_HANDS' },
         { label: 'Reference', value: 'EESkFTupLmnF6KinbARfNgWAC2V1BZbDZKluF5TI5YVTXTfGkF' },
       ],
-      allows: { annotate: false, cancel: true },
+      details: expect.arrayContaining([
+        { group: 'Case', label: 'Products', value: 'SMART_HANDS' },
+        { group: 'Case', label: 'Reference', value: 'EESkFTupLmnF6KinbARfNgWAC2V1BZbDZKluF5TI5YVTXTfGkF' },
+        { group: 'Case', label: 'Opened through', value: 'PORTAL' },
+        { group: 'Case', label: 'Changes accepted', value: 'No' },
+      ]),
+      // The sample is an IN_PROGRESS case with modifiable: false: notes stay offered, Equinix has the last word.
+      allows: { cancel: true },
     });
   });
 

@@ -106,6 +106,34 @@ describe('open', () => {
     expect(sim.incident(incidentId)?.status).toBe('Submitted');
   });
 
+  it('shows the JTAC case ids submitCase lists in keys, and how the submit job ended', async () => {
+    const incidentId = sim.seed();
+    const result = await adapter.open(request(incidentId), KEY);
+    expect(result.case.details).toEqual(
+      expect.arrayContaining([
+        { group: 'JTAC', label: 'JTAC case id', value: incidentId },
+        { group: 'JTAC', label: 'Submit job', value: expect.stringMatching(/^Success: /) },
+      ]),
+    );
+    // The one id the answer lists is already the case's incident key: not listed twice.
+    expect(result.case.alternateIds).toEqual([incidentId]);
+  });
+
+  it('sends the address group when JUNIPER_ADDRESS_GROUP is set, and none otherwise', async () => {
+    const href = '/api/juniper/servicenow/address-management/addressGroups/393216';
+    const built = juniperFromEnv(testEnv({ ...sim.env(), JUNIPER_ADDRESS_GROUP: href }), {
+      logger: silentLogger,
+      retry: FAST_RETRY,
+    });
+    const incidentId = sim.seed();
+    await built!.open(request(incidentId), KEY);
+    expect(sim.incident(incidentId)?.submission?.addressGroup).toEqual({ href });
+
+    const other = sim.seed();
+    await adapter.open(request(other, { trackingNumber: 'CASEOPS-0002' }), KEY);
+    expect(sim.incident(other)?.submission).not.toHaveProperty('addressGroup');
+  });
+
   it('leaves out the CC list when there is nobody to copy', async () => {
     const incidentId = sim.seed();
     await adapter.open(request(incidentId, { ccEmails: [], comments: undefined }), KEY);

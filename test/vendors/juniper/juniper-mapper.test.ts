@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { juniperCase, juniperState, toSubmitCaseBody } from '../../../src/vendors/juniper/mapper.js';
+import {
+  juniperCase,
+  juniperState,
+  submittedCase,
+  toSubmitCaseBody,
+  withSubmitReceipt,
+} from '../../../src/vendors/juniper/mapper.js';
 import { JuniperIncidents, SubmitCaseAnswer } from '../../../src/vendors/juniper/schemas.js';
 
 describe('juniperState', () => {
@@ -79,6 +85,7 @@ describe('juniperCase', () => {
       status: 'Updated',
       state: 'waiting-on-vendor',
       severity: '1 - Critical',
+      severityLevel: 1,
       createdAt: '2025-03-01T02:14:00.000Z',
       notes: [],
       fields: [
@@ -120,5 +127,61 @@ describe('toSubmitCaseBody', () => {
       caseCreationUserName: 'jss',
       caseCreationPassword: 'cMOkc3N3b3Jk',
     });
+  });
+});
+
+describe('the submitCase answer', () => {
+  it.each([
+    ['{key:[…]}', { key: [5177345, '2025-0301-0042'] }],
+    ['a plain array', [5177345, '2025-0301-0042']],
+    ['keyed objects', { key: [{ '@key': 5177345 }, { key: '2025-0301-0042' }] }],
+  ])('reads the case ids in keys given as %s', (_shape, keys) => {
+    const answer = SubmitCaseAnswer.parse({ servicenowmsg: { status: 'Success', desc: 'Submitted.', keys } });
+    expect(answer.keys).toEqual(['5177345', '2025-0301-0042']);
+  });
+
+  it('reads one id, or none, and skips what cannot be an id, without failing', () => {
+    expect(SubmitCaseAnswer.parse({ status: 'Success', keys: { key: 7 } }).keys).toEqual(['7']);
+    expect(SubmitCaseAnswer.parse({ status: 'Success', keys: [' ', '1 2', { x: 1 }, 8] }).keys).toEqual([
+      '8',
+    ]);
+    expect(SubmitCaseAnswer.parse({ status: 'Success' }).keys).toEqual([]);
+  });
+
+  it('makes the JTAC case ids ids people can look the case up by, and shows the job', () => {
+    const base = submittedCase({
+      vendor: 'juniper',
+      incidentId: '5177345',
+      priority: '1 - Critical',
+      followUpMethod: 'Phone Call',
+      synopsis: 'PSU failure',
+      ccEmails: [],
+      trackingNumber: 'CASEOPS-0001',
+    });
+    const c = withSubmitReceipt(base, { status: 'Success', desc: 'Submitted.', caseIds: ['2025-0301-0042'] });
+    expect(c.alternateIds).toEqual(['5177345', '2025-0301-0042']);
+    expect(c.severityLevel).toBe(1);
+    expect(c.details).toEqual([
+      { group: 'JTAC', label: 'JTAC case id', value: '2025-0301-0042' },
+      { group: 'JTAC', label: 'Submit job', value: 'Success: Submitted.' },
+    ]);
+  });
+});
+
+describe('the submitCase body', () => {
+  it('carries the address group as the document shapes it', () => {
+    const body = toSubmitCaseBody(
+      {
+        vendor: 'juniper',
+        incidentId: '5177345',
+        priority: '2 - High',
+        followUpMethod: 'Phone Call',
+        synopsis: 'x',
+        ccEmails: [],
+        trackingNumber: 'CASEOPS-0001',
+      },
+      { addressGroup: '/addressGroups/1' },
+    );
+    expect(body.incident.addressGroup).toEqual({ href: '/addressGroups/1' });
   });
 });

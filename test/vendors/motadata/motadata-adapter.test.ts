@@ -101,13 +101,13 @@ describe('open', () => {
       title: 'Core switch sw-core-01 dropping BGP sessions',
       status: 'Open',
       state: 'open',
-      severity: 'HIGH',
+      severity: 'High',
     });
     expect(result.case.alternateIds).toEqual([`INC-${result.case.id}`]);
     expect(result.case.fields).toEqual(
       expect.arrayContaining([
-        { label: 'Impact', value: 'ONBUSINESS' },
-        { label: 'Urgency', value: 'URGENT' },
+        { label: 'Impact', value: 'On the business' },
+        { label: 'Urgency', value: 'Urgent' },
         { label: 'Category', value: 'Incident' },
         { label: 'Tags', value: 'network, bgp' },
       ]),

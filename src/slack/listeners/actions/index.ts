@@ -5,6 +5,7 @@ import { LIST_PAGE_ACTION, SHOW_CASE_ACTION, WATCHING_UNWATCH_ACTION } from '../
 import { HOME_OPEN_ACTION } from '../../blocks/home.js';
 import { PICK_VENDOR_ACTION } from '../../blocks/modals.js';
 import type { SlackDeps } from '../../deps.js';
+import { caseDetails } from './case-details.js';
 import { homeOpen } from './home-open.js';
 import { listPage } from './list-page.js';
 import { pickVendor } from './pick-vendor.js';
@@ -26,6 +27,7 @@ export function register(app: App, deps: SlackDeps): void {
   app.action<BlockAction>(CASE_ACTIONS.watch, watchCase(deps));
   app.action<BlockAction>(CASE_ACTIONS.unwatch, unwatchCase(deps));
   app.action<BlockAction>(CASE_ACTIONS.post, postCardButton(deps));
+  app.action<BlockAction>(CASE_ACTIONS.details, caseDetails(deps));
   // On lists, App Home and the open form.
   app.action<BlockAction>(new RegExp(`^${LIST_PAGE_ACTION.replace('.', '\\.')}\\.`), listPage(deps));
   app.action<BlockAction>(SHOW_CASE_ACTION, showCase(deps));
