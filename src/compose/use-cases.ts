@@ -13,10 +13,10 @@ import { CaseCards } from '../domain/use-cases/case-cards.js';
 import { CaseService } from '../domain/use-cases/case-service.js';
 import { DigestSettingsService } from '../domain/use-cases/digest-settings.js';
 import { Home } from '../domain/use-cases/home.js';
-import { nextFireTime, parseScheduleWithZone } from '../scheduler/schedule.js';
+import { nextFireTime, parseScheduleWithZone, shortestGapMs } from '../scheduler/schedule.js';
 
 /** Digest schedules read and computed with node-cron's rules (src/scheduler/schedule.ts). */
-export const cronSchedules: ScheduleParser = { parse: parseScheduleWithZone, nextFireTime };
+export const cronSchedules: ScheduleParser = { parse: parseScheduleWithZone, nextFireTime, shortestGapMs };
 
 export interface UseCaseOptions {
   store: Store;
@@ -26,6 +26,8 @@ export interface UseCaseOptions {
   policy?: PolicyGate;
   /** The running scheduler, for the digest settings; absent where digests do not run. */
   digests?: DigestRuns;
+  /** DIGEST_MIN_INTERVAL: the shortest gap a channel's own digest schedule may have. */
+  digestMinIntervalMs?: number;
   now?: () => Date;
 }
 
@@ -56,6 +58,7 @@ export function createUseCases(options: UseCaseOptions): UseCases {
       store,
       schedules: cronSchedules,
       runs: options.digests,
+      minIntervalMs: options.digestMinIntervalMs,
       policy,
       now,
     }),

@@ -56,6 +56,26 @@ export class InvalidInputError extends CaseopsError {
   }
 }
 
+/**
+ * A channel's digest schedule fires more often than the operator allows (DIGEST_MIN_INTERVAL). The person can
+ * fix it by typing a slower schedule; the surface words it with the minimum and an example.
+ */
+export class ScheduleTooFrequentError extends InvalidInputError {
+  constructor(
+    readonly schedule: string,
+    /** The shortest gap between two of its fires, in milliseconds. */
+    readonly shortestGapMs: number,
+    /** The operator's minimum, in milliseconds. */
+    readonly minimumMs: number,
+  ) {
+    super(
+      `the digest schedule "${schedule}" fires ${shortestGapMs} ms apart, under the minimum of ${minimumMs} ms`,
+      'schedule',
+    );
+    this.name = 'ScheduleTooFrequentError';
+  }
+}
+
 export class VendorNotConfiguredError extends CaseopsError {
   readonly code = 'not_configured';
   override readonly outcome = 'invalid';

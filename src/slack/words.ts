@@ -14,6 +14,7 @@ import {
   DeniedError,
   InvalidInputError,
   OutcomeUnknownError,
+  ScheduleTooFrequentError,
   StoreUnavailableError,
   UnsupportedOperationError,
   VendorError,
@@ -126,6 +127,7 @@ export function describeError(error: unknown, logger?: Logger): UserFacingError 
 }
 
 function errorText(error: unknown, logger: Logger | undefined): string {
+  if (error instanceof ScheduleTooFrequentError) return scheduleFloorText(error);
   if (error instanceof InvalidInputError) return escapeMrkdwn(error.message);
   if (error instanceof VendorNotConfiguredError) {
     return `${error.vendor} is not configured in this workspace. \`/case help\` lists the vendors that are.`;
@@ -144,6 +146,34 @@ function errorText(error: unknown, logger: Logger | undefined): string {
   const reference = randomBytes(3).toString('hex');
   logger?.error({ err: error, reference }, 'unexpected failure shown to a user');
   return `Something went wrong inside caseops (reference \`${reference}\`). Nothing more is known here; the details are in caseops' log.`;
+}
+
+/** "1 second", "15 minutes", "2 hours", "1 hour 30 minutes". */
+export function durationWords(ms: number): string {
+  const unit = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+  const totalSeconds = Math.max(1, Math.round(ms / 1000));
+  if (totalSeconds < 60) return unit(totalSeconds, 'second');
+  const totalMinutes = Math.round(totalSeconds / 60);
+  if (totalMinutes < 60) return unit(totalMinutes, 'minute');
+  const hours = Math.floor(totalMinutes / 60);
+  const minutes = totalMinutes % 60;
+  return minutes === 0 ? unit(hours, 'hour') : `${unit(hours, 'hour')} ${unit(minutes, 'minute')}`;
+}
+
+/** A schedule a channel may use under the floor, as an example. */
+function scheduleWithin(minimumMs: number): string {
+  const minutes = Math.ceil(minimumMs / 60_000);
+  if (minutes <= 30 && 60 % minutes === 0) return `\`*/${minutes} * * * *\` or \`hourly\``;
+  if (minutes <= 60) return '`hourly` or `daily 09:00`';
+  return '`daily 09:00` or `weekdays 17:30`';
+}
+
+function scheduleFloorText(error: ScheduleTooFrequentError): string {
+  return (
+    `Digests in a channel may run at most once every ${durationWords(error.minimumMs)}, ` +
+    `and \`${escapeMrkdwn(error.schedule)}\` would post ${durationWords(error.shortestGapMs)} apart. ` +
+    `Try ${scheduleWithin(error.minimumMs)}. (The minimum is set by caseops' operator.)`
+  );
 }
 
 function vendorErrorText(error: VendorError): string {
