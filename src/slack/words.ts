@@ -38,7 +38,7 @@ const severityAt = (severity: Severity, vendor: string | undefined) =>
   vendor === undefined ? severityLabel(severity) : vendorSeverityLabel(vendor, severity);
 
 import { PolicyCheckUnavailableError } from '../domain/policy-gate.js';
-import type { Logger } from '../logging/logger.js';
+import { type Logger, redactText } from '../logging/logger.js';
 import { escapeMrkdwn } from './blocks/limits.js';
 import { errorKind } from './errors.js';
 import { readSlackApiFailure, type SlackApiFailure } from './web-api-errors.js';
@@ -134,7 +134,7 @@ function errorText(error: unknown, logger: Logger | undefined): string {
   }
   if (error instanceof DeniedError) return `:no_entry: ${denialText(error.denial, 'mrkdwn')}`;
   if (error instanceof PolicyCheckUnavailableError) return escapeMrkdwn(error.message);
-  if (error instanceof VendorError) return vendorErrorText(error);
+  if (error instanceof VendorError) return vendorErrorText(error, logger);
   const slack = readSlackApiFailure(error);
   if (slack) return describeSlackApiFailure(slack);
   if (error instanceof StoreUnavailableError) {
@@ -176,16 +176,51 @@ function scheduleFloorText(error: ScheduleTooFrequentError): string {
   );
 }
 
-function vendorErrorText(error: VendorError): string {
+/**
+ * "HTTP 400, code `EQ-1001`": what identifies a vendor's answer without quoting it. Empty when the error never
+ * reached the vendor (its words are then caseops' own).
+ */
+function answerCode(error: VendorError): string {
+  const vendorCode = error instanceof VendorRejectedError ? error.vendorCode : undefined;
+  const parts = [
+    ...(error.httpStatus === undefined ? [] : [`HTTP ${error.httpStatus}`]),
+    ...(vendorCode ? [`code \`${escapeMrkdwn(vendorCode)}\``] : []),
+  ];
+  return parts.join(', ');
+}
+
+/**
+ * A vendor's answer is never shown: a self-hosted server's error page can say anything (paths, hostnames,
+ * echoed input). People read its code and a plain sentence; the text goes to the (redacted) log.
+ */
+function logVendorText(error: VendorError, logger: Logger | undefined): void {
+  logger?.info(
+    {
+      vendor: error.vendor,
+      code: error.code,
+      status: error.httpStatus,
+      vendorText: redactText(error.message),
+    },
+    "a vendor's error was shown to a person as its code",
+  );
+}
+
+function vendorErrorText(error: VendorError, logger: Logger | undefined): string {
   const name = nameOf(error.vendor);
   if (error instanceof CaseNotFoundError) {
     return `No ${name} case \`${escapeMrkdwn(error.caseId)}\` was found.`;
   }
+  const code = answerCode(error);
   if (error instanceof VendorRejectedError) {
-    return `${name} refused: ${escapeMrkdwn(error.reason)}`;
+    // Without an answer code the reason is caseops' own (an id it could not read, say): it helps, so it stays.
+    if (!code) return `${name} refused: ${escapeMrkdwn(error.reason)}`;
+    logVendorText(error, logger);
+    return `${name} refused the request (${code}), so nothing was changed. Check what was entered and try again; the vendor's full answer is in caseops' log.`;
   }
   if (error instanceof CaseConflictError) {
-    return `${name} says the case cannot be changed now: ${escapeMrkdwn(error.reason)}`;
+    if (!code) return `${name} says the case cannot be changed now: ${escapeMrkdwn(error.reason)}`;
+    logVendorText(error, logger);
+    return `${name} says the case cannot be changed now (${code}), so nothing was changed.`;
   }
   if (error instanceof VendorThrottledError) {
     return `${name} is rate limiting caseops. Nothing was sent; try again in ${seconds(error.retryAfterMs)}.`;
@@ -201,9 +236,13 @@ function vendorErrorText(error: VendorError): string {
     );
   }
   if (error instanceof VendorUnavailableError) {
+    // A server error's detail quotes the vendor's page; a timeout or network error's is caseops' own.
+    const serverError = error.httpStatus !== undefined && error.httpStatus >= 500;
+    if (serverError) logVendorText(error, logger);
+    const what = serverError ? code : escapeMrkdwn(error.detail);
     return error.outcomeUncertain
-      ? `:warning: ${name} did not answer properly (${escapeMrkdwn(error.detail)}); the request may have gone through. Check ${name} before trying again.`
-      : `${name} is not answering properly (${escapeMrkdwn(error.detail)}). Nothing was changed; try again in a minute.`;
+      ? `:warning: ${name} did not answer properly (${what}); the request may have gone through. Check ${name} before trying again.`
+      : `${name} is not answering properly (${what}). Nothing was changed; try again in a minute.`;
   }
   if (error instanceof UnsupportedOperationError) {
     const words = OPERATION_WORDS[error.operation] ?? `"${error.operation}"`;

@@ -7,7 +7,8 @@
  * - one token refresh and one retry on a 401 (the vendor did not act on an unauthorised request);
  * - mapping of answers to typed errors, with a vendor hook for its own quirks;
  * - the health the Slack layer and /readyz report.
- * It never logs headers or bodies, so no credential can reach a log line from here.
+ * It never logs headers or bodies; a failed call's error (which may quote the vendor's answer) is logged through
+ * redaction, and its health keeps the code and status people are shown.
  */
 import { type Dispatcher, request as undiciRequest } from 'undici';
 import type { z } from 'zod';
@@ -151,7 +152,7 @@ export class VendorHttpClient {
   private readonly clock: Clock;
   private readonly random: () => number;
   private lastSuccessAt?: number;
-  private lastError?: { code: string; message: string; at: number };
+  private lastError?: { code: string; message: string; at: number; httpStatus?: number };
 
   constructor(private readonly options: VendorHttpOptions) {
     this.vendor = options.vendor;
@@ -256,8 +257,20 @@ export class VendorHttpClient {
   }
 
   private fail(req: VendorRequest<unknown>, error: VendorError, started: number): void {
-    // Health is shown to people: a vendor's error text may echo a credential back.
-    this.lastError = { code: error.code, message: redactText(error.message), at: this.clock.now() };
+    // A vendor's error text may echo a credential back; people are shown only the code and status.
+    const message = redactText(error.message);
+    this.lastError = {
+      code: error.code,
+      message,
+      at: this.clock.now(),
+      ...(error.httpStatus === undefined ? {} : { httpStatus: error.httpStatus }),
+    };
+    // A case that does not exist is an answer, not a vendor problem.
+    const level = error.code === 'not_found' ? 'debug' : 'warn';
+    this.options.logger?.[level](
+      { vendor: this.vendor, operation: req.operation, code: error.code, status: error.httpStatus, message },
+      'vendor call failed',
+    );
     this.options.onCall?.({
       vendor: this.vendor,
       operation: req.operation,
