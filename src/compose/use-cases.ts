@@ -14,6 +14,7 @@ import { CaseService } from '../domain/use-cases/case-service.js';
 import { DigestSettingsService } from '../domain/use-cases/digest-settings.js';
 import { Home } from '../domain/use-cases/home.js';
 import { nextFireTime, parseScheduleWithZone, shortestGapMs } from '../scheduler/schedule.js';
+import { runAs } from '../vendors/http/requester.js';
 
 /** Digest schedules read and computed with node-cron's rules (src/scheduler/schedule.ts). */
 export const cronSchedules: ScheduleParser = { parse: parseScheduleWithZone, nextFireTime, shortestGapMs };
@@ -47,6 +48,8 @@ export function createUseCases(options: UseCaseOptions): UseCases {
     store,
     logger,
     authorize: policy ? policyAuthorizer(policy) : undefined,
+    // Each person's vendor calls queue in their own lane of the vendor's budget.
+    vendorCallScope: (actor, call) => runAs(actor.userId, call),
     now,
   });
   return {

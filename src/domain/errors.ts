@@ -154,6 +154,31 @@ export class VendorThrottledError extends VendorError {
   }
 }
 
+/**
+ * caseops' own share of the vendor's rate budget is used up for this person: their queue is full, or the call
+ * would wait longer than its timeout. Nothing was sent, so trying again shortly is safe; the surface says how
+ * long the wait would have been. Counted as throttling, which it is, only by caseops instead of the vendor.
+ */
+export class VendorBusyError extends VendorError {
+  readonly code = 'throttled';
+  override readonly retryable = true;
+  constructor(
+    vendor: VendorId,
+    /** The call that was refused ("lookup", "open", …). */
+    readonly operation: string,
+    /** About how long it would have waited, in milliseconds. */
+    readonly waitMs: number,
+    /** True when the person already had their share of calls waiting. */
+    readonly personQueueFull: boolean,
+  ) {
+    super(
+      vendor,
+      `${vendor} is busy: the ${operation} call would wait about ${Math.ceil(waitMs / 1000)} s${personQueueFull ? ' (the person has their share queued)' : ''}`,
+    );
+    this.name = 'VendorBusyError';
+  }
+}
+
 /** Our credentials were refused (after one token refresh). An operator must act. */
 export class VendorUnauthorisedError extends VendorError {
   readonly code = 'unauthorised';

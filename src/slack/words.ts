@@ -17,6 +17,7 @@ import {
   ScheduleTooFrequentError,
   StoreUnavailableError,
   UnsupportedOperationError,
+  VendorBusyError,
   VendorError,
   VendorNotConfiguredError,
   VendorRejectedError,
@@ -205,8 +206,27 @@ function logVendorText(error: VendorError, logger: Logger | undefined): void {
   );
 }
 
+/** What a person calls the vendor call that was refused: "your lookup would wait …". */
+const CALL_WORDS: Record<string, string> = {
+  lookup: 'lookup',
+  list: 'list',
+  open: 'new case',
+  annotate: 'note',
+  cancel: 'cancel',
+  token: 'sign-in to the vendor',
+};
+
+function busyText(error: VendorBusyError, name: string): string {
+  const call = CALL_WORDS[error.operation] ?? 'request';
+  const wait = `about ${Math.max(1, Math.ceil(error.waitMs / 1000))} s`;
+  return error.personQueueFull
+    ? `${name} is busy: you already have calls waiting for it, and your ${call} would wait ${wait}; try again shortly. Nothing was sent.`
+    : `${name} is busy: your ${call} would wait ${wait}; try again shortly. Nothing was sent.`;
+}
+
 function vendorErrorText(error: VendorError, logger: Logger | undefined): string {
   const name = nameOf(error.vendor);
+  if (error instanceof VendorBusyError) return busyText(error, name);
   if (error instanceof CaseNotFoundError) {
     return `No ${name} case \`${escapeMrkdwn(error.caseId)}\` was found.`;
   }

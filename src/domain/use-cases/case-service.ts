@@ -80,6 +80,11 @@ export interface CaseServiceOptions {
    * belongs to a submit still in flight.
    */
   pendingStaleAfterMs?: number;
+  /**
+   * Runs a vendor call on behalf of `actor`, so the vendor's rate budget can share its calls fairly between
+   * people (the composition root passes the HTTP layer's requester scope). Without it calls run as they are.
+   */
+  vendorCallScope?: <T>(actor: Actor, call: () => Promise<T>) => Promise<T>;
 }
 
 /** What runWrite keeps in the write record: enough to answer a repeat without writing again. */
@@ -111,6 +116,7 @@ export class CaseService {
   private readonly authorize: Authorize;
   private readonly now: () => Date;
   private readonly pendingStaleAfterMs: number;
+  private readonly vendorCallScope: <T>(actor: Actor, call: () => Promise<T>) => Promise<T>;
 
   constructor(options: CaseServiceOptions) {
     this.vendors = options.vendors;
@@ -119,6 +125,7 @@ export class CaseService {
     this.authorize = options.authorize ?? allowEverything;
     this.now = options.now ?? (() => new Date());
     this.pendingStaleAfterMs = options.pendingStaleAfterMs ?? 120_000;
+    this.vendorCallScope = options.vendorCallScope ?? ((_actor, call) => call());
   }
 
   /** The configured vendors in display order. */
@@ -153,13 +160,13 @@ export class CaseService {
     const adapter = this.adapterFor(vendor, 'lookup');
     const id = adapter.parseCaseId(rawId);
     await this.authorize('lookup', { actor, vendor, caseId: id });
-    return adapter.lookup(id);
+    return this.vendorCallScope(actor, () => adapter.lookup(id));
   }
 
   async list(actor: Actor, vendor: VendorId, query: ListQuery): Promise<ListResult> {
     const adapter = this.adapterFor(vendor, 'list');
     await this.authorize('list', { actor, vendor });
-    return adapter.list(query);
+    return this.vendorCallScope(actor, () => adapter.list(query));
   }
 
   async open(actor: Actor, request: OpenRequest, origin: WriteOrigin): Promise<WriteOutcome<OpenedCase>> {
@@ -283,7 +290,7 @@ export class CaseService {
     const adapter = this.adapterFor(vendor, 'lookup');
     const id = adapter.parseCaseId(rawId);
     await this.authorize('watch', { actor: { ...actor, channelId }, vendor, caseId: id });
-    const current = knownCase ?? (await adapter.lookup(id));
+    const current = knownCase ?? (await this.vendorCallScope(actor, () => adapter.lookup(id)));
     const added = await this.store.addWatch({
       vendor,
       caseId: current.id,
@@ -343,7 +350,11 @@ export class CaseService {
     switch (record.state) {
       case 'succeeded':
         if (stored?.ok)
-          return { kind: 'done', value: await spec.replay(stored, record.vendorKey), repeated: true };
+          return {
+            kind: 'done',
+            value: await this.vendorCallScope(spec.actor, () => spec.replay(stored, record.vendorKey)),
+            repeated: true,
+          };
         throw new OutcomeUnknownError(
           spec.vendor,
           record.vendorKey,
@@ -370,7 +381,10 @@ export class CaseService {
     spec: WriteSpec<T>,
     record: WriteRecord,
   ): Promise<WriteOutcome<T> | 'proceed'> {
-    const found = spec.resolveCrashed ? await spec.resolveCrashed(record.vendorKey) : undefined;
+    const resolveCrashed = spec.resolveCrashed;
+    const found = resolveCrashed
+      ? await this.vendorCallScope(spec.actor, () => resolveCrashed(record.vendorKey))
+      : undefined;
     if (found === 'absent') {
       this.logger.warn(
         { key: record.key, vendor: spec.vendor },
@@ -398,7 +412,7 @@ export class CaseService {
   private async perform<T>(spec: WriteSpec<T>, key: string, sentKey: string): Promise<WriteOutcome<T>> {
     let value: T;
     try {
-      value = await spec.perform(sentKey);
+      value = await this.vendorCallScope(spec.actor, () => spec.perform(sentKey));
     } catch (error) {
       const uncertain =
         error instanceof OutcomeUnknownError ||

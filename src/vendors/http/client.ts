@@ -16,6 +16,7 @@ import type { VendorId } from '../../domain/case.js';
 import {
   CaseConflictError,
   CaseNotFoundError,
+  VendorBusyError,
   type VendorError,
   VendorRejectedError,
   VendorThrottledError,
@@ -27,7 +28,8 @@ import type { VendorHealth } from '../../domain/ports/vendor.js';
 import { type Logger, redactText } from '../../logging/logger.js';
 import { ATTR, type SpanHandle, type Tracing } from '../../observability/tracing.js';
 import type { Authorization, AuthStrategy } from './auth.js';
-import type { RateBudget } from './rate-budget.js';
+import { BudgetRefusal, type RateBudget } from './rate-budget.js';
+import { currentRequester, POLLER } from './requester.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -187,13 +189,29 @@ export class VendorHttpClient {
   private async attempt<T>(req: VendorRequest<T>, span?: SpanHandle): Promise<VendorResponse<T>> {
     const attempts = req.idempotent ? Math.max(1, this.retry.attempts) : 1;
     let authRetried = false;
+    const requester = currentRequester();
     for (let attempt = 1; ; attempt++) {
       const started = this.clock.now();
+      // A person's timeout counts from when the call joins the queue: they wait for the answer, not for the
+      // HTTP exchange alone. The poller's sweeps queue by design and keep the timeout for the exchange.
+      const deadlineAt =
+        requester !== undefined && requester !== POLLER ? started + this.options.timeoutMs : undefined;
       try {
         // Authorise before taking a budget slot: a token fetch may itself need the vendor, and holding a slot
         // while waiting for it would deadlock a budget with few slots.
         const authorization = req.anonymous ? undefined : await this.options.auth?.authorize();
-        const response = await this.options.budget.run(() => this.once(req, authorization), req.signal);
+        const response = await this.options.budget
+          .run(() => this.once(req, authorization, deadlineAt), { signal: req.signal, requester, deadlineAt })
+          .catch((caught: unknown) => {
+            // Refused by caseops' own budget before anything was sent: said at once, never retried here.
+            if (!(caught instanceof BudgetRefusal)) throw caught;
+            throw new VendorBusyError(
+              this.vendor,
+              req.operation,
+              caught.waitMs,
+              caught.reason === 'person-queue-full',
+            );
+          });
         this.lastSuccessAt = this.clock.now();
         this.options.onCall?.({
           vendor: this.vendor,
@@ -204,6 +222,7 @@ export class VendorHttpClient {
         });
         return response;
       } catch (caught) {
+        if (caught instanceof VendorBusyError) throw caught;
         const error = caught as VendorError | UnauthorisedAttempt;
         if (error instanceof UnauthorisedAttempt) {
           // One refresh and one more try; the vendor did not act on a request it refused as unauthorised.
@@ -305,7 +324,11 @@ export class VendorHttpClient {
     return url.toString();
   }
 
-  private async once<T>(req: VendorRequest<T>, authorization?: Authorization): Promise<VendorResponse<T>> {
+  private async once<T>(
+    req: VendorRequest<T>,
+    authorization?: Authorization,
+    deadlineAt?: number,
+  ): Promise<VendorResponse<T>> {
     const headers: Record<string, string> = { accept: 'application/json', ...req.headers };
     let body: string | undefined;
     if (req.body && 'json' in req.body) {
@@ -321,7 +344,10 @@ export class VendorHttpClient {
 
     if (authorization) Object.assign(headers, authorization.headers);
 
-    const timeout = AbortSignal.timeout(this.options.timeoutMs);
+    // What is left of the timeout after the queue (the whole of it when the call has no deadline).
+    const remainingMs =
+      deadlineAt === undefined ? this.options.timeoutMs : Math.max(1, deadlineAt - this.clock.now());
+    const timeout = AbortSignal.timeout(remainingMs);
     const signal = req.signal ? AbortSignal.any([timeout, req.signal]) : timeout;
     const sent = req.method !== 'GET';
     let status: number;
@@ -333,8 +359,8 @@ export class VendorHttpClient {
         headers,
         body,
         signal,
-        headersTimeout: this.options.timeoutMs,
-        bodyTimeout: this.options.timeoutMs,
+        headersTimeout: remainingMs,
+        bodyTimeout: remainingMs,
         dispatcher: this.options.dispatcher,
       });
       status = response.statusCode;
