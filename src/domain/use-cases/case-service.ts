@@ -34,6 +34,7 @@ import type {
   VendorAdapter,
   VendorDirectory,
 } from '../ports/vendor.js';
+import { DEFAULT_LIST_CACHE, ListCache } from './list-cache.js';
 
 export type WriteOutcome<T> =
   /** `repeated`: an earlier submit of the same thing did the write; this is its result, not a second write. */
@@ -85,6 +86,8 @@ export interface CaseServiceOptions {
    * people (the composition root passes the HTTP layer's requester scope). Without it calls run as they are.
    */
   vendorCallScope?: <T>(actor: Actor, call: () => Promise<T>) => Promise<T>;
+  /** How long and how many case lists are kept for their page buttons. */
+  listCache?: { ttlMs: number; maxEntries: number };
 }
 
 /** What runWrite keeps in the write record: enough to answer a repeat without writing again. */
@@ -117,6 +120,7 @@ export class CaseService {
   private readonly now: () => Date;
   private readonly pendingStaleAfterMs: number;
   private readonly vendorCallScope: <T>(actor: Actor, call: () => Promise<T>) => Promise<T>;
+  private readonly recentLists: ListCache;
 
   constructor(options: CaseServiceOptions) {
     this.vendors = options.vendors;
@@ -126,6 +130,11 @@ export class CaseService {
     this.now = options.now ?? (() => new Date());
     this.pendingStaleAfterMs = options.pendingStaleAfterMs ?? 120_000;
     this.vendorCallScope = options.vendorCallScope ?? ((_actor, call) => call());
+    this.recentLists = new ListCache({
+      ...DEFAULT_LIST_CACHE,
+      ...options.listCache,
+      now: () => this.now().getTime(),
+    });
   }
 
   /** The configured vendors in display order. */
@@ -163,10 +172,26 @@ export class CaseService {
     return this.vendorCallScope(actor, () => adapter.lookup(id));
   }
 
-  async list(actor: Actor, vendor: VendorId, query: ListQuery): Promise<ListResult> {
+  /**
+   * A list of cases. `reuse` (a list's page buttons) answers from the same person's same list read in the last
+   * few minutes, when there is one, instead of walking the vendor's pages again.
+   */
+  async list(
+    actor: Actor,
+    vendor: VendorId,
+    query: ListQuery,
+    options: { reuse?: boolean } = {},
+  ): Promise<ListResult> {
     const adapter = this.adapterFor(vendor, 'list');
     await this.authorize('list', { actor, vendor });
-    return this.vendorCallScope(actor, () => adapter.list(query));
+    const key = ListCache.key(actor.userId, vendor, query);
+    if (options.reuse) {
+      const recent = this.recentLists.get(key);
+      if (recent) return recent;
+    }
+    const result = await this.vendorCallScope(actor, () => adapter.list(query));
+    this.recentLists.set(key, result);
+    return result;
   }
 
   async open(actor: Actor, request: OpenRequest, origin: WriteOrigin): Promise<WriteOutcome<OpenedCase>> {
