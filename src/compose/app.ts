@@ -106,7 +106,14 @@ export async function composeApp(options: ComposeOptions): Promise<ComposedApp> 
     });
     built.push({ what: 'scheduler', close: () => tracking.stop() });
     // The scheduler's digest runs back the digest settings; the use cases back the poller's card updates.
-    const useCases = createUseCases({ store, vendors, logger, policy, digests: tracking.scheduler });
+    const useCases = createUseCases({
+      store,
+      vendors,
+      logger,
+      policy,
+      digests: tracking.scheduler,
+      digestMinIntervalMs: env.DIGEST_MIN_INTERVAL,
+    });
     tracking.enableCardUpdates(useCases.cards, channelCardRenderer(useCases));
 
     let serving = false;

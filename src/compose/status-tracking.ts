@@ -29,6 +29,7 @@ import {
   SlackDigestPublisher,
   SlackNotifier,
 } from '../slack/notifier.js';
+import { POLLER, runAs } from '../vendors/http/requester.js';
 
 export interface StatusTrackingOptions {
   env: Pick<Env, 'POLL_CRON' | 'DIGEST_CRON' | 'DIGEST_TZ'> & Partial<Pick<Env, 'LEASE_TTL_MS'>>;
@@ -78,9 +79,11 @@ export function createStatusTracking(options: StatusTrackingOptions): StatusTrac
     leaseMs: options.env.LEASE_TTL_MS,
     tracing: options.tracing,
   });
+  // The poller's vendor calls draw on its reserved share of each vendor's budget (src/vendors/http/rate-budget.ts).
+  const polls: PollRunner = { pollOnce: (poll) => runAs(POLLER, () => tracker.pollOnce(poll)) };
   const scheduler = new Scheduler({
     store,
-    tracker: options.tracing?.enabled ? tracedPolls(tracker, options.tracing) : tracker,
+    tracker: options.tracing?.enabled ? tracedPolls(polls, options.tracing) : polls,
     digests,
     pollCron,
     holder,

@@ -13,10 +13,11 @@ import { CaseCards } from '../domain/use-cases/case-cards.js';
 import { CaseService } from '../domain/use-cases/case-service.js';
 import { DigestSettingsService } from '../domain/use-cases/digest-settings.js';
 import { Home } from '../domain/use-cases/home.js';
-import { nextFireTime, parseScheduleWithZone } from '../scheduler/schedule.js';
+import { nextFireTime, parseScheduleWithZone, shortestGapMs } from '../scheduler/schedule.js';
+import { runAs } from '../vendors/http/requester.js';
 
 /** Digest schedules read and computed with node-cron's rules (src/scheduler/schedule.ts). */
-export const cronSchedules: ScheduleParser = { parse: parseScheduleWithZone, nextFireTime };
+export const cronSchedules: ScheduleParser = { parse: parseScheduleWithZone, nextFireTime, shortestGapMs };
 
 export interface UseCaseOptions {
   store: Store;
@@ -26,6 +27,8 @@ export interface UseCaseOptions {
   policy?: PolicyGate;
   /** The running scheduler, for the digest settings; absent where digests do not run. */
   digests?: DigestRuns;
+  /** DIGEST_MIN_INTERVAL: the shortest gap a channel's own digest schedule may have. */
+  digestMinIntervalMs?: number;
   now?: () => Date;
 }
 
@@ -45,6 +48,8 @@ export function createUseCases(options: UseCaseOptions): UseCases {
     store,
     logger,
     authorize: policy ? policyAuthorizer(policy) : undefined,
+    // Each person's vendor calls queue in their own lane of the vendor's budget.
+    vendorCallScope: (actor, call) => runAs(actor.userId, call),
     now,
   });
   return {
@@ -56,6 +61,7 @@ export function createUseCases(options: UseCaseOptions): UseCases {
       store,
       schedules: cronSchedules,
       runs: options.digests,
+      minIntervalMs: options.digestMinIntervalMs,
       policy,
       now,
     }),

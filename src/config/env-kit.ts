@@ -52,6 +52,24 @@ export const positiveInt = (fallback: number) =>
     .positive()
     .default(fallback);
 
+const DURATION_UNITS_MS: Record<string, number> = { s: 1000, m: 60_000, min: 60_000, h: 3_600_000 };
+
+/** A length of time as `90s`, `15m`, `15min` or `2h` (a bare number is minutes), read as milliseconds. */
+export const duration = (fallbackMs: number) =>
+  z
+    .string()
+    .optional()
+    .transform((text, context) => {
+      if (text === undefined || text.trim() === '') return fallbackMs;
+      const match = /^(\d+(?:\.\d+)?)\s*(s|m|min|h)?$/i.exec(text.trim());
+      const ms = match ? Number(match[1]) * DURATION_UNITS_MS[(match[2] ?? 'm').toLowerCase()]! : Number.NaN;
+      if (!(ms > 0)) {
+        context.addIssue({ code: 'custom', message: 'expected a length of time such as 15m, 90s or 1h' });
+        return z.NEVER;
+      }
+      return Math.round(ms);
+    });
+
 /** "B: required when A is set" (or the other way round) when only one of two variables is set. */
 export function requiredTogether<E extends Record<string, unknown>>(
   env: E,

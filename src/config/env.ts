@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { ALL_PLUGINS, type PluginEnv } from '../vendors/plugin.js';
-import { bool, optionalBool, optionalText, optionalUrl, positiveInt } from './env-kit.js';
+import { bool, duration, optionalBool, optionalText, optionalUrl, positiveInt } from './env-kit.js';
 
 const CoreEnvSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -51,6 +51,8 @@ const CoreEnvSchema = z.object({
   POLL_CRON: z.string().default('*/5 * * * *'),
   DIGEST_CRON: z.string().default('0 9 * * 1-5'),
   DIGEST_TZ: z.string().default('UTC'),
+  /** The shortest gap a channel's own digest schedule may have (`/case digest …`); POLL_CRON/DIGEST_CRON are free. */
+  DIGEST_MIN_INTERVAL: duration(15 * 60_000),
   LEASE_TTL_MS: positiveInt(30_000),
   CASEOPS_POLICY: optionalText,
   // How long a SIGTERM waits for in-flight Slack requests and scheduler runs before exiting anyway.

@@ -56,6 +56,26 @@ export class InvalidInputError extends CaseopsError {
   }
 }
 
+/**
+ * A channel's digest schedule fires more often than the operator allows (DIGEST_MIN_INTERVAL). The person can
+ * fix it by typing a slower schedule; the surface words it with the minimum and an example.
+ */
+export class ScheduleTooFrequentError extends InvalidInputError {
+  constructor(
+    readonly schedule: string,
+    /** The shortest gap between two of its fires, in milliseconds. */
+    readonly shortestGapMs: number,
+    /** The operator's minimum, in milliseconds. */
+    readonly minimumMs: number,
+  ) {
+    super(
+      `the digest schedule "${schedule}" fires ${shortestGapMs} ms apart, under the minimum of ${minimumMs} ms`,
+      'schedule',
+    );
+    this.name = 'ScheduleTooFrequentError';
+  }
+}
+
 export class VendorNotConfiguredError extends CaseopsError {
   readonly code = 'not_configured';
   override readonly outcome = 'invalid';
@@ -141,6 +161,31 @@ export class VendorThrottledError extends VendorError {
   ) {
     super(vendor, `${vendor} is rate limiting us${detail ? ` (${vendorWords(detail)})` : ''}.`, httpStatus);
     this.name = 'VendorThrottledError';
+  }
+}
+
+/**
+ * caseops' own share of the vendor's rate budget is used up for this person: their queue is full, or the call
+ * would wait longer than its timeout. Nothing was sent, so trying again shortly is safe; the surface says how
+ * long the wait would have been. Counted as throttling, which it is, only by caseops instead of the vendor.
+ */
+export class VendorBusyError extends VendorError {
+  readonly code = 'throttled';
+  override readonly retryable = true;
+  constructor(
+    vendor: VendorId,
+    /** The call that was refused ("lookup", "open", …). */
+    readonly operation: string,
+    /** About how long it would have waited, in milliseconds. */
+    readonly waitMs: number,
+    /** True when the person already had their share of calls waiting. */
+    readonly personQueueFull: boolean,
+  ) {
+    super(
+      vendor,
+      `${vendor} is busy: the ${operation} call would wait about ${Math.ceil(waitMs / 1000)} s${personQueueFull ? ' (the person has their share queued)' : ''}`,
+    );
+    this.name = 'VendorBusyError';
   }
 }
 

@@ -26,7 +26,11 @@ export interface VendorStatus {
   allowsText: string;
   /** "2 min ago", or "none since start-up". */
   lastSuccess: string;
-  /** The error that makes the vendor unhealthy now, in the vendor error's own words; absent when healthy. */
+  /**
+   * The error that makes the vendor unhealthy now, as its code and a plain sentence ("unavailable, HTTP 503:
+   * not answering properly"); absent when healthy. Never the vendor's own text: that can quote anything a
+   * self-hosted server says, and the latest error may come from anyone's call.
+   */
   currentError?: string;
   /** "1 of 2 calls in flight, 3 queued; limit 2 calls/s". */
   budget: string;
@@ -42,6 +46,13 @@ const HEALTH_ERRORS: Record<string, string> = {
   throttled: 'throttling caseops',
   outcome_unknown: 'not confirming writes',
 };
+
+/** "unavailable, HTTP 503: not answering properly"; the code alone for an error that is not about the vendor. */
+function errorSummary(error: NonNullable<VendorHealth['lastError']>): string {
+  const code = error.httpStatus === undefined ? error.code : `${error.code}, HTTP ${error.httpStatus}`;
+  const sentence = HEALTH_ERRORS[error.code];
+  return sentence ? `${code}: ${sentence}` : code;
+}
 
 /** "40 s", "3 min", "2 h 5 min", "3 d". Rounds up below a minute so a wait never reads as "0 s". */
 export function formatDuration(ms: number): string {
@@ -109,7 +120,7 @@ export function vendorStatus(
     lastSuccess,
     currentError:
       error && (state === 'failing' || (state === 'throttled' && error.code === 'throttled'))
-        ? error.message
+        ? errorSummary(error)
         : undefined,
     budget: describeBudget(health.budget),
   };

@@ -324,6 +324,46 @@ export function nextFireTime(expression: string, timeZone: string, after: Date):
   return nextFireTimes(expression, timeZone, after, 1)[0];
 }
 
+/** At most this many fires are looked at: at a 15-minute floor, more than two days of them. */
+const GAP_SAMPLE_FIRES = 200;
+/** A day and an hour from the first fire: every firing day repeats the same times, and a gap may span midnight. */
+const GAP_WINDOW_MS = 25 * 60 * 60 * 1000;
+
+/**
+ * The shortest time between two consecutive fires of `expression` in `timeZone`, over the day after its first
+ * fire after `after` (undefined when it fires fewer than twice): `* * * * * *` answers 1000. Fires are found a
+ * few at a time and the search ends at the first gap under `stopBelowMs`, so a too-frequent schedule is
+ * refused without listing a day of its fires.
+ */
+export function shortestGapMs(
+  expression: string,
+  timeZone: string,
+  after: Date,
+  stopBelowMs = 0,
+): number | undefined {
+  let first: number | undefined;
+  let previous: number | undefined;
+  let shortest: number | undefined;
+  let seen = 0;
+  let batch = 2;
+  while (seen < GAP_SAMPLE_FIRES) {
+    const fires = nextFireTimes(expression, timeZone, new Date(previous ?? after.getTime()), batch);
+    for (const fire of fires.map((date) => date.getTime())) {
+      seen++;
+      if (previous !== undefined) {
+        if (first !== undefined && previous - first > GAP_WINDOW_MS) return shortest;
+        shortest = Math.min(shortest ?? Number.POSITIVE_INFINITY, fire - previous);
+        if (shortest < stopBelowMs) return shortest;
+      }
+      first ??= fire;
+      previous = fire;
+    }
+    if (fires.length < batch) return shortest;
+    batch = Math.min(batch * 4, GAP_SAMPLE_FIRES - seen);
+  }
+  return shortest;
+}
+
 function firstFireOnDay(
   day: { year: number; month: number; day: number },
   lowerBound: WallTime | undefined,

@@ -14,8 +14,10 @@ import {
   DeniedError,
   InvalidInputError,
   OutcomeUnknownError,
+  ScheduleTooFrequentError,
   StoreUnavailableError,
   UnsupportedOperationError,
+  VendorBusyError,
   VendorError,
   VendorNotConfiguredError,
   VendorRejectedError,
@@ -37,7 +39,7 @@ const severityAt = (severity: Severity, vendor: string | undefined) =>
   vendor === undefined ? severityLabel(severity) : vendorSeverityLabel(vendor, severity);
 
 import { PolicyCheckUnavailableError } from '../domain/policy-gate.js';
-import type { Logger } from '../logging/logger.js';
+import { type Logger, redactText } from '../logging/logger.js';
 import { escapeMrkdwn } from './blocks/limits.js';
 import { errorKind } from './errors.js';
 import { readSlackApiFailure, type SlackApiFailure } from './web-api-errors.js';
@@ -126,13 +128,14 @@ export function describeError(error: unknown, logger?: Logger): UserFacingError 
 }
 
 function errorText(error: unknown, logger: Logger | undefined): string {
+  if (error instanceof ScheduleTooFrequentError) return scheduleFloorText(error);
   if (error instanceof InvalidInputError) return escapeMrkdwn(error.message);
   if (error instanceof VendorNotConfiguredError) {
     return `${error.vendor} is not configured in this workspace. \`/case help\` lists the vendors that are.`;
   }
   if (error instanceof DeniedError) return `:no_entry: ${denialText(error.denial, 'mrkdwn')}`;
   if (error instanceof PolicyCheckUnavailableError) return escapeMrkdwn(error.message);
-  if (error instanceof VendorError) return vendorErrorText(error);
+  if (error instanceof VendorError) return vendorErrorText(error, logger);
   const slack = readSlackApiFailure(error);
   if (slack) return describeSlackApiFailure(slack);
   if (error instanceof StoreUnavailableError) {
@@ -146,16 +149,98 @@ function errorText(error: unknown, logger: Logger | undefined): string {
   return `Something went wrong inside caseops (reference \`${reference}\`). Nothing more is known here; the details are in caseops' log.`;
 }
 
-function vendorErrorText(error: VendorError): string {
+/** "1 second", "15 minutes", "2 hours", "1 hour 30 minutes". */
+export function durationWords(ms: number): string {
+  const unit = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+  const totalSeconds = Math.max(1, Math.round(ms / 1000));
+  if (totalSeconds < 60) return unit(totalSeconds, 'second');
+  const totalMinutes = Math.round(totalSeconds / 60);
+  if (totalMinutes < 60) return unit(totalMinutes, 'minute');
+  const hours = Math.floor(totalMinutes / 60);
+  const minutes = totalMinutes % 60;
+  return minutes === 0 ? unit(hours, 'hour') : `${unit(hours, 'hour')} ${unit(minutes, 'minute')}`;
+}
+
+/** A schedule a channel may use under the floor, as an example. */
+function scheduleWithin(minimumMs: number): string {
+  const minutes = Math.ceil(minimumMs / 60_000);
+  if (minutes <= 30 && 60 % minutes === 0) return `\`*/${minutes} * * * *\` or \`hourly\``;
+  if (minutes <= 60) return '`hourly` or `daily 09:00`';
+  return '`daily 09:00` or `weekdays 17:30`';
+}
+
+function scheduleFloorText(error: ScheduleTooFrequentError): string {
+  return (
+    `Digests in a channel may run at most once every ${durationWords(error.minimumMs)}, ` +
+    `and \`${escapeMrkdwn(error.schedule)}\` would post ${durationWords(error.shortestGapMs)} apart. ` +
+    `Try ${scheduleWithin(error.minimumMs)}. (The minimum is set by caseops' operator.)`
+  );
+}
+
+/**
+ * "HTTP 400, code `EQ-1001`": what identifies a vendor's answer without quoting it. Empty when the error never
+ * reached the vendor (its words are then caseops' own).
+ */
+function answerCode(error: VendorError): string {
+  const vendorCode = error instanceof VendorRejectedError ? error.vendorCode : undefined;
+  const parts = [
+    ...(error.httpStatus === undefined ? [] : [`HTTP ${error.httpStatus}`]),
+    ...(vendorCode ? [`code \`${escapeMrkdwn(vendorCode)}\``] : []),
+  ];
+  return parts.join(', ');
+}
+
+/**
+ * A vendor's answer is never shown: a self-hosted server's error page can say anything (paths, hostnames,
+ * echoed input). People read its code and a plain sentence; the text goes to the (redacted) log.
+ */
+function logVendorText(error: VendorError, logger: Logger | undefined): void {
+  logger?.info(
+    {
+      vendor: error.vendor,
+      code: error.code,
+      status: error.httpStatus,
+      vendorText: redactText(error.message),
+    },
+    "a vendor's error was shown to a person as its code",
+  );
+}
+
+/** What a person calls the vendor call that was refused: "your lookup would wait …". */
+const CALL_WORDS: Record<string, string> = {
+  lookup: 'lookup',
+  list: 'list',
+  open: 'new case',
+  annotate: 'note',
+  cancel: 'cancel',
+  token: 'sign-in to the vendor',
+};
+
+function busyText(error: VendorBusyError, name: string): string {
+  const call = CALL_WORDS[error.operation] ?? 'request';
+  const wait = `about ${Math.max(1, Math.ceil(error.waitMs / 1000))} s`;
+  return error.personQueueFull
+    ? `${name} is busy: you already have calls waiting for it, and your ${call} would wait ${wait}; try again shortly. Nothing was sent.`
+    : `${name} is busy: your ${call} would wait ${wait}; try again shortly. Nothing was sent.`;
+}
+
+function vendorErrorText(error: VendorError, logger: Logger | undefined): string {
   const name = nameOf(error.vendor);
+  if (error instanceof VendorBusyError) return busyText(error, name);
   if (error instanceof CaseNotFoundError) {
     return `No ${name} case \`${escapeMrkdwn(error.caseId)}\` was found.`;
   }
+  const code = answerCode(error);
   if (error instanceof VendorRejectedError) {
-    return `${name} refused: ${escapeMrkdwn(error.reason)}`;
+    // Without an answer code the reason is caseops' own (an id it could not read, say): it helps, so it stays.
+    if (!code) return `${name} refused: ${escapeMrkdwn(error.reason)}`;
+    logVendorText(error, logger);
+    return `${name} refused the request (${code}), so nothing was changed. Check what was entered and try again; the vendor's full answer is in caseops' log.`;
   }
   if (error instanceof CaseConflictError) {
-    return `${name} says the case cannot be changed now: ${escapeMrkdwn(error.reason)}`;
+    if (!code) return `${name} says the case cannot be changed now: ${escapeMrkdwn(error.reason)}`;
+    logVendorText(error, logger);
+    return `${name} says the case cannot be changed now (${code}), so nothing was changed.`;
   }
   if (error instanceof VendorThrottledError) {
     return `${name} is rate limiting caseops. Nothing was sent; try again in ${seconds(error.retryAfterMs)}.`;
@@ -171,9 +256,13 @@ function vendorErrorText(error: VendorError): string {
     );
   }
   if (error instanceof VendorUnavailableError) {
+    // A server error's detail quotes the vendor's page; a timeout or network error's is caseops' own.
+    const serverError = error.httpStatus !== undefined && error.httpStatus >= 500;
+    if (serverError) logVendorText(error, logger);
+    const what = serverError ? code : escapeMrkdwn(error.detail);
     return error.outcomeUncertain
-      ? `:warning: ${name} did not answer properly (${escapeMrkdwn(error.detail)}); the request may have gone through. Check ${name} before trying again.`
-      : `${name} is not answering properly (${escapeMrkdwn(error.detail)}). Nothing was changed; try again in a minute.`;
+      ? `:warning: ${name} did not answer properly (${what}); the request may have gone through. Check ${name} before trying again.`
+      : `${name} is not answering properly (${what}). Nothing was changed; try again in a minute.`;
   }
   if (error instanceof UnsupportedOperationError) {
     const words = OPERATION_WORDS[error.operation] ?? `"${escapeMrkdwn(error.operation)}"`;

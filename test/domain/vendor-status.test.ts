@@ -41,7 +41,7 @@ describe('vendorStatus', () => {
       allows: ['lookup', 'list'],
       allowsText: 'look up, list',
       lastSuccess: '2 min ago',
-      currentError: 'cisco is rate limiting us.',
+      currentError: 'throttled: throttling caseops',
       budget: '1 of 2 calls in flight, 3 queued; limit 2 calls/s',
     });
   });
@@ -62,7 +62,7 @@ describe('vendorStatus', () => {
     expect(status.headline).toBe(
       'Juniper: not answering properly (last error 30 s ago; last good answer 2 h ago)',
     );
-    expect(status.currentError).toBe('juniper is not answering properly: no answer within 10000 ms');
+    expect(status.currentError).toBe('unavailable: not answering properly');
     expect(status.allowsText).toBe('open, look up, add notes');
   });
 
@@ -71,8 +71,9 @@ describe('vendorStatus', () => {
       adapter('motadata', ['open'], {
         lastError: {
           code: 'unauthorised',
-          message: 'refused: Bearer [redacted]',
+          message: 'refused: Bearer [redacted] at /opt/serviceops/tomcat/conf',
           at: '2026-11-02T09:00:00Z',
+          httpStatus: 401,
         },
       }),
       NOW,
@@ -80,7 +81,8 @@ describe('vendorStatus', () => {
     expect(status.headline).toBe(
       'Motadata ServiceOps: refusing caseops’ credentials (last error 1 h ago; last good answer none since start-up)',
     );
-    expect(status.currentError).toBe('refused: Bearer [redacted]');
+    // The code and a plain sentence: never the text of the server's answer, which any call may have produced.
+    expect(status.currentError).toBe('unauthorised, HTTP 401: refusing caseops’ credentials');
   });
 
   it('is OK after a newer success, and a missing case is not a vendor problem', () => {

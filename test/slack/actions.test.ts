@@ -211,6 +211,7 @@ describe('list and watching buttons', () => {
       /"action_id":"list\.page\.next"[^}]*"value":"((?:[^"\\]|\\.)*)"/,
     );
     const nextValue = JSON.parse(`"${next?.[1]}"`) as string;
+    const ciscoCallsBefore = h.sims.cisco.requests.length;
     await h.slack.pressOnMessage(
       { channel: NOC, ts: list.ts, ephemeral: true },
       { actionId: 'list.page.next', value: nextValue },
@@ -218,6 +219,8 @@ describe('list and watching buttons', () => {
     await h.fake.waitFor(() => (list.edits > 0 ? true : undefined), 'page 2');
     expect(blockText(list.blocks)).toContain('page 2 of 2');
     expect(buttonsOf(list)).toContain('list.page.prev');
+    // The page came from the list read for the command: Cisco's pages were not walked again.
+    expect(h.sims.cisco.requests.length).toBe(ciscoCallsBefore);
 
     const showValue = /"action_id":"case\.show"[^}]*"value":"((?:[^"\\]|\\.)*)"/.exec(
       JSON.stringify(list.blocks),

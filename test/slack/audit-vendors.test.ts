@@ -154,7 +154,7 @@ describe('/case vendors', () => {
     const { text, blocks } = await answerTo('vendors');
     expect(text).toMatch(/Cisco: throttled, retrying in (39|40) s/);
     expect(blocks).toMatch(
-      /:hourglass_flowing_sand: \*Cisco: throttled, retrying in (39|40) s\*\nAllows: look up, list\nLast good answer: [^\n]+\nCurrent error: cisco is rate limiting us[^\n]*\nRate budget: 0 of \d+ calls in flight, 0 queued; limit 500 calls\/s/,
+      /:hourglass_flowing_sand: \*Cisco: throttled, retrying in (39|40) s\*\nAllows: look up, list\nLast good answer: [^\n]+\nCurrent error: throttled, HTTP 403: throttling caseops\nRate budget: 0 of \d+ calls in flight, 0 queued; limit 500 calls\/s/,
     );
   });
 });

@@ -41,13 +41,20 @@ describe('describeError', () => {
     ],
     [new CaseNotFoundError('equinix', '19999999'), /^No Equinix case `19999999` was found\.$/, true],
     [
-      new VendorRejectedError('equinix', 'Ticket code 0999-0999 is not accepted.'),
-      /^Equinix refused: Ticket code 0999-0999/,
+      // The vendor's own words stay in the log: the person reads the status and the vendor's error code.
+      new VendorRejectedError('equinix', 'Ticket code 0999-0999 is not accepted.', 400, 'EQ-3040020'),
+      /^Equinix refused the request \(HTTP 400, code `EQ-3040020`\), so nothing was changed\.(?!.*0999)/,
       true,
     ],
     [
-      new CaseConflictError('equinix', 'the case is closed'),
-      /^Equinix says the case cannot be changed now: the case is closed/,
+      new CaseConflictError('equinix', 'the case is closed', 409),
+      /^Equinix says the case cannot be changed now \(HTTP 409\), so nothing was changed\.$/,
+      false,
+    ],
+    [
+      // Caseops' own reason (no vendor answer) helps the person fix what they typed, so it is shown.
+      new CaseConflictError('motadata', 'incident 42 is already Closed'),
+      /^Motadata ServiceOps says the case cannot be changed now: incident 42 is already Closed/,
       false,
     ],
     [

@@ -158,7 +158,7 @@ describe('open an Equinix case', () => {
     expect(equinixCreates().length).toBe(before);
   });
 
-  it('vendor refusal: the form again with values kept and Equinix’s reason; the fixed form then opens once', async () => {
+  it('vendor refusal: the form again with values kept and Equinix’s error code (its text only in the log); the fixed form then opens once', async () => {
     const view = await openedForm(h, 'open eqx');
     const before = equinixCreates().length;
     let started = mark();
@@ -169,7 +169,10 @@ describe('open an Equinix case', () => {
       blocks: Array<{ block_id?: string; element?: { initial_value?: string } }>;
     };
     expect(shown.callback_id).toBe('open_case');
-    expect(blockText(shown.blocks)).toContain(`Ticket code ${RETIRED_CODE} is not accepted`);
+    expect(blockText(shown.blocks)).toContain(
+      "Equinix refused the request (HTTP 400, code `EQ-3040020`), so nothing was changed. Check what was entered and try again; the vendor's full answer is in caseops' log.",
+    );
+    expect(blockText(shown.blocks)).not.toContain('is not accepted');
     expect(shown.blocks.find((b) => b.block_id === 'code')?.element?.initial_value).toBe(RETIRED_CODE);
     expect(shown.blocks.find((b) => b.block_id === 'description')?.element?.initial_value).toContain(
       'light levels zero',

@@ -28,6 +28,11 @@ export interface ScheduleParser {
   parse(text: string): ScheduleWithZone;
   /** The first fire of `cron` in `timezone` after `after`; undefined when it never fires again. */
   nextFireTime(cron: string, timezone: string, after: Date): Date | undefined;
+  /**
+   * The shortest time between consecutive fires over about a day; undefined when it fires fewer than twice.
+   * May stop at the first gap under `stopBelowMs` and answer that one.
+   */
+  shortestGapMs(cron: string, timezone: string, after: Date, stopBelowMs?: number): number | undefined;
 }
 
 /** How a digest run asked for now ended. */

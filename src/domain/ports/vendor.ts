@@ -65,7 +65,11 @@ export interface VendorHealth {
   vendor: VendorId;
   /** ISO-8601; the last call that got a good answer. */
   lastSuccessAt?: string;
-  lastError?: { code: string; message: string; at: string };
+  /**
+   * The latest failed call: its code and HTTP status are what people are shown; `message` (redacted) may quote
+   * the vendor's answer and is for logs and operators only.
+   */
+  lastError?: { code: string; message: string; at: string; httpStatus?: number };
   /** While the vendor has asked us to back off. */
   throttledUntil?: string;
   budget: { ratePerSecond: number; maxConcurrent: number; inFlight: number; queued: number };

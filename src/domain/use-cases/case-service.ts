@@ -34,6 +34,7 @@ import type {
   VendorAdapter,
   VendorDirectory,
 } from '../ports/vendor.js';
+import { DEFAULT_LIST_CACHE, ListCache } from './list-cache.js';
 
 export type WriteOutcome<T> =
   /** `repeated`: an earlier submit of the same thing did the write; this is its result, not a second write. */
@@ -80,6 +81,13 @@ export interface CaseServiceOptions {
    * belongs to a submit still in flight.
    */
   pendingStaleAfterMs?: number;
+  /**
+   * Runs a vendor call on behalf of `actor`, so the vendor's rate budget can share its calls fairly between
+   * people (the composition root passes the HTTP layer's requester scope). Without it calls run as they are.
+   */
+  vendorCallScope?: <T>(actor: Actor, call: () => Promise<T>) => Promise<T>;
+  /** How long and how many case lists are kept for their page buttons. */
+  listCache?: { ttlMs: number; maxEntries: number };
 }
 
 /** What runWrite keeps in the write record: enough to answer a repeat without writing again. */
@@ -111,6 +119,8 @@ export class CaseService {
   private readonly authorize: Authorize;
   private readonly now: () => Date;
   private readonly pendingStaleAfterMs: number;
+  private readonly vendorCallScope: <T>(actor: Actor, call: () => Promise<T>) => Promise<T>;
+  private readonly recentLists: ListCache;
 
   constructor(options: CaseServiceOptions) {
     this.vendors = options.vendors;
@@ -119,6 +129,12 @@ export class CaseService {
     this.authorize = options.authorize ?? allowEverything;
     this.now = options.now ?? (() => new Date());
     this.pendingStaleAfterMs = options.pendingStaleAfterMs ?? 120_000;
+    this.vendorCallScope = options.vendorCallScope ?? ((_actor, call) => call());
+    this.recentLists = new ListCache({
+      ...DEFAULT_LIST_CACHE,
+      ...options.listCache,
+      now: () => this.now().getTime(),
+    });
   }
 
   /** The configured vendors in display order. */
@@ -153,13 +169,29 @@ export class CaseService {
     const adapter = this.adapterFor(vendor, 'lookup');
     const id = adapter.parseCaseId(rawId);
     await this.authorize('lookup', { actor, vendor, caseId: id });
-    return adapter.lookup(id);
+    return this.vendorCallScope(actor, () => adapter.lookup(id));
   }
 
-  async list(actor: Actor, vendor: VendorId, query: ListQuery): Promise<ListResult> {
+  /**
+   * A list of cases. `reuse` (a list's page buttons) answers from the same person's same list read in the last
+   * few minutes, when there is one, instead of walking the vendor's pages again.
+   */
+  async list(
+    actor: Actor,
+    vendor: VendorId,
+    query: ListQuery,
+    options: { reuse?: boolean } = {},
+  ): Promise<ListResult> {
     const adapter = this.adapterFor(vendor, 'list');
     await this.authorize('list', { actor, vendor });
-    return adapter.list(query);
+    const key = ListCache.key(actor.userId, vendor, query);
+    if (options.reuse) {
+      const recent = this.recentLists.get(key);
+      if (recent) return recent;
+    }
+    const result = await this.vendorCallScope(actor, () => adapter.list(query));
+    this.recentLists.set(key, result);
+    return result;
   }
 
   async open(actor: Actor, request: OpenRequest, origin: WriteOrigin): Promise<WriteOutcome<OpenedCase>> {
@@ -283,7 +315,7 @@ export class CaseService {
     const adapter = this.adapterFor(vendor, 'lookup');
     const id = adapter.parseCaseId(rawId);
     await this.authorize('watch', { actor: { ...actor, channelId }, vendor, caseId: id });
-    const current = knownCase ?? (await adapter.lookup(id));
+    const current = knownCase ?? (await this.vendorCallScope(actor, () => adapter.lookup(id)));
     const added = await this.store.addWatch({
       vendor,
       caseId: current.id,
@@ -343,7 +375,11 @@ export class CaseService {
     switch (record.state) {
       case 'succeeded':
         if (stored?.ok)
-          return { kind: 'done', value: await spec.replay(stored, record.vendorKey), repeated: true };
+          return {
+            kind: 'done',
+            value: await this.vendorCallScope(spec.actor, () => spec.replay(stored, record.vendorKey)),
+            repeated: true,
+          };
         throw new OutcomeUnknownError(
           spec.vendor,
           record.vendorKey,
@@ -370,7 +406,10 @@ export class CaseService {
     spec: WriteSpec<T>,
     record: WriteRecord,
   ): Promise<WriteOutcome<T> | 'proceed'> {
-    const found = spec.resolveCrashed ? await spec.resolveCrashed(record.vendorKey) : undefined;
+    const resolveCrashed = spec.resolveCrashed;
+    const found = resolveCrashed
+      ? await this.vendorCallScope(spec.actor, () => resolveCrashed(record.vendorKey))
+      : undefined;
     if (found === 'absent') {
       this.logger.warn(
         { key: record.key, vendor: spec.vendor },
@@ -398,7 +437,7 @@ export class CaseService {
   private async perform<T>(spec: WriteSpec<T>, key: string, sentKey: string): Promise<WriteOutcome<T>> {
     let value: T;
     try {
-      value = await spec.perform(sentKey);
+      value = await this.vendorCallScope(spec.actor, () => spec.perform(sentKey));
     } catch (error) {
       const uncertain =
         error instanceof OutcomeUnknownError ||

@@ -10,6 +10,7 @@ import {
   effectiveDigestSchedule,
   FOLLOWS_DEFAULT_SCHEDULE,
 } from '../digest.js';
+import { ScheduleTooFrequentError } from '../errors.js';
 import type { PolicyGate } from '../policy-gate.js';
 import type { DigestRunOutcome, DigestRuns, ScheduleParser, ScheduleWithZone } from '../ports/schedule.js';
 import type { DigestSettings, DigestSettingsStore, WatchStore } from '../ports/store.js';
@@ -21,6 +22,11 @@ export interface DigestSettingsServiceOptions {
   /** The running scheduler; absent where digests do not run in this process. */
   runs?: DigestRuns;
   policy?: Pick<PolicyGate, 'authorize'>;
+  /**
+   * The shortest gap a channel's own schedule may have between two digests (DIGEST_MIN_INTERVAL). The seconds
+   * field and every-minute crons are for the operator's POLL_CRON and DIGEST_CRON, not for channels.
+   */
+  minIntervalMs?: number;
   now?: () => Date;
 }
 
@@ -63,6 +69,10 @@ export class DigestSettingsService {
     const runs = this.options.runs;
     if (!runs) return undefined;
     const stored = await this.options.store.getDigestSettings(channelId);
+    if ('schedule' in change) {
+      const { timezone } = effectiveDigestSchedule(channelId, stored, runs.defaults);
+      this.checkFloor(change.schedule, timezone);
+    }
     const saved = await this.options.store.saveDigestSettings(
       changedSettings(channelId, stored, runs.defaults, change, actor.userId, this.now()),
     );
@@ -81,6 +91,21 @@ export class DigestSettingsService {
     const stored = await this.options.store.getDigestSettings(channelId);
     const { timezone } = effectiveDigestSchedule(channelId, stored, runs.defaults);
     return { outcome, lastPostedAt: stored?.lastPostedAt, timezone };
+  }
+
+  /** Refuses a schedule of the channel's own that fires closer together than the operator's minimum. */
+  private checkFloor({ schedule, timezone }: ScheduleWithZone, channelZone: string): void {
+    const minimum = this.options.minIntervalMs;
+    if (minimum === undefined || schedule.kind !== 'cron') return;
+    const gap = this.options.schedules.shortestGapMs(
+      schedule.cron,
+      timezone ?? channelZone,
+      this.now(),
+      minimum,
+    );
+    if (gap !== undefined && gap < minimum) {
+      throw new ScheduleTooFrequentError(schedule.display, gap, minimum);
+    }
   }
 
   private async authorize(actor: Actor, channelId: string): Promise<void> {

@@ -7,7 +7,8 @@
  * - one token refresh and one retry on a 401 (the vendor did not act on an unauthorised request);
  * - mapping of answers to typed errors, with a vendor hook for its own quirks;
  * - the health the Slack layer and /readyz report.
- * It never logs headers or bodies, so no credential can reach a log line from here.
+ * It never logs headers or bodies; a failed call's error (which may quote the vendor's answer) is logged through
+ * redaction, and its health keeps the code and status people are shown.
  */
 import { type Dispatcher, request as undiciRequest } from 'undici';
 import type { z } from 'zod';
@@ -15,6 +16,7 @@ import type { VendorId } from '../../domain/case.js';
 import {
   CaseConflictError,
   CaseNotFoundError,
+  VendorBusyError,
   type VendorError,
   VendorRejectedError,
   VendorThrottledError,
@@ -26,7 +28,8 @@ import type { VendorHealth } from '../../domain/ports/vendor.js';
 import { type Logger, redactText } from '../../logging/logger.js';
 import { ATTR, type SpanHandle, type Tracing } from '../../observability/tracing.js';
 import type { Authorization, AuthStrategy } from './auth.js';
-import type { RateBudget } from './rate-budget.js';
+import { BudgetRefusal, type RateBudget } from './rate-budget.js';
+import { currentRequester, POLLER } from './requester.js';
 import { maskSentCredentials, maskSentCredentialsIn, rememberSentCredentials } from './sent-credentials.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -152,7 +155,7 @@ export class VendorHttpClient {
   private readonly clock: Clock;
   private readonly random: () => number;
   private lastSuccessAt?: number;
-  private lastError?: { code: string; message: string; at: number };
+  private lastError?: { code: string; message: string; at: number; httpStatus?: number };
 
   constructor(private readonly options: VendorHttpOptions) {
     this.vendor = options.vendor;
@@ -187,13 +190,29 @@ export class VendorHttpClient {
   private async attempt<T>(req: VendorRequest<T>, span?: SpanHandle): Promise<VendorResponse<T>> {
     const attempts = req.idempotent ? Math.max(1, this.retry.attempts) : 1;
     let authRetried = false;
+    const requester = currentRequester();
     for (let attempt = 1; ; attempt++) {
       const started = this.clock.now();
+      // A person's timeout counts from when the call joins the queue: they wait for the answer, not for the
+      // HTTP exchange alone. The poller's sweeps queue by design and keep the timeout for the exchange.
+      const deadlineAt =
+        requester !== undefined && requester !== POLLER ? started + this.options.timeoutMs : undefined;
       try {
         // Authorise before taking a budget slot: a token fetch may itself need the vendor, and holding a slot
         // while waiting for it would deadlock a budget with few slots.
         const authorization = req.anonymous ? undefined : await this.options.auth?.authorize();
-        const response = await this.options.budget.run(() => this.once(req, authorization), req.signal);
+        const response = await this.options.budget
+          .run(() => this.once(req, authorization, deadlineAt), { signal: req.signal, requester, deadlineAt })
+          .catch((caught: unknown) => {
+            // Refused by caseops' own budget before anything was sent: said at once, never retried here.
+            if (!(caught instanceof BudgetRefusal)) throw caught;
+            throw new VendorBusyError(
+              this.vendor,
+              req.operation,
+              caught.waitMs,
+              caught.reason === 'person-queue-full',
+            );
+          });
         this.lastSuccessAt = this.clock.now();
         this.options.onCall?.({
           vendor: this.vendor,
@@ -204,6 +223,7 @@ export class VendorHttpClient {
         });
         return response;
       } catch (caught) {
+        if (caught instanceof VendorBusyError) throw caught;
         const error = caught as VendorError | UnauthorisedAttempt;
         if (error instanceof UnauthorisedAttempt) {
           // One refresh and one more try; the vendor did not act on a request it refused as unauthorised.
@@ -257,8 +277,20 @@ export class VendorHttpClient {
   }
 
   private fail(req: VendorRequest<unknown>, error: VendorError, started: number): void {
-    // Health is shown to people: a vendor's error text may echo a credential back.
-    this.lastError = { code: error.code, message: redactText(error.message), at: this.clock.now() };
+    // A vendor's error text may echo a credential back; people are shown only the code and status.
+    const message = redactText(error.message);
+    this.lastError = {
+      code: error.code,
+      message,
+      at: this.clock.now(),
+      ...(error.httpStatus === undefined ? {} : { httpStatus: error.httpStatus }),
+    };
+    // A case that does not exist is an answer, not a vendor problem.
+    const level = error.code === 'not_found' ? 'debug' : 'warn';
+    this.options.logger?.[level](
+      { vendor: this.vendor, operation: req.operation, code: error.code, status: error.httpStatus, message },
+      'vendor call failed',
+    );
     this.options.onCall?.({
       vendor: this.vendor,
       operation: req.operation,
@@ -293,7 +325,11 @@ export class VendorHttpClient {
     return url.toString();
   }
 
-  private async once<T>(req: VendorRequest<T>, authorization?: Authorization): Promise<VendorResponse<T>> {
+  private async once<T>(
+    req: VendorRequest<T>,
+    authorization?: Authorization,
+    deadlineAt?: number,
+  ): Promise<VendorResponse<T>> {
     const headers: Record<string, string> = { accept: 'application/json', ...req.headers };
     let body: string | undefined;
     if (req.body && 'json' in req.body) {
@@ -310,7 +346,10 @@ export class VendorHttpClient {
     if (authorization) Object.assign(headers, authorization.headers);
     rememberSentCredentials(headers, req.body);
 
-    const timeout = AbortSignal.timeout(this.options.timeoutMs);
+    // What is left of the timeout after the queue (the whole of it when the call has no deadline).
+    const remainingMs =
+      deadlineAt === undefined ? this.options.timeoutMs : Math.max(1, deadlineAt - this.clock.now());
+    const timeout = AbortSignal.timeout(remainingMs);
     const signal = req.signal ? AbortSignal.any([timeout, req.signal]) : timeout;
     const sent = req.method !== 'GET';
     let status: number;
@@ -322,8 +361,8 @@ export class VendorHttpClient {
         headers,
         body,
         signal,
-        headersTimeout: this.options.timeoutMs,
-        bodyTimeout: this.options.timeoutMs,
+        headersTimeout: remainingMs,
+        bodyTimeout: remainingMs,
         dispatcher: this.options.dispatcher,
       });
       status = response.statusCode;

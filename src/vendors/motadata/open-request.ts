@@ -69,10 +69,14 @@ export const motadataOpenForm: OpenForm = {
     description: body,
     requesterEmail: await email(),
   }),
-  // The priority is optional: without one, caps do not limit the request.
+  // ServiceOps weighs priority and urgency separately, and either may be left empty: the request is as severe
+  // as the more severe of the two, so an empty priority with an URGENT urgency is still capped as URGENT.
   severity: (request) => {
-    const index = MOTADATA_LEVELS.indexOf(request.priority as (typeof MOTADATA_LEVELS)[number]);
-    return index < 0 ? undefined : ((4 - index) as Severity);
+    const levels = [request.priority, request.urgency].map((level) =>
+      MOTADATA_LEVELS.indexOf(level as (typeof MOTADATA_LEVELS)[number]),
+    );
+    const mostSevere = Math.max(...levels);
+    return mostSevere < 0 ? undefined : ((4 - mostSevere) as Severity);
   },
   summary: (request) =>
     `ServiceOps "${String(request.subject)}"${request.priority ? `, ${String(request.priority)}` : ''}`,

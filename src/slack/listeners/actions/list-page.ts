@@ -7,7 +7,10 @@ import { afterAckButton } from './context.js';
 export function listPage(deps: SlackDeps) {
   return afterAckButton(deps, async (press) => {
     const ref = readListPage(press.value);
-    const result = await deps.cases.list({ userId: press.userId, channelId: press.channelId }, ref.v, ref.q);
+    // The list was read when it was shown: its pages come from that read, not from the vendor's pages again.
+    const result = await deps.cases.list({ userId: press.userId, channelId: press.channelId }, ref.v, ref.q, {
+      reuse: true,
+    });
     await press.replace(buildListPage(ref.v, ref.q, result.cases, ref.p));
   });
 }
