@@ -24,6 +24,8 @@ import { noTracing, type Tracing } from '../observability/tracing.js';
 import { createSlackApp, type ExtraRoute, type SlackApp } from '../slack/app.js';
 import { boltLogger } from '../slack/bolt-logger.js';
 import { capabilitiesOf, renderChannelCard } from '../slack/cards.js';
+import { SlackChannelMembership } from '../slack/channel-membership.js';
+import { SlackGateway } from '../slack/gateway.js';
 import { webClientOptions } from '../slack/web-client.js';
 import { createStore } from '../store/index.js';
 import { createVendorRegistry } from '../vendors/index.js';
@@ -106,7 +108,14 @@ export async function composeApp(options: ComposeOptions): Promise<ComposedApp> 
     });
     built.push({ what: 'scheduler', close: () => tracking.stop() });
     // The scheduler's digest runs back the digest settings; the use cases back the poller's card updates.
-    const useCases = createUseCases({ store, vendors, logger, policy, digests: tracking.scheduler });
+    const useCases = createUseCases({
+      store,
+      vendors,
+      logger,
+      policy,
+      digests: tracking.scheduler,
+      channels: new SlackChannelMembership(new SlackGateway(slackClient, logger, {}, metrics)),
+    });
     tracking.enableCardUpdates(useCases.cards, channelCardRenderer(useCases));
 
     let serving = false;

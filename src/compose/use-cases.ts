@@ -4,11 +4,13 @@
  */
 import type { PolicyGate } from '../domain/policy-gate.js';
 import { policyAuthorizer } from '../domain/policy-gate.js';
+import type { ChannelMembership } from '../domain/ports/channels.js';
 import type { Logger } from '../domain/ports/logger.js';
 import type { DigestRuns, ScheduleParser } from '../domain/ports/schedule.js';
 import type { Store } from '../domain/ports/store.js';
 import type { VendorDirectory } from '../domain/ports/vendor.js';
 import { CaseAuditTrail } from '../domain/use-cases/audit-trail.js';
+import { CaseAccess } from '../domain/use-cases/case-access.js';
 import { CaseCards } from '../domain/use-cases/case-cards.js';
 import { CaseService } from '../domain/use-cases/case-service.js';
 import { DigestSettingsService } from '../domain/use-cases/digest-settings.js';
@@ -26,6 +28,12 @@ export interface UseCaseOptions {
   policy?: PolicyGate;
   /** The running scheduler, for the digest settings; absent where digests do not run. */
   digests?: DigestRuns;
+  /**
+   * Who is in which channel (the Slack side's, cached). With it, cases opened or first watched in a private
+   * channel stay there, App Home lists the viewer's channels' watches and the audit trail the viewer's channels'
+   * entries; without it (tests of other parts) only the policy limits reads.
+   */
+  channels?: ChannelMembership;
   now?: () => Date;
 }
 
@@ -39,19 +47,29 @@ export interface UseCases {
 }
 
 export function createUseCases(options: UseCaseOptions): UseCases {
-  const { store, vendors, logger, policy, now } = options;
+  const { store, vendors, logger, policy, now, channels } = options;
+  const access = channels
+    ? new CaseAccess({
+        store,
+        channels,
+        namedForLookup: policy
+          ? (vendor, userId) => policy.policy.namesUser('lookup', vendor, userId)
+          : undefined,
+      })
+    : undefined;
   const cases = new CaseService({
     vendors,
     store,
     logger,
     authorize: policy ? policyAuthorizer(policy) : undefined,
+    access,
     now,
   });
   return {
     cases,
-    cards: new CaseCards({ cases, store, logger }),
-    home: new Home({ store, logger }),
-    auditTrail: new CaseAuditTrail({ store, vendors, policy }),
+    cards: new CaseCards({ cases, store, logger, access }),
+    home: new Home({ store, logger, channels, access, policy }),
+    auditTrail: new CaseAuditTrail({ store, vendors, policy, access }),
     digestSettings: new DigestSettingsService({
       store,
       schedules: cronSchedules,

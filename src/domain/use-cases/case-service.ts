@@ -34,6 +34,7 @@ import type {
   VendorAdapter,
   VendorDirectory,
 } from '../ports/vendor.js';
+import type { CaseAccess } from './case-access.js';
 
 export type WriteOutcome<T> =
   /** `repeated`: an earlier submit of the same thing did the write; this is its result, not a second write. */
@@ -74,6 +75,8 @@ export interface CaseServiceOptions {
   store: Store;
   logger: Logger;
   authorize?: Authorize;
+  /** Where cases live and who may see them elsewhere; without it, only the policy limits reads. */
+  access?: CaseAccess;
   now?: () => Date;
   /**
    * A pending write record older than this was left by a crash (no vendor call takes this long); younger, it
@@ -109,6 +112,7 @@ export class CaseService {
   private readonly store: Store;
   private readonly logger: Logger;
   private readonly authorize: Authorize;
+  private readonly access?: CaseAccess;
   private readonly now: () => Date;
   private readonly pendingStaleAfterMs: number;
 
@@ -117,6 +121,7 @@ export class CaseService {
     this.store = options.store;
     this.logger = options.logger;
     this.authorize = options.authorize ?? allowEverything;
+    this.access = options.access;
     this.now = options.now ?? (() => new Date());
     this.pendingStaleAfterMs = options.pendingStaleAfterMs ?? 120_000;
   }
@@ -152,14 +157,33 @@ export class CaseService {
   async lookup(actor: Actor, vendor: VendorId, rawId: string): Promise<Case> {
     const adapter = this.adapterFor(vendor, 'lookup');
     const id = adapter.parseCaseId(rawId);
-    await this.authorize('lookup', { actor, vendor, caseId: id });
+    await this.requireReadable(actor, vendor, id);
     return adapter.lookup(id);
   }
 
+  /**
+   * Every read of a case: the policy's `lookup` rules, then where the case lives (a private channel's case
+   * only for its members). Both are decided before any vendor call.
+   */
+  private async requireReadable(actor: Actor, vendor: VendorId, caseId: string): Promise<void> {
+    await this.authorize('lookup', { actor, vendor, caseId });
+    await this.access?.requireVisible(actor, vendor, caseId);
+  }
+
+  /** A vendor's cases by the query, less those living in private channels the person is not in. */
   async list(actor: Actor, vendor: VendorId, query: ListQuery): Promise<ListResult> {
     const adapter = this.adapterFor(vendor, 'list');
     await this.authorize('list', { actor, vendor });
-    return adapter.list(query);
+    const result = await adapter.list(query);
+    if (!this.access || result.cases.length === 0) return result;
+    const keyed = result.cases.map((c) => ({ vendor: c.vendor, caseId: c.id, case: c }));
+    const visible = await this.access.visibleOf(actor.userId, keyed);
+    if (visible.length === keyed.length) return result;
+    return {
+      ...result,
+      cases: visible.map((k) => k.case),
+      total: Math.max(0, result.total - (keyed.length - visible.length)),
+    };
   }
 
   async open(actor: Actor, request: OpenRequest, origin: WriteOrigin): Promise<WriteOutcome<OpenedCase>> {
@@ -201,6 +225,10 @@ export class CaseService {
         : undefined,
     });
     if (outcome.kind === 'done' && !outcome.repeated) {
+      // A case opened in a private channel belongs there (watching it there records the same home again).
+      await this.quietly('record where the case lives', async () =>
+        this.access?.settleHome(request.vendor, outcome.value.case.id, actor.channelId),
+      );
       await this.quietly('record the recent case', () =>
         this.store.recordRecentCase({
           userId: actor.userId,
@@ -226,6 +254,8 @@ export class CaseService {
     const text = note.text.trim();
     if (!text) throw new InvalidInputError('The note is empty: write something to add.', 'note');
     await this.authorize('annotate', { actor, vendor, caseId: id });
+    // A case that lives in a private channel is written to only by people who may see it.
+    await this.access?.requireVisible(actor, vendor, id);
     return this.runWrite({
       actor,
       operation: 'annotate',
@@ -255,6 +285,8 @@ export class CaseService {
     const why = reason.trim();
     if (!why) throw new InvalidInputError('Say why the case is being cancelled.', 'reason');
     await this.authorize('cancel', { actor, vendor, caseId: id });
+    // A case that lives in a private channel is written to only by people who may see it.
+    await this.access?.requireVisible(actor, vendor, id);
     return this.runWrite({
       actor,
       operation: 'cancel',
@@ -282,8 +314,13 @@ export class CaseService {
   ): Promise<{ added: boolean; case: Case }> {
     const adapter = this.adapterFor(vendor, 'lookup');
     const id = adapter.parseCaseId(rawId);
-    await this.authorize('watch', { actor: { ...actor, channelId }, vendor, caseId: id });
+    const where = { ...actor, channelId };
+    // Watching shows the case's card, so it is a read as well as a watch.
+    await this.authorize('watch', { actor: where, vendor, caseId: id });
+    await this.requireReadable(where, vendor, id);
     const current = knownCase ?? (await adapter.lookup(id));
+    // The first channel to watch a case is its home when it has none yet (a private one keeps it there).
+    await this.access?.settleHome(vendor, current.id, channelId);
     const added = await this.store.addWatch({
       vendor,
       caseId: current.id,
@@ -300,6 +337,7 @@ export class CaseService {
   async unwatch(actor: Actor, vendor: VendorId, rawId: string, channelId: string): Promise<boolean> {
     const id = this.vendors.get(vendor)?.parseCaseId(rawId) ?? rawId.trim();
     await this.authorize('unwatch', { actor: { ...actor, channelId }, vendor, caseId: id });
+    await this.authorize('lookup', { actor: { ...actor, channelId }, vendor, caseId: id });
     return this.store.removeWatch(vendor, id, channelId);
   }
 
