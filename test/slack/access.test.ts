@@ -135,7 +135,7 @@ describe('cases stay where they live', () => {
   const storeCalls: string[] = [];
   beforeAll(async () => {
     h = await startHarness({
-      vendors: ['equinix'],
+      vendors: ['equinix', 'cisco'],
       channels: [
         { id: PRIV, name: 'incident-7', members: [ALICE], isPrivate: true },
         { id: LAB, name: 'lab', members: [ALICE, BOB] },
@@ -188,6 +188,30 @@ describe('cases stay where they live', () => {
     const { text } = await answerTo(h, `note eqx ${id} Let me in`, { user: BOB, channel: BOB_DM });
     expect(text).toContain(':lock:');
     expect(equinixCallsFor(h, id)).toBe(calls);
+  });
+
+  it('/case list leaves out a case living in a private channel the viewer is not in', async () => {
+    const ids = h.sims.cisco.seedMany(3, { contractId: '55500077' });
+    const hidden = ids[0]!;
+    await answerTo(h, `watch cisco ${hidden}`, { user: ALICE, channel: PRIV });
+    const bob = await answerTo(h, 'list cisco contract 55500077', { user: BOB, channel: NOC });
+    expect(bob.text).toContain('2 found');
+    expect(bob.blocks).not.toContain(hidden);
+    expect(bob.blocks).toContain(ids[1]);
+    const alice = await answerTo(h, 'list cisco contract 55500077', { user: ALICE, channel: NOC });
+    expect(alice.text).toContain('3 found');
+  });
+
+  it('/case watching in a shared channel leaves out a private channel’s case for people outside it', async () => {
+    const id = h.sims.equinix.seed({ description: 'War room only' });
+    await answerTo(h, `watch eqx ${id}`, { user: ALICE, channel: PRIV });
+    // Alice, a member of the private channel, may watch it in the lab too.
+    await answerTo(h, `watch eqx ${id}`, { user: ALICE, channel: LAB });
+    const bob = await answerTo(h, 'watching', { user: BOB, channel: LAB });
+    expect(`${bob.text}${bob.blocks}`).not.toContain('War room only');
+    expect(`${bob.text}${bob.blocks}`).not.toContain(id);
+    const alice = await answerTo(h, 'watching', { user: ALICE, channel: LAB });
+    expect(alice.blocks).toContain('War room only');
   });
 
   it('a case first watched in a public channel stays open to everyone', async () => {

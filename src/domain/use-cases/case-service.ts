@@ -12,6 +12,7 @@ import {
   CaseConflictError,
   CaseNotFoundError,
   type CaseopsError,
+  DeniedError,
   InvalidInputError,
   isCaseopsError,
   OutcomeUnknownError,
@@ -346,9 +347,29 @@ export class CaseService {
     return watches.some((w) => w.channelId === channelId);
   }
 
-  /** The cases a channel watches, with what the poller last saw of each. */
-  async watching(channelId: string): Promise<WatchedCase[]> {
-    return withSnapshots(this.store, await this.store.watchesInChannel(channelId));
+  /**
+   * The cases a channel watches, with what the poller last saw of each: for `viewer`, only those whose vendor's
+   * `lookup` rules allow them here and whose case they may see (a private channel's case only for its members).
+   */
+  async watching(channelId: string, viewer: Actor): Promise<WatchedCase[]> {
+    let watches = await this.store.watchesInChannel(channelId);
+    const where = { ...viewer, channelId };
+    const readable = new Map<VendorId, boolean>();
+    for (const vendor of new Set(watches.map((w) => w.vendor))) {
+      readable.set(
+        vendor,
+        await Promise.resolve(this.authorize('lookup', { actor: where, vendor })).then(
+          () => true,
+          (error: unknown) => {
+            if (error instanceof DeniedError) return false;
+            throw error;
+          },
+        ),
+      );
+    }
+    watches = watches.filter((w) => readable.get(w.vendor));
+    if (this.access) watches = await this.access.visibleOf(viewer.userId, watches);
+    return withSnapshots(this.store, watches);
   }
 
   /**
