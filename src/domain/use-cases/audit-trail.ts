@@ -13,6 +13,8 @@ import type { CaseAccess } from './case-access.js';
 
 /** The newest entries shown; one more is read to know whether older ones exist. */
 export const AUDIT_ENTRIES_SHOWN = 50;
+/** How far back the trail is read when some entries may be left out for the viewer. */
+const AUDIT_ENTRIES_READ = 500;
 
 export interface CaseAuditTrailOptions {
   store: Pick<AuditTrail, 'auditForCase'>;
@@ -40,7 +42,12 @@ export class CaseAuditTrail {
     await this.options.policy?.authorize('lookup', request);
     const { access } = this.options;
     await access?.requireVisible(actor, vendor, caseId);
-    let entries = await this.options.store.auditForCase(vendor, caseId, AUDIT_ENTRIES_SHOWN + 1);
+    // Entries from channels the viewer is not in are left out, so read further back for a full page then.
+    let entries = await this.options.store.auditForCase(
+      vendor,
+      caseId,
+      access ? AUDIT_ENTRIES_READ : AUDIT_ENTRIES_SHOWN + 1,
+    );
     if (access && entries.some((e) => e.actorUserId !== actor.userId)) {
       const mine = await access.channels.channelsOf(actor.userId);
       entries = entries.filter(
