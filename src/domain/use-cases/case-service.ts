@@ -180,6 +180,7 @@ export class CaseService {
     const keyed = result.cases.map((c) => ({ vendor: c.vendor, caseId: c.id, case: c }));
     const visible = await this.access.visibleOf(actor.userId, keyed);
     if (visible.length === keyed.length) return result;
+    // The vendor's total spans every page; only this answer's hidden cases are known to take off.
     return {
       ...result,
       cases: visible.map((k) => k.case),
@@ -358,13 +359,15 @@ export class CaseService {
     for (const vendor of new Set(watches.map((w) => w.vendor))) {
       readable.set(
         vendor,
-        await Promise.resolve(this.authorize('lookup', { actor: where, vendor })).then(
-          () => true,
-          (error: unknown) => {
-            if (error instanceof DeniedError) return false;
-            throw error;
-          },
-        ),
+        await Promise.resolve()
+          .then(() => this.authorize('lookup', { actor: where, vendor }))
+          .then(
+            () => true,
+            (error: unknown) => {
+              if (error instanceof DeniedError) return false;
+              throw error;
+            },
+          ),
       );
     }
     watches = watches.filter((w) => readable.get(w.vendor));
