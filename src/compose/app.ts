@@ -24,6 +24,8 @@ import { noTracing, type Tracing } from '../observability/tracing.js';
 import { createSlackApp, type ExtraRoute, type SlackApp } from '../slack/app.js';
 import { boltLogger } from '../slack/bolt-logger.js';
 import { capabilitiesOf, renderChannelCard } from '../slack/cards.js';
+import { SlackChannelMembership } from '../slack/channel-membership.js';
+import { SlackGateway } from '../slack/gateway.js';
 import { webClientOptions } from '../slack/web-client.js';
 import { createStore } from '../store/index.js';
 import { createVendorRegistry } from '../vendors/index.js';
@@ -113,6 +115,7 @@ export async function composeApp(options: ComposeOptions): Promise<ComposedApp> 
       policy,
       digests: tracking.scheduler,
       digestMinIntervalMs: env.DIGEST_MIN_INTERVAL,
+      channels: new SlackChannelMembership(new SlackGateway(slackClient, logger, {}, metrics)),
     });
     tracking.enableCardUpdates(useCases.cards, channelCardRenderer(useCases));
 

@@ -4,11 +4,13 @@
  */
 import type { PolicyGate } from '../domain/policy-gate.js';
 import { policyAuthorizer } from '../domain/policy-gate.js';
+import type { ChannelMembership } from '../domain/ports/channels.js';
 import type { Logger } from '../domain/ports/logger.js';
 import type { DigestRuns, ScheduleParser } from '../domain/ports/schedule.js';
 import type { Store } from '../domain/ports/store.js';
 import type { VendorDirectory } from '../domain/ports/vendor.js';
 import { CaseAuditTrail } from '../domain/use-cases/audit-trail.js';
+import { CaseAccess } from '../domain/use-cases/case-access.js';
 import { CaseCards } from '../domain/use-cases/case-cards.js';
 import { CaseService } from '../domain/use-cases/case-service.js';
 import { DigestSettingsService } from '../domain/use-cases/digest-settings.js';
@@ -29,6 +31,12 @@ export interface UseCaseOptions {
   digests?: DigestRuns;
   /** DIGEST_MIN_INTERVAL: the shortest gap a channel's own digest schedule may have. */
   digestMinIntervalMs?: number;
+  /**
+   * Who is in which channel (the Slack side's, cached). With it, cases opened or first watched in a private
+   * channel stay there, App Home lists the viewer's channels' watches and the audit trail the viewer's channels'
+   * entries; without it (tests of other parts) only the policy limits reads.
+   */
+  channels?: ChannelMembership;
   now?: () => Date;
 }
 
@@ -42,7 +50,16 @@ export interface UseCases {
 }
 
 export function createUseCases(options: UseCaseOptions): UseCases {
-  const { store, vendors, logger, policy, now } = options;
+  const { store, vendors, logger, policy, now, channels } = options;
+  const access = channels
+    ? new CaseAccess({
+        store,
+        channels,
+        namedForLookup: policy
+          ? (vendor, userId) => policy.policy.namesUser('lookup', vendor, userId)
+          : undefined,
+      })
+    : undefined;
   const cases = new CaseService({
     vendors,
     store,
@@ -50,13 +67,14 @@ export function createUseCases(options: UseCaseOptions): UseCases {
     authorize: policy ? policyAuthorizer(policy) : undefined,
     // Each person's vendor calls queue in their own lane of the vendor's budget.
     vendorCallScope: (actor, call) => runAs(actor.userId, call),
+    access,
     now,
   });
   return {
     cases,
-    cards: new CaseCards({ cases, store, logger }),
-    home: new Home({ store, logger }),
-    auditTrail: new CaseAuditTrail({ store, vendors, policy }),
+    cards: new CaseCards({ cases, store, logger, access }),
+    home: new Home({ store, logger, channels, access, policy }),
+    auditTrail: new CaseAuditTrail({ store, vendors, policy, access }),
     digestSettings: new DigestSettingsService({
       store,
       schedules: cronSchedules,

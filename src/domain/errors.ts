@@ -282,6 +282,25 @@ export class DeniedError extends CaseopsError {
 }
 
 /**
+ * The case lives in a private channel (it was opened or first watched there) and the person is neither in that
+ * channel nor named by a lookup rule, so it is not shown, watched or posted anywhere else for them.
+ */
+export class CaseElsewhereError extends CaseopsError {
+  readonly code = 'denied';
+  override readonly outcome = 'denied';
+  override readonly resubmittable = false;
+  constructor(
+    readonly vendor: VendorId,
+    readonly caseId: string,
+    /** The private channel the case belongs to. */
+    readonly homeChannelId: string,
+  ) {
+    super(`case ${vendor}:${caseId} belongs to private channel ${homeChannelId}`);
+    this.name = 'CaseElsewhereError';
+  }
+}
+
+/**
  * caseops' own database could not be reached (a restart, a dropped connection, SQLite locked past its busy
  * timeout). The store raises it; nothing was done twice, so the person may simply try again.
  */

@@ -6,6 +6,7 @@
  * Semantics, in one place:
  * - The rules for an action at a vendor are `vendors.<vendor>.<action>` when the policy lists it, otherwise
  *   `defaults.<action>`, otherwise the built-in default (everyone). A vendor section replaces, never merges.
+ *   `watch` and `audit` show the case, so when neither place lists them they follow `lookup`'s rules.
  * - An action is allowed when any one rule matches. A rule matches when the user is named in `users`, or belongs
  *   to one of `groups`, or the rule is for anyone; and, when it lists `channels`, the action happens in one of them.
  * - An empty rule list means nobody may.
@@ -176,11 +177,31 @@ export class AccessPolicy {
     return this.definition.origin;
   }
 
-  /** The rule list that decides `action` at `vendor`. */
+  /**
+   * The rule list that decides `action` at `vendor`. `watch` and `audit` show the case, so a policy that says
+   * nothing of them decides them by the `lookup` rules (at that vendor, then the defaults) instead of letting
+   * everyone see what lookup restricts.
+   */
   rulesFor(action: PolicyAction, vendor?: VendorId): RuleList {
+    const listed = this.listedRules(action, vendor);
+    if (listed) return listed;
+    if (action === 'watch' || action === 'audit') {
+      const lookup = this.listedRules('lookup', vendor);
+      if (lookup) return lookup;
+    }
+    return DEFAULT_POLICY.defaults[action]!;
+  }
+
+  /** The rule list the policy itself writes for `action` at `vendor`, if any. */
+  private listedRules(action: PolicyAction, vendor?: VendorId): RuleList | undefined {
     const fromVendor =
       vendor !== undefined && action !== 'digest' ? this.definition.vendors[vendor]?.[action] : undefined;
-    return fromVendor ?? this.definition.defaults[action] ?? DEFAULT_POLICY.defaults[action]!;
+    return fromVendor ?? this.definition.defaults[action];
+  }
+
+  /** True when a rule for `action` at `vendor` names `userId` in its `users` (not merely "anyone"). */
+  namesUser(action: PolicyAction, vendor: VendorId | undefined, userId: string): boolean {
+    return this.rulesFor(action, vendor).rules.some((rule) => rule.users.includes(userId));
   }
 
   /** The user groups the rules for this action mention; the gate resolves membership of these only. */

@@ -2,6 +2,7 @@
  * Case cards in channels, as Slack messages: the card a channel (or an ephemeral reply in it) shows, posted and
  * re-rendered through the case-cards use case, which remembers posted cards and reads their context.
  */
+import type { Actor } from '../domain/actions.js';
 import type { Case, VendorId } from '../domain/case.js';
 import type { Capability } from '../domain/ports/vendor.js';
 import type { CardContext } from '../domain/use-cases/case-cards.js';
@@ -71,11 +72,17 @@ export async function postCard(
   return { ts: posted.ts };
 }
 
-/** Re-renders every remembered card of a case (after a note or a cancel), quietly skipping failures. */
-export function refreshPostedCards(deps: SlackDeps, c: Case): Promise<number> {
+/**
+ * Re-renders every remembered card of a case after `writer`'s note or cancel, quietly skipping failures; each
+ * channel gets the case as it may see it (the use case withholds the new text where the writer is not).
+ */
+export function refreshPostedCards(deps: SlackDeps, c: Case, writer: Actor): Promise<number> {
   const capabilities = capabilitiesOf(deps, c.vendor);
-  return deps.cards.refresh(c, (card, context) =>
-    deps.slack.updateMessage(card.channelId, card.ts, renderChannelCard(c, context, capabilities)),
+  return deps.cards.refresh(
+    c,
+    (card, context, shown) =>
+      deps.slack.updateMessage(card.channelId, card.ts, renderChannelCard(shown, context, capabilities)),
+    writer,
   );
 }
 

@@ -173,6 +173,20 @@ export class SlackGateway {
     return result.users ?? [];
   }
 
+  /** Whether a channel is private (conversations.info); undefined when Slack says there is no such channel. */
+  async channelIsPrivate(channelId: string): Promise<boolean | undefined> {
+    try {
+      const result = await this.patiently('conversations.info', () =>
+        this.client.conversations.info({ channel: channelId }),
+      );
+      return Boolean(result.channel?.is_private);
+    } catch (error) {
+      const failure = readSlackApiFailure(error);
+      if (failure?.kind === 'platform' && failure.code === 'channel_not_found') return undefined;
+      throw error;
+    }
+  }
+
   /** The public and private channels `userId` is in (as far as caseops can see), up to `limit`. */
   async channelsOf(userId: string, limit = 1000): Promise<Set<string>> {
     const channels = new Set<string>();

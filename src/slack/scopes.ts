@@ -8,8 +8,10 @@ export const BOT_SCOPES = {
   'chat:write.public': 'posting a case card in a public channel caseops was not invited to',
   'users:read': 'users.info (names for Equinix contacts) and users.conversations (App Home)',
   'users:read.email': "the caller's e-mail as the default requester and notification contact",
-  'channels:read': 'the public channels a person is in, for App Home (users.conversations)',
-  'groups:read': 'the private channels a person is in, for App Home (users.conversations)',
+  'channels:read':
+    'the public channels a person is in (users.conversations) and whether a channel is private (conversations.info): App Home and who may see a case',
+  'groups:read':
+    'the private channels a person is in (users.conversations), for App Home and for who may see a case living in one',
   'usergroups:read': 'usergroups.users.list: members of the user groups the policy file names',
   'channels:history':
     "conversations.history in public channels: finding caseops' own digest messages after a crash, so none is posted twice",

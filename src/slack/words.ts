@@ -10,6 +10,7 @@ import type { PolicyAction } from '../domain/actions.js';
 import type { VendorId } from '../domain/case.js';
 import {
   CaseConflictError,
+  CaseElsewhereError,
   CaseNotFoundError,
   DeniedError,
   InvalidInputError,
@@ -134,6 +135,7 @@ function errorText(error: unknown, logger: Logger | undefined): string {
     return `${error.vendor} is not configured in this workspace. \`/case help\` lists the vendors that are.`;
   }
   if (error instanceof DeniedError) return `:no_entry: ${denialText(error.denial, 'mrkdwn')}`;
+  if (error instanceof CaseElsewhereError) return caseElsewhereText(error);
   if (error instanceof PolicyCheckUnavailableError) return escapeMrkdwn(error.message);
   if (error instanceof VendorError) return vendorErrorText(error, logger);
   const slack = readSlackApiFailure(error);
@@ -270,6 +272,18 @@ function vendorErrorText(error: VendorError, logger: Logger | undefined): string
     return `${name} does not allow ${words} through its API${why ? `: ${escapeMrkdwn(why.replace(/\.$/, ''))}` : ''}.`;
   }
   return escapeMrkdwn(error.message);
+}
+
+/**
+ * A case that lives in a private channel, asked for by someone outside it. The channel is not named: its name
+ * is for its members.
+ */
+export function caseElsewhereText(error: CaseElsewhereError): string {
+  return (
+    `:lock: ${nameOf(error.vendor)} case \`${escapeMrkdwn(error.caseId)}\` belongs to a private channel you are not in, ` +
+    "so caseops shows it, watches it and posts it only for that channel's members. Ask someone there, or ask an " +
+    'admin for a `lookup` rule that names you.'
+  );
 }
 
 // Policy denials ----------------------------------------------------------------------------------------------

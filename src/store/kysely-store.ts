@@ -9,6 +9,7 @@ import { Migrator } from 'kysely/migration';
 import type {
   AuditTrail,
   CardStore,
+  CaseHomes,
   Coordination,
   DigestOutbox,
   DigestSettingsStore,
@@ -21,6 +22,7 @@ import type { Logger } from '../logging/logger.js';
 import { StaticMigrationProvider } from './migrations/index.js';
 import { KyselyAuditTrail } from './parts/audit-trail.js';
 import { KyselyCardStore } from './parts/cards.js';
+import { KyselyCaseHomes } from './parts/case-homes.js';
 import { describeError, type StoreContext } from './parts/context.js';
 import { KyselyCoordination } from './parts/coordination.js';
 import { KyselyDigestOutbox } from './parts/digest-outbox.js';
@@ -53,6 +55,7 @@ export class KyselyStore implements Store {
   readonly dialect: SqlDialect;
   private readonly context: StoreContext;
   private readonly watches: WatchStore;
+  private readonly homes: CaseHomes;
   private readonly events: EventLog;
   private readonly digests: DigestSettingsStore;
   private readonly outbox: DigestOutbox;
@@ -71,6 +74,7 @@ export class KyselyStore implements Store {
       now: options.now ?? (() => new Date()),
     };
     this.watches = new KyselyWatchStore(this.context);
+    this.homes = new KyselyCaseHomes(this.context);
     this.events = new KyselyEventLog(this.context);
     this.digests = new KyselyDigestSettingsStore(this.context);
     this.outbox = new KyselyDigestOutbox(this.context);
@@ -137,11 +141,23 @@ export class KyselyStore implements Store {
   watchesInChannel(...args: Args<WatchStore, 'watchesInChannel'>) {
     return this.watches.watchesInChannel(...args);
   }
+  watchesInChannels(...args: Args<WatchStore, 'watchesInChannels'>) {
+    return this.watches.watchesInChannels(...args);
+  }
   watchesOfCase(...args: Args<WatchStore, 'watchesOfCase'>) {
     return this.watches.watchesOfCase(...args);
   }
   watchedCases() {
     return this.watches.watchedCases();
+  }
+
+  // Case homes -------------------------------------------------------------------
+
+  claimCaseHome(...args: Args<CaseHomes, 'claimCaseHome'>) {
+    return this.homes.claimCaseHome(...args);
+  }
+  caseHomes(...args: Args<CaseHomes, 'caseHomes'>) {
+    return this.homes.caseHomes(...args);
   }
 
   // Snapshots and status changes -----------------------------------------------

@@ -18,6 +18,14 @@ export interface WatchesTable {
   created_at: string;
 }
 
+export interface CaseHomesTable {
+  vendor: VendorId;
+  case_id: string;
+  channel_id: string;
+  is_private: Flag;
+  since: string;
+}
+
 export interface CaseSnapshotsTable {
   vendor: VendorId;
   case_id: string;
@@ -126,6 +134,7 @@ export interface DigestAttemptsTable {
 
 export interface Database {
   watches: WatchesTable;
+  case_homes: CaseHomesTable;
   case_snapshots: CaseSnapshotsTable;
   status_events: StatusEventsTable;
   digest_settings: DigestSettingsTable;

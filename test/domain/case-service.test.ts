@@ -356,9 +356,9 @@ describe('watch', () => {
     const second = await service().watch(alice, 'equinix', id, 'CWATCH01');
     expect([first.added, second.added]).toEqual([true, false]);
     expect(await store.getSnapshot('equinix', id)).toMatchObject({ caseId: id });
-    expect((await service().watching('CWATCH01')).map((w) => w.watch.caseId)).toEqual([id]);
+    expect((await service().watching('CWATCH01', alice)).map((w) => w.watch.caseId)).toEqual([id]);
     expect(await service().unwatch(alice, 'equinix', id, 'CWATCH01')).toBe(true);
-    expect(await service().watching('CWATCH01')).toEqual([]);
+    expect(await service().watching('CWATCH01', alice)).toEqual([]);
   });
 
   it('does not watch a case that does not exist', async () => {

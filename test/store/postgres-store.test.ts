@@ -75,6 +75,7 @@ describe.skipIf(!postgres.available)(
           ).map((row) => row.table_name);
         expect(await tablesIn(a)).toEqual([
           'audit_log',
+          'case_homes',
           'case_snapshots',
           'digest_attempts',
           'digest_settings',

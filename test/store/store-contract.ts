@@ -242,6 +242,49 @@ export function describeStoreContract(harness: StoreHarness): void {
       });
     });
 
+    describe('case homes and watches of many channels', () => {
+      it('keeps the first home of a case and reads many in one call', async () => {
+        const { store } = await fresh();
+        const first = await store.claimCaseHome({
+          vendor: 'cisco',
+          caseId: '1',
+          channelId: 'G1',
+          isPrivate: true,
+        });
+        expect(first).toMatchObject({ vendor: 'cisco', caseId: '1', channelId: 'G1', isPrivate: true });
+        const again = await store.claimCaseHome({
+          vendor: 'cisco',
+          caseId: '1',
+          channelId: 'C2',
+          isPrivate: false,
+        });
+        expect(again).toEqual(first);
+        await store.claimCaseHome({ vendor: 'juniper', caseId: '1', channelId: 'C3', isPrivate: false });
+        const homes = await store.caseHomes([
+          { vendor: 'cisco', caseId: '1' },
+          { vendor: 'juniper', caseId: '1' },
+          { vendor: 'motadata', caseId: '1' },
+        ]);
+        expect(homes.map((h) => `${h.vendor}:${h.channelId}:${h.isPrivate}`).sort()).toEqual([
+          'cisco:G1:true',
+          'juniper:C3:false',
+        ]);
+        expect(await store.caseHomes([])).toEqual([]);
+      });
+
+      it('reads the watches of several channels at once, and none for no channels', async () => {
+        const { store } = await fresh();
+        const add = (caseId: string, channelId: string) =>
+          store.addWatch({ vendor: 'cisco', caseId, channelId, createdBy: 'U1' });
+        await add('1', 'C1');
+        await add('2', 'C2');
+        await add('3', 'C3');
+        const found = await store.watchesInChannels(['C1', 'C3', 'C9']);
+        expect(found.map((w) => `${w.caseId}@${w.channelId}`).sort()).toEqual(['1@C1', '3@C3']);
+        expect(await store.watchesInChannels([])).toEqual([]);
+      });
+    });
+
     describe('snapshots and status changes', () => {
       it('stores the first sighting without an event', async () => {
         const { store, clock } = await fresh();

@@ -6,6 +6,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { webApi } from '@slack/bolt';
 import { createSlackPolicyGate, type PolicyMetrics } from '../../src/compose/policy-gate.js';
 import { createStatusTracking, type StatusTracking } from '../../src/compose/status-tracking.js';
 import { createUseCases } from '../../src/compose/use-cases.js';
@@ -14,10 +15,14 @@ import type { AccessPolicy } from '../../src/domain/policy.js';
 import { type Logger, silentLogger } from '../../src/logging/logger.js';
 import { traceStore } from '../../src/observability/store-tracing.js';
 import type { Tracing } from '../../src/observability/tracing.js';
-import { FakeSlackApi, type FakeUserGroup } from '../../src/playground/fake-slack-api.js';
+import { type FakeChannel, FakeSlackApi, type FakeUserGroup } from '../../src/playground/fake-slack-api.js';
 import { createSlackApp, type ExtraRoute, type SlackApp } from '../../src/slack/app.js';
+import { boltLogger } from '../../src/slack/bolt-logger.js';
+import { SlackChannelMembership } from '../../src/slack/channel-membership.js';
+import { SlackGateway } from '../../src/slack/gateway.js';
 import type { SlackMetrics } from '../../src/slack/metrics.js';
 import { createNotifierWebClient } from '../../src/slack/notifier.js';
+import { webClientOptions } from '../../src/slack/web-client.js';
 import { createStore, type Store } from '../../src/store/index.js';
 import { type CiscoSimulator, createCiscoSimulator } from '../../src/vendors/cisco/index.js';
 import type { VendorDeps } from '../../src/vendors/deps.js';
@@ -87,6 +92,8 @@ export interface HarnessOptions {
    */
   policy?: AccessPolicy;
   policyMetrics?: PolicyMetrics;
+  /** More channels for the fake workspace (besides #noc and the bot-less private #war-room). */
+  channels?: FakeChannel[];
   /** Slack user groups the fake serves through usergroups.users.list. */
   userGroups?: FakeUserGroup[];
   /** The real scheduler and digest runner behind `/case digest` (started with the app, stopped with it). */
@@ -136,6 +143,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     channels: [
       { id: NOC, name: 'noc', members: [ALICE, BOB, NO_EMAIL] },
       { id: NOT_JOINED, name: 'war-room', members: [ALICE], botIsMember: false, isPrivate: true },
+      ...(options.channels ?? []),
     ],
     userGroups: options.userGroups,
   });
@@ -175,6 +183,13 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     logger,
     policy: gate,
     digests: tracking?.scheduler,
+    // As composeApp wires it: channel membership through the Web API, cached on the Slack side.
+    channels: new SlackChannelMembership(
+      new SlackGateway(
+        new webApi.WebClient(fake.botToken, { ...webClientOptions(env, 3000), logger: boltLogger(logger) }),
+        logger,
+      ),
+    ),
   });
   const app = createSlackApp({
     config: env,

@@ -119,8 +119,31 @@ export interface WatchStore {
   removeWatch(vendor: VendorId, caseId: string, channelId: string): Promise<boolean>;
   watchesInChannel(channelId: string): Promise<Watch[]>;
   watchesOfCase(vendor: VendorId, caseId: string): Promise<Watch[]>;
+  /** The watches of every channel in `channelIds`, in one query (App Home: the viewer's channels). */
+  watchesInChannels(channelIds: readonly string[]): Promise<Watch[]>;
   /** Every watched case once, however many channels watch it. */
   watchedCases(): Promise<Array<{ vendor: VendorId; caseId: string }>>;
+}
+
+/** Where a case lives: the channel it was opened or first watched in. */
+export interface CaseHome {
+  vendor: VendorId;
+  caseId: string;
+  channelId: string;
+  /** A private channel's cases are shown elsewhere only to its members (or people a lookup rule names). */
+  isPrivate: boolean;
+  /** ISO-8601: when the home was recorded. */
+  since: string;
+}
+
+export interface CaseHomes {
+  /**
+   * Records `home` as the case's home unless it already has one (atomic: the first home stays). Returns the
+   * home in force afterwards.
+   */
+  claimCaseHome(home: Omit<CaseHome, 'since'> & { since?: string }): Promise<CaseHome>;
+  /** The homes of those of `keys` that have one, in one query. */
+  caseHomes(keys: ReadonlyArray<{ vendor: VendorId; caseId: string }>): Promise<CaseHome[]>;
 }
 
 /** Case snapshots and the status-change log that digests read with their cursors. */
@@ -282,6 +305,7 @@ export class StaleLeaseError extends Error {
 /** The whole store, as the composition root and the store's own lifecycle see it. */
 export interface Store
   extends WatchStore,
+    CaseHomes,
     EventLog,
     DigestSettingsStore,
     DigestOutbox,

@@ -6,9 +6,10 @@
  * `update` callbacks); this use case knows no chat service.
  */
 import type { Actor } from '../actions.js';
-import { type Case, caseKey, type VendorId } from '../case.js';
+import { type Case, type CaseNote, caseKey, type VendorId } from '../case.js';
 import type { Logger } from '../ports/logger.js';
-import type { AuditTrail, CardStore, PostedCard, WatchStore } from '../ports/store.js';
+import type { AuditTrail, CardStore, EventLog, PostedCard, WatchStore } from '../ports/store.js';
+import type { CaseAccess } from './case-access.js';
 import type { CaseService } from './case-service.js';
 
 export interface CardContext {
@@ -32,8 +33,11 @@ export interface CaseCardsOptions {
   cases: Pick<CaseService, 'watch' | 'unwatch'>;
   store: Pick<AuditTrail, 'auditForCase'> &
     Pick<WatchStore, 'watchesOfCase'> &
-    Pick<CardStore, 'rememberCard' | 'cardsFor'>;
+    Pick<CardStore, 'rememberCard' | 'cardsFor'> &
+    Pick<EventLog, 'getSnapshot'>;
   logger: Logger;
+  /** Who is in which channel, so a write's text reaches only channels its author is in. */
+  access?: CaseAccess;
 }
 
 /** How far back the audit trail is read for the person who opened a case. */
@@ -43,11 +47,13 @@ export class CaseCards {
   private readonly cases: CaseCardsOptions['cases'];
   private readonly store: CaseCardsOptions['store'];
   private readonly logger: Logger;
+  private readonly access?: CaseAccess;
 
   constructor(options: CaseCardsOptions) {
     this.cases = options.cases;
     this.store = options.store;
     this.logger = options.logger;
+    this.access = options.access;
   }
 
   /** Who opened the case through caseops (if anyone did) and whether `channelId` watches it. */
@@ -97,12 +103,27 @@ export class CaseCards {
    * Re-renders every posted card of a case through `update`, each with its own channel's context; a card that
    * fails (a deleted message, an archived channel) is logged and does not stop the others. Returns how many
    * were updated.
+   *
+   * After a write (`writer` given), a channel the writer is neither in nor acted from gets the case as it may
+   * see it: the new status and fields, but only the notes caseops had already seen before the write (the
+   * stored snapshot's; none without one). So a note or cancel reason written in a DM is not carried into
+   * channels its author is not in; the channel hears of the change without its text.
    */
-  async refresh(c: Case, update: (card: PostedCard, context: CardContext) => Promise<void>): Promise<number> {
+  async refresh(
+    c: Case,
+    update: (card: PostedCard, context: CardContext, shown: Case) => Promise<void>,
+    writer?: Actor,
+  ): Promise<number> {
     let updated = 0;
+    let withheld: Case | undefined;
     for (const card of await this.posted(c.vendor, c.id)) {
       try {
-        await update(card, await this.context(c.vendor, c.id, card.channelId));
+        let shown = c;
+        if (writer && this.access && !(await this.access.mayCarryInto(writer, card.channelId))) {
+          withheld ??= await this.withoutNewNotes(c);
+          shown = withheld;
+        }
+        await update(card, await this.context(c.vendor, c.id, card.channelId), shown);
         updated += 1;
       } catch (error) {
         this.logger.warn(
@@ -112,6 +133,13 @@ export class CaseCards {
       }
     }
     return updated;
+  }
+
+  /** The case with only the notes the stored snapshot already held. */
+  private async withoutNewNotes(c: Case): Promise<Case> {
+    const before = await this.store.getSnapshot(c.vendor, c.id);
+    const seen = new Set((before?.case.notes ?? []).map(noteKey));
+    return { ...c, notes: c.notes.filter((note) => seen.has(noteKey(note))) };
   }
 
   /**
@@ -147,4 +175,8 @@ export class CaseCards {
       return { posted: undefined, error };
     }
   }
+}
+
+function noteKey(note: CaseNote): string {
+  return `${note.author ?? ''}\u0000${note.createdAt ?? ''}\u0000${note.text}`;
 }

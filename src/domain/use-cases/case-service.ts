@@ -12,6 +12,7 @@ import {
   CaseConflictError,
   CaseNotFoundError,
   type CaseopsError,
+  DeniedError,
   InvalidInputError,
   isCaseopsError,
   OutcomeUnknownError,
@@ -34,6 +35,7 @@ import type {
   VendorAdapter,
   VendorDirectory,
 } from '../ports/vendor.js';
+import type { CaseAccess } from './case-access.js';
 import { DEFAULT_LIST_CACHE, ListCache } from './list-cache.js';
 
 export type WriteOutcome<T> =
@@ -75,6 +77,8 @@ export interface CaseServiceOptions {
   store: Store;
   logger: Logger;
   authorize?: Authorize;
+  /** Where cases live and who may see them elsewhere; without it, only the policy limits reads. */
+  access?: CaseAccess;
   now?: () => Date;
   /**
    * A pending write record older than this was left by a crash (no vendor call takes this long); younger, it
@@ -117,6 +121,7 @@ export class CaseService {
   private readonly store: Store;
   private readonly logger: Logger;
   private readonly authorize: Authorize;
+  private readonly access?: CaseAccess;
   private readonly now: () => Date;
   private readonly pendingStaleAfterMs: number;
   private readonly vendorCallScope: <T>(actor: Actor, call: () => Promise<T>) => Promise<T>;
@@ -127,6 +132,7 @@ export class CaseService {
     this.store = options.store;
     this.logger = options.logger;
     this.authorize = options.authorize ?? allowEverything;
+    this.access = options.access;
     this.now = options.now ?? (() => new Date());
     this.pendingStaleAfterMs = options.pendingStaleAfterMs ?? 120_000;
     this.vendorCallScope = options.vendorCallScope ?? ((_actor, call) => call());
@@ -168,13 +174,23 @@ export class CaseService {
   async lookup(actor: Actor, vendor: VendorId, rawId: string): Promise<Case> {
     const adapter = this.adapterFor(vendor, 'lookup');
     const id = adapter.parseCaseId(rawId);
-    await this.authorize('lookup', { actor, vendor, caseId: id });
+    await this.requireReadable(actor, vendor, id);
     return this.vendorCallScope(actor, () => adapter.lookup(id));
   }
 
   /**
-   * A list of cases. `reuse` (a list's page buttons) answers from the same person's same list read in the last
-   * few minutes, when there is one, instead of walking the vendor's pages again.
+   * Every read of a case: the policy's `lookup` rules, then where the case lives (a private channel's case
+   * only for its members). Both are decided before any vendor call.
+   */
+  private async requireReadable(actor: Actor, vendor: VendorId, caseId: string): Promise<void> {
+    await this.authorize('lookup', { actor, vendor, caseId });
+    await this.access?.requireVisible(actor, vendor, caseId);
+  }
+
+  /**
+   * A vendor's cases by the query, less those living in private channels the person is not in. `reuse` (a
+   * list's page buttons) answers from the same person's same list read in the last few minutes, when there is
+   * one, instead of walking the vendor's pages again.
    */
   async list(
     actor: Actor,
@@ -185,13 +201,25 @@ export class CaseService {
     const adapter = this.adapterFor(vendor, 'list');
     await this.authorize('list', { actor, vendor });
     const key = ListCache.key(actor.userId, vendor, query);
-    if (options.reuse) {
-      const recent = this.recentLists.get(key);
-      if (recent) return recent;
+    let result = options.reuse ? this.recentLists.get(key) : undefined;
+    if (!result) {
+      result = await this.vendorCallScope(actor, () => adapter.list(query));
+      this.recentLists.set(key, result);
     }
-    const result = await this.vendorCallScope(actor, () => adapter.list(query));
-    this.recentLists.set(key, result);
-    return result;
+    return this.visibleOnly(actor, result);
+  }
+
+  private async visibleOnly(actor: Actor, result: ListResult): Promise<ListResult> {
+    if (!this.access || result.cases.length === 0) return result;
+    const keyed = result.cases.map((c) => ({ vendor: c.vendor, caseId: c.id, case: c }));
+    const visible = await this.access.visibleOf(actor.userId, keyed);
+    if (visible.length === keyed.length) return result;
+    // The vendor's total spans every page; only this answer's hidden cases are known to take off.
+    return {
+      ...result,
+      cases: visible.map((k) => k.case),
+      total: Math.max(0, result.total - (keyed.length - visible.length)),
+    };
   }
 
   async open(actor: Actor, request: OpenRequest, origin: WriteOrigin): Promise<WriteOutcome<OpenedCase>> {
@@ -233,6 +261,10 @@ export class CaseService {
         : undefined,
     });
     if (outcome.kind === 'done' && !outcome.repeated) {
+      // A case opened in a private channel belongs there (watching it there records the same home again).
+      await this.quietly('record where the case lives', async () =>
+        this.access?.settleHome(request.vendor, outcome.value.case.id, actor.channelId),
+      );
       await this.quietly('record the recent case', () =>
         this.store.recordRecentCase({
           userId: actor.userId,
@@ -258,6 +290,8 @@ export class CaseService {
     const text = note.text.trim();
     if (!text) throw new InvalidInputError('The note is empty: write something to add.', 'note');
     await this.authorize('annotate', { actor, vendor, caseId: id });
+    // A case that lives in a private channel is written to only by people who may see it.
+    await this.access?.requireVisible(actor, vendor, id);
     return this.runWrite({
       actor,
       operation: 'annotate',
@@ -287,6 +321,8 @@ export class CaseService {
     const why = reason.trim();
     if (!why) throw new InvalidInputError('Say why the case is being cancelled.', 'reason');
     await this.authorize('cancel', { actor, vendor, caseId: id });
+    // A case that lives in a private channel is written to only by people who may see it.
+    await this.access?.requireVisible(actor, vendor, id);
     return this.runWrite({
       actor,
       operation: 'cancel',
@@ -314,8 +350,13 @@ export class CaseService {
   ): Promise<{ added: boolean; case: Case }> {
     const adapter = this.adapterFor(vendor, 'lookup');
     const id = adapter.parseCaseId(rawId);
-    await this.authorize('watch', { actor: { ...actor, channelId }, vendor, caseId: id });
+    const where = { ...actor, channelId };
+    // Watching shows the case's card, so it is a read as well as a watch.
+    await this.authorize('watch', { actor: where, vendor, caseId: id });
+    await this.requireReadable(where, vendor, id);
     const current = knownCase ?? (await this.vendorCallScope(actor, () => adapter.lookup(id)));
+    // The first channel to watch a case is its home when it has none yet (a private one keeps it there).
+    await this.access?.settleHome(vendor, current.id, channelId);
     const added = await this.store.addWatch({
       vendor,
       caseId: current.id,
@@ -332,6 +373,7 @@ export class CaseService {
   async unwatch(actor: Actor, vendor: VendorId, rawId: string, channelId: string): Promise<boolean> {
     const id = this.vendors.get(vendor)?.parseCaseId(rawId) ?? rawId.trim();
     await this.authorize('unwatch', { actor: { ...actor, channelId }, vendor, caseId: id });
+    await this.authorize('lookup', { actor: { ...actor, channelId }, vendor, caseId: id });
     return this.store.removeWatch(vendor, id, channelId);
   }
 
@@ -340,9 +382,31 @@ export class CaseService {
     return watches.some((w) => w.channelId === channelId);
   }
 
-  /** The cases a channel watches, with what the poller last saw of each. */
-  async watching(channelId: string): Promise<WatchedCase[]> {
-    return withSnapshots(this.store, await this.store.watchesInChannel(channelId));
+  /**
+   * The cases a channel watches, with what the poller last saw of each: for `viewer`, only those whose vendor's
+   * `lookup` rules allow them here and whose case they may see (a private channel's case only for its members).
+   */
+  async watching(channelId: string, viewer: Actor): Promise<WatchedCase[]> {
+    let watches = await this.store.watchesInChannel(channelId);
+    const where = { ...viewer, channelId };
+    const readable = new Map<VendorId, boolean>();
+    for (const vendor of new Set(watches.map((w) => w.vendor))) {
+      readable.set(
+        vendor,
+        await Promise.resolve()
+          .then(() => this.authorize('lookup', { actor: where, vendor }))
+          .then(
+            () => true,
+            (error: unknown) => {
+              if (error instanceof DeniedError) return false;
+              throw error;
+            },
+          ),
+      );
+    }
+    watches = watches.filter((w) => readable.get(w.vendor));
+    if (this.access) watches = await this.access.visibleOf(viewer.userId, watches);
+    return withSnapshots(this.store, watches);
   }
 
   /**

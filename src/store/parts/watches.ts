@@ -45,6 +45,20 @@ export class KyselyWatchStore implements WatchStore {
     return rows.map(fromWatchRow);
   }
 
+  async watchesInChannels(channelIds: readonly string[]): Promise<Watch[]> {
+    if (channelIds.length === 0) return [];
+    const rows = await this.context.db
+      .selectFrom('watches')
+      .selectAll()
+      .where('channel_id', 'in', [...new Set(channelIds)])
+      .orderBy('created_at')
+      .orderBy('vendor')
+      .orderBy('case_id')
+      .orderBy('channel_id')
+      .execute();
+    return rows.map(fromWatchRow);
+  }
+
   async watchesOfCase(vendor: VendorId, caseId: string): Promise<Watch[]> {
     const rows = await this.context.db
       .selectFrom('watches')

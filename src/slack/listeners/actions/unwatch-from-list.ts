@@ -10,12 +10,10 @@ export function unwatchFromList(deps: SlackDeps) {
   return afterAckButton(deps, async (press) => {
     const ref = readCaseRef(press.value);
     if (!isChannel(press.channelId)) throw new InvalidInputError('This button is not in a channel.');
-    await deps.cases.unwatch(
-      { userId: press.userId, channelId: press.channelId },
-      ref.v,
-      ref.id,
-      press.channelId,
+    const viewer = { userId: press.userId, channelId: press.channelId };
+    await deps.cases.unwatch(viewer, ref.v, ref.id, press.channelId);
+    await press.replace(
+      buildWatchingList(press.channelId, await deps.cases.watching(press.channelId, viewer)),
     );
-    await press.replace(buildWatchingList(press.channelId, await deps.cases.watching(press.channelId)));
   });
 }

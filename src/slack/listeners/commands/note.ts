@@ -63,7 +63,7 @@ export const noteSubcommand = defineSubcommand<{ vendor: VendorId; id: string; t
     );
     if (!outcome.repeated) {
       try {
-        await refreshPostedCards(deps, await deps.cases.lookup(actor, args.vendor, id));
+        await refreshPostedCards(deps, await deps.cases.lookup(actor, args.vendor, id), actor);
       } catch (error) {
         deps.logger.warn({ err: error }, 'note added; refreshing posted cards failed');
       }

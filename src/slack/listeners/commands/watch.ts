@@ -87,7 +87,14 @@ export const watchingSubcommand = defineSubcommand<Record<string, never>>({
   run: async (deps, invocation) => {
     requireChannel(invocation.channelId);
     await invocation.reply(
-      buildWatchingList(invocation.channelId, await deps.cases.watching(invocation.channelId)),
+      buildWatchingList(
+        invocation.channelId,
+        await deps.cases.watching(invocation.channelId, {
+          userId: invocation.userId,
+          channelId: invocation.channelId,
+          teamId: invocation.teamId,
+        }),
+      ),
     );
   },
 });

@@ -167,7 +167,7 @@ function registerForm(app: App, deps: SlackDeps, form: WriteForm): void {
       ? caseResultModal(form.title, headline, c, capabilitiesOf(deps, c.vendor))
       : messageModal(form.title, headline);
     await showInModal(deps, where, modal, notice(headline));
-    if (c && !outcome.repeated) await refreshPostedCards(deps, c);
+    if (c && !outcome.repeated) await refreshPostedCards(deps, c, actor);
   });
 }
 
