@@ -151,6 +151,19 @@ function errorText(error: unknown, logger: Logger | undefined): string {
   return `Something went wrong inside caseops (reference \`${reference}\`). Nothing more is known here; the details are in caseops' log.`;
 }
 
+/**
+ * A repeat of a write that is still pending: a double-click (the first submit answers too) or a first attempt
+ * whose process died before it could answer (nobody else will). Either way, what is safe to do next.
+ */
+export function writeInProgressText(vendor: VendorId | string, settleableInMs: number): string {
+  const name = nameOf(vendor);
+  const when = settleableInMs > 0 ? `in ${durationWords(settleableInMs)}` : 'now';
+  return (
+    `:hourglass_flowing_sand: This was already sent to ${name} and its answer is not known yet; it shows here as soon as it is. ` +
+    `If nothing shows, submit it again ${when}: caseops then settles it with ${name} first and never sends it twice.`
+  );
+}
+
 /** "1 second", "15 minutes", "2 hours", "1 hour 30 minutes". */
 export function durationWords(ms: number): string {
   const unit = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;

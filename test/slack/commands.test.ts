@@ -4,6 +4,7 @@
  * the real store behind.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { vendorKey, writeKey } from '../../src/domain/idempotency.js';
 import {
   ALICE,
   blockText,
@@ -326,4 +327,24 @@ it('the same /case note delivered twice (same trigger id) adds the note once and
   const reply = await h.fake.waitForResponse((r) => r.id === again.responseUrl?.split('/').at(-1));
   expect(String(reply.body.text)).toContain('it was not added twice');
   expect(notes()).toHaveLength(1);
+});
+
+it('a /case note redelivered while its first delivery is unanswered (its process died) is answered, and nothing is sent', async () => {
+  const id = h.sims.equinix.seed();
+  const notes = () => h.sims.equinix.requests.filter((r) => r.path.endsWith(`/${id}/notes`));
+  const triggerId = h.fake.issueTriggerId(ALICE);
+  // What a process killed mid-write leaves behind: the write claimed, no outcome recorded.
+  await h.store.beginWrite({
+    key: writeKey('annotate', 'equinix', { kind: 'command', triggerId }),
+    operation: 'annotate',
+    vendor: 'equinix',
+    caseId: id,
+    vendorKey: vendorKey('annotate', 'equinix', { kind: 'command', triggerId }),
+  });
+  const again = await h.slack.command(`note eqx ${id} Optic swapped`, { triggerId });
+  const reply = await h.fake.waitForResponse((r) => r.id === again.responseUrl?.split('/').at(-1));
+  expect(String(reply.body.text)).toMatch(
+    /already sent to Equinix and its answer is not known yet.*submit it again in 2 minutes: caseops then settles it with Equinix first and never sends it twice/,
+  );
+  expect(notes()).toHaveLength(0);
 });

@@ -41,8 +41,11 @@ import { DEFAULT_LIST_CACHE, ListCache } from './list-cache.js';
 export type WriteOutcome<T> =
   /** `repeated`: an earlier submit of the same thing did the write; this is its result, not a second write. */
   | { kind: 'done'; value: T; repeated: boolean }
-  /** The same write is still running (a double-click racing the first); the first one will answer. */
-  | { kind: 'in-progress' };
+  /**
+   * The same write is still running: a double-click racing the first, or a first attempt whose process died
+   * before it answered. `settleableInMs`: from then on a repeat settles it with the vendor instead of waiting.
+   */
+  | { kind: 'in-progress'; settleableInMs: number };
 
 export interface OpenedCase {
   case: Case;
@@ -459,7 +462,9 @@ export class CaseService {
         );
       case 'pending': {
         const age = this.now().getTime() - Date.parse(record.createdAt);
-        if (!(age > this.pendingStaleAfterMs)) return { kind: 'in-progress' };
+        if (!(age > this.pendingStaleAfterMs)) {
+          return { kind: 'in-progress', settleableInMs: Math.max(0, this.pendingStaleAfterMs - age) };
+        }
         return this.resolveCrashed(spec, record);
       }
     }

@@ -7,6 +7,7 @@ import { NOTE_MAX_CHARS } from '../../blocks/modals.js';
 import { notice } from '../../blocks/notices.js';
 import { refreshPostedCards } from '../../cards.js';
 import { openNoteModal } from '../../case-modals.js';
+import { writeInProgressText } from '../../words.js';
 import { caseIdArg, usageError, vendorArg } from './grammar.js';
 import { defineSubcommand } from './types.js';
 
@@ -52,7 +53,11 @@ export const noteSubcommand = defineSubcommand<{ vendor: VendorId; id: string; t
         triggerId: invocation.triggerId,
       },
     );
-    if (outcome.kind === 'in-progress') return;
+    if (outcome.kind === 'in-progress') {
+      // A redelivered command whose first delivery is still running, or whose process died before answering.
+      await invocation.reply(notice(writeInProgressText(args.vendor, outcome.settleableInMs)));
+      return;
+    }
     const id = outcome.value.caseId;
     await invocation.reply(
       notice(

@@ -27,7 +27,7 @@ import { capabilitiesOf, refreshPostedCards } from '../../cards.js';
 import type { SlackDeps } from '../../deps.js';
 import { handlingOutcome } from '../../metrics.js';
 import { readCaseMetadata } from '../../payloads.js';
-import { describeError } from '../../words.js';
+import { describeError, writeInProgressText } from '../../words.js';
 import { showInModal } from './surface.js';
 
 function textValue(state: ViewStateValues, blockId: string): string {
@@ -157,7 +157,12 @@ function registerForm(app: App, deps: SlackDeps, form: WriteForm): void {
       await showInModal(deps, where, modal, notice(`${form.title} on ${name} failed: ${words.text}`));
       return;
     }
-    if (outcome.kind === 'in-progress') return;
+    if (outcome.kind === 'in-progress') {
+      // A double-click, or a first submit whose process died: say what is known and what is safe.
+      const text = writeInProgressText(meta.vendor, outcome.settleableInMs);
+      await showInModal(deps, where, messageModal(form.title, text), notice(text));
+      return;
+    }
     deps.metrics?.interactionHandled(form.callbackId, 'ok');
     const c = outcome.value;
     const headline = outcome.repeated

@@ -30,7 +30,7 @@ import type { SlackDeps } from '../../deps.js';
 import { handlingOutcome } from '../../metrics.js';
 import { readOpenMetadata } from '../../payloads.js';
 import { earlyOpenDenial } from '../../policy.js';
-import { denialText, describeError } from '../../words.js';
+import { denialText, describeError, writeInProgressText } from '../../words.js';
 import { showInModal } from './surface.js';
 
 /** The form's own problems (our wording, which may mention users) as one line above the form. */
@@ -133,7 +133,12 @@ export function register(app: App, deps: SlackDeps): void {
         viewId: view.id,
         attempt: metadata.attempt,
       });
-      if (outcome.kind === 'in-progress') return; // a double-click: the first submit answers
+      if (outcome.kind === 'in-progress') {
+        // A double-click, or a first submit whose process died: say what is known and what is safe.
+        const text = writeInProgressText(metadata.vendor, outcome.settleableInMs);
+        await showInModal(deps, where, messageModal(title, text), notice(text));
+        return;
+      }
       opened = outcome.value;
       repeated = outcome.repeated;
     } catch (error) {
