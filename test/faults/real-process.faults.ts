@@ -21,7 +21,7 @@ import { createStore } from '../../src/store/index.js';
 import { createEquinixSimulator, type EquinixSimulator } from '../../src/vendors/equinix/index.js';
 import { createTestSchema, postgresForTests, type TestSchema } from '../support/postgres.js';
 import { AppProcess, buildCaseops, seededRandom } from './app-process.js';
-import { sleep } from './processes.js';
+import { SlackProxy, sleep } from './processes.js';
 import { CHANNEL, OPS, SIGNING_SECRET, TEAM, targetFor, Workload } from './workload.js';
 
 const SEED = Number(process.env.SEED ?? 20261202);
@@ -270,5 +270,103 @@ describe.each(BACKENDS)('node dist/main.js SIGKILLed again and again under load 
     expect(digests.unseen).toBe(0);
     expect(digests.events).toBeGreaterThan(KILLS / 2);
     expect(cutOff).toBeGreaterThan(0);
+  });
+});
+
+describe.runIf(postgres.available)('three replicas on one PostgreSQL schema', () => {
+  it('posts each change once when one is killed mid-digest and one restarted; another takes over within the lease', async () => {
+    const started = performance.now();
+    const schema = await createTestSchema();
+    const world = await startWorld(schema.url, schema);
+    // Every digest message waits 1.5 s on its way to Slack, so the kill lands while a replica is posting.
+    const proxy = new SlackProxy(world.fake.url);
+    await proxy.start();
+    proxy.hold = { kind: 'before-slack', ms: 1500 };
+    const env = { ...world.env, SLACK_API_URL: proxy.apiUrl };
+    const replicas: AppProcess[] = [];
+    try {
+      const work = new Workload(world.fake, world.equinix, seededRandom(SEED + 2));
+      await work.seedWatched(world.store, 8);
+      for (let i = 0; i < 3; i++) replicas.push(new AppProcess(env));
+      await Promise.all(replicas.map((r) => r.ready()));
+      let running = true;
+      const vendor = (async () => {
+        while (running) {
+          work.advanceOne();
+          await sleep(200);
+        }
+      })();
+      const digestHolder = async () =>
+        (
+          await schema.query<{ holder: string }>('select holder from leases where name = $1', [
+            `digest:${CHANNEL}`,
+          ])
+        )[0]?.holder;
+      const pidOf = (holder: string | undefined) => Number(holder?.split(':')[1]);
+
+      // Mid-digest: an attempt is open in the outbox and its message is on its way to Slack.
+      const deadline = Date.now() + 60_000;
+      let victim: AppProcess | undefined;
+      while (!victim && Date.now() < deadline) {
+        const pending = await world.store.pendingDigestAttempts(CHANNEL);
+        const holder = await digestHolder();
+        if (pending.length > 0) victim = replicas.find((r) => r.pid === pidOf(holder) && r.alive);
+        if (!victim) await sleep(50);
+      }
+      if (!victim) throw new Error('no replica was caught in the middle of a digest within 60 s');
+      const killedHolder = await digestHolder();
+      const postsAtKill = digestMessages(world.fake).length;
+      await victim.kill();
+      const killedAt = performance.now();
+
+      let takeoverMs: number | undefined;
+      let nextPostMs: number | undefined;
+      while (
+        performance.now() - killedAt < 30_000 &&
+        (takeoverMs === undefined || nextPostMs === undefined)
+      ) {
+        const holder = await digestHolder();
+        if (takeoverMs === undefined && holder && holder !== killedHolder)
+          takeoverMs = Math.round(performance.now() - killedAt);
+        if (nextPostMs === undefined && digestMessages(world.fake).length > postsAtKill)
+          nextPostMs = Math.round(performance.now() - killedAt);
+        await sleep(25);
+      }
+
+      // Another replica is restarted (killed and started again) while digests go on.
+      const restarted = replicas.find((r) => r !== victim && r.alive);
+      await restarted?.kill();
+      const fresh = new AppProcess(env);
+      replicas.push(fresh);
+      await fresh.ready();
+      await sleep(6000);
+      running = false;
+      await vendor;
+      proxy.hold = { kind: 'none' };
+      await settle(world, work.watchedAtStart);
+      await sleep(2500);
+      const digests = await checkDigests(world, work.watchedAtStart);
+      console.log(
+        `[real-process] ${JSON.stringify({
+          replicas: 3,
+          leaseTtlMs: LEASE_TTL_MS,
+          takeoverMs,
+          nextDigestMessageAfterKillMs: nextPostMs,
+          ...digests,
+          runMs: Math.round(performance.now() - started),
+        })}`,
+      );
+      expect(takeoverMs, 'another replica holds the digest lease').toBeDefined();
+      // The lease lapses after LEASE_TTL_MS; the next two-second digest fire then takes it.
+      expect(takeoverMs).toBeLessThanOrEqual(LEASE_TTL_MS + 2000 + 1000);
+      expect(digests.repeats).toBe(0);
+      expect(digests.lost).toBe(0);
+      expect(digests.unseen).toBe(0);
+      expect(digests.events).toBeGreaterThan(0);
+    } finally {
+      await Promise.allSettled(replicas.map((r) => r.stop()));
+      await proxy.stop();
+      await world.stop();
+    }
   });
 });
