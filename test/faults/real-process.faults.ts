@@ -21,6 +21,7 @@ import { createStore } from '../../src/store/index.js';
 import { createEquinixSimulator, type EquinixSimulator } from '../../src/vendors/equinix/index.js';
 import { createTestSchema, postgresForTests, type TestSchema } from '../support/postgres.js';
 import { AppProcess, buildCaseops, seededRandom } from './app-process.js';
+import { findPostgresBin, OwnPostgres } from './own-postgres.js';
 import { SlackProxy, sleep } from './processes.js';
 import { CHANNEL, OPS, SIGNING_SECRET, TEAM, targetFor, Workload } from './workload.js';
 
@@ -367,6 +368,85 @@ describe.runIf(postgres.available)('three replicas on one PostgreSQL schema', ()
       await Promise.allSettled(replicas.map((r) => r.stop()));
       await proxy.stop();
       await world.stop();
+    }
+  });
+});
+
+const ownServer = findPostgresBin();
+if ('missing' in ownServer) {
+  const why = `PostgreSQL restart test: no server binaries to start a cluster of its own (${ownServer.missing})`;
+  if (process.env.CI === 'true') throw new Error(`CI=true and ${why}; install the PostgreSQL server package`);
+  console.warn(`${why}. SKIPPED; install the PostgreSQL server package (initdb, pg_ctl) to run it.`);
+}
+
+describe.runIf('bin' in ownServer)('a real PostgreSQL restart under load (a cluster of its own)', () => {
+  it('answers everyone in plain words meanwhile, recovers without restarting caseops, loses and doubles nothing', async () => {
+    if (!('bin' in ownServer)) return;
+    const started = performance.now();
+    const cluster = await OwnPostgres.create(ownServer.bin);
+    await cluster.start();
+    const world = await startWorld(cluster.url);
+    const app = new AppProcess(world.env);
+    try {
+      const random = seededRandom(SEED + 3);
+      const work = new Workload(world.fake, world.equinix, random);
+      await work.seedWatched(world.store, 8);
+      const target = targetFor(world.fake, await app.ready(), new Promise<void>(() => undefined));
+      let running = true;
+      const people = (async () => {
+        while (running || work.unanswered > 0) {
+          await work.next(target);
+          await sleep(20 + random() * 80);
+        }
+      })();
+      const vendor = (async () => {
+        while (running) {
+          work.advanceOne();
+          await sleep(150 + random() * 250);
+        }
+      })();
+
+      const outages: number[] = [];
+      await sleep(3000);
+      for (let restart = 0; restart < 2; restart++) {
+        const down = performance.now();
+        await cluster.stop('fast');
+        await sleep(2500);
+        await cluster.start();
+        outages.push(Math.round(performance.now() - down));
+        await sleep(3000);
+      }
+      running = false;
+      await vendor;
+      await people;
+      await settle(world, work.watchedAtStart);
+      await sleep(2500);
+      const digests = await checkDigests(world, work.watchedAtStart);
+      const writes = await work.check(world.store);
+      console.log(
+        `[real-process] ${JSON.stringify({
+          postgresRestarts: outages.length,
+          outageMs: outages,
+          databaseAnswers: work.databaseAnswers,
+          sameProcess: app.alive,
+          ...digests,
+          writes,
+          runMs: Math.round(performance.now() - started),
+        })}`,
+      );
+      // caseops was never restarted, told people about its database, and everyone was answered in the end.
+      expect(app.alive).toBe(true);
+      expect(work.databaseAnswers).toBeGreaterThan(0);
+      expect
+        .soft(writes.noAnswer, 'requests acknowledged by a live process that never answered the person')
+        .toBe(0);
+      expect(digests.repeats).toBe(0);
+      expect(digests.lost).toBe(0);
+      expect(digests.unseen).toBe(0);
+    } finally {
+      await app.stop();
+      await world.stop();
+      await cluster.destroy();
     }
   });
 });

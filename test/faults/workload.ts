@@ -43,13 +43,20 @@ interface Request {
   triggerId?: string;
   form?: FakeView;
   /** `no answer`: the app took the request and never answered the person (see NO_ANSWER). */
-  told?: Told | 'no answer';
+  told?: Told | 'no answer' | 'try again';
   answers: string[];
   /** Sent to a process that died before answering. */
   cutOff: number;
 }
 
 const KILLED = Symbol('killed');
+/** What caseops says while its database is away: try again, it is safe. */
+export const DATABASE_WORDS = /could not reach its database/;
+
+/** A person's answer classified; the database answer asks them to try again. */
+function tell(text: string): Told | 'try again' {
+  return DATABASE_WORDS.test(text) ? 'try again' : classify(text);
+}
 /** A live process acknowledged the request and then said nothing to the person for this long. */
 export const NO_ANSWER_MS = 12_000;
 const NO_ANSWER = '\u0000no answer';
@@ -80,6 +87,8 @@ export class Workload {
   readonly watchedAtStart: string[] = [];
   private readonly retry: Request[] = [];
   private counter = 0;
+  /** Answers that named the database and asked the person to try again. */
+  databaseAnswers = 0;
 
   constructor(
     private readonly fake: FakeSlackApi,
@@ -122,6 +131,14 @@ export class Workload {
       request.cutOff++;
       this.retry.unshift(request);
       return false;
+    }
+    if (request.told === 'try again') {
+      // As the answer invites, the person tries again: a command typed anew (a new trigger id), the same form
+      // submitted again. "Nothing is done twice" must hold either way.
+      this.databaseAnswers++;
+      request.triggerId = undefined;
+      this.retry.push(request);
+      return true;
     }
     if (!this.requests.includes(request)) this.requests.push(request);
     return true;
@@ -168,8 +185,8 @@ export class Workload {
         request.kind === 'watch'
           ? /Watching Equinix case|already watches/.test(answered)
             ? 'done'
-            : classify(answered)
-          : classify(answered);
+            : tell(answered)
+          : tell(answered);
       return;
     }
     // Opens and cancels go through a form; a person whose submit got no answer submits the same form again.
@@ -209,7 +226,7 @@ export class Workload {
     );
     if (answered === KILLED) return KILLED;
     request.answers.push(answered);
-    request.told = answered === NO_ANSWER ? 'no answer' : classify(answered);
+    request.told = answered === NO_ANSWER ? 'no answer' : tell(answered);
   }
 
   private async formFor(slack: SlackClient, command: string, callbackId: string): Promise<FakeView> {
