@@ -87,7 +87,10 @@ export class AppProcess {
         return () => this.waiters.delete(wake);
       },
     ).catch((error: Error) => {
-      throw new Error(`${error.message}\nstderr: ${this.stderr.slice(-2000)}`);
+      const recent = this.lines.slice(-5).map((l) => JSON.stringify(l).slice(0, 400));
+      throw new Error(
+        `${error.message}\nlast log lines:\n${recent.join('\n')}\nstderr: ${this.stderr.slice(-2000)}`,
+      );
     });
   }
 
