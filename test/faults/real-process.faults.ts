@@ -9,6 +9,11 @@
  * channel through each message's metadata), none is lost (each watched case's last change is its status at
  * Equinix), every person's request is done once or they were told it may have gone through, and Equinix holds
  * no case twice.
+ *
+ * Then three replicas on one PostgreSQL schema: the one in the middle of a digest is SIGKILLed and another is
+ * restarted; each change is still posted once, and the time until another replica holds the digest lease is
+ * measured. Last, a PostgreSQL cluster of the test's own (own-postgres.ts) is stopped and started under load:
+ * people are told the database is away and try again, caseops carries on without a restart.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
