@@ -33,6 +33,12 @@ export function seededRandom(seed: number): () => number {
   };
 }
 
+/** Children still running; killed when the test process exits, however it exits, so none is orphaned. */
+const running = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of running) child.kill('SIGKILL');
+});
+
 export class AppProcess {
   readonly lines: LogLine[] = [];
   readonly startedAt = performance.now();
@@ -66,7 +72,13 @@ export class AppProcess {
     this.child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
       this.stderr += chunk;
     });
-    this.exited = new Promise((resolve) => this.child.once('exit', () => resolve()));
+    running.add(this.child);
+    this.exited = new Promise((resolve) =>
+      this.child.once('exit', () => {
+        running.delete(this.child);
+        resolve();
+      }),
+    );
   }
 
   get pid(): number {

@@ -185,7 +185,11 @@ describe.each(BACKENDS)('node dist/main.js SIGKILLed again and again under load 
     schema = backend === 'postgres' ? await createTestSchema() : undefined;
     world = await startWorld(schema?.url, schema);
   });
+  // Every process this suite started, stopped however the test ends (a failed one must not leave caseops
+  // running against a dropped schema).
+  const processes: AppProcess[] = [];
   afterAll(async () => {
+    await Promise.allSettled(processes.map((p) => p.stop()));
     await world?.stop();
   });
 
@@ -225,6 +229,7 @@ describe.each(BACKENDS)('node dist/main.js SIGKILLed again and again under load 
     let digestsCut = 0;
     for (let kill = 0; kill < KILLS && failure === undefined; kill++) {
       const app = new AppProcess(world.env);
+      processes.push(app);
       const url = await app.ready();
       let killed!: () => void;
       target = targetFor(world.fake, url, new Promise<void>((resolve) => (killed = resolve)));
@@ -241,6 +246,7 @@ describe.each(BACKENDS)('node dist/main.js SIGKILLed again and again under load 
 
     // The last life: everyone gets an answer, the poller and digests catch up.
     const last = new AppProcess(world.env);
+    processes.push(last);
     const url = await last.ready();
     target = targetFor(world.fake, url, new Promise<void>(() => undefined));
     running = false;
@@ -389,10 +395,12 @@ describe.runIf('bin' in ownServer)('a real PostgreSQL restart under load (a clus
     if (!('bin' in ownServer)) return;
     const started = performance.now();
     const cluster = await OwnPostgres.create(ownServer.bin);
-    await cluster.start();
-    const world = await startWorld(cluster.url);
-    const app = new AppProcess(world.env);
+    let world: World | undefined;
+    let app: AppProcess | undefined;
     try {
+      await cluster.start();
+      world = await startWorld(cluster.url);
+      app = new AppProcess(world.env);
       const random = seededRandom(SEED + 3);
       const work = new Workload(world.fake, world.equinix, random);
       await work.seedWatched(world.store, 8);
@@ -449,8 +457,8 @@ describe.runIf('bin' in ownServer)('a real PostgreSQL restart under load (a clus
       expect(digests.lost).toBe(0);
       expect(digests.unseen).toBe(0);
     } finally {
-      await app.stop();
-      await world.stop();
+      await app?.stop();
+      await world?.stop();
       await cluster.destroy();
     }
   });
