@@ -230,8 +230,8 @@ export class StatusTracker {
   }
 
   /**
-   * Summaries that show a case moved (status, or the vendor's updated time) are replaced by that case's
-   * details, one lookup each, side by side (the adapter's rate budget paces them). A lookup that fails keeps
+   * Summaries that show a case moved (status, or the vendor's updated time), or of a case without a snapshot,
+   * are replaced by that case's details, one lookup each, side by side (the adapter's rate budget paces them). A lookup that fails keeps
    * the summary: the status change is still recorded, the rest comes with the next change.
    */
   private async completeMovedSummaries(
@@ -248,8 +248,11 @@ export class StatusTracker {
     );
     return Promise.all(
       answers.map(async (answer) => {
-        const snapshot = answer.summary ? snapshots.get(answer.id) : undefined;
-        if (!snapshot || !moved(snapshot.case, answer.case)) return answer;
+        if (!answer.summary) return answer;
+        // A case never seen whole (watched before its first snapshot could be stored) is looked up once, so
+        // the owner and notes it already had are its baseline, not news.
+        const snapshot = snapshots.get(answer.id);
+        if (snapshot && !moved(snapshot.case, answer.case)) return answer;
         report.detailLookups++;
         try {
           const detail = await adapter.lookup(answer.id);

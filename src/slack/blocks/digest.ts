@@ -7,7 +7,8 @@
  * the order they were recorded), posted oldest run first, each message showing its run's cases. That way the
  * channel's cursor can advance to a message's last event the moment Slack accepts it: everything up to that id
  * has been posted, everything after it is still to come, so a failure part-way neither repeats posted changes
- * nor loses unposted ones. The price: a case whose events straddle a cut appears in both messages.
+ * nor loses unposted ones. Cuts fall between cases wherever one fits; only a case whose events interleave
+ * with so many others that no clean cut fits a message appears in two of them.
  *
  * Titles are the vendor's (or a person's) text: each is shown inside an inline code span, where Slack applies
  * no bold, italics or strike-through, with `&`, `<` and `>` escaped so no mention, channel ping or link forms.
@@ -87,18 +88,35 @@ export function buildDigestMessages(
   const now = context.now ?? ordered[ordered.length - 1]?.observedAt ?? new Date(0).toISOString();
   const render = (run: readonly StatusChangeEvent[], position: { part: number; parts: number }) =>
     renderRun(run, context, now, position);
+  // A cut is clean where no case has events on both sides of it; cuts are made there whenever one fits.
+  const lastIndexOfCase = new Map<string, number>();
+  ordered.forEach((event, index) => lastIndexOfCase.set(caseOf(event), index));
+  const cleanAfter: boolean[] = [];
+  let reach = -1;
+  ordered.forEach((event, index) => {
+    reach = Math.max(reach, lastIndexOfCase.get(caseOf(event))!);
+    cleanAfter.push(reach === index);
+  });
   const runs: StatusChangeEvent[][] = [];
-  let current: StatusChangeEvent[] = [];
-  for (const event of ordered) {
-    const candidate = [...current, event];
-    if (current.length > 0 && !fits(render(candidate, { part: 1, parts: 1 }), limits)) {
-      runs.push(current);
-      current = [event];
-    } else {
-      current = candidate;
+  let start = 0;
+  let end = 0; // the current run is ordered[start, end)
+  while (end < ordered.length) {
+    if (end === start || fits(render(ordered.slice(start, end + 1), { part: 1, parts: 1 }), limits)) {
+      end++;
+      continue;
     }
+    let cut = end;
+    for (let i = end - 1; i > start; i--) {
+      if (cleanAfter[i - 1]) {
+        cut = i;
+        break;
+      }
+    }
+    runs.push(ordered.slice(start, cut));
+    start = cut;
+    end = cut;
   }
-  if (current.length > 0) runs.push(current);
+  if (end > start) runs.push(ordered.slice(start, end));
 
   return runs.map((run, index) => {
     const rendered = render(run, { part: index + 1, parts: runs.length });
@@ -120,6 +138,10 @@ export function buildEmptyDigestMessage(context: DigestRenderContext): { text: s
       { type: 'section', text: { type: 'mrkdwn', text: `No watched case changed status${since}.` } },
     ],
   };
+}
+
+function caseOf(event: StatusChangeEvent): string {
+  return `${event.vendor}\u0000${event.caseId}`;
 }
 
 function fits(message: { blocks: Block[] }, limits: DigestLimits): boolean {
