@@ -90,7 +90,7 @@ export function buildDigestMessages(
     renderRun(run, context, now, position);
   // A cut is clean where no case has events on both sides of it; cuts are made there whenever one fits.
   const lastIndexOfCase = new Map<string, number>();
-  ordered.forEach((event, index) => lastIndexOfCase.set(caseOf(event), index));
+  for (const [index, event] of ordered.entries()) lastIndexOfCase.set(caseOf(event), index);
   const cleanAfter: boolean[] = [];
   let reach = -1;
   ordered.forEach((event, index) => {
