@@ -29,6 +29,10 @@ export interface CaseNote {
   /** ISO-8601 instant. */
   createdAt?: string;
   visibility?: 'INTERNAL' | 'EXTERNAL';
+  /** 'slack' for a note caseops sent from Slack and keeps itself; absent for the vendor's own. */
+  source?: 'vendor' | 'slack';
+  /** The Slack user who sent it, for `source: 'slack'`. */
+  slackUserId?: string;
 }
 
 /** A label/value pair kept from the vendor's answer for display on a card (e.g. "IBX": "SV5"). */

@@ -1,10 +1,10 @@
 /**
- * Digest assembly, without Slack: which schedule a channel follows, and a channel's recorded status changes
- * grouped by vendor, newest first.
+ * Digest assembly, without Slack: which schedule a channel follows, and a channel's recorded case events
+ * folded into one entry per case, grouped by whose move it is.
  */
 
-import type { VendorId } from './case.js';
-import type { DigestSettings, StatusChangeEvent } from './ports/store.js';
+import type { CaseState, VendorId } from './case.js';
+import type { CaseEventNote, DigestSettings, StatusChangeEvent } from './ports/store.js';
 
 /**
  * Stored as a channel's `schedule` when it follows the deployment's DIGEST_CRON / DIGEST_TZ, so changing
@@ -73,48 +73,96 @@ export function scheduleKey(schedule: { cron: string; timezone: string }): strin
 export interface DigestRenderContext {
   /** The channel's digest zone, for dates shown as text. */
   timezone: string;
-  /** When the previous digest was posted, if ever. */
+  /** When the previous digest was posted; for a first digest, when the channel started watching. */
   since?: string;
+  /** ISO-8601: when the digest is rendered, for ages ("3 h ago"); the newest event's time when absent. */
+  now?: string;
 }
 
-export interface DigestVendorGroup {
+/** Who has to act next on a case; digests list waiting on us first. */
+export type DigestGroup = 'waiting-on-us' | 'waiting-on-vendor' | 'done';
+export const DIGEST_GROUPS: readonly DigestGroup[] = ['waiting-on-us', 'waiting-on-vendor', 'done'];
+
+export function digestGroupOf(state: CaseState): DigestGroup {
+  if (state === 'waiting-on-customer') return 'waiting-on-us';
+  if (state === 'open' || state === 'waiting-on-vendor') return 'waiting-on-vendor';
+  return 'done';
+}
+
+/** What happened to one case in a digest's window. */
+export interface DigestEntry {
   vendor: VendorId;
-  vendorName: string;
-  /** Newest first. */
-  changes: StatusChangeEvent[];
+  caseId: string;
+  /** As of the newest event. */
+  title: string;
+  url?: string;
+  /** Normalised states, oldest first, from the state before the first change (repeats folded). */
+  states: CaseState[];
+  /** The vendor's own words for the same path. */
+  statuses: string[];
+  notes: CaseEventNote[];
+  /** First "before" and last "after" in the window, where the owner or severity changed. */
+  owner?: { from: string; to: string };
+  severity?: { from: string; to: string };
+  /** ISO-8601: the newest event. */
+  latestAt: string;
+  group: DigestGroup;
+  /** Ascending. */
+  eventIds: number[];
 }
-
-/** Newest first by when the change was seen; for the same instant, the later-recorded event first. */
-export function newestFirst(a: StatusChangeEvent, b: StatusChangeEvent): number {
-  if (a.observedAt !== b.observedAt) return a.observedAt < b.observedAt ? 1 : -1;
-  return b.id - a.id;
-}
-
-/** The vendors a digest may name, in the order they are listed, with their display names. */
-export type DigestVendorOrder = ReadonlyArray<{ id: VendorId; name: string }>;
 
 /**
- * Groups changes by vendor (vendors in the given order; a vendor not in it comes last, under its id), each
- * group newest first. Every change is kept: a case that went A→B→C shows both steps.
+ * Folds events (any order) into one entry per case, grouped waiting on us, then waiting on the vendor, then
+ * resolved and closed, each group with the most recently changed case first.
  */
-export function groupChangesByVendor(
-  events: readonly StatusChangeEvent[],
-  vendors: DigestVendorOrder,
-): DigestVendorGroup[] {
-  const byVendor = new Map<VendorId, StatusChangeEvent[]>();
-  for (const event of events) {
-    const list = byVendor.get(event.vendor) ?? [];
+export function digestEntries(events: readonly StatusChangeEvent[]): DigestEntry[] {
+  const byCase = new Map<string, StatusChangeEvent[]>();
+  for (const event of [...events].sort((a, b) => a.id - b.id)) {
+    const key = `${event.vendor}\u0000${event.caseId}`;
+    const list = byCase.get(key) ?? [];
     list.push(event);
-    byVendor.set(event.vendor, list);
+    byCase.set(key, list);
   }
-  const known = new Set(vendors.map((v) => v.id));
-  const order = [
-    ...vendors,
-    ...[...byVendor.keys()].filter((id) => !known.has(id)).map((id) => ({ id, name: id })),
-  ];
-  return order.flatMap(({ id, name }) => {
-    const changes = byVendor.get(id);
-    if (!changes) return [];
-    return [{ vendor: id, vendorName: name, changes: [...changes].sort(newestFirst) }];
-  });
+  const entries = [...byCase.values()].map(entryOf);
+  const rank = (entry: DigestEntry) => DIGEST_GROUPS.indexOf(entry.group);
+  return entries.sort(
+    (a, b) =>
+      rank(a) - rank(b) ||
+      (a.latestAt === b.latestAt ? 0 : a.latestAt < b.latestAt ? 1 : -1) ||
+      b.eventIds[b.eventIds.length - 1]! - a.eventIds[a.eventIds.length - 1]!,
+  );
+}
+
+function entryOf(events: readonly StatusChangeEvent[]): DigestEntry {
+  const first = events[0]!;
+  const last = events[events.length - 1]!;
+  const states: CaseState[] = [];
+  const statuses: string[] = [];
+  const step = (state: CaseState, status: string) => {
+    if (states[states.length - 1] !== state) states.push(state);
+    if (statuses[statuses.length - 1] !== status) statuses.push(status);
+  };
+  const entry: DigestEntry = {
+    vendor: first.vendor,
+    caseId: first.caseId,
+    title: last.title,
+    ...(last.url ? { url: last.url } : {}),
+    states,
+    statuses,
+    notes: [],
+    latestAt: last.observedAt,
+    group: digestGroupOf(last.toState),
+    eventIds: events.map((event) => event.id),
+  };
+  step(first.fromState, first.fromStatus);
+  for (const event of events) {
+    if (event.kind === 'status') step(event.toState, event.toStatus);
+    if (event.kind === 'note' && event.note) entry.notes.push(event.note);
+    if (event.kind === 'owner' || event.kind === 'severity') {
+      const before = entry[event.kind]?.from ?? event.from ?? '';
+      entry[event.kind] = { from: before, to: event.to ?? '' };
+    }
+    if (event.observedAt > entry.latestAt) entry.latestAt = event.observedAt;
+  }
+  return entry;
 }

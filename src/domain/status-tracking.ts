@@ -3,6 +3,11 @@
  * cheapest bulk call, record what changed as events, and tell the cards. No Slack, no HTTP: vendors come
  * through the port, cards through `CaseCardUpdater`.
  *
+ * A bulk summary (Cisco's) carries only part of a case. It is merged into the snapshot (what it lacks is kept),
+ * and when it shows that a case moved (its status or the vendor's updated time), that one case's details are
+ * fetched once, so the events and the cards carry the new owner, notes and severity. A sweep therefore costs
+ * the bulk calls plus one detail call per changed case.
+ *
  * A vendor that fails records a sync failure on its cases and nothing else, so an outage can never show up
  * as a status change; the next run simply tries again.
  */
@@ -10,18 +15,22 @@
 import { type Case, caseKey, type VendorId } from './case.js';
 import type { Clock } from './ports/clock.js';
 import type { Logger } from './ports/logger.js';
-import type { LeaseGrant, StatusChangeEvent, Store } from './ports/store.js';
+import type { CaseEvent, LeaseGrant, StatusChangeEvent, Store } from './ports/store.js';
 import type { VendorAdapter, VendorDirectory } from './ports/vendor.js';
 
 /** Implemented on the Slack side: updates the cards posted for a case, in place. */
 export interface CaseCardUpdater {
-  statusChanged(current: Case, event: StatusChangeEvent): Promise<void>;
+  /** `current` is the case as now stored (a summary merged into what was known); `events` are in order. */
+  caseChanged(current: Case, events: readonly CaseEvent[]): Promise<void>;
 }
 
 /** What the tracker needs of the vendor registry. */
 export type VendorLookup = Pick<VendorDirectory, 'get' | 'profile'>;
 
-export type TrackingStore = Pick<Store, 'watchedCases' | 'recordObservation' | 'recordSyncFailure'>;
+export type TrackingStore = Pick<
+  Store,
+  'watchedCases' | 'getSnapshots' | 'observeCase' | 'recordSyncFailure'
+>;
 
 export interface PollReport {
   startedAt: string;
@@ -34,7 +43,12 @@ export interface PollReport {
   failed: number;
   /** Cases of vendors that are not configured here (left untouched). */
   skipped: number;
+  /** Status changes. */
   changes: StatusChangeEvent[];
+  /** Every event recorded (status changes, notes, owner and severity changes), in the order recorded. */
+  events: CaseEvent[];
+  /** Detail calls made because a summary showed a case had moved. */
+  detailLookups: number;
   /** True when a stop request ended the run before every case was refreshed. */
   abandoned: boolean;
 }
@@ -101,6 +115,8 @@ export class StatusTracker {
       failed: 0,
       skipped: 0,
       changes: [],
+      events: [],
+      detailLookups: 0,
       abandoned: false,
     };
     // Vendors have separate budgets, so they are refreshed side by side; a store failure in one vendor's
@@ -118,6 +134,8 @@ export class StatusTracker {
         failed: report.failed,
         skipped: report.skipped,
         changes: report.changes.length,
+        events: report.events.length,
+        detailLookups: report.detailLookups,
         abandoned: report.abandoned,
       },
       'poll finished',
@@ -169,23 +187,34 @@ export class StatusTracker {
       report.failed += ids.length;
       return;
     }
-    const at = this.nowIso();
     const answered = new Set<string>();
+    const good: Array<{ id: string; case: Case; summary: boolean }> = [];
     for (const outcome of outcomes) {
       answered.add(outcome.id);
       if (!outcome.ok) {
         report.failed++;
-        await this.store.recordSyncFailure(adapter.vendor, outcome.id, outcome.error.message, at);
+        await this.store.recordSyncFailure(adapter.vendor, outcome.id, outcome.error.message, this.nowIso());
         continue;
       }
-      report.refreshed++;
       // Stored under the id the channel watches, even if the vendor spells it differently in its answer.
-      const seen: Case = { ...outcome.case, vendor: adapter.vendor, id: outcome.id };
-      const event = await this.store.recordObservation(seen, at, fence);
-      if (event) {
-        report.changes.push(event);
-        await this.updateCards(seen, event);
-      }
+      good.push({
+        id: outcome.id,
+        case: { ...outcome.case, vendor: adapter.vendor, id: outcome.id },
+        summary: outcome.summary === true,
+      });
+    }
+    const seen = await this.completeMovedSummaries(adapter, good, report);
+    const at = this.nowIso();
+    for (const observed of seen) {
+      report.refreshed++;
+      const observation = await this.store.observeCase(observed.case, at, {
+        ...(fence ? { fence } : {}),
+        summary: observed.summary,
+      });
+      if (observation.events.length === 0) continue;
+      report.events.push(...observation.events);
+      report.changes.push(...observation.events.filter((event) => event.kind === 'status'));
+      await this.updateCards(observation.case, observation.events);
     }
     // An adapter that silently drops an id has not vouched for it: treat it as a failure, never a change.
     for (const id of ids) {
@@ -200,10 +229,53 @@ export class StatusTracker {
     }
   }
 
-  private async updateCards(current: Case, event: StatusChangeEvent): Promise<void> {
+  /**
+   * Summaries that show a case moved (status, or the vendor's updated time), or of a case without a snapshot,
+   * are replaced by that case's details, one lookup each, side by side (the adapter's rate budget paces them). A lookup that fails keeps
+   * the summary: the status change is still recorded, the rest comes with the next change.
+   */
+  private async completeMovedSummaries(
+    adapter: VendorAdapter,
+    answers: Array<{ id: string; case: Case; summary: boolean }>,
+    report: PollReport,
+  ): Promise<Array<{ id: string; case: Case; summary: boolean }>> {
+    const summaries = answers.filter((answer) => answer.summary);
+    if (summaries.length === 0) return answers;
+    const snapshots = new Map(
+      (await this.store.getSnapshots(summaries.map((a) => ({ vendor: adapter.vendor, caseId: a.id })))).map(
+        (snapshot) => [snapshot.caseId, snapshot],
+      ),
+    );
+    return Promise.all(
+      answers.map(async (answer) => {
+        if (!answer.summary) return answer;
+        // A case never seen whole (watched before its first snapshot could be stored) is looked up once, so
+        // the owner and notes it already had are its baseline, not news.
+        const snapshot = snapshots.get(answer.id);
+        if (snapshot && !moved(snapshot.case, answer.case)) return answer;
+        report.detailLookups++;
+        try {
+          const detail = await adapter.lookup(answer.id);
+          return {
+            id: answer.id,
+            case: { ...detail, vendor: adapter.vendor, id: answer.id },
+            summary: false,
+          };
+        } catch (error) {
+          this.logger.warn(
+            { case: caseKey(adapter.vendor, answer.id), err: error },
+            'the summary shows a change but the details could not be read; recording the summary',
+          );
+          return answer;
+        }
+      }),
+    );
+  }
+
+  private async updateCards(current: Case, events: readonly CaseEvent[]): Promise<void> {
     if (!this.cards) return;
     try {
-      await this.cards.statusChanged(current, event);
+      await this.cards.caseChanged(current, events);
     } catch (error) {
       // The change is recorded and will be in the digest; a stale card is not worth failing the poll for.
       this.logger.warn(
@@ -216,6 +288,12 @@ export class StatusTracker {
   private nowIso(): string {
     return new Date(this.clock.now()).toISOString();
   }
+}
+
+/** Whether a summary shows that a case changed since its snapshot. */
+function moved(stored: Case, summary: Case): boolean {
+  if (stored.status !== summary.status) return true;
+  return summary.updatedAt !== undefined && summary.updatedAt !== stored.updatedAt;
 }
 
 function describe(error: unknown): string {

@@ -43,8 +43,8 @@ function idsOf(method: string, args: unknown[]): SpanAttributes {
   }
   const first = args[0] as Record<string, unknown> | undefined;
   if (!first || typeof first !== 'object' || Array.isArray(first)) return ids;
-  // A Case (recordObservation) calls its id `id`; every stored record calls it `caseId`.
-  const caseId = method === 'recordObservation' ? first.id : first.caseId;
+  // A Case (recordObservation, observeCase) calls its id `id`; every stored record calls it `caseId`.
+  const caseId = method === 'recordObservation' || method === 'observeCase' ? first.id : first.caseId;
   for (const [id, value] of [
     ['vendor', first.vendor],
     ['caseId', caseId],

@@ -84,6 +84,7 @@ export type DigestStore = Pick<
   | 'eventsForChannel'
   | 'watchedCases'
   | 'watchesOfCase'
+  | 'watchesInChannel'
   | 'beginDigestAttempt'
   | 'pendingDigestAttempts'
   | 'settleDigestAttempt'
@@ -253,7 +254,11 @@ export class DigestRunner {
     const stored = await this.store.getDigestSettings(channelId);
     const schedule = effectiveDigestSchedule(channelId, stored, this.defaults);
     if (trigger === 'scheduled' && !schedule.enabled) return { status: 'disabled' };
-    const context: DigestRenderContext = { timezone: schedule.timezone, since: schedule.lastPostedAt };
+    const context: DigestRenderContext = {
+      timezone: schedule.timezone,
+      since: schedule.lastPostedAt ?? (await this.watchingSince(channelId)),
+      now: this.nowIso(),
+    };
     let hasSettingsRow = stored !== undefined;
     let cursor = schedule.cursor;
     let messages = 0;
@@ -377,6 +382,15 @@ export class DigestRunner {
       true,
     );
     return failed ?? { status: 'posted-empty' };
+  }
+
+  /** A first digest covers everything since the channel started watching: its oldest watch. */
+  private async watchingSince(channelId: string): Promise<string | undefined> {
+    const watches = await this.store.watchesInChannel(channelId);
+    return watches.reduce<string | undefined>(
+      (oldest, watch) => (oldest === undefined || watch.createdAt < oldest ? watch.createdAt : oldest),
+      undefined,
+    );
   }
 
   /** Channels following the default get a settings row the first time their cursor moves. */

@@ -409,7 +409,8 @@ export interface SlackCardUpdaterOptions {
 export class SlackCardUpdater implements CaseCardUpdater {
   constructor(private readonly options: SlackCardUpdaterOptions) {}
 
-  async statusChanged(current: Case, _event: StatusChangeEvent): Promise<void> {
+  /** Every posted card of the case, re-rendered from the stored case (which keeps what summaries lack). */
+  async caseChanged(current: Case, _events: readonly StatusChangeEvent[]): Promise<void> {
     const { cards, notifier, renderCard } = this.options;
     await cards.refresh(current, async (card, context) => {
       await notifier.update(card.channelId, card.ts, await renderCard(current, context));

@@ -171,6 +171,12 @@ export class KyselyStore implements Store {
   recordObservation(...args: Args<EventLog, 'recordObservation'>) {
     return this.events.recordObservation(...args);
   }
+  observeCase(...args: Args<EventLog, 'observeCase'>) {
+    return this.events.observeCase(...args);
+  }
+  recordSlackNote(...args: Args<EventLog, 'recordSlackNote'>) {
+    return this.events.recordSlackNote(...args);
+  }
   recordSyncFailure(...args: Args<EventLog, 'recordSyncFailure'>) {
     return this.events.recordSyncFailure(...args);
   }

@@ -5,7 +5,13 @@
  */
 import type { Generated } from 'kysely';
 import type { CaseState, VendorId } from '../domain/case.js';
-import type { AuditEntry, DigestAttemptState, WriteOperation, WriteState } from '../domain/ports/store.js';
+import type {
+  AuditEntry,
+  CaseEventKind,
+  DigestAttemptState,
+  WriteOperation,
+  WriteState,
+} from '../domain/ports/store.js';
 
 /** 0 or 1. */
 export type Flag = number;
@@ -51,6 +57,10 @@ export interface StatusEventsTable {
   to_status: string;
   to_state: CaseState;
   observed_at: string;
+  /** Rows from before case activity was recorded default to 'status'. */
+  kind: CaseEventKind;
+  /** JSON: the note, or the owner's / severity's before and after; null for a status change. */
+  detail_json: string | null;
 }
 
 export interface DigestSettingsTable {

@@ -115,9 +115,9 @@ describe('the scheduler', () => {
     const inPoll = traceOf(poll);
     expect(inPoll.some((s) => s.kind === 2 && s.attributes['caseops.vendor'] === 'equinix')).toBe(true);
     expect(
-      inPoll.find((s) => s.name === 'store.recordObservation' && s.attributes['caseops.case_id'] === caseId)
+      inPoll.find((s) => s.name === 'store.observeCase' && s.attributes['caseops.case_id'] === caseId)
         ?.attributes,
-    ).toMatchObject({ 'caseops.vendor': 'equinix', 'db.operation.name': 'recordObservation' });
+    ).toMatchObject({ 'caseops.vendor': 'equinix', 'db.operation.name': 'observeCase' });
   });
 
   it('traces a digest run with its channel and outcome', async () => {

@@ -103,7 +103,7 @@ describe('createStatusTracking', () => {
     expect(await tracking.scheduler.runDigestNow(CHANNEL)).toEqual({
       status: 'posted',
       messages: 1,
-      changes: 1,
+      changes: 2, // the status change and the note Cisco wrote about it
     });
     expect(slack.okCallsTo('chat.postMessage')).toHaveLength(2); // the card, then the digest
   });

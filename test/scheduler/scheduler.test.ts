@@ -34,6 +34,8 @@ function emptyReport(): PollReport {
     failed: 0,
     skipped: 0,
     changes: [],
+    events: [],
+    detailLookups: 0,
     abandoned: false,
   };
 }

@@ -76,7 +76,7 @@ describe('status tracking and digests', () => {
     expect(await app.digests.runChannel(CHANNEL, { trigger: 'scheduled' })).toEqual({
       status: 'posted',
       messages: 1,
-      changes: 1,
+      changes: 2, // the status change and the note Cisco wrote about it
     });
     expect(await app.digests.runChannel(CHANNEL, { trigger: 'scheduled' })).toEqual({
       status: 'nothing-to-post',
@@ -90,7 +90,7 @@ describe('status tracking and digests', () => {
     expect(posts).toHaveLength(1);
     expect(postText(posts[0]!)).toContain(id);
     expect(postText(posts[0]!)).toContain('Core switch reload');
-    expect(postText(posts[0]!)).toContain('Customer Updated → *Closed*');
+    expect(postText(posts[0]!)).toContain('*Closed* (Customer Updated → Closed)');
   });
 
   it('posts nothing when nothing changed, unless the channel asked for empty digests', async () => {
@@ -119,7 +119,7 @@ describe('status tracking and digests', () => {
     expect((await app.store.getDigestSettings(CHANNEL))?.lastPostedAt).toBeDefined();
   });
 
-  it('keeps intermediate changes: A→B→C between two digests shows both steps', async () => {
+  it('keeps intermediate changes: A→B→C between two digests is one entry showing the path', async () => {
     const id = cisco.simulator.seed({ status: 'New' });
     await watch(app, id);
     await app.tracker.pollOnce();
@@ -130,12 +130,8 @@ describe('status tracking and digests', () => {
 
     await app.digests.runChannel(CHANNEL, { trigger: 'scheduled' });
     const text = postText(slack.posts(CHANNEL)[0]!);
-    expect(text).toContain('New → *Customer Pending*');
-    expect(text).toContain('Customer Pending → *Closed*');
-    // Newest first.
-    expect(text.indexOf('Customer Pending → *Closed*')).toBeLessThan(
-      text.indexOf('New → *Customer Pending*'),
-    );
+    expect(text).toContain('Open → Waiting on us → *Closed* (New → Customer Pending → Closed)');
+    expect(text.split(`\`${id}\``)).toHaveLength(2); // one entry for the case
   });
 
   it('a refresh of one case serves every channel watching it', async () => {
@@ -173,13 +169,13 @@ describe('status tracking and digests', () => {
 
     expect(await app.digests.runChannel(CHANNEL, { trigger: 'scheduled' })).toMatchObject({
       status: 'posted',
-      changes: 1,
+      changes: 2,
     });
     expect(await app.digests.runChannel(CHANNEL, { trigger: 'scheduled' })).toEqual({
       status: 'nothing-to-post',
     });
     expect(slack.posts(CHANNEL)).toHaveLength(1);
-    expect(postText(slack.posts(CHANNEL)[0]!)).toContain('New → *Closed*');
+    expect(postText(slack.posts(CHANNEL)[0]!)).toContain('(New → Closed)');
   });
 
   it('a failure part-way through a split digest neither repeats posted changes nor loses the rest', async () => {
@@ -219,7 +215,7 @@ describe('status tracking and digests', () => {
     expect(rest).toMatchObject({ status: 'posted' });
     // The found message and whatever followed it: every change not in the first message.
     const inFirst = casesListed(slack.posts(CHANNEL)[0]!, ids).length;
-    expect(rest).toMatchObject({ changes: ids.length - inFirst });
+    expect(rest).toMatchObject({ changes: 2 * (ids.length - inFirst) });
     // The channel was read back (with metadata) before anything else was posted.
     const calls = slack.attempts.map((a) => a.method);
     expect(calls.slice(postsBefore)[0]).toBe('conversations.history');
@@ -264,7 +260,7 @@ describe('status tracking and digests', () => {
     });
     expect(await app.digests.runChannel(CHANNEL, { trigger: 'scheduled' })).toMatchObject({
       status: 'posted',
-      changes: 1,
+      changes: 2,
     });
     expect(slack.posts(CHANNEL).flatMap((post) => casesListed(post, [id]))).toEqual([id]);
     expect(await app.store.pendingDigestAttempts(CHANNEL)).toEqual([]);
@@ -304,9 +300,9 @@ describe('status tracking and digests', () => {
     app = await open(); // a new process on the same data
     expect(await app.digests.runChannel(CHANNEL, { trigger: 'scheduled' })).toMatchObject({
       status: 'posted',
-      changes: 1,
+      changes: 2,
     });
-    expect(postText(slack.posts(CHANNEL)[0]!)).toContain('New → *Closed*');
+    expect(postText(slack.posts(CHANNEL)[0]!)).toContain('(New → Closed)');
   });
 
   it('a shutdown between two digest messages stops there; the restarted process posts the rest', async () => {
@@ -424,7 +420,7 @@ describe('status tracking and digests', () => {
     const outcome = await app.digests.runChannel(CHANNEL, { trigger: 'scheduled' });
 
     const posts = slack.posts(CHANNEL);
-    expect(outcome).toEqual({ status: 'posted', messages: posts.length, changes: 200 });
+    expect(outcome).toEqual({ status: 'posted', messages: posts.length, changes: 400 });
     expect(posts.length).toBeGreaterThan(1);
     for (const post of posts) {
       expect(post.blocks.length).toBeLessThanOrEqual(50);

@@ -186,7 +186,7 @@ describe('/case digest runs', () => {
     cisco.simulator.advance(id, 'Closed');
     await app.tracker.pollOnce();
 
-    expect(await run('now')).toBe('Posted the digest: 1 change.');
+    expect(await run('now')).toBe('Posted the digest: 2 changes.');
     expect(slack.posts(CHANNEL)).toHaveLength(1);
     expect(await run('now')).toMatch(
       /^Nothing changed since the last digest \(<!date.*\), so nothing was posted\.$/,
@@ -197,7 +197,7 @@ describe('/case digest runs', () => {
     cisco.simulator.advance(id, 'Customer Pending');
     await app.tracker.pollOnce();
     expect(await run('now')).toContain('Slack did not accept the digest');
-    expect(await run('now')).toBe('Posted the digest: 1 change.');
+    expect(await run('now')).toBe('Posted the digest: 2 changes.');
   });
 
   it.each([

@@ -4,7 +4,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Case, CaseState, VendorId } from '../../src/domain/case.js';
-import type { Store } from '../../src/domain/ports/store.js';
+import { StaleLeaseError, type Store } from '../../src/domain/ports/store.js';
 import {
   CLAIM_RETENTION_MS,
   CLAIM_WINDOW_MS,
@@ -339,6 +339,7 @@ export function describeStoreContract(harness: StoreHarness): void {
           id: expect.any(Number),
           vendor: 'cisco',
           caseId: '1',
+          kind: 'status',
           title: 'Case 1',
           url: 'https://x/1',
           fromStatus: 'Open',
@@ -455,6 +456,250 @@ export function describeStoreContract(harness: StoreHarness): void {
             expect(results.filter((event) => event !== undefined)).toHaveLength(1);
           }
           expect(await store.eventsForChannel('C1', 0)).toHaveLength(5);
+        },
+      );
+    });
+
+    describe('case activity', () => {
+      const detail = (overrides: Partial<Case> = {}) =>
+        makeCase({
+          id: '1',
+          status: 'Cisco Pending',
+          state: 'waiting-on-vendor',
+          owner: 'Priya Raman',
+          severity: 'Sev 3',
+          updatedAt: '2026-03-01T08:00:00.000Z',
+          notes: [{ text: 'Case opened.', author: 'NOC', createdAt: '2026-03-01T08:00:00.000Z' }],
+          fields: [
+            { label: 'Technology', value: 'Routing' },
+            { label: 'Problem code', value: 'Hardware Failure' },
+            { label: 'RMAs', value: '800000001' },
+          ],
+          ...overrides,
+        });
+      /** What a bulk summary carries: no owner, no notes, only some fields. */
+      const summary = (overrides: Partial<Case> = {}) =>
+        makeCase({
+          id: '1',
+          status: 'Cisco Pending',
+          state: 'waiting-on-vendor',
+          severity: 'Sev 3',
+          updatedAt: '2026-03-01T08:00:00.000Z',
+          fields: [{ label: 'Technology', value: 'Routing - BGP' }],
+          ...overrides,
+        });
+
+      it('merges a summary into the snapshot, keeping what only the detail answer carries', async () => {
+        const { store, clock } = await fresh();
+        await store.recordObservation(detail(), clock.iso());
+        clock.advance(MINUTE);
+        const observed = await store.observeCase(
+          summary({ status: 'Customer Pending', state: 'waiting-on-customer' }),
+          clock.iso(),
+          { summary: true },
+        );
+        expect(observed.events.map((e) => e.kind)).toEqual(['status']);
+        const kept = (await store.getSnapshot('cisco', '1'))!.case;
+        expect(observed.case).toEqual(kept);
+        expect(kept).toMatchObject({ status: 'Customer Pending', owner: 'Priya Raman', severity: 'Sev 3' });
+        expect(kept.notes.map((n) => n.text)).toEqual(['Case opened.']);
+        expect(kept.fields).toEqual([
+          { label: 'Technology', value: 'Routing - BGP' },
+          { label: 'Problem code', value: 'Hardware Failure' },
+          { label: 'RMAs', value: '800000001' },
+        ]);
+
+        // A detail answer is the whole case: what it no longer has is gone.
+        clock.advance(MINUTE);
+        await store.observeCase(
+          detail({ status: 'Customer Pending', state: 'waiting-on-customer', fields: [] }),
+          clock.iso(),
+        );
+        expect((await store.getSnapshot('cisco', '1'))!.case.fields).toEqual([]);
+      });
+
+      it('records every change once, in order: status, owner, severity, then new notes oldest first', async () => {
+        const { store, clock } = await fresh();
+        await store.addWatch({
+          vendor: 'cisco',
+          caseId: '1',
+          channelId: 'C1',
+          createdBy: 'U1',
+          createdAt: clock.iso(),
+        });
+        await store.recordObservation(detail(), clock.iso());
+        clock.advance(MINUTE);
+        const moved = detail({
+          status: 'Customer Pending',
+          state: 'waiting-on-customer',
+          owner: 'Marco Bianchi',
+          severity: 'Sev 2',
+          notes: [
+            { text: 'Please send the logs.', author: 'Marco Bianchi', createdAt: '2026-03-01T09:30:00.000Z' },
+            { text: 'Taking over.', author: 'Marco Bianchi', createdAt: '2026-03-01T09:00:00.000Z' },
+            { text: 'Case opened.', author: 'NOC', createdAt: '2026-03-01T08:00:00.000Z' },
+          ],
+        });
+        const observed = await store.observeCase(moved, clock.iso());
+        expect(observed.events.map((e) => [e.kind, e.note?.text ?? e.to ?? e.toStatus])).toEqual([
+          ['status', 'Customer Pending'],
+          ['owner', 'Marco Bianchi'],
+          ['severity', 'Sev 2'],
+          ['note', 'Taking over.'],
+          ['note', 'Please send the logs.'],
+        ]);
+        const ids = observed.events.map((e) => e.id);
+        expect(ids).toEqual([...ids].sort((a, b) => a - b));
+        expect(observed.events[1]).toMatchObject({
+          from: 'Priya Raman',
+          to: 'Marco Bianchi',
+          toStatus: 'Customer Pending',
+        });
+        expect(observed.events[3]!.note).toEqual({
+          text: 'Taking over.',
+          author: 'Marco Bianchi',
+          createdAt: '2026-03-01T09:00:00.000Z',
+          source: 'vendor',
+        });
+
+        // Seen again (another poll, another replica): nothing new.
+        clock.advance(MINUTE);
+        expect((await store.observeCase(moved, clock.iso())).events).toEqual([]);
+        expect(
+          (
+            await store.observeCase(
+              summary({ status: 'Customer Pending', state: 'waiting-on-customer', severity: 'Sev 2' }),
+              clock.iso(),
+              { summary: true },
+            )
+          ).events,
+        ).toEqual([]);
+        expect(await store.eventsForChannel('C1', 0)).toEqual(observed.events);
+      });
+
+      it('keeps the events and their order across a restart', async () => {
+        const { store, database, clock } = await fresh();
+        await store.addWatch({
+          vendor: 'cisco',
+          caseId: '1',
+          channelId: 'C1',
+          createdBy: 'U1',
+          createdAt: clock.iso(),
+        });
+        await store.recordObservation(detail(), clock.iso());
+        clock.advance(MINUTE);
+        await store.observeCase(detail({ owner: 'Aiko Tanaka' }), clock.iso());
+        const before = await store.eventsForChannel('C1', 0);
+        await store.close();
+        const reopened = await open(database, clock);
+        await reopened.migrate();
+        expect(await reopened.eventsForChannel('C1', 0)).toEqual(before);
+        clock.advance(MINUTE);
+        const next = await reopened.observeCase(
+          detail({ owner: 'Aiko Tanaka', severity: 'Sev 1' }),
+          clock.iso(),
+        );
+        expect(next.events.map((e) => e.kind)).toEqual(['severity']);
+        expect(next.events[0]!.id).toBeGreaterThan(before[before.length - 1]!.id);
+      });
+
+      it('records a note sent from Slack once and keeps it on the case, even when the vendor never echoes it', async () => {
+        const { store, clock } = await fresh();
+        await store.addWatch({
+          vendor: 'equinix',
+          caseId: 'E1',
+          channelId: 'C1',
+          createdBy: 'U1',
+          createdAt: clock.iso(),
+        });
+        expect(
+          await store.recordSlackNote('equinix', 'E1', { text: 'hi', slackUserId: 'U1', at: clock.iso() }),
+        ).toBeUndefined();
+        const equinix = makeCase({ vendor: 'equinix', id: 'E1', status: 'Open', state: 'open' });
+        await store.recordObservation(equinix, clock.iso());
+        clock.advance(MINUTE);
+        const sentAt = clock.iso();
+        const event = await store.recordSlackNote('equinix', 'E1', {
+          text: '  Circuit tested end to end.  ',
+          slackUserId: 'UALICE01',
+          at: sentAt,
+        });
+        expect(event).toMatchObject({
+          kind: 'note',
+          vendor: 'equinix',
+          caseId: 'E1',
+          toStatus: 'Open',
+          note: {
+            text: 'Circuit tested end to end.',
+            source: 'slack',
+            slackUserId: 'UALICE01',
+            createdAt: sentAt,
+          },
+        });
+        clock.advance(MINUTE);
+        // The vendor's case answer carries no notes: the Slack note stays on the snapshot.
+        expect((await store.observeCase(equinix, clock.iso())).events).toEqual([]);
+        expect((await store.getSnapshot('equinix', 'E1'))!.case.notes).toEqual([
+          { text: 'Circuit tested end to end.', createdAt: sentAt, source: 'slack', slackUserId: 'UALICE01' },
+        ]);
+        // A vendor that does echo it: not news, and not shown twice.
+        clock.advance(MINUTE);
+        const echoed = await store.observeCase(
+          {
+            ...equinix,
+            notes: [{ text: 'Circuit tested end to end.', author: 'api-user', createdAt: clock.iso() }],
+          },
+          clock.iso(),
+        );
+        expect(echoed.events).toEqual([]);
+        expect(echoed.case.notes).toHaveLength(1);
+        expect(await store.eventsForChannel('C1', 0)).toEqual([event]);
+      });
+
+      it('refuses a fenced observation once the lease changed hands, writing nothing', async () => {
+        const { store, clock } = await fresh();
+        await store.recordObservation(detail(), clock.iso());
+        const grant = (await store.acquireLease('poller', 'a', 60_000))!;
+        await store.releaseLease('poller', 'a');
+        expect(await store.acquireLease('poller', 'b', 60_000)).toBeDefined();
+        await expect(
+          store.observeCase(detail({ owner: 'Someone Else' }), clock.iso(), { fence: grant }),
+        ).rejects.toBeInstanceOf(StaleLeaseError);
+        expect((await store.getSnapshot('cisco', '1'))!.case.owner).toBe('Priya Raman');
+      });
+
+      it.runIf(harness.concurrentStores)(
+        'records each change once when two replicas observe it at once',
+        async () => {
+          const { store, database, clock } = await fresh();
+          const replica = await open(database, clock);
+          await store.addWatch({
+            vendor: 'cisco',
+            caseId: '1',
+            channelId: 'C1',
+            createdBy: 'U1',
+            createdAt: clock.iso(),
+          });
+          await store.recordObservation(detail(), clock.iso());
+          for (let round = 0; round < 4; round++) {
+            clock.advance(MINUTE);
+            const changed = detail({
+              owner: `Owner ${round}`,
+              notes: [{ text: `Note ${round}`, createdAt: clock.iso() }],
+            });
+            const results = await Promise.all(
+              [store, replica, store, replica].map((s) => s.observeCase(changed, clock.iso())),
+            );
+            expect(
+              results
+                .flatMap((r) => r.events)
+                .map((e) => e.kind)
+                .sort(),
+            ).toEqual(['note', 'owner']);
+          }
+          const events = await store.eventsForChannel('C1', 0);
+          expect(events).toHaveLength(8);
+          expect(events.map((e) => e.id)).toEqual([...events.map((e) => e.id)].sort((a, b) => a - b));
         },
       );
     });

@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { webApi } from '@slack/bolt';
+import { channelCardRenderer } from '../../src/compose/app.js';
 import { createSlackPolicyGate, type PolicyMetrics } from '../../src/compose/policy-gate.js';
 import { createStatusTracking, type StatusTracking } from '../../src/compose/status-tracking.js';
 import { createUseCases } from '../../src/compose/use-cases.js';
@@ -202,6 +203,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     routes: options.routes?.({ store, vendors }),
     tracing: options.tracing,
   });
+  // As the composition root does: posted cards follow what the poller sees.
+  tracking?.enableCardUpdates(useCases.cards, channelCardRenderer(useCases));
   const { port } = await app.start(0);
   await tracking?.start();
   const slack = new SlackClient(`http://127.0.0.1:${port}`, SIGNING_SECRET, fake, {

@@ -33,11 +33,31 @@ export interface CaseSnapshot {
   lastErrorAt?: string;
 }
 
+/** What a recorded case event is about. */
+export type CaseEventKind = 'status' | 'note' | 'owner' | 'severity';
+
+/** A note in the event log: one the vendor reported, or one caseops sent to the vendor from Slack. */
+export interface CaseEventNote {
+  text: string;
+  author?: string;
+  /** ISO-8601, as the vendor dated it (or when caseops sent it). */
+  createdAt?: string;
+  source: 'vendor' | 'slack';
+  /** The Slack user who sent it, for `source: 'slack'`. */
+  slackUserId?: string;
+}
+
+/**
+ * One recorded change of a case, of any kind (the name stays from when only status changes were recorded).
+ * Every event carries the case's status around it: for a status change the before and after, for any other
+ * kind the status at the time on both sides.
+ */
 export interface StatusChangeEvent {
   /** Strictly increasing in the order events were recorded. Digest cursors point at these. */
   id: number;
   vendor: VendorId;
   caseId: string;
+  kind: CaseEventKind;
   title: string;
   url?: string;
   fromStatus: string;
@@ -46,6 +66,33 @@ export interface StatusChangeEvent {
   toState: CaseState;
   /** ISO-8601: when caseops saw the change. */
   observedAt: string;
+  /** `kind: 'note'`. */
+  note?: CaseEventNote;
+  /** `kind: 'owner' | 'severity'`: the value before and after ('' where there was none). */
+  from?: string;
+  to?: string;
+}
+
+/** Any recorded case event. */
+export type CaseEvent = StatusChangeEvent;
+
+/** What one observation of a case did to its snapshot. */
+export interface CaseObservation {
+  /** The case as now stored: the observation merged into what was known. */
+  case: Case;
+  /** The events recorded, in the order recorded (empty for a first sighting or no change). */
+  events: CaseEvent[];
+  firstSighting: boolean;
+}
+
+export interface ObserveOptions {
+  /** The poller's lease: nothing is written and StaleLeaseError is thrown once it changed hands. */
+  fence?: LeaseGrant;
+  /**
+   * The case comes from a vendor's bulk summary, which carries only part of it: what it carries replaces the
+   * snapshot's, what it lacks (owner, notes, fields such as problem code or contacts) is kept as it was.
+   */
+  summary?: boolean;
 }
 
 export interface DigestSettings {
@@ -151,16 +198,28 @@ export interface EventLog {
   getSnapshot(vendor: VendorId, caseId: string): Promise<CaseSnapshot | undefined>;
   getSnapshots(keys: ReadonlyArray<{ vendor: VendorId; caseId: string }>): Promise<CaseSnapshot[]>;
   /**
-   * Atomically compares `seen` with the stored snapshot and stores it. When the status differs from the
-   * snapshot, one event is recorded in the same transaction and returned. The first sighting of a case stores
-   * the snapshot and records no event. Clears any sync error. With a `fence` (the poller's lease), nothing is
-   * written and StaleLeaseError is thrown when that lease has changed hands since it was granted.
+   * Atomically merges `seen` into the stored snapshot and records, in the same transaction and in this order,
+   * one event per change: status, owner, severity, then each vendor note not seen before (oldest first). The
+   * first sighting of a case stores the snapshot and records no event. Clears any sync error. With a fence,
+   * nothing is written and StaleLeaseError is thrown when that lease has changed hands since it was granted.
    */
+  observeCase(seen: Case, observedAt: string, options?: ObserveOptions): Promise<CaseObservation>;
+  /** `observeCase` of a whole case (a detail answer), returning only its status-change event, if any. */
   recordObservation(
     seen: Case,
     observedAt: string,
     fence?: LeaseGrant,
   ): Promise<StatusChangeEvent | undefined>;
+  /**
+   * Records a note caseops sent to the vendor from Slack (an event with source 'slack') and keeps it on the
+   * snapshot's notes, so a card can show it even where the vendor's answer carries no notes. Undefined (and
+   * nothing written) for a case that has no snapshot: it is watched nowhere.
+   */
+  recordSlackNote(
+    vendor: VendorId,
+    caseId: string,
+    note: { text: string; slackUserId: string; at: string },
+  ): Promise<CaseEvent | undefined>;
   /**
    * Marks the vendor's failure on the snapshot without touching its status (no false change). Does nothing
    * for a case that has no snapshot yet.

@@ -58,8 +58,11 @@ export interface ListResult {
 }
 
 export type RefreshOutcome =
-  | { id: string; ok: true; case: Case }
-  | { id: string; ok: false; error: VendorError };
+  /**
+   * `summary`: the answer came from a bulk call that carries only part of a case (no owner, no notes…); the
+   * rest is the detail call's (`lookup`).
+   */
+  { id: string; ok: true; case: Case; summary?: boolean } | { id: string; ok: false; error: VendorError };
 
 export interface VendorHealth {
   vendor: VendorId;

@@ -305,6 +305,14 @@ export class CaseService {
       asked: `add a note of ${text.length} characters to case ${id}`,
       perform: async (key) => {
         await adapter.annotate(id, { ...note, text }, { idempotencyKey: key });
+        // Kept on the case's record, so digests and cards show it even where the vendor never echoes notes.
+        await this.quietly('record the note sent from Slack', () =>
+          this.store.recordSlackNote(vendor, id, {
+            text,
+            slackUserId: actor.userId,
+            at: this.now().toISOString(),
+          }),
+        );
         return { caseId: id };
       },
       remember: () => ({ caseId: id, detail: `note added to case ${id}` }),

@@ -203,9 +203,22 @@ export function newestFirst(notes: readonly CaseNote[]): CaseNote[] {
     .map((entry) => entry.note);
 }
 
+/** A Slack user id as Slack issues them; only such an id is ever written as a mention. */
+const SLACK_USER_ID = /^[UW][A-Z0-9]{2,20}$/;
+
+/** Who wrote a note: the vendor's author, or the person who sent it from Slack. */
+function noteAuthor(n: CaseNote): string {
+  if (n.source === 'slack') {
+    return n.slackUserId && SLACK_USER_ID.test(n.slackUserId)
+      ? `*Sent from Slack* by <@${n.slackUserId}>`
+      : '*Sent from Slack*';
+  }
+  return n.author ? `*${escapeMrkdwn(n.author)}*` : '*Note*';
+}
+
 /** "*Author* · 3 d ago · <exact time>" and the note quoted, its text escaped. */
 export function noteText(n: CaseNote, now: number, maxChars: number): string {
-  const who = n.author ? `*${escapeMrkdwn(n.author)}*` : '*Note*';
+  const who = noteAuthor(n);
   const when = whenLine(n.createdAt, now);
   const body = escapeMrkdwn(truncate(n.text, maxChars)).replace(/\n/g, '\n>');
   return `${who}${when ? ` · ${when}` : ''}\n>${body}`;

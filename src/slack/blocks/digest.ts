@@ -1,23 +1,30 @@
 /**
- * Block Kit for status digests, split into messages that each fit Slack's limits (≤ 50 blocks, ≤ ~10k
- * characters of block text, ≤ 3000 per section).
+ * Block Kit for digests: one entry per case (its title, link, the path of its states in the window, what else
+ * changed, and how long ago), grouped waiting on us, then waiting on the vendor, then resolved and closed.
+ * Each message fits Slack's limits (≤ 50 blocks, ≤ ~10k characters of block text, ≤ 3000 per section).
  *
- * Splitting and "newest first": a digest that needs several messages is cut into runs of consecutive events
- * (by event id, i.e. the order they were recorded) and posted oldest run first; inside each message changes
- * are grouped by vendor, newest first. That way the channel's cursor can advance to a message's last event
- * the moment Slack accepts it: everything up to that id has been posted, everything after it is still to
- * come, so a failure part-way neither repeats posted changes nor loses unposted ones. It also reads well:
- * Slack shows the newest message at the bottom, and that is where the newest changes land.
+ * Splitting: a digest that needs several messages is cut into runs of consecutive events (by event id, i.e.
+ * the order they were recorded), posted oldest run first, each message showing its run's cases. That way the
+ * channel's cursor can advance to a message's last event the moment Slack accepts it: everything up to that id
+ * has been posted, everything after it is still to come, so a failure part-way neither repeats posted changes
+ * nor loses unposted ones. Cuts fall between cases wherever one fits; only a case whose events interleave
+ * with so many others that no clean cut fits a message appears in two of them.
+ *
+ * Titles are the vendor's (or a person's) text: each is shown inside an inline code span, where Slack applies
+ * no bold, italics or strike-through, with `&`, `<` and `>` escaped so no mention, channel ping or link forms.
  */
 
 import type { types } from '@slack/bolt';
-import { type DigestRenderContext, groupChangesByVendor } from '../../domain/digest.js';
-import type { StatusChangeEvent } from '../../domain/ports/store.js';
-import { ALL_PLUGINS } from '../../vendors/plugin.js';
-
-/** Digests list vendors in plugin order, by their display names. */
-const DIGEST_VENDORS = ALL_PLUGINS.map((plugin) => ({ id: plugin.id, name: plugin.name }));
-
+import type { CaseState } from '../../domain/case.js';
+import {
+  type DigestEntry,
+  type DigestGroup,
+  type DigestRenderContext,
+  digestEntries,
+} from '../../domain/digest.js';
+import type { CaseEventNote, StatusChangeEvent } from '../../domain/ports/store.js';
+import { vendorShortName } from '../../vendors/plugin.js';
+import { STATE_LOOK } from './case-card.js';
 import { blockTextLength, escapeMrkdwn, SLACK_LIMITS, truncate } from './limits.js';
 
 type Block = types.KnownBlock;
@@ -46,13 +53,30 @@ export interface DigestMessage {
 
 const TITLE_CHARS = 150;
 const STATUS_CHARS = 60;
+const NOTE_LINE_CHARS = 200;
+const NAME_CHARS = 80;
+/** Notes listed per entry; more are counted. */
+const NOTES_SHOWN = 3;
+/** States shown in a path; a longer path keeps its first and last ones. */
+const PATH_STEPS = 6;
 /** Longer links are shown as plain ids rather than risk a malformed mrkdwn link. */
 const LINK_CHARS = 1000;
 /** Room kept for the part counter ("(12/13)"), which is only known once the split is done. */
 const HEADER_RESERVE = 40;
 
+const GROUP_HEADINGS: Record<DigestGroup, string> = {
+  'waiting-on-us': ':large_orange_circle: *Waiting on us*',
+  'waiting-on-vendor': ':hourglass_flowing_sand: *Waiting on the vendor*',
+  done: ':white_check_mark: *Resolved and closed*',
+};
+const GROUP_SUMMARY: Record<DigestGroup, string> = {
+  'waiting-on-us': 'waiting on us',
+  'waiting-on-vendor': 'waiting on the vendor',
+  done: 'resolved or closed',
+};
+
 /**
- * Splits `events` (the channel's undigested changes, oldest first) into messages within `limits`. Every
+ * Splits `events` (the channel's undigested events, oldest first) into messages within `limits`. Every
  * event lands in exactly one message; the messages are to be posted in the order returned.
  */
 export function buildDigestMessages(
@@ -61,21 +85,38 @@ export function buildDigestMessages(
   limits: DigestLimits = DIGEST_LIMITS,
 ): DigestMessage[] {
   const ordered = [...events].sort((a, b) => a.id - b.id);
-  const lines = new Map(ordered.map((event) => [event.id, changeLine(event, context.timezone)]));
+  const now = context.now ?? ordered[ordered.length - 1]?.observedAt ?? new Date(0).toISOString();
   const render = (run: readonly StatusChangeEvent[], position: { part: number; parts: number }) =>
-    renderRun(run, context, position, (event) => lines.get(event.id)!);
+    renderRun(run, context, now, position);
+  // A cut is clean where no case has events on both sides of it; cuts are made there whenever one fits.
+  const lastIndexOfCase = new Map<string, number>();
+  for (const [index, event] of ordered.entries()) lastIndexOfCase.set(caseOf(event), index);
+  const cleanAfter: boolean[] = [];
+  let reach = -1;
+  ordered.forEach((event, index) => {
+    reach = Math.max(reach, lastIndexOfCase.get(caseOf(event))!);
+    cleanAfter.push(reach === index);
+  });
   const runs: StatusChangeEvent[][] = [];
-  let current: StatusChangeEvent[] = [];
-  for (const event of ordered) {
-    const candidate = [...current, event];
-    if (current.length > 0 && !fits(render(candidate, { part: 1, parts: 1 }), limits)) {
-      runs.push(current);
-      current = [event];
-    } else {
-      current = candidate;
+  let start = 0;
+  let end = 0; // the current run is ordered[start, end)
+  while (end < ordered.length) {
+    if (end === start || fits(render(ordered.slice(start, end + 1), { part: 1, parts: 1 }), limits)) {
+      end++;
+      continue;
     }
+    let cut = end;
+    for (let i = end - 1; i > start; i--) {
+      if (cleanAfter[i - 1]) {
+        cut = i;
+        break;
+      }
+    }
+    runs.push(ordered.slice(start, cut));
+    start = cut;
+    end = cut;
   }
-  if (current.length > 0) runs.push(current);
+  if (end > start) runs.push(ordered.slice(start, end));
 
   return runs.map((run, index) => {
     const rendered = render(run, { part: index + 1, parts: runs.length });
@@ -99,6 +140,10 @@ export function buildEmptyDigestMessage(context: DigestRenderContext): { text: s
   };
 }
 
+function caseOf(event: StatusChangeEvent): string {
+  return `${event.vendor}\u0000${event.caseId}`;
+}
+
 function fits(message: { blocks: Block[] }, limits: DigestLimits): boolean {
   const chars = message.blocks.reduce((sum, block) => sum + blockTextLength(block), 0);
   return message.blocks.length <= limits.maxBlocks && chars + HEADER_RESERVE <= limits.maxTextChars;
@@ -107,62 +152,144 @@ function fits(message: { blocks: Block[] }, limits: DigestLimits): boolean {
 function renderRun(
   run: readonly StatusChangeEvent[],
   context: DigestRenderContext,
+  now: string,
   position: { part: number; parts: number },
-  lineOf: (event: StatusChangeEvent) => string,
 ): { text: string; blocks: Block[] } {
+  const entries = digestEntries(run);
   const counter = position.parts > 1 ? ` (${position.part}/${position.parts})` : '';
-  const total = `${run.length} status ${run.length === 1 ? 'change' : 'changes'}`;
+  const total = `${entries.length} ${entries.length === 1 ? 'case' : 'cases'} changed`;
   const since = context.since ? ` since ${dateMention(context.since, context.timezone)}` : '';
   const blocks: Block[] = [
     { type: 'header', text: { type: 'plain_text', text: `Case status digest${counter}`, emoji: true } },
-    { type: 'context', elements: [{ type: 'mrkdwn', text: `${total}${since}, newest first.` }] },
+    { type: 'context', elements: [{ type: 'mrkdwn', text: `${total}${since}.` }] },
   ];
-  for (const group of groupChangesByVendor(run, DIGEST_VENDORS)) {
-    const heading = `*${group.vendorName}* · ${group.changes.length} ${group.changes.length === 1 ? 'change' : 'changes'}`;
-    const lines = group.changes.map(lineOf);
-    blocks.push(...packLines(heading, lines));
+  const counts = new Map<DigestGroup, number>();
+  for (const group of Object.keys(GROUP_HEADINGS) as DigestGroup[]) {
+    const inGroup = entries.filter((entry) => entry.group === group);
+    if (inGroup.length === 0) continue;
+    counts.set(group, inGroup.length);
+    const heading = `${GROUP_HEADINGS[group]} · ${inGroup.length}`;
+    blocks.push(
+      ...packEntries(
+        heading,
+        inGroup.map((entry) => entryText(entry, now)),
+      ),
+    );
   }
+  const summary = [...counts].map(([group, count]) => `${count} ${GROUP_SUMMARY[group]}`).join(', ');
   const text = truncate(
-    `Case status digest${counter}: ${total}${run.length > 0 ? ` (${vendorSummary(run)})` : ''}`,
+    `Case status digest${counter}: ${total}${summary ? ` (${summary})` : ''}`,
     SLACK_LIMITS.message.fallbackChars,
   );
   return { text, blocks };
 }
 
-function vendorSummary(run: readonly StatusChangeEvent[]): string {
-  return groupChangesByVendor(run, DIGEST_VENDORS)
-    .map((group) => `${group.vendorName} ${group.changes.length}`)
-    .join(', ');
-}
-
-/** One section per ~3000 characters of lines; the vendor heading opens the first. */
-function packLines(heading: string, lines: string[]): Block[] {
+/** One section per ~3000 characters of entries; the group heading opens the first. */
+function packEntries(heading: string, entries: string[]): Block[] {
   const max = SLACK_LIMITS.message.sectionTextChars;
   const sections: string[] = [];
   let text = heading;
-  for (const line of lines) {
-    if (text.length + 1 + line.length > max) {
+  for (const entry of entries) {
+    const piece = truncate(entry, max);
+    if (text.length + 1 + piece.length > max) {
       sections.push(text);
-      text = line;
+      text = piece;
     } else {
-      text = `${text}\n${line}`;
+      text = `${text}\n${piece}`;
     }
   }
   sections.push(text);
   return sections.map((chunk) => ({ type: 'section', text: { type: 'mrkdwn', text: chunk } }));
 }
 
-/** `• <link|1234> Title — Open → Closed · when` (a dash, not a colon: titles often end in punctuation) */
-export function changeLine(event: StatusChangeEvent, timezone: string): string {
-  const label = escapeMrkdwn(event.caseId);
+/**
+ * One case:
+ * `• Cisco <link|690000001> `Title` · 2 h ago`
+ * `   Waiting on vendor → Waiting on us → Resolved (Cisco Pending → Customer Pending → Closed)`
+ * `   New note by Priya Raman: “Replaced the line card.”`
+ * `   Owner: Priya Raman → Marco Bianchi · Severity: Sev 3 → Sev 2`
+ */
+export function entryText(entry: DigestEntry, now: string): string {
+  const label = escapeMrkdwn(entry.caseId);
   const link =
-    event.url && event.url.length <= LINK_CHARS && /^https?:\/\/[^\s|<>]+$/.test(event.url)
-      ? `<${event.url}|${label}>`
+    entry.url && entry.url.length <= LINK_CHARS && /^https?:\/\/[^\s|<>]+$/.test(entry.url)
+      ? `<${entry.url}|${label}>`
       : `\`${label}\``;
-  const title = escapeMrkdwn(truncate(event.title.replace(/\s+/g, ' ').trim(), TITLE_CHARS));
-  const from = escapeMrkdwn(truncate(event.fromStatus, STATUS_CHARS));
-  const to = escapeMrkdwn(truncate(event.toStatus, STATUS_CHARS));
-  return `• ${link} ${title} — ${from} → *${to}* · ${dateMention(event.observedAt, timezone)}`;
+  const title = literal(
+    truncate(entry.title.replace(/\s+/g, ' ').trim() || `Case ${entry.caseId}`, TITLE_CHARS),
+  );
+  const lines = [
+    `• ${escapeMrkdwn(vendorShortName(entry.vendor))} ${link} ${title} · ${age(entry.latestAt, now)}`,
+  ];
+  if (entry.states.length > 1 || entry.statuses.length > 1) lines.push(`   ${pathText(entry)}`);
+  else lines.push(`   ${STATE_LOOK[entry.states[0]!].words} (${words(entry.statuses[0] ?? '')})`);
+  for (const note of entry.notes.slice(-NOTES_SHOWN).reverse()) lines.push(`   ${noteText(note)}`);
+  if (entry.notes.length > NOTES_SHOWN) {
+    lines.push(`   _and ${entry.notes.length - NOTES_SHOWN} earlier notes_`);
+  }
+  const changes: string[] = [];
+  for (const [label, change] of [
+    ['Owner', entry.owner],
+    ['Severity', entry.severity],
+  ] as const) {
+    if (change && change.from !== change.to) {
+      changes.push(`${label}: ${words(change.from || 'none')} → *${words(change.to || 'none')}*`);
+    }
+  }
+  if (changes.length > 0) lines.push(`   ${changes.join(' · ')}`);
+  return lines.join('\n');
+}
+
+/** `Waiting on vendor → Waiting on us → *Resolved*`, with the vendor's words after it. */
+function pathText(entry: DigestEntry): string {
+  const states = shortened(entry.states).map((state) =>
+    state === undefined ? '…' : STATE_LOOK[state as CaseState].words,
+  );
+  const statuses = shortened(entry.statuses).map((status) => (status === undefined ? '…' : words(status)));
+  const last = states.length - 1;
+  const path = states.map((state, index) => (index === last ? `*${state}*` : state)).join(' → ');
+  return `${path} (${statuses.join(' → ')})`;
+}
+
+/** Keeps the first and the last steps of a long path, with a gap (undefined) between. */
+function shortened<T>(steps: readonly T[]): Array<T | undefined> {
+  if (steps.length <= PATH_STEPS) return [...steps];
+  return [steps[0], undefined, ...steps.slice(steps.length - (PATH_STEPS - 2))];
+}
+
+function noteText(note: CaseEventNote): string {
+  const firstLine = note.text.split(/\r?\n/).find((line) => line.trim() !== '') ?? '';
+  const quoted = `“${escapeMrkdwn(truncate(firstLine.trim(), NOTE_LINE_CHARS))}”`;
+  if (note.source === 'slack') {
+    const by =
+      note.slackUserId && /^[UW][A-Z0-9]+$/.test(note.slackUserId) ? ` by <@${note.slackUserId}>` : '';
+    return `:speech_balloon: Note sent from Slack${by}: ${quoted}`;
+  }
+  const by = note.author ? ` by ${words(truncate(note.author, NAME_CHARS))}` : '';
+  return `:memo: New note${by}: ${quoted}`;
+}
+
+function words(text: string): string {
+  return escapeMrkdwn(truncate(text.replace(/\s+/g, ' ').trim(), STATUS_CHARS));
+}
+
+/**
+ * Text shown exactly as written: in an inline code span Slack applies no formatting, and escaping `&<>`
+ * keeps mentions and links from forming. A backquote would end the span, so it becomes a look-alike.
+ */
+export function literal(text: string): string {
+  const inside = escapeMrkdwn(text.replace(/`/g, 'ˋ'));
+  return `\`${inside || ' '}\``;
+}
+
+/** How long ago, in the largest unit that reads naturally. */
+export function age(iso: string, now: string): string {
+  const minutes = Math.max(0, Math.floor((Date.parse(now) - Date.parse(iso)) / 60_000));
+  if (Number.isNaN(minutes) || minutes < 1) return 'just now';
+  if (minutes < 60) return `${minutes} min ago`;
+  const hours = Math.floor(minutes / 60);
+  if (hours < 48) return `${hours} h ago`;
+  return `${Math.floor(hours / 24)} d ago`;
 }
 
 const fallbackFormatters = new Map<string, Intl.DateTimeFormat>();

@@ -9,6 +9,7 @@ import * as initial from './0001_initial.js';
 import * as leaseGeneration from './0002_lease_generation.js';
 import * as digestAttempts from './0003_digest_attempts.js';
 import * as caseHomes from './0004_case_homes.js';
+import * as caseActivity from './0005_case_activity.js';
 
 interface DialectAwareMigration {
   up(db: Kysely<unknown>, dialect: SqlDialect): Promise<void>;
@@ -20,6 +21,7 @@ export const MIGRATIONS: ReadonlyArray<readonly [name: string, migration: Dialec
   ['0002_lease_generation', leaseGeneration],
   ['0003_digest_attempts', digestAttempts],
   ['0004_case_homes', caseHomes],
+  ['0005_case_activity', caseActivity],
 ];
 
 /** Binds each migration to the dialect it runs on, for Kysely's Migrator. */

@@ -1,10 +1,25 @@
 /**
- * Case snapshots and the status-change log. Dialect-specific SQL: locking the snapshot row (`FOR UPDATE`) and
+ * Case snapshots and the case event log (status, owner, severity, notes). Dialect-specific SQL: locking the snapshot row (`FOR UPDATE`) and
  * serialising event ids with their commits, both on PostgreSQL only (SQLite has a single writer).
  */
 import { sql, type Transaction } from 'kysely';
 import type { Case, VendorId } from '../../domain/case.js';
-import type { CaseSnapshot, EventLog, LeaseGrant, StatusChangeEvent } from '../../domain/ports/store.js';
+import {
+  activityBetween,
+  type CaseActivity,
+  mergeObservation,
+  withSlackNote,
+} from '../../domain/case-activity.js';
+import type {
+  CaseEvent,
+  CaseEventNote,
+  CaseObservation,
+  CaseSnapshot,
+  EventLog,
+  LeaseGrant,
+  ObserveOptions,
+  StatusChangeEvent,
+} from '../../domain/ports/store.js';
 import type { CaseSnapshotsTable, Database, StatusEventsTable } from '../schema.js';
 import { countOf, isoInstant, positiveLimit, type StoreContext } from './context.js';
 import { assertLeaseHeld } from './coordination.js';
@@ -49,64 +64,141 @@ export class KyselyEventLog implements EventLog {
     observedAt: string,
     fence?: LeaseGrant,
   ): Promise<StatusChangeEvent | undefined> {
+    const { events } = await this.observeCase(seen, observedAt, fence ? { fence } : {});
+    return events.find((event) => event.kind === 'status');
+  }
+
+  async observeCase(seen: Case, observedAt: string, options: ObserveOptions = {}): Promise<CaseObservation> {
     const at = isoInstant(observedAt, 'observedAt');
-    const seenColumns = {
-      title: seen.title,
-      status: seen.status,
-      state: seen.state,
-      url: seen.url ?? null,
-      case_json: JSON.stringify(seen),
+    const columnsOf = (c: Case) => ({
+      title: c.title,
+      status: c.status,
+      state: c.state,
+      url: c.url ?? null,
+      case_json: JSON.stringify(c),
       last_synced_at: at,
       last_error: null,
       last_error_at: null,
-    };
+    });
     return this.context.db.transaction().execute(async (trx) => {
-      if (fence) await assertLeaseHeld(trx, this.context.dialect, fence);
+      if (options.fence) await assertLeaseHeld(trx, this.context.dialect, options.fence);
       let current = await this.lockSnapshot(trx, seen.vendor, seen.id);
       if (!current) {
         const inserted = await trx
           .insertInto('case_snapshots')
-          .values({ vendor: seen.vendor, case_id: seen.id, status_since: at, ...seenColumns })
+          .values({ vendor: seen.vendor, case_id: seen.id, status_since: at, ...columnsOf(seen) })
           .onConflict((conflict) => conflict.columns(['vendor', 'case_id']).doNothing())
           .executeTakeFirst();
-        if (countOf(inserted.numInsertedOrUpdatedRows) > 0) return undefined; // first sighting: no event
+        if (countOf(inserted.numInsertedOrUpdatedRows) > 0) {
+          return { case: seen, events: [], firstSighting: true }; // first sighting: no event
+        }
         // A concurrent first sighting committed in between: compare with what it stored.
         current = await this.lockSnapshot(trx, seen.vendor, seen.id);
         if (!current)
           throw new Error(`store: snapshot of ${seen.vendor}:${seen.id} vanished mid-transaction`);
       }
 
-      const unchanged = current.status === seen.status;
+      const before = storedCase(current);
+      const merged = mergeObservation(before, seen, options.summary === true);
+      const activity = activityBetween(before, merged);
+      const statusChanged = current.status !== merged.status;
       await trx
         .updateTable('case_snapshots')
-        .set(unchanged ? seenColumns : { ...seenColumns, status_since: at })
+        .set(statusChanged ? { ...columnsOf(merged), status_since: at } : columnsOf(merged))
         .where('vendor', '=', seen.vendor)
         .where('case_id', '=', seen.id)
         .execute();
-      if (unchanged) return undefined;
+      const events = await this.insertEvents(
+        trx,
+        activity.map((change) => ({
+          change,
+          row: {
+            vendor: seen.vendor,
+            case_id: seen.id,
+            title: merged.title,
+            url: merged.url ?? null,
+            from_status: change.kind === 'status' ? current.status : merged.status,
+            from_state: change.kind === 'status' ? current.state : merged.state,
+            to_status: merged.status,
+            to_state: merged.state,
+            observed_at: at,
+          },
+        })),
+      );
+      return { case: merged, events, firstSighting: false };
+    });
+  }
 
-      if (this.context.dialect === 'postgres') {
-        // Digest cursors read "id > cursor", so an id must never become visible after a larger one. Holding
-        // this lock from taking the id until commit makes ids commit in order. (SQLite has a single writer.)
-        await sql`select pg_advisory_xact_lock(${sql.lit(EVENT_ID_ORDER_LOCK)})`.execute(trx);
-      }
-      const event = await trx
+  async recordSlackNote(
+    vendor: VendorId,
+    caseId: string,
+    note: { text: string; slackUserId: string; at: string },
+  ): Promise<CaseEvent | undefined> {
+    const at = isoInstant(note.at, 'at');
+    const text = note.text.trim();
+    if (!text) throw new Error('store: a note sent from Slack needs text');
+    return this.context.db.transaction().execute(async (trx) => {
+      const current = await this.lockSnapshot(trx, vendor, caseId);
+      if (!current) return undefined;
+      const updated = withSlackNote(storedCase(current), { text, slackUserId: note.slackUserId, at });
+      await trx
+        .updateTable('case_snapshots')
+        .set({ case_json: JSON.stringify(updated) })
+        .where('vendor', '=', vendor)
+        .where('case_id', '=', caseId)
+        .execute();
+      const [event] = await this.insertEvents(trx, [
+        {
+          change: {
+            kind: 'note',
+            note: { text, createdAt: at, source: 'slack', slackUserId: note.slackUserId },
+          },
+          row: {
+            vendor,
+            case_id: caseId,
+            title: updated.title,
+            url: updated.url ?? null,
+            from_status: current.status,
+            from_state: current.state,
+            to_status: current.status,
+            to_state: current.state,
+            observed_at: at,
+          },
+        },
+      ]);
+      return event;
+    });
+  }
+
+  /** Inserts events in the order given, ids ascending, inside the caller's transaction. */
+  private async insertEvents(
+    trx: Transaction<Database>,
+    pending: ReadonlyArray<{
+      change: CaseActivity;
+      row: Omit<StatusEventsTable, 'id' | 'kind' | 'detail_json'>;
+    }>,
+  ): Promise<CaseEvent[]> {
+    if (pending.length === 0) return [];
+    if (this.context.dialect === 'postgres') {
+      // Digest cursors read "id > cursor", so an id must never become visible after a larger one. Holding
+      // this lock from taking the id until commit makes ids commit in order. (SQLite has a single writer.)
+      await sql`select pg_advisory_xact_lock(${sql.lit(EVENT_ID_ORDER_LOCK)})`.execute(trx);
+    }
+    const events: CaseEvent[] = [];
+    for (const { change, row } of pending) {
+      const detail = detailOf(change);
+      const inserted = await trx
         .insertInto('status_events')
         .values({
-          vendor: seen.vendor,
-          case_id: seen.id,
-          title: seen.title,
-          url: seen.url ?? null,
-          from_status: current.status,
-          from_state: current.state,
-          to_status: seen.status,
-          to_state: seen.state,
-          observed_at: at,
+          ...row,
+          kind: change.kind,
+          detail_json: detail === undefined ? null : JSON.stringify(detail),
         })
         .returningAll()
         .executeTakeFirstOrThrow();
-      return fromEventRow(event);
-    });
+      events.push(fromEventRow(inserted));
+    }
+    return events;
   }
 
   /** Reads the snapshot row; on PostgreSQL also locks it until the transaction ends. */
@@ -114,10 +206,10 @@ export class KyselyEventLog implements EventLog {
     trx: Transaction<Database>,
     vendor: VendorId,
     caseId: string,
-  ): Promise<Pick<CaseSnapshotsTable, 'status' | 'state'> | undefined> {
+  ): Promise<Pick<CaseSnapshotsTable, 'status' | 'state' | 'case_json'> | undefined> {
     return trx
       .selectFrom('case_snapshots')
-      .select(['status', 'state'])
+      .select(['status', 'state', 'case_json'])
       .where('vendor', '=', vendor)
       .where('case_id', '=', caseId)
       .$if(this.context.dialect === 'postgres', (query) => query.forUpdate())
@@ -171,11 +263,32 @@ function fromSnapshotRow(row: CaseSnapshotsTable): CaseSnapshot {
   };
 }
 
-function fromEventRow(row: Omit<StatusEventsTable, 'id'> & { id: number }): StatusChangeEvent {
+/** The kind-specific part of an event, as stored in detail_json. */
+interface EventDetail {
+  note?: CaseEventNote;
+  from?: string;
+  to?: string;
+}
+
+function detailOf(change: CaseActivity): EventDetail | undefined {
+  if (change.kind === 'note' && change.note) return { note: change.note };
+  if (change.kind === 'owner' || change.kind === 'severity')
+    return { from: change.from ?? '', to: change.to ?? '' };
+  return undefined;
+}
+
+function storedCase(row: Pick<CaseSnapshotsTable, 'case_json'>): Case {
+  const c = JSON.parse(row.case_json) as Case;
+  return { ...c, notes: c.notes ?? [], fields: c.fields ?? [], alternateIds: c.alternateIds ?? [] };
+}
+
+function fromEventRow(row: Omit<StatusEventsTable, 'id'> & { id: number }): CaseEvent {
+  const detail = row.detail_json === null ? {} : (JSON.parse(row.detail_json) as EventDetail);
   return {
     id: Number(row.id),
     vendor: row.vendor,
     caseId: row.case_id,
+    kind: row.kind,
     title: row.title,
     ...(row.url === null ? {} : { url: row.url }),
     fromStatus: row.from_status,
@@ -183,5 +296,8 @@ function fromEventRow(row: Omit<StatusEventsTable, 'id'> & { id: number }): Stat
     toStatus: row.to_status,
     toState: row.to_state,
     observedAt: row.observed_at,
+    ...(detail.note ? { note: detail.note } : {}),
+    ...(detail.from === undefined ? {} : { from: detail.from }),
+    ...(detail.to === undefined ? {} : { to: detail.to }),
   };
 }

@@ -112,7 +112,7 @@ export class CiscoAdapter extends BaseVendorAdapter {
       }
       return result instanceof VendorError
         ? { id: input, ok: false, error: result }
-        : { id: input, ok: true, case: result };
+        : { id: input, ok: true, case: result, summary: true };
     });
   }
 

@@ -308,6 +308,38 @@ export class CiscoSimulator extends SimulatedVendor implements VendorSimulator {
     return summaryOf(entry);
   }
 
+  /** Test hook: the TAC engineer adds a note (newest first, as Cisco lists them); the case counts as updated. */
+  addNote(id: string, note: { text: string; author?: string }): void {
+    const entry = this.touch(id);
+    entry.record.notes.unshift({
+      note: '',
+      note_detail: note.text,
+      created_by: note.author ?? entry.record.owner_name,
+      creation_date: entry.record.updated_date,
+    });
+  }
+
+  /** Test hook: TAC hands the case to another engineer. */
+  setOwner(id: string, ownerName: string): void {
+    this.touch(id).record.owner_name = ownerName;
+  }
+
+  /** Test hook: the severity is raised or lowered ("2"). */
+  setSeverity(id: string, severity: string): void {
+    this.touch(id).record.severity = severity;
+  }
+
+  /** The case, its pending auto-advance applied and its updated_date moved to now (strictly later). */
+  private touch(id: string): SimCase {
+    const entry = this.store.get(id);
+    if (!entry) throw new Error(`the Cisco simulator has no case ${id}`);
+    const now = Math.max(Date.now(), entry.updatedAt + 1000);
+    this.settle(entry, now);
+    entry.updatedAt = now;
+    entry.record.updated_date = new Date(now).toISOString();
+    return entry;
+  }
+
   seed(overrides: Record<string, unknown> = {}): string {
     const record = this.defaultRecord(this.store.size, Date.now(), {});
     Object.assign(record, overrides);
