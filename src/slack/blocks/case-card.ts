@@ -5,7 +5,9 @@
  */
 import { type Case, type CaseState, TERMINAL_STATES, type VendorId } from '../../domain/case.js';
 import type { Capability } from '../../domain/ports/vendor.js';
+import { caseOnlyClock, type ResponseClock } from '../../domain/response-clock.js';
 import { vendorName, vendorShortName } from '../../vendors/plugin.js';
+import { clockWords } from '../words.js';
 import {
   actions,
   type Block,
@@ -72,6 +74,10 @@ export interface CardOptions {
   notice?: string;
   /** How many notes to show (newest first). */
   notes?: number;
+  /** Whose move it is, from the case's snapshot; without one it is read from the vendor's times. */
+  clock?: ResponseClock;
+  /** When the card is rendered (the clock's "for 5 h"). */
+  now?: Date;
 }
 
 export function statusLine(c: Pick<Case, 'state' | 'status'>): string {
@@ -113,6 +119,8 @@ export function buildCaseBlocks(c: Case, options: CardOptions): Block[] {
     ...c.fields.map((f) => ({ label: escapeMrkdwn(f.label), value: escapeMrkdwn(f.value) || '—' })),
   ];
   blocks.push(fieldsSection(fields.slice(0, 10)));
+  const clock = options.clock ?? caseOnlyClock(c);
+  if (clock) blocks.push(context(`:stopwatch: ${clockWords(clock, options.now ?? new Date(), c.vendor)}`));
 
   const about: string[] = [];
   if (options.openedBy) about.push(`Opened from Slack by <@${options.openedBy}>`);
