@@ -8,6 +8,7 @@ import type { SqlDialect } from '../schema.js';
 import * as initial from './0001_initial.js';
 import * as leaseGeneration from './0002_lease_generation.js';
 import * as digestAttempts from './0003_digest_attempts.js';
+import * as nudges from './0010_nudges.js';
 
 interface DialectAwareMigration {
   up(db: Kysely<unknown>, dialect: SqlDialect): Promise<void>;
@@ -18,6 +19,7 @@ export const MIGRATIONS: ReadonlyArray<readonly [name: string, migration: Dialec
   ['0001_initial', initial],
   ['0002_lease_generation', leaseGeneration],
   ['0003_digest_attempts', digestAttempts],
+  ['0010_nudges', nudges],
 ];
 
 /** Binds each migration to the dialect it runs on, for Kysely's Migrator. */
