@@ -39,7 +39,8 @@ export class SlackNudgePublisher implements NudgePublisher {
     since: string,
     signal?: AbortSignal,
   ): Promise<Array<{ key: string; ts: string }>> {
-    const oldest = (Date.parse(since) / 1000).toFixed(6);
+    // A thread is read whole (it is small, and its own start bounds it: no clock skew to allow for).
+    const oldest = threadTs ?? (Date.parse(since) / 1000).toFixed(6);
     const found: Array<{ key: string; ts: string }> = [];
     for (const message of await this.notifier.history(channelId, oldest, signal, threadTs)) {
       if (message.metadata?.event_type !== NUDGE_EVENT_TYPE) continue;
