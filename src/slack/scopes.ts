@@ -12,9 +12,9 @@ export const BOT_SCOPES = {
   'groups:read': 'the private channels a person is in, for App Home (users.conversations)',
   'usergroups:read': 'usergroups.users.list: members of the user groups the policy file names',
   'channels:history':
-    "conversations.history in public channels: finding caseops' own digest messages after a crash, so none is posted twice",
+    "conversations.history and conversations.replies in public channels: finding caseops' own digest and nudge messages after a crash, so none is posted twice",
   'groups:history':
-    "conversations.history in private channels: finding caseops' own digest messages after a crash, so none is posted twice",
+    "conversations.history and conversations.replies in private channels: finding caseops' own digest and nudge messages after a crash, so none is posted twice",
 } as const;
 
 export type BotScope = keyof typeof BOT_SCOPES;
