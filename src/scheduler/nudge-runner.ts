@@ -12,6 +12,12 @@ import type { VendorLastWrote } from '../domain/response-clock.js';
 import type { Logger } from '../logging/logger.js';
 import { HISTORY_LOOKBACK_MARGIN_MS } from './digest-reconcile.js';
 
+/**
+ * A pending record younger than this may still be in flight on another replica (one that lost the poller
+ * lease mid-run): it is left alone, not looked for, so it cannot be forgotten and posted a second time.
+ */
+export const RECONCILE_MIN_AGE_MS = 2 * 60_000;
+
 /** Thrown by a publisher when Slack answered that it did not post the nudge. */
 export class NudgeNotPostedError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {
@@ -166,7 +172,12 @@ export class NudgeRunner {
   private async reconcile(report: NudgeReport, signal?: AbortSignal): Promise<Set<string>> {
     const { store, publisher } = this.options;
     const unsettled = new Set<string>();
-    const pending = await store.pendingNudges();
+    const now = this.clock.now();
+    const pending: NudgeRecord[] = [];
+    for (const record of await store.pendingNudges()) {
+      if (now - Date.parse(record.createdAt) < RECONCILE_MIN_AGE_MS) unsettled.add(record.key);
+      else pending.push(record);
+    }
     const byPlace = new Map<string, NudgeRecord[]>();
     for (const record of pending) {
       const place = `${record.channelId} ${record.threadTs ?? ''}`;

@@ -165,7 +165,11 @@ describe('nudges', () => {
     await runEveryMinuteUntil(2 * HOUR);
     expect(slack.posted).toHaveLength(2);
     expect(await store.pendingNudges()).toHaveLength(1);
+    // Too young to be looked for: it might still be in flight on another replica.
+    expect((await runner().runOnce()).reconciled).toBe(0);
+    expect(await store.pendingNudges()).toHaveLength(1);
     // After a restart, the next run finds it in the thread and records it instead of posting it again.
+    clock.advance(2 * MIN);
     const report = await runner().runOnce();
     expect(report.reconciled).toBe(1);
     expect(await store.pendingNudges()).toHaveLength(0);
