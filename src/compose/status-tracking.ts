@@ -16,6 +16,7 @@ import type { Logger } from '../logging/logger.js';
 import { ATTR, type Tracing } from '../observability/tracing.js';
 import { DigestRunner } from '../scheduler/digest-runner.js';
 import { scheduleSettingsFromEnv } from '../scheduler/index.js';
+import { NudgeRunner } from '../scheduler/nudge-runner.js';
 import {
   type PollRunner,
   processHolderName,
@@ -29,6 +30,7 @@ import {
   SlackDigestPublisher,
   SlackNotifier,
 } from '../slack/notifier.js';
+import { SlackNudgePublisher } from '../slack/nudges.js';
 import { POLLER, runAs } from '../vendors/http/requester.js';
 
 export interface StatusTrackingOptions {
@@ -51,6 +53,7 @@ export interface StatusTracking {
   tracker: StatusTracker;
   digests: DigestRunner;
   notifier: SlackNotifier;
+  nudges: NudgeRunner;
   /** Also the `digests` the Slack app needs for `/case digest`. */
   scheduler: Scheduler;
   /** Cards remembered in the store are updated in place when the poller sees their case change. */
@@ -81,6 +84,13 @@ export function createStatusTracking(options: StatusTrackingOptions): StatusTrac
   });
   // The poller's vendor calls draw on its reserved share of each vendor's budget (src/vendors/http/rate-budget.ts).
   const polls: PollRunner = { pollOnce: (poll) => runAs(POLLER, () => tracker.pollOnce(poll)) };
+  const nudges = new NudgeRunner({
+    store,
+    publisher: new SlackNudgePublisher(notifier),
+    digestDefaults: defaults,
+    logger,
+    clock,
+  });
   const scheduler = new Scheduler({
     store,
     tracker: options.tracing?.enabled ? tracedPolls(polls, options.tracing) : polls,
@@ -91,6 +101,7 @@ export function createStatusTracking(options: StatusTrackingOptions): StatusTrac
     clock,
     pollLeaseMs: options.env.LEASE_TTL_MS,
     observer: options.observer,
+    nudges,
   });
   const enableCardUpdates: StatusTracking['enableCardUpdates'] = (cards, renderCard) => {
     tracker.setCardUpdater(new SlackCardUpdater({ cards, notifier, renderCard }));
@@ -99,6 +110,7 @@ export function createStatusTracking(options: StatusTrackingOptions): StatusTrac
     tracker,
     digests,
     notifier,
+    nudges,
     scheduler,
     enableCardUpdates,
     start: () => scheduler.start(),

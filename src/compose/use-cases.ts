@@ -15,6 +15,7 @@ import { CaseCards } from '../domain/use-cases/case-cards.js';
 import { CaseService } from '../domain/use-cases/case-service.js';
 import { DigestSettingsService } from '../domain/use-cases/digest-settings.js';
 import { Home } from '../domain/use-cases/home.js';
+import { NudgeService } from '../domain/use-cases/nudges.js';
 import { nextFireTime, parseScheduleWithZone, shortestGapMs } from '../scheduler/schedule.js';
 import { runAs } from '../vendors/http/requester.js';
 
@@ -46,6 +47,7 @@ export interface UseCases {
   home: Home;
   auditTrail: CaseAuditTrail;
   digestSettings: DigestSettingsService;
+  nudges: NudgeService;
   policy?: PolicyGate;
 }
 
@@ -83,6 +85,16 @@ export function createUseCases(options: UseCaseOptions): UseCases {
       policy,
       now,
     }),
+    // Quiet hours are read in the channel's digest zone; without running digests, the workspace default's.
+    nudges: new NudgeService({
+      store,
+      digestDefaults: options.digests?.defaults ?? DEFAULT_DIGEST_DEFAULTS,
+      policy,
+      now,
+    }),
     policy,
   };
 }
+
+/** DIGEST_CRON / DIGEST_TZ's own defaults, for processes that run no digests. */
+const DEFAULT_DIGEST_DEFAULTS = { cron: '0 9 * * 1-5', timezone: 'UTC' };

@@ -54,6 +54,8 @@ export abstract class FakeSlackMethods extends FakeSlackStore {
         return this.conversationsInfo(args);
       case 'conversations.history':
         return this.conversationsHistory(args);
+      case 'conversations.replies':
+        return this.conversationsReplies(args);
       case 'usergroups.users.list':
         return this.userGroupMembers(args);
       default:
@@ -84,6 +86,7 @@ export abstract class FakeSlackMethods extends FakeSlackStore {
       blocks: args.blocks as unknown[] | undefined,
       edits: 0,
       ...(args.metadata === undefined ? {} : { metadata: args.metadata }),
+      ...(typeof args.thread_ts === 'string' ? { threadTs: args.thread_ts } : {}),
     };
     this.messages.push(message);
     return {
@@ -221,8 +224,9 @@ export abstract class FakeSlackMethods extends FakeSlackStore {
     const limit = Math.min(Math.max(Number(args.limit ?? 100) || 100, 1), 999);
     const offset = Number(args.cursor ?? 0) || 0;
     const withMetadata = args.include_all_metadata === true || args.include_all_metadata === 'true';
+    // As Slack does: replies in a thread are not in the channel's history.
     const all = this.messages
-      .filter((m) => m.channel === channel && !m.visibleTo && Number(m.ts) > oldest)
+      .filter((m) => m.channel === channel && !m.visibleTo && !m.threadTs && Number(m.ts) > oldest)
       .sort((a, b) => Number(b.ts) - Number(a.ts));
     const page = all.slice(offset, offset + limit);
     const hasMore = offset + limit < all.length;
@@ -236,6 +240,32 @@ export abstract class FakeSlackMethods extends FakeSlackStore {
       })),
       has_more: hasMore,
       response_metadata: { next_cursor: hasMore ? String(offset + limit) : '' },
+    };
+  }
+
+  /** A thread: its parent and replies after `oldest`, oldest first; metadata only with `include_all_metadata`. */
+  private conversationsReplies(args: Json): Json {
+    const channel = args.channel;
+    if (typeof channel !== 'string' || !this.channels.has(channel))
+      throw new SlackApiError('channel_not_found');
+    const parent = this.messages.find((m) => m.channel === channel && m.ts === args.ts && !m.visibleTo);
+    if (!parent) throw new SlackApiError('thread_not_found');
+    const oldest = Number(args.oldest ?? 0);
+    const withMetadata = args.include_all_metadata === true || args.include_all_metadata === 'true';
+    const thread = [
+      parent,
+      ...this.messages.filter((m) => m.channel === channel && m.threadTs === parent.ts && !m.visibleTo),
+    ].filter((m) => m === parent || Number(m.ts) > oldest);
+    return {
+      messages: thread.map((m) => ({
+        type: 'message',
+        ts: m.ts,
+        text: m.text,
+        ...(m.threadTs ? { thread_ts: m.threadTs } : {}),
+        ...(withMetadata && m.metadata !== undefined ? { metadata: m.metadata } : {}),
+      })),
+      has_more: false,
+      response_metadata: { next_cursor: '' },
     };
   }
 

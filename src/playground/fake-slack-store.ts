@@ -65,6 +65,8 @@ export interface FakeMessage {
   edits: number;
   /** Message metadata the app posted it with (chat.postMessage `metadata`). */
   metadata?: unknown;
+  /** The parent's ts, for a reply in a thread (chat.postMessage `thread_ts`). */
+  threadTs?: string;
 }
 
 export interface FakeView {

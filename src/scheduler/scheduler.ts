@@ -64,6 +64,8 @@ export interface SchedulerOptions {
   resyncCron?: string;
   stopGraceMs?: number;
   observer?: SchedulerObserver;
+  /** Nudges due after each poll (./nudge-runner.ts), run under the poller's lease. */
+  nudges?: { runOnce(signal?: AbortSignal): Promise<unknown> };
   stopAbandonMs?: number;
 }
 
@@ -322,6 +324,7 @@ export class Scheduler implements DigestControl {
         fence: lease.grant,
       });
       this.options.observer?.observePoll(this.lastPoll, seconds());
+      await this.nudgeAfterPoll(AbortSignal.any([this.stopController.signal, lease.lost]));
     } catch (error) {
       this.options.observer?.pollRun('error', seconds());
       const message =
@@ -331,6 +334,16 @@ export class Scheduler implements DigestControl {
       this.logger.error({ slot: slot.toISOString(), err: error }, message);
     } finally {
       await lease.release();
+    }
+  }
+
+  private async nudgeAfterPoll(signal: AbortSignal): Promise<void> {
+    if (!this.options.nudges) return;
+    try {
+      await this.options.nudges.runOnce(signal);
+    } catch (error) {
+      // A poll that worked is not failed by its nudges; the next poll runs them again.
+      this.logger.error({ err: error }, 'nudges failed; the next poll tries again');
     }
   }
 

@@ -5,6 +5,7 @@ import type { CaseCards } from '../domain/use-cases/case-cards.js';
 import type { CaseService } from '../domain/use-cases/case-service.js';
 import type { DigestSettingsService } from '../domain/use-cases/digest-settings.js';
 import type { Home } from '../domain/use-cases/home.js';
+import type { NudgeService } from '../domain/use-cases/nudges.js';
 import type { Logger } from '../logging/logger.js';
 import type { SlackGateway } from './gateway.js';
 import type { SlackMetrics } from './metrics.js';
@@ -17,6 +18,7 @@ export interface SlackUseCases {
   home: Home;
   auditTrail: CaseAuditTrail;
   digestSettings: DigestSettingsService;
+  nudges: NudgeService;
   /**
    * The access policy, for refusing before a form is shown or acknowledged (the use cases make the
    * authoritative checks). Absent: everything is allowed, as in the built-in default policy.

@@ -52,6 +52,7 @@ export interface SlackChatClient {
       unfurl_links?: boolean;
       unfurl_media?: boolean;
       metadata?: MessageMetadata;
+      thread_ts?: string;
     }): Promise<{ ok?: boolean; ts?: string; error?: string }>;
     update(args: { channel: string; ts: string; text: string; blocks?: Block[] }): Promise<{
       ok?: boolean;
@@ -65,6 +66,21 @@ export interface SlackChatClient {
   conversations?: {
     history(args: {
       channel: string;
+      oldest?: string;
+      limit?: number;
+      cursor?: string;
+      include_all_metadata?: boolean;
+    }): Promise<{
+      ok?: boolean;
+      error?: string;
+      messages?: Array<{ ts?: string; metadata?: { event_type?: string; event_payload?: unknown } }>;
+      has_more?: boolean;
+      response_metadata?: { next_cursor?: string };
+    }>;
+    /** A thread's messages (nudges posted under a card), same shape as history. */
+    replies?(args: {
+      channel: string;
+      ts: string;
       oldest?: string;
       limit?: number;
       cursor?: string;
@@ -98,6 +114,8 @@ export interface OutgoingMessage {
   text: string;
   blocks: Block[];
   metadata?: MessageMetadata;
+  /** Post as a reply in this message's thread. */
+  threadTs?: string;
 }
 
 /** Slack refused or never answered; `slackError` is Slack's error code where it gave one. */
@@ -165,6 +183,7 @@ export class SlackNotifier {
           unfurl_links: false,
           unfurl_media: false,
           ...(message.metadata ? { metadata: message.metadata } : {}),
+          ...(message.threadTs ? { thread_ts: message.threadTs } : {}),
         }),
       signal,
     );
@@ -172,19 +191,38 @@ export class SlackNotifier {
     return response.ts;
   }
 
-  /** The channel's messages since `oldest` (a Slack ts), newest first, with their metadata. */
-  async history(channel: string, oldest: string, signal?: AbortSignal): Promise<HistoryMessage[]> {
+  /**
+   * The channel's messages since `oldest` (a Slack ts), newest first, with their metadata; with `threadTs`,
+   * the messages of that thread instead (conversations.replies).
+   */
+  async history(
+    channel: string,
+    oldest: string,
+    signal?: AbortSignal,
+    threadTs?: string,
+  ): Promise<HistoryMessage[]> {
     const conversations = this.client.conversations;
     if (!conversations) {
       throw new SlackDeliveryError('this Slack client cannot read channel history (conversations.history)');
     }
+    const replies = conversations.replies?.bind(conversations);
+    if (threadTs && !replies) {
+      throw new SlackDeliveryError('this Slack client cannot read threads (conversations.replies)');
+    }
+    const read = (args: {
+      channel: string;
+      oldest: string;
+      limit: number;
+      include_all_metadata: boolean;
+      cursor?: string;
+    }) => (threadTs && replies ? replies({ ...args, ts: threadTs }) : conversations.history(args));
     const messages: HistoryMessage[] = [];
     let cursor: string | undefined;
     for (let page = 0; page < MAX_HISTORY_PAGES; page++) {
       const response = await this.paced(
         channel,
         () =>
-          conversations.history({
+          read({
             channel,
             oldest,
             limit: 200,

@@ -14,9 +14,9 @@ export const BOT_SCOPES = {
     'the private channels a person is in (users.conversations), for App Home and for who may see a case living in one',
   'usergroups:read': 'usergroups.users.list: members of the user groups the policy file names',
   'channels:history':
-    "conversations.history in public channels: finding caseops' own digest messages after a crash, so none is posted twice",
+    "conversations.history and conversations.replies in public channels: finding caseops' own digest and nudge messages after a crash, so none is posted twice",
   'groups:history':
-    "conversations.history in private channels: finding caseops' own digest messages after a crash, so none is posted twice",
+    "conversations.history and conversations.replies in private channels: finding caseops' own digest and nudge messages after a crash, so none is posted twice",
 } as const;
 
 export type BotScope = keyof typeof BOT_SCOPES;

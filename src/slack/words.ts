@@ -369,3 +369,31 @@ export function denialText(denial: PolicyDenial, style: Style = 'mrkdwn'): strin
     ? `Nobody may ${what} through caseops: ${cited} allows nobody.`
     : `You may not ${what}: ${cited} allows only ${who.join('; ')}.`;
 }
+
+// Response clocks and nudges ----------------------------------------------------------------------------------
+
+/** "45 min", "5 h", "2 d": how long, rounded down to what a person glances at. */
+export function glanceDuration(ms: number): string {
+  const minutes = Math.floor(Math.max(0, ms) / 60_000);
+  if (minutes < 60) return `${Math.max(1, minutes)} min`;
+  const hours = Math.floor(minutes / 60);
+  if (hours < 48) return `${hours} h`;
+  return `${Math.floor(hours / 24)} d`;
+}
+
+/** "Waiting on us for 5 h", "Cisco silent for 2 d", "Open for 3 h". */
+export function clockWords(
+  clock: { situation: 'waiting-on-us' | 'vendor-silent' | 'open'; since: string },
+  now: Date,
+  vendor: VendorId,
+): string {
+  const lasted = glanceDuration(now.getTime() - Date.parse(clock.since));
+  switch (clock.situation) {
+    case 'waiting-on-us':
+      return `Waiting on us for ${lasted}`;
+    case 'vendor-silent':
+      return `${vendorName(vendor)} silent for ${lasted}`;
+    case 'open':
+      return `Open for ${lasted}`;
+  }
+}

@@ -14,6 +14,7 @@ import type {
   DigestOutbox,
   DigestSettingsStore,
   EventLog,
+  NudgeStore,
   Store,
   WatchStore,
   WriteLedger,
@@ -28,6 +29,7 @@ import { KyselyCoordination } from './parts/coordination.js';
 import { KyselyDigestOutbox } from './parts/digest-outbox.js';
 import { KyselyDigestSettingsStore } from './parts/digest-settings.js';
 import { KyselyEventLog } from './parts/event-log.js';
+import { KyselyNudgeStore } from './parts/nudges.js';
 import { KyselyWatchStore } from './parts/watches.js';
 import { KyselyWriteLedger } from './parts/write-ledger.js';
 import type { Database, SqlDialect } from './schema.js';
@@ -63,6 +65,7 @@ export class KyselyStore implements Store {
   private readonly audit: AuditTrail;
   private readonly cards: CardStore;
   private readonly coordination: Coordination;
+  private readonly nudges: NudgeStore;
   private closed?: Promise<void>;
 
   constructor(options: KyselyStoreOptions) {
@@ -82,6 +85,7 @@ export class KyselyStore implements Store {
     this.audit = new KyselyAuditTrail(this.context);
     this.cards = new KyselyCardStore(this.context);
     this.coordination = new KyselyCoordination(this.context);
+    this.nudges = new KyselyNudgeStore(this.context);
   }
 
   // Lifecycle ----------------------------------------------------------------
@@ -267,5 +271,38 @@ export class KyselyStore implements Store {
   }
   releaseLease(...args: Args<Coordination, 'releaseLease'>) {
     return this.coordination.releaseLease(...args);
+  }
+
+  // Nudges -------------------------------------------------------------------------
+
+  getNudgeSettings(...args: Args<NudgeStore, 'getNudgeSettings'>) {
+    return this.nudges.getNudgeSettings(...args);
+  }
+  saveNudgeSettings(...args: Args<NudgeStore, 'saveNudgeSettings'>) {
+    return this.nudges.saveNudgeSettings(...args);
+  }
+  nudgeChannels() {
+    return this.nudges.nudgeChannels();
+  }
+  beginNudge(...args: Args<NudgeStore, 'beginNudge'>) {
+    return this.nudges.beginNudge(...args);
+  }
+  settleNudge(...args: Args<NudgeStore, 'settleNudge'>) {
+    return this.nudges.settleNudge(...args);
+  }
+  forgetNudge(...args: Args<NudgeStore, 'forgetNudge'>) {
+    return this.nudges.forgetNudge(...args);
+  }
+  pendingNudges() {
+    return this.nudges.pendingNudges();
+  }
+  nudgesOfStay(...args: Args<NudgeStore, 'nudgesOfStay'>) {
+    return this.nudges.nudgesOfStay(...args);
+  }
+  holdNudges(...args: Args<NudgeStore, 'holdNudges'>) {
+    return this.nudges.holdNudges(...args);
+  }
+  nudgeHold(...args: Args<NudgeStore, 'nudgeHold'>) {
+    return this.nudges.nudgeHold(...args);
   }
 }

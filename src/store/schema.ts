@@ -142,6 +142,43 @@ export interface DigestAttemptsTable {
   settled_at: string | null;
 }
 
+export interface NudgeSettingsTable {
+  channel_id: string;
+  waiting_on_us_ms: number | null;
+  vendor_silent_ms: number | null;
+  quiet_from: string | null;
+  quiet_to: string | null;
+  updated_by: string;
+  updated_at: string;
+}
+
+export interface NudgesTable {
+  key: string;
+  channel_id: string;
+  vendor: string;
+  case_id: string;
+  situation: string;
+  stay_start: string;
+  sequence: number;
+  state: string;
+  thread_ts: string | null;
+  ts: string | null;
+  created_at: string;
+  posted_at: string | null;
+}
+
+export interface NudgeHoldsTable {
+  channel_id: string;
+  vendor: string;
+  case_id: string;
+  situation: string;
+  stay_start: string;
+  snoozed_until: string | null;
+  done: Flag;
+  updated_by: string;
+  updated_at: string;
+}
+
 export interface Database {
   watches: WatchesTable;
   case_homes: CaseHomesTable;
@@ -155,6 +192,9 @@ export interface Database {
   scheduled_runs: ScheduledRunsTable;
   leases: LeasesTable;
   digest_attempts: DigestAttemptsTable;
+  nudge_settings: NudgeSettingsTable;
+  nudges: NudgesTable;
+  nudge_holds: NudgeHoldsTable;
 }
 
 export type SqlDialect = 'sqlite' | 'postgres';

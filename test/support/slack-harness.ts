@@ -13,6 +13,7 @@ import { createStatusTracking, type StatusTracking } from '../../src/compose/sta
 import { createUseCases } from '../../src/compose/use-cases.js';
 import { loadEnv } from '../../src/config/env.js';
 import type { AccessPolicy } from '../../src/domain/policy.js';
+import type { Clock } from '../../src/domain/ports/clock.js';
 import { type Logger, silentLogger } from '../../src/logging/logger.js';
 import { traceStore } from '../../src/observability/store-tracing.js';
 import type { Tracing } from '../../src/observability/tracing.js';
@@ -103,6 +104,8 @@ export interface HarnessOptions {
   routes?: (built: { store: Store; vendors: VendorRegistry }) => ExtraRoute[];
   /** Spans for the app, vendors, store and scheduler, wired as main.ts wires them. */
   tracing?: Tracing;
+  /** The clock of the store, the use cases and the scheduler's runs (a controlled one in nudge tests). */
+  clock?: Clock;
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
@@ -162,7 +165,9 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     HOST: '127.0.0.1',
   });
   const vendors = createVendorRegistry(env, { logger, ...options.vendorHooks, tracing: options.tracing });
-  const openedStore = await createStore({ dataDir, databaseUrl: options.databaseUrl, logger });
+  const clock = options.clock;
+  const now = clock ? () => new Date(clock.now()) : undefined;
+  const openedStore = await createStore({ dataDir, databaseUrl: options.databaseUrl, logger, now });
   await openedStore.migrate();
   const store = options.tracing ? traceStore(openedStore, options.tracing) : openedStore;
   const gate = options.policy
@@ -176,6 +181,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
         slackClient: createNotifierWebClient({ token: fake.botToken, slackApiUrl: env.SLACK_API_URL }),
         logger,
         tracing: options.tracing,
+        clock,
       })
     : undefined;
   const useCases = createUseCases({
@@ -191,6 +197,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
         logger,
       ),
     ),
+    now,
   });
   const app = createSlackApp({
     config: env,

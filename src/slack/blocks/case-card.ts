@@ -11,7 +11,9 @@ import {
   type VendorId,
 } from '../../domain/case.js';
 import type { Capability } from '../../domain/ports/vendor.js';
+import { caseOnlyClock, type ResponseClock } from '../../domain/response-clock.js';
 import { vendorName, vendorShortName } from '../../vendors/plugin.js';
+import { clockWords } from '../words.js';
 import {
   actions,
   type Block,
@@ -83,6 +85,8 @@ export interface CardOptions {
   notes?: number;
   /** The time ages are counted from ("3 d ago"); now unless a test says otherwise. */
   now?: number;
+  /** Whose move it is, from the case's snapshot; without one it is read from the vendor's times. */
+  clock?: ResponseClock;
 }
 
 export function statusLine(c: Pick<Case, 'state' | 'status'>): string {
@@ -235,6 +239,8 @@ export function buildCaseBlocks(c: Case, options: CardOptions): Block[] {
     value: escapeMrkdwn(f.value) || '—',
   }));
   blocks.push(fieldsSection([...headlineFields(c, now), ...vendorFields.slice(0, CARD_VENDOR_FIELDS)]));
+  const clock = options.clock ?? caseOnlyClock(c);
+  if (clock) blocks.push(context(`:stopwatch: ${clockWords(clock, new Date(now), c.vendor)}`));
 
   const about: string[] = [escapeMrkdwn(vendorName(c.vendor))];
   if (options.openedBy) about.push(`Opened from Slack by <@${options.openedBy}>`);

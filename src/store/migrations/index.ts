@@ -10,6 +10,7 @@ import * as leaseGeneration from './0002_lease_generation.js';
 import * as digestAttempts from './0003_digest_attempts.js';
 import * as caseHomes from './0004_case_homes.js';
 import * as caseActivity from './0005_case_activity.js';
+import * as nudges from './0010_nudges.js';
 
 interface DialectAwareMigration {
   up(db: Kysely<unknown>, dialect: SqlDialect): Promise<void>;
@@ -22,6 +23,7 @@ export const MIGRATIONS: ReadonlyArray<readonly [name: string, migration: Dialec
   ['0003_digest_attempts', digestAttempts],
   ['0004_case_homes', caseHomes],
   ['0005_case_activity', caseActivity],
+  ['0010_nudges', nudges],
 ];
 
 /** Binds each migration to the dialect it runs on, for Kysely's Migrator. */

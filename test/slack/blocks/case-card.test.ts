@@ -91,10 +91,17 @@ describe('the case card', () => {
   it('shows a note sent from Slack with who sent it, and never turns anything else into a mention', () => {
     const c = largestCiscoCase();
     const notes = [
-      { text: 'Tested the circuit', createdAt: c.updatedAt, source: 'slack' as const, slackUserId: 'UALICE01' },
+      {
+        text: 'Tested the circuit',
+        createdAt: c.updatedAt,
+        source: 'slack' as const,
+        slackUserId: 'UALICE01',
+      },
       { text: 'Forged', createdAt: c.updatedAt, source: 'slack' as const, slackUserId: '<!channel>' },
     ];
-    const text = blockText(buildCaseCard({ ...c, notes }, { surface: 'channel', capabilities, now: NOW }).blocks);
+    const text = blockText(
+      buildCaseCard({ ...c, notes }, { surface: 'channel', capabilities, now: NOW }).blocks,
+    );
     expect(text).toContain('*Sent from Slack* by <@UALICE01>');
     expect(text).not.toContain('<!channel>');
   });

@@ -4,10 +4,12 @@ import { CASE_ACTIONS } from '../../blocks/case-card.js';
 import { LIST_PAGE_ACTION, SHOW_CASE_ACTION, WATCHING_UNWATCH_ACTION } from '../../blocks/case-list.js';
 import { HOME_OPEN_ACTION } from '../../blocks/home.js';
 import { PICK_VENDOR_ACTION } from '../../blocks/modals.js';
+import { NUDGE_ACTIONS } from '../../blocks/nudge.js';
 import type { SlackDeps } from '../../deps.js';
 import { caseDetails } from './case-details.js';
 import { homeOpen } from './home-open.js';
 import { listPage } from './list-page.js';
+import { nudgeHold } from './nudge-hold.js';
 import { pickVendor } from './pick-vendor.js';
 import { portalLink } from './portal-link.js';
 import { postCardButton } from './post-card.js';
@@ -34,4 +36,6 @@ export function register(app: App, deps: SlackDeps): void {
   app.action<BlockAction>(WATCHING_UNWATCH_ACTION, unwatchFromList(deps));
   app.action<BlockAction>(PICK_VENDOR_ACTION, pickVendor(deps));
   app.action<BlockAction>(HOME_OPEN_ACTION, homeOpen(deps));
+  // On a nudge.
+  for (const id of Object.values(NUDGE_ACTIONS)) app.action<BlockAction>(id, nudgeHold(deps));
 }

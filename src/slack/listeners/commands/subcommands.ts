@@ -8,7 +8,9 @@ import { digestSubcommand } from './digest.js';
 import { helpSubcommand } from './help.js';
 import { listSubcommand } from './list.js';
 import { noteSubcommand } from './note.js';
+import { nudgeSubcommand } from './nudge.js';
 import { openSubcommand } from './open.js';
+import { quietSubcommand } from './quiet.js';
 import { showSubcommand } from './show.js';
 import type { Subcommand } from './types.js';
 import { vendorsSubcommand } from './vendors.js';
@@ -25,6 +27,8 @@ export const subcommands: Subcommand[] = [
   unwatchSubcommand,
   watchingSubcommand,
   digestSubcommand,
+  nudgeSubcommand,
+  quietSubcommand,
   auditSubcommand,
   vendorsSubcommand,
 ];
