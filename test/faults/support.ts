@@ -129,7 +129,7 @@ const DONE =
   /Opened (Equinix|Juniper|Motadata)|already had this request|Note added to|already added to|Cancelled |already submitted/;
 const NOTHING =
   /Nothing was changed|Nothing was sent|so nothing was done|refused:|says the case cannot be changed now/;
-const UNCERTAIN = /did not confirm|may have gone through/;
+const UNCERTAIN = /did not confirm|may have gone through|its answer is not known yet/;
 
 /** Classifies an answer; throws when it promises nothing recognisable or is the generic failure. */
 export function classify(text: string): Told {
