@@ -38,6 +38,10 @@ export abstract class FakeSlackMethods extends FakeSlackStore {
         return this.update(args);
       case 'chat.getPermalink':
         return this.permalink(args);
+      case 'chat.unfurl':
+        return this.unfurl(args);
+      case 'reactions.add':
+        return this.addReaction(args);
       case 'views.open':
         return this.viewsOpen(args, false);
       case 'views.push':
@@ -84,7 +88,13 @@ export abstract class FakeSlackMethods extends FakeSlackStore {
       blocks: args.blocks as unknown[] | undefined,
       edits: 0,
       ...(args.metadata === undefined ? {} : { metadata: args.metadata }),
+      ...(typeof args.thread_ts === 'string' ? { threadTs: args.thread_ts } : {}),
     };
+    if (
+      message.threadTs !== undefined &&
+      !this.messages.some((m) => m.channel === channel && m.ts === message.threadTs && !m.visibleTo)
+    )
+      throw new SlackApiError('thread_not_found');
     this.messages.push(message);
     return {
       channel,
@@ -129,6 +139,32 @@ export abstract class FakeSlackMethods extends FakeSlackStore {
       channel: args.channel,
       permalink: `https://caseops-fake.slack.com/archives/${args.channel}/p${args.message_ts.replace('.', '')}`,
     };
+  }
+
+  private messageAt(channel: unknown, ts: unknown): FakeMessage {
+    const message = this.messages.find((m) => m.channel === channel && m.ts === ts && !m.visibleTo);
+    if (!message) throw new SlackApiError('message_not_found');
+    return message;
+  }
+
+  /** Slack allows one reaction of a name per person on a message. */
+  private addReaction(args: Json): Json {
+    if (typeof args.name !== 'string' || !/^[a-z0-9_+-]+$/.test(args.name))
+      throw new SlackApiError('invalid_name');
+    const message = this.messageAt(args.channel, args.timestamp);
+    if (message.reactions?.includes(args.name)) throw new SlackApiError('already_reacted');
+    message.reactions = [...(message.reactions ?? []), args.name];
+    return {};
+  }
+
+  /** Each unfurl's blocks are checked as a message's are. */
+  private unfurl(args: Json): Json {
+    const message = this.messageAt(args.channel, args.ts);
+    const unfurls = asRecord(args.unfurls);
+    if (Object.keys(unfurls).length === 0) throw new SlackApiError('invalid_arguments');
+    for (const attachment of Object.values(unfurls)) validateBlocks(asRecord(attachment).blocks, 'message');
+    message.unfurls = { ...message.unfurls, ...unfurls };
+    return {};
   }
 
   private viewsOpen(args: Json, push: boolean): Json {

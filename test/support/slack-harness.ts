@@ -95,6 +95,8 @@ export interface HarnessOptions {
   routes?: (built: { store: Store; vendors: VendorRegistry }) => ExtraRoute[];
   /** Spans for the app, vendors, store and scheduler, wired as main.ts wires them. */
   tracing?: Tracing;
+  /** More environment variables (portal templates such as CISCO_CASE_URL). */
+  env?: Record<string, string>;
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
@@ -151,6 +153,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     SLACK_API_URL: fake.url,
     PORT: '0',
     HOST: '127.0.0.1',
+    ...options.env,
   });
   const vendors = createVendorRegistry(env, { logger, ...options.vendorHooks, tracing: options.tracing });
   const openedStore = await createStore({ dataDir, databaseUrl: options.databaseUrl, logger });

@@ -32,7 +32,7 @@ export interface CaseCardsOptions {
   cases: Pick<CaseService, 'watch' | 'unwatch'>;
   store: Pick<AuditTrail, 'auditForCase'> &
     Pick<WatchStore, 'watchesOfCase'> &
-    Pick<CardStore, 'rememberCard' | 'cardsFor'>;
+    Pick<CardStore, 'rememberCard' | 'cardsFor' | 'cardAt'>;
   logger: Logger;
 }
 
@@ -91,6 +91,11 @@ export class CaseCards {
       this.logger.warn({ err: error }, 'could not read posted cards');
       return [];
     }
+  }
+
+  /** The case whose card is message `ts` in `channelId` (a thread's root), if caseops posted one there. */
+  async cardAt(channelId: string, ts: string): Promise<PostedCard | undefined> {
+    return this.store.cardAt(channelId, ts);
   }
 
   /**
