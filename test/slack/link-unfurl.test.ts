@@ -3,6 +3,7 @@
  * chat.unfurl with a compact card. Links of vendors not configured and unknown cases are left alone.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parsePolicy } from '../../src/config/policy-file.js';
 import { ALICE, BOB, blockText, type Harness, NOC, startHarness } from '../support/slack-harness.js';
 
 const CISCO_PAGE = 'https://scm.example.com/case/{id}';
@@ -21,14 +22,15 @@ afterAll(async () => {
   await h?.stop();
 });
 
-/** A person pastes `urls` in NOC; Slack sends link_shared for them. */
-async function paste(urls: string[]) {
-  const ts = h.fake.addMessage({ channel: NOC, user: BOB, text: urls.map((u) => `<${u}>`).join(' ') });
+/** `user` pastes `urls` in NOC; Slack sends link_shared for them. */
+async function paste(urls: string[], user = BOB, harness = h) {
+  const h = harness;
+  const ts = h.fake.addMessage({ channel: NOC, user, text: urls.map((u) => `<${u}>`).join(' ') });
   const from = h.fake.calls.length;
   const sent = await h.slack.event({
     type: 'link_shared',
     channel: NOC,
-    user: BOB,
+    user,
     message_ts: ts,
     unfurl_id: `U${ts}`,
     source: 'conversations_history',
@@ -93,5 +95,31 @@ describe('unfurling vendor case links', () => {
     await new Promise((r) => setTimeout(r, 500));
     expect(h.fake.calls.slice(from).filter((c) => c.method === 'chat.unfurl')).toHaveLength(0);
     expect(message(ts).unfurls).toBeUndefined();
+  });
+});
+
+describe('unfurls and the access policy', () => {
+  let guarded: Harness;
+  beforeAll(async () => {
+    guarded = await startHarness({
+      vendors: ['equinix'],
+      env: { EQUINIX_CASE_URL: EQUINIX_PAGE },
+      policy: parsePolicy(
+        `version: 1\ndefaults:\n  lookup:\n    - name: only Alice looks cases up\n      users: [${ALICE}]\n`,
+        'policy.yaml',
+      ),
+    });
+  });
+  afterAll(async () => {
+    await guarded?.stop();
+  });
+
+  it("unfurls for someone the policy lets look the case up, and leaves a link alone for someone it doesn't", async () => {
+    const id = guarded.sims.equinix.seed();
+    const url = EQUINIX_PAGE.replace('{id}', id);
+    const denied = await paste([url], BOB, guarded);
+    const allowed = await paste([url], ALICE, guarded);
+    await guarded.fake.waitForCall('chat.unfurl', (c) => c.args.ts === allowed.ts);
+    expect(guarded.fake.callsTo('chat.unfurl').filter((c) => c.args.ts === denied.ts)).toHaveLength(0);
   });
 });
