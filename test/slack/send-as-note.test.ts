@@ -154,6 +154,15 @@ describe('message shortcut "Send to vendor as note"', () => {
     );
   });
 
+  it('on the card itself: the case is the card’s', async () => {
+    const id = h.sims.equinix.seed();
+    const card = await postedCard('equinix', id);
+    const form = await runShortcut({ text: card.text ?? '', ts: card.ts });
+    expect(form.view.callback_id).toBe('send_note');
+    expect(blockText(form.view.blocks)).toContain(`Equinix case \`${id}\``);
+    expect(initial(form, 'case_id')).toBeUndefined();
+  });
+
   it('a vendor whose API takes no notes is refused with its reason before any form', async () => {
     const [id] = h.sims.cisco.seedMany(1);
     const card = await postedCard('cisco', id!);

@@ -64,13 +64,13 @@ function noteVendors(deps: SlackDeps): VendorId[] {
 async function caseOfMessage(
   deps: SlackDeps,
   channelId: string,
+  messageTs: string,
   threadTs: string | undefined,
   text: string,
 ): Promise<{ vendor: VendorId; id: string; fromCard: boolean } | undefined> {
-  if (threadTs) {
-    const card = await deps.cards.cardAt(channelId, threadTs);
-    if (card) return { vendor: card.vendor, id: card.caseId, fromCard: true };
-  }
+  // A reply's thread root, or the message itself (the shortcut run on a card).
+  const card = await deps.cards.cardAt(channelId, threadTs ?? messageTs);
+  if (card) return { vendor: card.vendor, id: card.caseId, fromCard: true };
   const named = findCaseReference(text, (url) => deps.cases.caseFromLink(url));
   if (!named || !deps.cases.enabledVendors().some((a) => a.vendor === named.vendor)) return undefined;
   return { ...named, fromCard: false };
@@ -81,7 +81,7 @@ async function buildForm(deps: SlackDeps, shortcut: MessageShortcut) {
   const messageTs = shortcut.message.ts ?? shortcut.message_ts;
   const threadTs = (shortcut.message as { thread_ts?: string }).thread_ts;
   const raw = shortcut.message.text ?? '';
-  const target = await caseOfMessage(deps, channelId, threadTs, raw);
+  const target = await caseOfMessage(deps, channelId, messageTs, threadTs, raw);
   if (target) {
     // Says the vendor's own reason when its API takes no notes, before any form.
     deps.cases.adapterFor(target.vendor, 'annotate');
