@@ -1,8 +1,9 @@
 /**
- * The fake Slack Web API's methods on the workspace's state: auth.test, chat.postMessage/postEphemeral/
- * update/getPermalink, views.open/update/push/publish, users.info, users.conversations, conversations.info,
- * usergroups.users.list, apps.connections.open; and posts to a response_url. Each refusal is the error
- * Slack answers (SlackApiError), checked as Slack checks (fake-slack-checks.ts).
+ * The fake Slack Web API's methods on the workspace's state: auth.test, chat.postMessage (thread_ts too)/
+ * postEphemeral/update/getPermalink/unfurl, reactions.add, views.open/update/push/publish, users.info,
+ * users.conversations, conversations.info, usergroups.users.list, apps.connections.open; and posts to a
+ * response_url. Each refusal is the error Slack answers (SlackApiError), checked as Slack checks
+ * (fake-slack-checks.ts).
  */
 import {
   asRecord,
@@ -90,11 +91,6 @@ export abstract class FakeSlackMethods extends FakeSlackStore {
       ...(args.metadata === undefined ? {} : { metadata: args.metadata }),
       ...(typeof args.thread_ts === 'string' ? { threadTs: args.thread_ts } : {}),
     };
-    if (
-      message.threadTs !== undefined &&
-      !this.messages.some((m) => m.channel === channel && m.ts === message.threadTs && !m.visibleTo)
-    )
-      throw new SlackApiError('thread_not_found');
     this.messages.push(message);
     return {
       channel,
