@@ -13,6 +13,7 @@ import { parse } from 'yaml';
 import { SLACK_EVENTS_PATH } from '../src/slack/app.js';
 import { CASE_COMMAND } from '../src/slack/listeners/commands/index.js';
 import { OPEN_VENDOR_CASE_SHORTCUT } from '../src/slack/listeners/shortcuts/open-vendor-case.js';
+import { SEND_AS_NOTE_SHORTCUT } from '../src/slack/listeners/shortcuts/send-as-note.js';
 import { BOT_EVENTS, BOT_SCOPES } from '../src/slack/scopes.js';
 
 const repo = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -29,6 +30,7 @@ type Manifest = {
     slash_commands: Array<{ command: string; url?: string }>;
     shortcuts: Array<{ callback_id: string; type: string }>;
     app_home: { home_tab_enabled: boolean };
+    unfurl_domains?: string[];
   };
   oauth_config: { scopes: { bot: string[] } };
   settings: {
@@ -59,10 +61,15 @@ describe.each([
     expect(manifest.features.slash_commands.map((c) => c.command)).toEqual([CASE_COMMAND]);
     expect(manifest.features.shortcuts).toEqual([
       expect.objectContaining({ type: 'message', callback_id: OPEN_VENDOR_CASE_SHORTCUT }),
+      expect.objectContaining({ type: 'message', callback_id: SEND_AS_NOTE_SHORTCUT }),
     ]);
     expect(manifest.settings.interactivity.is_enabled).toBe(true);
     expect(manifest.features.app_home.home_tab_enabled).toBe(true);
     expect(manifest.settings.event_subscriptions.bot_events).toEqual([...BOT_EVENTS]);
+  });
+
+  it('lists unfurl domains, for the link_shared event that unfurls vendor case links', () => {
+    expect(manifest.features.unfurl_domains?.length).toBeGreaterThan(0);
   });
 
   it('asks for exactly the bot scopes caseops uses', () => {

@@ -182,6 +182,18 @@ function renderMessage(channel, m, ctx) {
   const dismiss = m.ephemeral
     ? '<button type="button" class="link-button" data-dismiss="1">Dismiss message</button>'
     : '';
+  const thread = m.threadTs
+    ? `<div class="thread-note">↳ reply in a thread (${escapeHtml(timeOf(m.threadTs))})</div>`
+    : '';
+  const unfurls = (m.unfurls ?? [])
+    .map(
+      (u) =>
+        `<div class="unfurl" data-surface="unfurl" data-channel="${escapeHtml(channel)}" data-ts="${escapeHtml(m.ts)}" data-url="${escapeHtml(u.url)}"><div class="unfurl-from">${escapeHtml(state.app.name)}</div>${renderBlocks(u.blocks, ctx)}</div>`,
+    )
+    .join('');
+  const reactions = (m.reactions ?? []).length
+    ? `<div class="reactions">${m.reactions.map((r) => `<span class="reaction" title=":${escapeHtml(r)}:">${r === 'white_check_mark' ? '✅' : `:${escapeHtml(r)}:`} 1</span>`).join('')}</div>`
+    : '';
   const menu =
     state.shortcuts.length > 0
       ? '<div class="message-menu"><button type="button" class="menu-button" aria-label="More actions" data-menu="1">⋮</button></div>'
@@ -190,8 +202,11 @@ function renderMessage(channel, m, ctx) {
     <div class="avatar${isApp ? ' avatar-app' : ''}" aria-hidden="true">${initial}</div>
     <div class="message-body">
       <div class="message-meta"><span class="author">${escapeHtml(author.realName || author.name)}</span>${badge}<span class="time">${escapeHtml(timeOf(m.ts))}</span>${m.edited ? '<span class="edited">(edited)</span>' : ''}</div>
+      ${thread}
       ${ephemeral}
       <div class="message-content">${body}</div>
+      ${unfurls}
+      ${reactions}
       ${dismiss}
     </div>
     ${menu}
@@ -337,6 +352,11 @@ function renderSimulators() {
 // ---- what the person does ------------------------------------------------------------------------------------
 
 function blocksOf(surfaceEl) {
+  if (surfaceEl.dataset.surface === 'unfurl') {
+    const list = state.messages[surfaceEl.dataset.channel] ?? [];
+    const message = list.find((m) => m.ts === surfaceEl.dataset.ts);
+    return message?.unfurls?.find((u) => u.url === surfaceEl.dataset.url)?.blocks ?? [];
+  }
   if (surfaceEl.dataset.surface === 'message') {
     const list = state.messages[surfaceEl.dataset.channel] ?? [];
     return list.find((m) => m.ts === surfaceEl.dataset.ts)?.blocks ?? [];
@@ -346,6 +366,10 @@ function blocksOf(surfaceEl) {
 }
 
 function surfaceOf(surfaceEl) {
+  if (surfaceEl.dataset.surface === 'unfurl') {
+    const { channel, ts, url } = surfaceEl.dataset;
+    return { type: 'unfurl', channel, ts, url };
+  }
   if (surfaceEl.dataset.surface === 'message') {
     return { type: 'message', channel: surfaceEl.dataset.channel, ts: surfaceEl.dataset.ts };
   }

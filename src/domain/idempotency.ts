@@ -16,10 +16,22 @@ export type WriteOrigin =
   /** A modal submission; `attempt` grows each time the form comes back with the vendor's refusal. */
   | { kind: 'view'; viewId: string; attempt: number }
   /** A slash command carrying everything (e.g. `/case note eqx 123 text`); trigger ids are unique per call. */
-  | { kind: 'command'; triggerId: string };
+  | { kind: 'command'; triggerId: string }
+  /**
+   * A Slack message sent on as it is ("Send to vendor as note"): keyed on the message itself, so the same
+   * message is written once whoever sends it and however often.
+   */
+  | { kind: 'message'; channelId: string; ts: string };
 
 function originScope(origin: WriteOrigin): string {
-  return origin.kind === 'view' ? `view:${origin.viewId}` : `cmd:${origin.triggerId}`;
+  switch (origin.kind) {
+    case 'view':
+      return `view:${origin.viewId}`;
+    case 'command':
+      return `cmd:${origin.triggerId}`;
+    case 'message':
+      return `msg:${origin.channelId}:${origin.ts}`;
+  }
 }
 
 export function writeKey(operation: WriteOperation, vendor: VendorId, origin: WriteOrigin): string {

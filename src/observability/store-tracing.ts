@@ -21,6 +21,7 @@ const POSITIONAL: Partial<Record<keyof Store, Id[]>> = {
   advanceDigestCursor: ['channelId'],
   auditForCase: ['vendor', 'caseId'],
   cardsFor: ['vendor', 'caseId'],
+  cardAt: ['channelId'],
 };
 
 const UNTRACED = new Set<string | symbol>(['ping', 'dialect', 'then']);

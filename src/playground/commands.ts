@@ -3,7 +3,7 @@
  * the app as Slack sends one, with the ack body shown the way Slack shows it.
  */
 import { CASE_COMMAND } from '../slack/listeners/commands/index.js';
-import { PLAYGROUND_APP_ID, PLAYGROUND_TEAM } from './seed.js';
+import { PLAYGROUND_APP_ID, PLAYGROUND_BOT, PLAYGROUND_TEAM } from './seed.js';
 import { asRecord, encodeTyped } from './slack-payloads.js';
 import { me, PlaygroundInputError, type WorkspaceCore } from './workspace-core.js';
 
@@ -20,12 +20,54 @@ function tooLong(what: string, length: number, max: number): PlaygroundInputErro
   );
 }
 
-/** A plain message from the person (the app does not subscribe to messages; it is there to be read). */
-export function sendMessage(core: WorkspaceCore, channel: string, text: string): { ts: string } {
+const TYPED_LINK = /\bhttps?:\/\/[^\s<>]+[^\s<>.,;:!?)'"]/g;
+
+/**
+ * A plain message from the person (the app does not subscribe to messages). Links are wrapped as Slack wraps
+ * them, and Slack's link_shared event goes to the app for them, as if every domain were one of the app's
+ * unfurl domains (the playground has no manifest to read them from).
+ */
+export async function sendMessage(
+  core: WorkspaceCore,
+  channel: string,
+  text: string,
+): Promise<{ ts: string }> {
   core.channelName(channel);
   if (text.trim() === '') throw new PlaygroundInputError('an empty message');
   if (text.length > MESSAGE_MAX_CHARS) throw tooLong('A message', text.length, MESSAGE_MAX_CHARS);
-  return { ts: core.fake.addMessage({ channel, user: me.id, text: encodeTyped(text) }) };
+  const links = [...new Set(text.match(TYPED_LINK) ?? [])];
+  const encoded = encodeTyped(text).replace(TYPED_LINK, (url) => `<${url}>`);
+  const ts = core.fake.addMessage({ channel, user: me.id, text: encoded });
+  if (links.length > 0) await shareLinks(core, channel, ts, links);
+  return { ts };
+}
+
+async function shareLinks(core: WorkspaceCore, channel: string, ts: string, links: string[]): Promise<void> {
+  core.eventCounter += 1;
+  const now = Date.now() / 1000;
+  await core.send(
+    () =>
+      core.requests.event({
+        token: 'playground',
+        team_id: PLAYGROUND_TEAM.id,
+        api_app_id: PLAYGROUND_APP_ID,
+        type: 'event_callback',
+        event_id: `Ev0LINK${Date.now().toString(36).toUpperCase()}${core.eventCounter}`,
+        event_time: Math.floor(now),
+        event: {
+          type: 'link_shared',
+          channel,
+          user: me.id,
+          message_ts: ts,
+          unfurl_id: `U${ts.replace('.', '')}`,
+          source: 'conversations_history',
+          event_ts: now.toFixed(6),
+          links: links.map((url) => ({ url, domain: new URL(url).hostname })),
+        },
+        authorizations: [{ team_id: PLAYGROUND_TEAM.id, user_id: PLAYGROUND_BOT.userId, is_bot: true }],
+      }),
+    (error) => core.slackbotSays(channel, `Unfurling the links failed with the error "${error}".`),
+  );
 }
 
 /** `/command text` typed in `channel`. */

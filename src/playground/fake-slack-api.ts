@@ -27,7 +27,7 @@ export type {
   RecordedResponse,
 } from './fake-slack-store.js';
 
-const JSON_ARGS = new Set(['blocks', 'view', 'attachments', 'metadata']);
+const JSON_ARGS = new Set(['blocks', 'view', 'attachments', 'metadata', 'unfurls']);
 
 export class FakeSlackApi extends FakeSlackMethods {
   private readonly failures: Array<{ method: string; failure: InjectedFailure; times: number }> = [];

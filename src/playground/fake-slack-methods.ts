@@ -1,8 +1,9 @@
 /**
- * The fake Slack Web API's methods on the workspace's state: auth.test, chat.postMessage/postEphemeral/
- * update/getPermalink, views.open/update/push/publish, users.info, users.conversations, conversations.info,
- * usergroups.users.list, apps.connections.open; and posts to a response_url. Each refusal is the error
- * Slack answers (SlackApiError), checked as Slack checks (fake-slack-checks.ts).
+ * The fake Slack Web API's methods on the workspace's state: auth.test, chat.postMessage (thread_ts too)/
+ * postEphemeral/update/getPermalink/unfurl, reactions.add, views.open/update/push/publish, users.info,
+ * users.conversations, conversations.info, usergroups.users.list, apps.connections.open; and posts to a
+ * response_url. Each refusal is the error Slack answers (SlackApiError), checked as Slack checks
+ * (fake-slack-checks.ts).
  */
 import {
   asRecord,
@@ -38,6 +39,10 @@ export abstract class FakeSlackMethods extends FakeSlackStore {
         return this.update(args);
       case 'chat.getPermalink':
         return this.permalink(args);
+      case 'chat.unfurl':
+        return this.unfurl(args);
+      case 'reactions.add':
+        return this.addReaction(args);
       case 'views.open':
         return this.viewsOpen(args, false);
       case 'views.push':
@@ -132,6 +137,32 @@ export abstract class FakeSlackMethods extends FakeSlackStore {
       channel: args.channel,
       permalink: `https://caseops-fake.slack.com/archives/${args.channel}/p${args.message_ts.replace('.', '')}`,
     };
+  }
+
+  private messageAt(channel: unknown, ts: unknown): FakeMessage {
+    const message = this.messages.find((m) => m.channel === channel && m.ts === ts && !m.visibleTo);
+    if (!message) throw new SlackApiError('message_not_found');
+    return message;
+  }
+
+  /** Slack allows one reaction of a name per person on a message. */
+  private addReaction(args: Json): Json {
+    if (typeof args.name !== 'string' || !/^[a-z0-9_+-]+$/.test(args.name))
+      throw new SlackApiError('invalid_name');
+    const message = this.messageAt(args.channel, args.timestamp);
+    if (message.reactions?.includes(args.name)) throw new SlackApiError('already_reacted');
+    message.reactions = [...(message.reactions ?? []), args.name];
+    return {};
+  }
+
+  /** Each unfurl's blocks are checked as a message's are. */
+  private unfurl(args: Json): Json {
+    const message = this.messageAt(args.channel, args.ts);
+    const unfurls = asRecord(args.unfurls);
+    if (Object.keys(unfurls).length === 0) throw new SlackApiError('invalid_arguments');
+    for (const attachment of Object.values(unfurls)) validateBlocks(asRecord(attachment).blocks, 'message');
+    message.unfurls = { ...message.unfurls, ...unfurls };
+    return {};
   }
 
   private viewsOpen(args: Json, push: boolean): Json {

@@ -65,8 +65,12 @@ export interface FakeMessage {
   edits: number;
   /** Message metadata the app posted it with (chat.postMessage `metadata`). */
   metadata?: unknown;
-  /** The parent's ts, for a reply in a thread (chat.postMessage `thread_ts`). */
+  /** The ts of the thread's root, for a reply in a thread. */
   threadTs?: string;
+  /** Reaction names the app added (reactions.add), in order. */
+  reactions?: string[];
+  /** What chat.unfurl attached to the message's links, by link. */
+  unfurls?: Record<string, unknown>;
 }
 
 export interface FakeView {
@@ -180,6 +184,7 @@ export abstract class FakeSlackStore {
     blocks?: unknown[];
     visibleTo?: string;
     user?: string;
+    threadTs?: string;
   }): string {
     const ts = this.nextTs();
     this.messages.push({ ...message, ts, edits: 0 });

@@ -6,6 +6,7 @@
  * applied to the fake's views here, as Slack applies them.
  */
 import { OPEN_VENDOR_CASE_SHORTCUT } from '../slack/listeners/shortcuts/open-vendor-case.js';
+import { SEND_AS_NOTE_SHORTCUT } from '../slack/listeners/shortcuts/send-as-note.js';
 import { AppUnreachableError } from './app-requests.js';
 import { PLAYGROUND_APP_ID, PLAYGROUND_BOT, PLAYGROUND_TEAM } from './seed.js';
 import {
@@ -26,10 +27,13 @@ type Json = Record<string, unknown>;
 /** Shortcuts the app declares (its manifest), shown in each message's menu. */
 export const PLAYGROUND_SHORTCUTS = [
   { callbackId: OPEN_VENDOR_CASE_SHORTCUT, name: 'Open vendor case', type: 'message' as const },
+  { callbackId: SEND_AS_NOTE_SHORTCUT, name: 'Send to vendor as note', type: 'message' as const },
 ];
 
 export type Surface =
   | { type: 'message'; channel: string; ts: string }
+  /** The app's unfurl of link `url` in a message. */
+  | { type: 'unfurl'; channel: string; ts: string; url: string }
   | { type: 'view'; viewId: string }
   | { type: 'home' };
 
@@ -96,6 +100,24 @@ export async function press(core: WorkspaceCore, press: Press): Promise<void> {
         messageTs: message.ts,
         userId: me.id,
       }),
+    });
+  } else if (surface.type === 'unfurl') {
+    const message = core.messageAt(surface.channel, surface.ts);
+    const unfurl = asRecord(asRecord(message.unfurls)[surface.url]);
+    blocks = asArray(unfurl.blocks);
+    failureChannel = surface.channel;
+    // An unfurl's buttons come from an attachment on someone else's message: the app cannot replace it.
+    Object.assign(payload, {
+      container: {
+        type: 'message_attachment',
+        message_ts: message.ts,
+        channel_id: message.channel,
+        is_app_unfurl: true,
+        app_unfurl_url: surface.url,
+      },
+      channel: { id: message.channel, name: core.channelName(message.channel) },
+      state: { values: {} },
+      response_url: core.fake.issueResponseUrl({ channel: message.channel, userId: me.id }),
     });
   } else if (surface.type === 'view') {
     const view = core.openView(surface.viewId);
@@ -270,6 +292,7 @@ export async function runShortcut(
           ts: message.ts,
           text: message.text ?? '',
           ...(message.user ? { user: message.user } : { bot_id: PLAYGROUND_BOT.botId }),
+          ...(message.threadTs ? { thread_ts: message.threadTs } : {}),
         },
       }),
     (error) => core.slackbotSays(channel, `The shortcut failed with the error "${error}".`),

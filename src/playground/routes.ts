@@ -49,6 +49,7 @@ const CommandBody = z.object({ channel: slackId, text: z.string().min(1) });
 const MessageBody = z.object({ channel: slackId, text: z.string().min(1) });
 const SurfaceBody = z.discriminatedUnion('type', [
   z.object({ type: z.literal('message'), channel: slackId, ts }),
+  z.object({ type: z.literal('unfurl'), channel: slackId, ts, url: z.string().url().max(3000) }),
   z.object({ type: z.literal('view'), viewId: slackId }),
   z.object({ type: z.literal('home') }),
 ]);

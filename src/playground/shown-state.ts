@@ -17,6 +17,12 @@ export interface ShownMessage {
   blocks?: unknown[];
   ephemeral: boolean;
   edited: boolean;
+  /** The thread's root, for a reply in a thread (the page shows replies in line, marked). */
+  threadTs?: string;
+  /** Reactions the app added. */
+  reactions?: string[];
+  /** The app's unfurls of the message's links. */
+  unfurls?: Array<{ url: string; blocks: unknown[] }>;
 }
 
 export interface ShownView {
@@ -83,6 +89,16 @@ function shownMessages(core: WorkspaceCore): Record<string, ShownMessage[]> {
       ...(m.blocks ? { blocks: m.blocks } : {}),
       ephemeral: m.visibleTo !== undefined,
       edited: m.edits > 0,
+      ...(m.threadTs ? { threadTs: m.threadTs } : {}),
+      ...(m.reactions ? { reactions: [...m.reactions] } : {}),
+      ...(m.unfurls
+        ? {
+            unfurls: Object.entries(m.unfurls).map(([url, u]) => ({
+              url,
+              blocks: asArray((u as { blocks?: unknown }).blocks),
+            })),
+          }
+        : {}),
     });
   }
   return byChannel;

@@ -73,7 +73,7 @@ export class PlaygroundWorkspace {
     return shownState(this.core, [CASE_COMMAND], this.panel.state());
   }
 
-  sendMessage(channel: string, text: string): { ts: string } {
+  sendMessage(channel: string, text: string): Promise<{ ts: string }> {
     return sendMessage(this.core, channel, text);
   }
 

@@ -83,6 +83,43 @@ export class SlackGateway {
     return { channel: result.channel ?? channel, ts: result.ts ?? '' };
   }
 
+  /** A reply in the thread under message `threadTs`. */
+  async postInThread(channel: string, threadTs: string, message: SlackMessage): Promise<{ ts: string }> {
+    const fitted = fitMessage(message);
+    const result = await this.patiently('chat.postMessage', () =>
+      this.client.chat.postMessage({
+        channel,
+        thread_ts: threadTs,
+        text: fitted.text,
+        blocks: fitted.blocks,
+        unfurl_links: false,
+      }),
+    );
+    return { ts: result.ts ?? '' };
+  }
+
+  /** reactions.add; a reaction the message already has is not an error. */
+  async addReaction(channel: string, ts: string, name: string): Promise<void> {
+    try {
+      await this.patiently('reactions.add', () =>
+        this.client.reactions.add({ channel, timestamp: ts, name }),
+      );
+    } catch (error) {
+      const failure = readSlackApiFailure(error);
+      if (failure?.kind === 'platform' && failure.code === 'already_reacted') return;
+      throw error;
+    }
+  }
+
+  /** chat.unfurl: attachments (blocks inside) for links in message `ts`, keyed by the link as posted. */
+  async unfurl(
+    channel: string,
+    ts: string,
+    unfurls: Record<string, { blocks: types.AnyBlock[] }>,
+  ): Promise<void> {
+    await this.patiently('chat.unfurl', () => this.client.chat.unfurl({ channel, ts, unfurls }));
+  }
+
   async updateMessage(channel: string, ts: string, message: SlackMessage): Promise<void> {
     const fitted = fitMessage(message);
     await this.patiently('chat.update', () =>

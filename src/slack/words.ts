@@ -397,3 +397,27 @@ export function clockWords(
       return `Open for ${lasted}`;
   }
 }
+
+// "Send to vendor as note" and link unfurls ----------------------------------------------------------------------
+
+/** What the "Send to vendor as note" shortcut says; `name` is a vendor's full name, `user` a Slack user id. */
+export const SEND_AS_NOTE_WORDS = {
+  title: 'Send as note',
+  submit: 'Send note',
+  backLink: (permalink: string) => `From Slack: ${permalink}`,
+  caseLine: (name: string, id: string) => `Send this message as a note to ${name} case \`${id}\`.`,
+  askCase: 'Which case should this message go to as a note?',
+  noVendors:
+    'No vendor configured in this workspace takes notes through caseops. `/case help` shows what each allows.',
+  pickVendor: 'Pick the vendor.',
+  sent: (name: string, id: string) => `:white_check_mark: Sent to ${name} case \`${id}\` as a note.`,
+  alreadySent: (name: string, id: string) =>
+    `This message was already sent to ${name} case \`${id}\` as a note; it was not sent twice.`,
+  inProgress: (name: string) =>
+    `This message is being sent to ${name} right now (another click or another person); it is sent once.`,
+  threadReply: (name: string, user: string) => `Sent to ${name} as a note by <@${user}>`,
+  visibilityHint: 'For vendors that keep notes internal or external; the others ignore it.',
+} as const;
+
+/** The reaction caseops leaves on a message it sent to a vendor as a note. */
+export const SENT_AS_NOTE_REACTION = 'white_check_mark';

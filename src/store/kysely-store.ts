@@ -248,6 +248,9 @@ export class KyselyStore implements Store {
   cardsFor(...args: Args<CardStore, 'cardsFor'>) {
     return this.cards.cardsFor(...args);
   }
+  cardAt(...args: Args<CardStore, 'cardAt'>) {
+    return this.cards.cardAt(...args);
+  }
   recordRecentCase(...args: Args<CardStore, 'recordRecentCase'>) {
     return this.cards.recordRecentCase(...args);
   }

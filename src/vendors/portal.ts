@@ -21,13 +21,41 @@ export function portalLink(template: string, id: string): string {
   return template.replaceAll('{id}', encodeURIComponent(id));
 }
 
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+}
+
+/**
+ * The matcher for links shaped like `template`: the same URL with anything but `/ ? # &` where `{id}` stands
+ * (decoded), ignoring a trailing slash and the scheme's and host's case. Undefined when the template has no
+ * `{id}` (a link shape cannot be told from it).
+ */
+export function portalLinkPattern(template: string): ((url: string) => string | undefined) | undefined {
+  const [head, ...rest] = template.split('{id}');
+  if (head === undefined || rest.length === 0) return undefined;
+  const source = [head, ...rest].map(escapeRegExp).join('([^/?#&]+)').replace(/\\\/$/, '');
+  const pattern = new RegExp(`^${source}/?$`, 'i');
+  return (url) => {
+    const match = pattern.exec(url.trim());
+    const raw = match?.[1];
+    if (!raw) return undefined;
+    try {
+      return decodeURIComponent(raw);
+    } catch {
+      return undefined;
+    }
+  };
+}
+
 class PortalLinkedAdapter implements VendorAdapter {
+  private readonly linkPattern: ((url: string) => string | undefined) | undefined;
   readonly findByIdempotencyKey?: (idempotencyKey: string) => Promise<Case | undefined>;
 
   constructor(
     private readonly inner: VendorAdapter,
     private readonly template: string,
   ) {
+    this.linkPattern = portalLinkPattern(template);
     const find = inner.findByIdempotencyKey?.bind(inner);
     if (find) this.findByIdempotencyKey = async (key) => this.link(await find(key));
   }
@@ -48,6 +76,16 @@ class PortalLinkedAdapter implements VendorAdapter {
 
   parseCaseId(raw: string): string {
     return this.inner.parseCaseId(raw);
+  }
+  /** A link of the portal template's shape whose id is a valid id of this vendor. */
+  caseIdFromLink(url: string): string | undefined {
+    const raw = this.linkPattern?.(url);
+    if (raw === undefined) return undefined;
+    try {
+      return this.inner.parseCaseId(raw);
+    } catch {
+      return undefined;
+    }
   }
   async open(request: OpenRequest, options: WriteOptions): Promise<OpenResult> {
     const result = await this.inner.open(request, options);

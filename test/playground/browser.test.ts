@@ -233,6 +233,27 @@ suite(`playground in a browser (needs Chromium at ${CHROMIUM}: apt-get install c
   );
 
   it(
+    'runs "Send to vendor as note" from a message menu: the note form pre-filled with the message and its link',
+    scenario(async () => {
+      await page.locator('[data-nav-channel="C0NOC"]').click();
+      const message = await shown(channelMessages(), 'BGP to the Equinix IX in SV5 is flapping');
+      await message.hover();
+      await message.getByRole('button', { name: 'More actions' }).click();
+      await page.getByRole('menuitem', { name: /Send to vendor as note/ }).click();
+      const form = await modalTitled('Send as note');
+      await expect
+        .poll(() => form.getByLabel('Note').inputValue(), { timeout: STEP_MS })
+        .toContain('BGP to the Equinix IX in SV5 is flapping');
+      await expect
+        .poll(() => form.getByLabel('Note').inputValue(), { timeout: STEP_MS })
+        .toContain('From Slack:');
+      await modal().getByRole('button', { name: 'Close window' }).click();
+      await modal().waitFor({ state: 'detached' });
+      expect(pageErrors).toEqual([]);
+    }),
+  );
+
+  it(
     'opens App Home with the case just opened',
     scenario(async () => {
       await page.getByRole('button', { name: 'caseops' }).click();

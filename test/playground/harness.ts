@@ -41,7 +41,7 @@ export interface PlaygroundInstance {
 const NEVER = '0 0 0 1 1 *';
 
 export async function startPlaygroundInstance(
-  options: { logger?: Logger; autoAdvanceEveryMs?: number } = {},
+  options: { logger?: Logger; autoAdvanceEveryMs?: number; env?: Record<string, string> } = {},
 ): Promise<PlaygroundInstance> {
   const logger = options.logger ?? silentLogger;
   const dataDir = mkdtempSync(join(tmpdir(), 'caseops-playground-'));
@@ -59,6 +59,7 @@ export async function startPlaygroundInstance(
     PORT: '0',
     HOST: '127.0.0.1',
     VENDOR_TIMEOUT_MS: '5000',
+    ...options.env,
   });
   const store = await createStore({ dataDir, logger });
   await store.migrate();

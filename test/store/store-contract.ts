@@ -987,6 +987,26 @@ export function describeStoreContract(harness: StoreHarness): void {
         expect(await store.cardsFor('juniper', '1')).toEqual([]);
       });
 
+      it('finds a card by the channel and ts it was posted as (a thread root), only while it is remembered', async () => {
+        const { store } = await fresh();
+        await store.rememberCard({ vendor: 'cisco', caseId: '1', channelId: 'C1', ts: '1700000000.000100' });
+        await store.rememberCard({
+          vendor: 'equinix',
+          caseId: '7',
+          channelId: 'C1',
+          ts: '1700000000.000200',
+        });
+        expect(await store.cardAt('C1', '1700000000.000200')).toEqual({
+          vendor: 'equinix',
+          caseId: '7',
+          channelId: 'C1',
+          ts: '1700000000.000200',
+        });
+        expect(await store.cardAt('C2', '1700000000.000200')).toBeUndefined();
+        await store.rememberCard({ vendor: 'cisco', caseId: '1', channelId: 'C1', ts: '1700000000.000300' });
+        expect(await store.cardAt('C1', '1700000000.000100')).toBeUndefined();
+      });
+
       it('keeps one entry per case and user, at its latest time, newest first', async () => {
         const { store, clock } = await fresh();
         await store.recordRecentCase({ userId: 'U1', vendor: 'cisco', caseId: '1', title: 'One' });

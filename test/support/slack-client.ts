@@ -266,7 +266,7 @@ export class SlackClient {
   /** The message shortcut on a message in a channel. */
   async messageShortcut(
     callbackId: string,
-    message: { text: string; ts: string; user?: string },
+    message: { text: string; ts: string; user?: string; threadTs?: string },
     options: { user?: string; channel?: string } = {},
   ): Promise<SentRequest> {
     const user = options.user ?? this.defaults.userId;
@@ -279,7 +279,13 @@ export class SlackClient {
       team: { id: this.defaults.teamId, domain: 'caseops' },
       user: { id: user, name: user.toLowerCase(), team_id: this.defaults.teamId },
       channel: { id: channel, name: 'noc' },
-      message: { type: 'message', user: message.user ?? 'UBOB', ts: message.ts, text: message.text },
+      message: {
+        type: 'message',
+        user: message.user ?? 'UBOB',
+        ts: message.ts,
+        text: message.text,
+        ...(message.threadTs ? { thread_ts: message.threadTs } : {}),
+      },
       message_ts: message.ts,
       response_url: responseUrl,
       trigger_id: triggerId,

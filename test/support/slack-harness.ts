@@ -106,6 +106,8 @@ export interface HarnessOptions {
   tracing?: Tracing;
   /** The clock of the store, the use cases and the scheduler's runs (a controlled one in nudge tests). */
   clock?: Clock;
+  /** More environment variables (portal templates such as CISCO_CASE_URL). */
+  env?: Record<string, string>;
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
@@ -163,6 +165,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     SLACK_API_URL: fake.url,
     PORT: '0',
     HOST: '127.0.0.1',
+    ...options.env,
   });
   const vendors = createVendorRegistry(env, { logger, ...options.vendorHooks, tracing: options.tracing });
   const clock = options.clock;

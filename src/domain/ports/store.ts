@@ -318,6 +318,8 @@ export interface CardStore {
   /** One card per case and channel: a newer card replaces the older one's ts. */
   rememberCard(card: PostedCard): Promise<void>;
   cardsFor(vendor: VendorId, caseId: string): Promise<PostedCard[]>;
+  /** The card posted as message `ts` in `channelId` (a thread's root), if caseops remembers it. */
+  cardAt(channelId: string, ts: string): Promise<PostedCard | undefined>;
   recordRecentCase(entry: Omit<RecentCase, 'at'> & { at?: string }): Promise<void>;
   recentCases(userId: string, limit?: number): Promise<RecentCase[]>;
 }

@@ -99,6 +99,11 @@ export interface VendorAdapter {
    */
   findByIdempotencyKey?(idempotencyKey: string): Promise<Case | undefined>;
   lookup(id: string): Promise<Case>;
+  /**
+   * Optional: the case id a link to the vendor's portal points at, or undefined when the link is not one of
+   * this vendor's case pages (the shape comes from the deployment's portal template).
+   */
+  caseIdFromLink?(url: string): string | undefined;
   /** Refreshes many cases with the vendor's cheapest bulk call (Cisco: summaries of up to 30 ids per call). */
   refresh(ids: readonly string[]): Promise<RefreshOutcome[]>;
   annotate(id: string, note: NoteRequest, options: WriteOptions): Promise<void>;

@@ -33,7 +33,7 @@ export interface CaseCardsOptions {
   cases: Pick<CaseService, 'watch' | 'unwatch'>;
   store: Pick<AuditTrail, 'auditForCase'> &
     Pick<WatchStore, 'watchesOfCase'> &
-    Pick<CardStore, 'rememberCard' | 'cardsFor'> &
+    Pick<CardStore, 'rememberCard' | 'cardsFor' | 'cardAt'> &
     Pick<EventLog, 'getSnapshot'>;
   logger: Logger;
   /** Who is in which channel, so a write's text reaches only channels its author is in. */
@@ -97,6 +97,11 @@ export class CaseCards {
       this.logger.warn({ err: error }, 'could not read posted cards');
       return [];
     }
+  }
+
+  /** The case whose card is message `ts` in `channelId` (a thread's root), if caseops posted one there. */
+  async cardAt(channelId: string, ts: string): Promise<PostedCard | undefined> {
+    return this.store.cardAt(channelId, ts);
   }
 
   /**

@@ -169,6 +169,15 @@ export class CaseService {
     return adapter;
   }
 
+  /** The configured vendor's case a portal link points at (the first vendor whose link shape fits). */
+  caseFromLink(url: string): { vendor: VendorId; id: string } | undefined {
+    for (const adapter of this.vendors.enabled()) {
+      const id = adapter.caseIdFromLink?.(url);
+      if (id !== undefined) return { vendor: adapter.vendor, id };
+    }
+    return undefined;
+  }
+
   /** Validates a case id as the vendor's rules say (no unvalidated text reaches a URL). */
   parseCaseId(vendor: VendorId, raw: string): string {
     return this.adapterFor(vendor).parseCaseId(raw);

@@ -32,6 +32,16 @@ export class KyselyCardStore implements CardStore {
     return rows.map(fromCardRow);
   }
 
+  async cardAt(channelId: string, ts: string): Promise<PostedCard | undefined> {
+    const row = await this.context.db
+      .selectFrom('posted_cards')
+      .selectAll()
+      .where('channel_id', '=', channelId)
+      .where('ts', '=', ts)
+      .executeTakeFirst();
+    return row ? fromCardRow(row) : undefined;
+  }
+
   async recordRecentCase(entry: Omit<RecentCase, 'at'> & { at?: string }): Promise<void> {
     const at = entry.at === undefined ? nowIso(this.context) : isoInstant(entry.at, 'at');
     await this.context.db.transaction().execute(async (trx) => {

@@ -1,0 +1,86 @@
+/**
+ * The playground's "Send to vendor as note" shortcut and link unfurls against the real app: the shortcut is
+ * in every message's menu, and a portal link typed in the composer reaches the app as link_shared and shows
+ * the app's unfurl under the message, whose "Watch here" works like any button.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { PlaygroundState } from '../../src/playground/workspace.js';
+import type { EquinixSimulator } from '../../src/vendors/equinix/index.js';
+import { type PlaygroundInstance, startPlaygroundInstance } from './harness.js';
+
+const EQUINIX_PAGE = 'https://portal.equinix.example/cases/{id}';
+
+let instance: PlaygroundInstance;
+beforeAll(async () => {
+  instance = await startPlaygroundInstance({ env: { EQUINIX_CASE_URL: EQUINIX_PAGE } });
+}, 30_000);
+afterAll(async () => {
+  await instance?.stop();
+});
+
+async function ok(path: string, body: unknown): Promise<Record<string, unknown>> {
+  const response = await fetch(new URL(`/playground/${path}`, instance.url), {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  const answer = (await response.json()) as Record<string, unknown>;
+  expect(response.status, JSON.stringify(answer)).toBe(200);
+  return answer;
+}
+
+async function state(): Promise<PlaygroundState> {
+  return (await (await fetch(new URL('/playground/state', instance.url))).json()) as PlaygroundState;
+}
+
+async function eventually<T>(
+  probe: (s: PlaygroundState) => T | null | undefined,
+  what: string,
+): Promise<NonNullable<T>> {
+  const until = Date.now() + 8000;
+  for (;;) {
+    const found = probe(await state());
+    if (found !== undefined && found !== null && found !== false) return found as NonNullable<T>;
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+describe('the playground', () => {
+  it('offers "Send to vendor as note" in the message menu and opens its form', async () => {
+    const s = await state();
+    expect(s.shortcuts.map((x) => x.callbackId)).toContain('send_as_note');
+    const seeded = s.messages.C0NOC?.[0];
+    await ok('shortcut', { channel: 'C0NOC', ts: seeded?.ts, callbackId: 'send_as_note' });
+    const form = await eventually(
+      (x) =>
+        x.modal?.blocks.some((b) => (b as { block_id?: string }).block_id === 'note') ? x.modal : undefined,
+      'the note form',
+    );
+    expect(JSON.stringify(form.blocks)).toContain('From Slack:');
+    await ok('close', { viewId: form.id, all: false });
+  });
+
+  it('unfurls an Equinix portal link typed in the composer, and its Watch here watches the case', async () => {
+    const equinix = instance.sandbox.simulators.equinix as EquinixSimulator;
+    const id = equinix.seed({ description: 'Unfurl me: cage 0207 power' });
+    const url = EQUINIX_PAGE.replace('{id}', id);
+    const { ts } = (await ok('message', { channel: 'C0NOC', text: `see ${url} please` })) as { ts: string };
+    const shown = await eventually(
+      (x) => x.messages.C0NOC?.find((m) => m.ts === ts && (m.unfurls?.length ?? 0) > 0),
+      'the unfurl',
+    );
+    expect(shown.text).toContain(`<${url}>`);
+    const unfurl = shown.unfurls?.[0];
+    expect(unfurl?.url).toBe(url);
+    expect(JSON.stringify(unfurl?.blocks)).toContain('Unfurl me: cage 0207 power');
+    const blockIndex = unfurl!.blocks.findIndex((b) => (b as { type?: string }).type === 'actions');
+    await ok('action', { surface: { type: 'unfurl', channel: 'C0NOC', ts, url }, blockIndex, element: 0 });
+    await eventually(
+      (x) =>
+        x.messages.C0NOC?.find((m) => m.ephemeral && m.text.includes('This channel now watches this case')),
+      'the presser told',
+    );
+    expect((await instance.store.watchesOfCase('equinix', id)).map((w) => w.channelId)).toContain('C0NOC');
+  });
+});
