@@ -102,6 +102,8 @@ export interface HarnessOptions {
   routes?: (built: { store: Store; vendors: VendorRegistry }) => ExtraRoute[];
   /** Spans for the app, vendors, store and scheduler, wired as main.ts wires them. */
   tracing?: Tracing;
+  /** More environment variables (e.g. a tight vendor budget), read after the harness's own. */
+  env?: Record<string, string>;
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
@@ -159,6 +161,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     SLACK_API_URL: fake.url,
     PORT: '0',
     HOST: '127.0.0.1',
+    ...options.env,
   });
   const vendors = createVendorRegistry(env, { logger, ...options.vendorHooks, tracing: options.tracing });
   const openedStore = await createStore({ dataDir, databaseUrl: options.databaseUrl, logger });
@@ -183,6 +186,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     logger,
     policy: gate,
     digests: tracking?.scheduler,
+    // As composeApp wires it: the operator's floor under channel digest schedules.
+    digestMinIntervalMs: env.DIGEST_MIN_INTERVAL,
     // As composeApp wires it: channel membership through the Web API, cached on the Slack side.
     channels: new SlackChannelMembership(
       new SlackGateway(
