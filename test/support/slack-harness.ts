@@ -106,7 +106,7 @@ export interface HarnessOptions {
   tracing?: Tracing;
   /** The clock of the store, the use cases and the scheduler's runs (a controlled one in nudge tests). */
   clock?: Clock;
-  /** More environment variables (portal templates such as CISCO_CASE_URL). */
+  /** More environment variables (portal templates such as CISCO_CASE_URL, a tight vendor budget), read after the harness's own. */
   env?: Record<string, string>;
 }
 
@@ -193,6 +193,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     logger,
     policy: gate,
     digests: tracking?.scheduler,
+    // As composeApp wires it: the operator's floor under channel digest schedules.
+    digestMinIntervalMs: env.DIGEST_MIN_INTERVAL,
     // As composeApp wires it: channel membership through the Web API, cached on the Slack side.
     channels: new SlackChannelMembership(
       new SlackGateway(
