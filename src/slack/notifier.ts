@@ -64,35 +64,27 @@ export interface SlackChatClient {
    * when caseops never heard so. Without it such a message cannot be checked and its digest waits.
    */
   conversations?: {
-    history(args: {
-      channel: string;
-      oldest?: string;
-      limit?: number;
-      cursor?: string;
-      include_all_metadata?: boolean;
-    }): Promise<{
-      ok?: boolean;
-      error?: string;
-      messages?: Array<{ ts?: string; metadata?: { event_type?: string; event_payload?: unknown } }>;
-      has_more?: boolean;
-      response_metadata?: { next_cursor?: string };
-    }>;
+    history(args: HistoryArgs): Promise<HistoryPage>;
     /** A thread's messages (nudges posted under a card), same shape as history. */
-    replies?(args: {
-      channel: string;
-      ts: string;
-      oldest?: string;
-      limit?: number;
-      cursor?: string;
-      include_all_metadata?: boolean;
-    }): Promise<{
-      ok?: boolean;
-      error?: string;
-      messages?: Array<{ ts?: string; metadata?: { event_type?: string; event_payload?: unknown } }>;
-      has_more?: boolean;
-      response_metadata?: { next_cursor?: string };
-    }>;
+    replies?(args: HistoryArgs & { ts: string }): Promise<HistoryPage>;
   };
+}
+
+/** One page of conversations.history or conversations.replies, as far as reconciliation reads it. */
+export interface HistoryArgs {
+  channel: string;
+  oldest?: string;
+  limit?: number;
+  cursor?: string;
+  include_all_metadata?: boolean;
+}
+
+export interface HistoryPage {
+  ok?: boolean;
+  error?: string;
+  messages?: Array<{ ts?: string; metadata?: { event_type?: string; event_payload?: unknown } }>;
+  has_more?: boolean;
+  response_metadata?: { next_cursor?: string };
 }
 
 /** Slack message metadata: an app's own tag on a message, returned by conversations.history. */
