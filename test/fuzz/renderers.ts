@@ -23,6 +23,7 @@ import { vendorStatus } from '../../src/domain/vendor-status.js';
 import { buildAuditTrail } from '../../src/slack/blocks/audit.js';
 import { buildCaseCard } from '../../src/slack/blocks/case-card.js';
 import { buildListPage, buildWatchingList } from '../../src/slack/blocks/case-list.js';
+import { buildCaseUnfurl } from '../../src/slack/blocks/case-unfurl.js';
 import { buildDigestMessages } from '../../src/slack/blocks/digest.js';
 import { buildHome, type HomeWatched } from '../../src/slack/blocks/home.js';
 import {
@@ -35,6 +36,7 @@ import {
 } from '../../src/slack/blocks/limits.js';
 import { cancelModal, caseResultModal, noteModal } from '../../src/slack/blocks/modals.js';
 import { notice } from '../../src/slack/blocks/notices.js';
+import { buildNudgeMessage } from '../../src/slack/blocks/nudge.js';
 import { buildVendorStatus } from '../../src/slack/blocks/vendors.js';
 import { describeError } from '../../src/slack/words.js';
 import { VENDOR_IDS } from '../../src/vendors/plugin.js';
@@ -317,6 +319,32 @@ export function renderAll(input: RenderInput): Rendered[] {
   );
   attempt('case list', () =>
     message('case list', buildListPage(first.vendor, input.query, input.cases, input.page)),
+  );
+  attempt('unfurl', () =>
+    message('unfurl', {
+      text: 'unfurl',
+      blocks: buildCaseUnfurl(first, { now: new Date(), canWatch: input.watchedHere }),
+    }),
+  );
+  attempt('nudge', () =>
+    message(
+      'nudge',
+      buildNudgeMessage({
+        key: 'k',
+        stay: {
+          channelId: OWN_CHANNELS[0] as string,
+          vendor: first.vendor,
+          caseId: first.id,
+          situation: input.watchedHere ? 'waiting-on-us' : 'vendor-silent',
+          stayStart: first.createdAt ?? new Date(0).toISOString(),
+        },
+        sequence: 1 + input.page,
+        title: first.title,
+        url: first.url,
+        lastedMs: 3_600_000,
+        mention: OWN_USERS[0],
+      }),
+    ),
   );
   attempt('watching list', () =>
     message('watching list', buildWatchingList(OWN_CHANNELS[0] as string, input.watched)),
