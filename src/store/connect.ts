@@ -26,6 +26,11 @@ export const SQLITE_FILE_NAME = 'caseops.sqlite';
 /** Pass as `dataDir` for a private in-memory database (tests, throwaway runs). */
 export const IN_MEMORY = ':memory:';
 export const SQLITE_BUSY_TIMEOUT_MS = 5_000;
+/**
+ * PostgreSQL advisory lock key: held shared while migrating, exclusively while dropping a caseops schema
+ * (see KyselyStore.migrate).
+ */
+export const SCHEMA_DROP_LOCK = 1_667_330_917;
 
 /** Opens (creating the folder and file if needed) and tunes a SQLite database. */
 export function openSqliteDatabase(dataDir: string): BetterSqlite3.Database {

@@ -20,6 +20,7 @@ import type {
   WriteLedger,
 } from '../domain/ports/store.js';
 import type { Logger } from '../logging/logger.js';
+import { SCHEMA_DROP_LOCK } from './connect.js';
 import { StaticMigrationProvider } from './migrations/index.js';
 import { KyselyAuditTrail } from './parts/audit-trail.js';
 import { KyselyCardStore } from './parts/cards.js';
@@ -91,13 +92,28 @@ export class KyselyStore implements Store {
   // Lifecycle ----------------------------------------------------------------
 
   async migrate(): Promise<void> {
-    const { db, logger } = this.context;
+    if (this.dialect !== 'postgres') return this.migrateOn(this.context.db);
+    // Kysely finds its bookkeeping tables by reading every schema's tables; a schema dropped meanwhile by
+    // another session makes that read fail. Migrating holds this lock shared, and whoever drops a caseops
+    // schema (a removed tenant, a finished test run) holds it exclusively, so the two never overlap.
+    return this.context.db.connection().execute(async (connection) => {
+      await sql`select pg_advisory_lock_shared(${SCHEMA_DROP_LOCK})`.execute(connection);
+      try {
+        await this.migrateOn(connection);
+      } finally {
+        await sql`select pg_advisory_unlock_shared(${SCHEMA_DROP_LOCK})`.execute(connection);
+      }
+    });
+  }
+
+  private async migrateOn(db: Kysely<Database>): Promise<void> {
+    const { logger } = this.context;
     const migrator = new Migrator({
       db,
       provider: new StaticMigrationProvider(this.dialect),
       // Kysely looks for its bookkeeping tables in every schema unless told which one; name ours so
       // databases holding several caseops schemas (test runs, tenants) keep separate histories.
-      ...(this.dialect === 'postgres' ? { migrationTableSchema: await this.currentPostgresSchema() } : {}),
+      ...(this.dialect === 'postgres' ? { migrationTableSchema: await this.currentPostgresSchema(db) } : {}),
     });
     const { error, results } = await migrator.migrateToLatest();
     for (const result of results ?? []) {
@@ -112,10 +128,10 @@ export class KyselyStore implements Store {
     }
   }
 
-  private async currentPostgresSchema(): Promise<string> {
+  private async currentPostgresSchema(db: Kysely<Database>): Promise<string> {
     const { rows } = await sql<{
       schema: string | null;
-    }>`select current_schema() as schema`.execute(this.context.db);
+    }>`select current_schema() as schema`.execute(db);
     const schema = rows[0]?.schema;
     if (!schema) {
       throw new Error(

@@ -6,6 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import { SCHEMA_DROP_LOCK } from '../../src/store/connect.js';
 
 export const DEFAULT_TEST_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/test';
 
@@ -95,10 +96,16 @@ export async function createTestSchema(baseUrl = testDatabaseUrl()): Promise<Tes
     url,
     query: async <Row extends pg.QueryResultRow>(text: string, values?: unknown[]) =>
       withClient(url, async (client) => (await client.query<Row>(text, values)).rows),
+    // Exclusively under the lock migrations hold shared: a migration elsewhere reads every schema's tables.
     drop: () =>
-      withClient(baseUrl, (client) => client.query(`drop schema if exists "${name}" cascade`)).then(
-        () => undefined,
-      ),
+      withClient(baseUrl, async (client) => {
+        await client.query('select pg_advisory_lock($1)', [SCHEMA_DROP_LOCK]);
+        try {
+          await client.query(`drop schema if exists "${name}" cascade`);
+        } finally {
+          await client.query('select pg_advisory_unlock($1)', [SCHEMA_DROP_LOCK]);
+        }
+      }),
   };
 }
 
