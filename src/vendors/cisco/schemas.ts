@@ -29,11 +29,15 @@ function listOf<T extends z.ZodType>(item: T) {
   );
 }
 
+// The document types case_id as char 64. A comma or slash would change the path it is sent in; a control
+// character is no id anyone could type or read.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is the point
+const CASE_ID_SHAPE = /^[^\s,/?#\u0000-\u001f\u007f]{1,64}$/;
+
 export const CiscoCaseId = z
   .union([z.string(), z.number()])
   .transform((value) => String(value).trim())
-  // The document types case_id as char 64. A comma or slash would change the path it is sent in.
-  .pipe(z.string().regex(/^[^\s,/?#]{1,64}$/, 'expected a case id of up to 64 characters'));
+  .pipe(z.string().regex(CASE_ID_SHAPE, 'expected a case id of up to 64 characters'));
 
 export const CiscoNote = z.object({
   note: looseText,
