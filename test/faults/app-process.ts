@@ -6,7 +6,7 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { LogLine } from './processes.js';
-import { waitUntil } from './processes.js';
+import { followOutput, waitUntil } from './processes.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const MAIN = fileURLToPath(new URL('../../dist/main.js', import.meta.url));
@@ -54,24 +54,16 @@ export class AppProcess {
       env: { PATH: process.env.PATH ?? '', NODE_ENV: 'production', LOG_FORMAT: 'json', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    let partial = '';
-    this.child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
-      partial += chunk;
-      const complete = partial.split('\n');
-      partial = complete.pop() ?? '';
-      for (const line of complete) {
-        if (!line.trim()) continue;
-        try {
-          this.lines.push(JSON.parse(line) as LogLine);
-        } catch {
-          this.lines.push({ msg: line });
-        }
-      }
-      for (const wake of this.waiters) wake();
-    });
-    this.child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
-      this.stderr += chunk;
-    });
+    followOutput(
+      this.child,
+      this.lines,
+      () => {
+        for (const wake of this.waiters) wake();
+      },
+      (chunk) => {
+        this.stderr += chunk;
+      },
+    );
     running.add(this.child);
     this.exited = new Promise((resolve) =>
       this.child.once('exit', () => {

@@ -24,6 +24,31 @@ export interface LogLine {
   [key: string]: unknown;
 }
 
+/** Collects a child's JSON log lines (a line that is not JSON kept as its message) and its stderr. */
+export function followOutput(
+  child: ChildProcess,
+  lines: LogLine[],
+  onLine: () => void,
+  onStderr: (chunk: string) => void,
+): void {
+  let partial = '';
+  child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
+    partial += chunk;
+    const complete = partial.split('\n');
+    partial = complete.pop() ?? '';
+    for (const line of complete) {
+      if (!line.trim()) continue;
+      try {
+        lines.push(JSON.parse(line) as LogLine);
+      } catch {
+        lines.push({ msg: line });
+      }
+    }
+    onLine();
+  });
+  child.stderr?.setEncoding('utf8').on('data', onStderr);
+}
+
 export class CaseopsProcess {
   readonly lines: LogLine[] = [];
   private readonly child: ChildProcess;
@@ -36,24 +61,16 @@ export class CaseopsProcess {
       env: { ...process.env, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    let partial = '';
-    this.child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
-      partial += chunk;
-      const complete = partial.split('\n');
-      partial = complete.pop() ?? '';
-      for (const line of complete) {
-        if (!line.trim()) continue;
-        try {
-          this.lines.push(JSON.parse(line) as LogLine);
-        } catch {
-          this.lines.push({ msg: line });
-        }
-      }
-      for (const wake of this.waiters) wake();
-    });
-    this.child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
-      this.stderr += chunk;
-    });
+    followOutput(
+      this.child,
+      this.lines,
+      () => {
+        for (const wake of this.waiters) wake();
+      },
+      (chunk) => {
+        this.stderr += chunk;
+      },
+    );
     this.exited = new Promise((resolve) => this.child.once('exit', (code) => resolve(code)));
   }
 
