@@ -101,7 +101,7 @@ export function createStatusTracking(options: StatusTrackingOptions): StatusTrac
     clock,
     pollLeaseMs: options.env.LEASE_TTL_MS,
     observer: options.observer,
-    nudges,
+    afterPoll: [{ name: 'nudges', runOnce: (signal) => nudges.runOnce(signal) }],
   });
   const enableCardUpdates: StatusTracking['enableCardUpdates'] = (cards, renderCard) => {
     tracker.setCardUpdater(new SlackCardUpdater({ cards, notifier, renderCard }));

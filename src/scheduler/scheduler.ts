@@ -64,9 +64,19 @@ export interface SchedulerOptions {
   resyncCron?: string;
   stopGraceMs?: number;
   observer?: SchedulerObserver;
-  /** Nudges due after each poll (./nudge-runner.ts), run under the poller's lease. */
-  nudges?: { runOnce(signal?: AbortSignal): Promise<unknown> };
+  /**
+   * Work run after each poll, in order, under the poller's lease (so one replica at a time): nudges
+   * (./nudge-runner.ts) and the other messages caseops posts from what a poll recorded.
+   */
+  afterPoll?: readonly AfterPollRunner[];
   stopAbandonMs?: number;
+}
+
+/** One step run after each poll; one that fails is logged and does not stop the next. */
+export interface AfterPollRunner {
+  /** For the log: "nudges", "thread replies". */
+  readonly name: string;
+  runOnce(signal?: AbortSignal): Promise<unknown>;
 }
 
 export type FireResult = 'ran' | 'not-elected' | 'stopping' | 'unknown-task';
@@ -324,7 +334,7 @@ export class Scheduler implements DigestControl {
         fence: lease.grant,
       });
       this.options.observer?.observePoll(this.lastPoll, seconds());
-      await this.nudgeAfterPoll(AbortSignal.any([this.stopController.signal, lease.lost]));
+      await this.runAfterPoll(AbortSignal.any([this.stopController.signal, lease.lost]));
     } catch (error) {
       this.options.observer?.pollRun('error', seconds());
       const message =
@@ -337,13 +347,18 @@ export class Scheduler implements DigestControl {
     }
   }
 
-  private async nudgeAfterPoll(signal: AbortSignal): Promise<void> {
-    if (!this.options.nudges) return;
-    try {
-      await this.options.nudges.runOnce(signal);
-    } catch (error) {
-      // A poll that worked is not failed by its nudges; the next poll runs them again.
-      this.logger.error({ err: error }, 'nudges failed; the next poll tries again');
+  private async runAfterPoll(signal: AbortSignal): Promise<void> {
+    for (const runner of this.options.afterPoll ?? []) {
+      if (signal.aborted) return;
+      try {
+        await runner.runOnce(signal);
+      } catch (error) {
+        // A poll that worked is not failed by what runs after it; the next poll runs it again.
+        this.logger.error(
+          { err: error, step: runner.name },
+          `${runner.name} failed; the next poll tries again`,
+        );
+      }
     }
   }
 
