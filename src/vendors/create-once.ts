@@ -5,7 +5,9 @@
  * - a create the vendor refused as a repeat of the key returns the case that already carries the key;
  * - a create whose outcome is uncertain (sent, then no readable answer) is checked through the key before
  *   anything else: found means it landed; not found means one more attempt is safe; a check that itself fails
- *   leaves the outcome unknown, and nothing is sent again.
+ *   leaves the outcome unknown, and nothing is sent again;
+ * - for a vendor that never refuses a repeated key (`checkFirst`), the key is looked for before the first
+ *   create, so a repeat caseops' own write ledger did not catch still finds the first case.
  */
 import type { VendorId } from '../domain/case.js';
 import { OutcomeUnknownError, VendorUnavailableError } from '../domain/errors.js';
@@ -20,6 +22,11 @@ export interface CreateOnceSteps<T> {
   findExisting(): Promise<T | undefined>;
   /** The vendor refused the create because the key is already taken (Juniper's repeated tracking number). */
   isDuplicate?(error: unknown): boolean;
+  /**
+   * Look for the key before the first create: the vendor would accept a repeat and open a second case. A
+   * check that fails does not stop the create (the write ledger still holds the key on our side); it is logged.
+   */
+  checkFirst?: boolean;
   logger?: Logger;
 }
 
@@ -37,6 +44,10 @@ export function isOutcomeUncertain(error: unknown): error is VendorUnavailableEr
 }
 
 export async function createOnce<T>(steps: CreateOnceSteps<T>): Promise<CreateOnceResult<T>> {
+  if (steps.checkFirst) {
+    const existing = await findBeforeCreate(steps);
+    if (existing) return { value: existing, created: false };
+  }
   for (let attempt = 1; ; attempt++) {
     try {
       return { value: await steps.create(), created: true };
@@ -83,5 +94,17 @@ async function findAfterUncertainCreate<T>(
       steps.key,
       `${uncertain.detail}; checking for ${steps.key} failed too (${(error as Error).message})`,
     );
+  }
+}
+
+async function findBeforeCreate<T>(steps: CreateOnceSteps<T>): Promise<T | undefined> {
+  try {
+    return await steps.findExisting();
+  } catch (error) {
+    steps.logger?.warn(
+      { vendor: steps.vendor, key: steps.key, err: error },
+      'could not look for the idempotency key before creating; creating (the write ledger holds the key)',
+    );
+    return undefined;
   }
 }

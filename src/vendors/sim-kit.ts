@@ -25,6 +25,8 @@ export interface FaultRule {
   pathIncludes?: string;
   /** Only requests with this HTTP method (default: any), e.g. the write, not the read, on one path. */
   method?: string;
+  /** Only requests whose whole path matches (a create, not the search under the same path). */
+  pathMatches?: RegExp;
   /** How many matching requests get the fault (default 1). Infinity for "until cleared". */
   times?: number;
   /** For a 'throttle' fault: the Retry-After (seconds) its answer carries, over the vendor's usual one. */
@@ -32,7 +34,7 @@ export interface FaultRule {
 }
 
 type ActiveFault = Required<Pick<FaultRule, 'fault' | 'times'>> &
-  Pick<FaultRule, 'pathIncludes' | 'method' | 'retryAfterSeconds'>;
+  Pick<FaultRule, 'pathIncludes' | 'method' | 'pathMatches' | 'retryAfterSeconds'>;
 
 export interface LoggedRequest {
   method: string;
@@ -115,6 +117,7 @@ export class SimulatorServer {
       times: rule.times ?? 1,
       pathIncludes: rule.pathIncludes,
       method: rule.method?.toUpperCase(),
+      pathMatches: rule.pathMatches,
       retryAfterSeconds: rule.retryAfterSeconds,
     });
   }
@@ -159,6 +162,7 @@ export class SimulatorServer {
       (f) =>
         f.times > 0 &&
         (!f.pathIncludes || path.includes(f.pathIncludes)) &&
+        (!f.pathMatches || f.pathMatches.test(path)) &&
         (!f.method || f.method === method),
     );
     if (!rule) return undefined;

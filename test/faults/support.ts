@@ -106,7 +106,7 @@ export class FaultMatrix {
   inject(
     vendor: VendorId,
     fault: VendorFault,
-    where: { pathIncludes?: string; method?: string } = {},
+    where: { pathIncludes?: string; pathMatches?: RegExp; method?: string } = {},
     times = 1,
   ): () => void {
     if (!isSimFault(fault)) return revokeCredentials(this.h.sims, vendor);

@@ -121,8 +121,12 @@ interface Running<S extends VendorSimulator> {
 }
 
 /** Faults are aimed by method and path fragment only. */
-function faultAt(target: WireTarget): { method: string; pathIncludes: string } {
-  return { method: target.method, pathIncludes: target.pathIncludes };
+function faultAt(target: WireTarget): { method: string; pathIncludes: string; pathMatches?: RegExp } {
+  return {
+    method: target.method,
+    pathIncludes: target.pathIncludes,
+    ...(target.path ? { pathMatches: target.path } : {}),
+  };
 }
 
 function matches(request: LoggedRequest, target: WireTarget): boolean {

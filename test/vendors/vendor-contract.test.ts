@@ -147,11 +147,8 @@ describe('Motadata ServiceOps (Flotomate incident API)', () => {
       openedCount: (sim) => sim.cases().length,
       // The search for the tag is a POST under the same path: count the create alone.
       target: { method: 'POST', pathIncludes: '/api/v1/incident', path: /^\/api\/v1\/incident$/ },
-      // The incident is found again by its caseops:<key> tag.
+      // The incident is found again by its caseops:<key> tag, before a create and after a lost answer.
       afterLostAnswer: 'recovers',
-      // The vendor notes: no idempotency key exists, so store one in a tag "and check before re-creating". The
-      // adapter checks the tag only after a lost answer; a second open with the same key creates again.
-      knownGap: 'the adapter does not check the caseops:<key> tag before creating, so a repeat creates again',
     },
     cancel: {
       isCancelled: (sim, id) => sim.incident(id)?.status === 'Closed',

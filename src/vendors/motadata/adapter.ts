@@ -49,6 +49,8 @@ import { MOTADATA } from './terms.js';
 
 export class MotadataAdapter extends BaseVendorAdapter {
   protected readonly terms = MOTADATA;
+  /** Opens under way in this process, by idempotency tag. */
+  private readonly opening = new Map<string, Promise<OpenResult>>();
 
   constructor(
     http: VendorHttpClient,
@@ -60,11 +62,30 @@ export class MotadataAdapter extends BaseVendorAdapter {
   override async open(request: OpenRequest, options: WriteOptions): Promise<OpenResult> {
     const checked = checkOpenRequest('motadata', MotadataOpenRequest, request);
     const tag = this.tagFor(options.idempotencyKey);
+    // Two opens with one key at once would both find no tag and both create: the second waits for the first.
+    const inFlight = this.opening.get(tag);
+    if (inFlight) return { case: (await inFlight).case, created: false };
+    const opened = this.openTagged(checked, tag, options);
+    this.opening.set(tag, opened);
+    try {
+      return await opened;
+    } finally {
+      this.opening.delete(tag);
+    }
+  }
+
+  private async openTagged(
+    checked: MotadataOpenRequest,
+    tag: string,
+    options: WriteOptions,
+  ): Promise<OpenResult> {
     const { value, created } = await createOnce({
       vendor: this.vendor,
       key: tag,
       create: () => this.create(checked, tag, options.signal),
       findExisting: () => this.findByTag(tag, options.signal),
+      // ServiceOps accepts a repeated tag, so the tag is looked for before creating.
+      checkFirst: true,
       logger: this.logger,
     });
     return { case: value, created };

@@ -26,6 +26,8 @@ const KEY = { idempotencyKey: 'co-0123456789abcdef01234567' };
 const TAG = 'caseops:co-0123456789abcdef01234567';
 const CREATE = '/api/v1/incident';
 const SEARCH = '/api/v1/incident/search/byqual';
+/** The create alone: the search lives under the same path. */
+const CREATE_ONLY = /^\/api\/v1\/incident$/;
 
 let sim: MotadataSimulator;
 let adapter: VendorAdapter;
@@ -135,8 +137,8 @@ describe('open', () => {
       'No requester is registered with the e-mail someone@example.org.',
     );
     expect(sim.cases()).toHaveLength(2);
-    // A clear refusal is not an uncertain outcome: nothing is searched or sent again.
-    expect(searches()).toHaveLength(0);
+    // A clear refusal is not an uncertain outcome: only the check before creating searched, nothing is sent again.
+    expect(searches()).toHaveLength(1);
     expect(creates()).toHaveLength(1);
   });
 
@@ -234,24 +236,25 @@ describe('faults', () => {
   });
 
   it('never repeats a create refused with a 5xx', async () => {
-    sim.injectFault({ fault: 'http-500', pathIncludes: CREATE });
+    sim.injectFault({ fault: 'http-500', pathMatches: CREATE_ONLY });
     const error = await caught(() => adapter.open(request(), KEY));
     expect(error).toBeInstanceOf(VendorUnavailableError);
     expect(creates()).toHaveLength(1);
-    expect(searches()).toHaveLength(0);
+    // The one search is the check before creating; nothing is looked for after a definite refusal.
+    expect(searches()).toHaveLength(1);
     expect(withTag(TAG)).toHaveLength(0);
   });
 
   describe('duplicate create', () => {
     it('finds the tag after a create that committed but never answered: one incident', async () => {
-      sim.injectFault({ fault: 'timeout-after-commit', pathIncludes: CREATE });
+      sim.injectFault({ fault: 'timeout-after-commit', pathMatches: CREATE_ONLY });
       const result = await adapter.open(request(), KEY);
 
       expect(result.created).toBe(true);
       expect(creates()).toHaveLength(1);
       expect(withTag(TAG)).toHaveLength(1);
       expect(result.case.id).toBe(withTag(TAG)[0]?.id);
-      const search = JSON.parse(searches()[0]?.body ?? '');
+      const search = JSON.parse(searches()[1]?.body ?? '');
       expect(search.qualDetails.quals[0]).toMatchObject({
         leftOperand: { key: 'incident.tags' },
         rightOperand: { value: { type: 'ListStringValueRest', value: [TAG] } },
@@ -259,22 +262,22 @@ describe('faults', () => {
     });
 
     it('checks the tag after a malformed create answer instead of creating again', async () => {
-      sim.injectFault({ fault: 'malformed-json', pathIncludes: CREATE });
+      sim.injectFault({ fault: 'malformed-json', pathMatches: CREATE_ONLY });
       expect((await adapter.open(request(), KEY)).created).toBe(true);
       expect(creates()).toHaveLength(1);
       expect(withTag(TAG)).toHaveLength(1);
     });
 
     it('creates once more when the unanswered create never arrived, still one incident', async () => {
-      sim.injectFault({ fault: 'timeout', pathIncludes: CREATE });
+      sim.injectFault({ fault: 'timeout', pathMatches: CREATE_ONLY });
       const result = await adapter.open(request(), KEY);
       expect(result.created).toBe(true);
-      expect(sim.requests.map((r) => r.path).slice(0, 3)).toEqual([CREATE, SEARCH, CREATE]);
+      expect(sim.requests.map((r) => r.path).slice(0, 4)).toEqual([SEARCH, CREATE, SEARCH, CREATE]);
       expect(withTag(TAG)).toHaveLength(1);
     });
 
     it('leaves the outcome unknown, naming the tag, when the search fails: never a blind second create', async () => {
-      sim.injectFault({ fault: 'timeout-after-commit', pathIncludes: CREATE });
+      sim.injectFault({ fault: 'timeout-after-commit', pathMatches: CREATE_ONLY });
       sim.injectFault({ fault: 'http-503', pathIncludes: SEARCH, times: Number.POSITIVE_INFINITY });
       const error = await caught(() => adapter.open(request(), KEY));
       expect(error).toBeInstanceOf(OutcomeUnknownError);
@@ -345,7 +348,7 @@ describe('logs', () => {
       },
     )!;
 
-    sim.injectFault({ fault: 'timeout-after-commit', pathIncludes: CREATE });
+    sim.injectFault({ fault: 'timeout-after-commit', pathMatches: CREATE_ONLY });
     await withKey.open(request(), KEY);
     await withOauth.lookup('1001');
     sim.expireTokens();
