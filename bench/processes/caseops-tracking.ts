@@ -28,7 +28,7 @@ import { createSlackApp } from '../../src/slack/app.js';
 import { SlackDigestPublisher } from '../../src/slack/notifier.js';
 import { webClientOptions } from '../../src/slack/web-client.js';
 import { createStore } from '../../src/store/index.js';
-import type { CallEvent } from '../../src/vendors/http/client.js';
+import type { CallEvent } from '../../src/vendors/http/wire.js';
 import { createVendorRegistry } from '../../src/vendors/index.js';
 import type { KnownVendorId as VendorId } from '../../src/vendors/plugin.js';
 import { VENDOR_IDS } from '../../src/vendors/plugin.js';

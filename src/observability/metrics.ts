@@ -7,7 +7,7 @@
  */
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type { VendorHealth } from '../domain/ports/vendor.js';
-import type { CallEvent } from '../vendors/http/client.js';
+import type { CallEvent } from '../vendors/http/wire.js';
 
 /** How a command or interaction ended, as the Slack layer classifies it. */
 export type HandlingOutcome = 'ok' | 'denied' | 'invalid' | 'error' | (string & {});

@@ -3,7 +3,7 @@ import type { Dispatcher } from 'undici';
 import type { Clock } from '../domain/ports/clock.js';
 import type { Logger } from '../logging/logger.js';
 import type { Tracing } from '../observability/tracing.js';
-import type { CallEvent, RetryPolicy } from './http/client.js';
+import type { CallEvent, RetryPolicy } from './http/wire.js';
 
 export interface VendorDeps {
   logger: Logger;

@@ -1,7 +1,7 @@
 /** What the vendor adapter tests share: an environment pointed at a simulator, fast retries, captured logs. */
 import { type Env, loadEnv } from '../../src/config/env.js';
 import { createLogger, type Logger } from '../../src/logging/logger.js';
-import type { RetryPolicy } from '../../src/vendors/http/client.js';
+import type { RetryPolicy } from '../../src/vendors/http/wire.js';
 
 /** Short enough that timeout tests stay quick, long enough for a loaded CI machine on loopback. */
 export const TEST_TIMEOUT_MS = 400;

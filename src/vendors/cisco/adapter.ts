@@ -18,10 +18,11 @@ import type { ListQuery, ListResult, RefreshOutcome } from '../../domain/ports/v
 import type { Logger } from '../../logging/logger.js';
 import { BaseVendorAdapter } from '../base-adapter.js';
 import type { VendorDeps } from '../deps.js';
-import { type FailedAnswer, VendorHttpClient } from '../http/client.js';
+import { VendorHttpClient } from '../http/client.js';
 import { oauthClient } from '../http/oauth.js';
 import { encodePath } from '../http/path.js';
 import { RateBudget } from '../http/rate-budget.js';
+import type { FailedAnswer } from '../http/wire.js';
 import { mapCiscoError, readErrorEnvelope } from './errors.js';
 import { buildListRequest, CISCO_LIMITS } from './list-query.js';
 import { ciscoCaseToCase } from './mapper.js';

@@ -11,7 +11,7 @@ import {
   VendorUnauthorisedError,
   VendorUnavailableError,
 } from '../../domain/errors.js';
-import { excerpt, type FailedAnswer, parseRetryAfter } from '../http/client.js';
+import { excerpt, type FailedAnswer, parseRetryAfter } from '../http/wire.js';
 import { CiscoErrorEnvelope } from './schemas.js';
 
 /** The operation name the OAuth client gives token calls. */

@@ -16,10 +16,11 @@ import type { NoteRequest, OpenResult, WriteOptions } from '../../domain/ports/v
 import type { Logger } from '../../logging/logger.js';
 import { BaseVendorAdapter } from '../base-adapter.js';
 import type { VendorDeps } from '../deps.js';
-import { VendorHttpClient, type VendorResponse } from '../http/client.js';
+import { VendorHttpClient } from '../http/client.js';
 import { oauthClient } from '../http/oauth.js';
 import { encodePath } from '../http/path.js';
 import { RateBudget } from '../http/rate-budget.js';
+import type { VendorResponse } from '../http/wire.js';
 import { mapEquinixError, mapTokenError, TOKEN_REFUSAL_COOLDOWN_MS } from './errors.js';
 import { equinixTicketToCase, justCancelledCase, justCreatedCase, ticketNumbers } from './mapper.js';
 import { EquinixOpenRequest } from './open-request.js';

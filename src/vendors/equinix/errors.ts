@@ -8,7 +8,7 @@ import {
   VendorUnauthorisedError,
   VendorUnavailableError,
 } from '../../domain/errors.js';
-import { excerpt, type FailedAnswer, parseRetryAfter } from '../http/client.js';
+import { excerpt, type FailedAnswer, parseRetryAfter } from '../http/wire.js';
 import { EquinixErrorBody } from './schemas.js';
 import { EQUINIX } from './terms.js';
 

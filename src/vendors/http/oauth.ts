@@ -13,9 +13,10 @@ import { type VendorError, VendorUnauthorisedError } from '../../domain/errors.j
 import { systemClock } from '../../domain/ports/clock.js';
 import type { VendorDeps } from '../deps.js';
 import { type AuthStrategy, bearerAuth } from './auth.js';
-import { type FailedAnswer, type RequestBody, VendorHttpClient } from './client.js';
+import { VendorHttpClient } from './client.js';
 import { RateBudget } from './rate-budget.js';
 import { type IssuedToken, TokenCache } from './token-cache.js';
+import type { FailedAnswer, RequestBody } from './wire.js';
 
 /** Token calls are rare (one per token lifetime); this many a second is plenty and never floods a vendor. */
 const TOKEN_CALLS_PER_SECOND = 5;

@@ -15,8 +15,9 @@ import type { OpenResult, WriteOptions } from '../../domain/ports/vendor.js';
 import type { Logger } from '../../logging/logger.js';
 import { BaseVendorAdapter } from '../base-adapter.js';
 import { createOnce } from '../create-once.js';
-import { excerpt, type FailedAnswer, type VendorHttpClient } from '../http/client.js';
+import type { VendorHttpClient } from '../http/client.js';
 import { encodePath } from '../http/path.js';
+import { excerpt, type FailedAnswer } from '../http/wire.js';
 import { checkOpenRequest } from '../open-request-check.js';
 import {
   type JuniperSubmitSettings,

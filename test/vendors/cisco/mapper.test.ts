@@ -9,7 +9,7 @@ import {
 import { mapCiscoError, readErrorEnvelope } from '../../../src/vendors/cisco/errors.js';
 import { ciscoCaseState, ciscoCaseToCase, formatCiscoSeverity } from '../../../src/vendors/cisco/mapper.js';
 import { CiscoCase, parseLenientJson } from '../../../src/vendors/cisco/schemas.js';
-import type { FailedAnswer } from '../../../src/vendors/http/client.js';
+import type { FailedAnswer } from '../../../src/vendors/http/wire.js';
 
 describe('Cisco status → state', () => {
   it.each([

@@ -10,7 +10,7 @@ import {
   equinixFromEnv,
 } from '../../../src/vendors/equinix/index.js';
 import type { EquinixOpenRequest } from '../../../src/vendors/equinix/open-request.js';
-import type { CallEvent } from '../../../src/vendors/http/client.js';
+import type { CallEvent } from '../../../src/vendors/http/wire.js';
 import type { LoggedRequest } from '../../../src/vendors/sim-kit.js';
 import { SkippingClock } from '../http/fake-clocks.js';
 

@@ -8,7 +8,7 @@ import {
   VendorUnavailableError,
 } from '../../../src/domain/errors.js';
 import { equinixStateOf, equinixTicketToCase, mapEquinixError } from '../../../src/vendors/equinix/index.js';
-import type { FailedAnswer } from '../../../src/vendors/http/client.js';
+import type { FailedAnswer } from '../../../src/vendors/http/wire.js';
 
 describe('Equinix status mapping', () => {
   it.each([

@@ -6,9 +6,10 @@ import { z } from 'zod';
 import { VendorUnauthorisedError } from '../../../src/domain/errors.js';
 import { type Clock, systemClock } from '../../../src/domain/ports/clock.js';
 import { silentLogger } from '../../../src/logging/logger.js';
-import { type FailedAnswer, VendorHttpClient } from '../../../src/vendors/http/client.js';
+import { VendorHttpClient } from '../../../src/vendors/http/client.js';
 import { oauthClient } from '../../../src/vendors/http/oauth.js';
 import { RateBudget } from '../../../src/vendors/http/rate-budget.js';
+import type { FailedAnswer } from '../../../src/vendors/http/wire.js';
 
 /** Real time that a test can jump forward (the cool-down), while sleeps stay real and short. */
 class JumpingClock implements Clock {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseRetryAfter } from '../../../src/vendors/http/client.js';
+import { parseRetryAfter } from '../../../src/vendors/http/wire.js';
 
 const now = Date.UTC(2025, 0, 1, 12, 0, 0);
 

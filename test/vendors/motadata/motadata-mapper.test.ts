@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CaseConflictError, CaseNotFoundError, VendorRejectedError } from '../../../src/domain/errors.js';
-import type { FailedAnswer } from '../../../src/vendors/http/client.js';
+import type { FailedAnswer } from '../../../src/vendors/http/wire.js';
 import { inspectMotadataSuccess, mapMotadataError } from '../../../src/vendors/motadata/adapter.js';
 import { motadataCase, motadataState, withCloseReason } from '../../../src/vendors/motadata/mapper.js';
 import { MotadataIncident } from '../../../src/vendors/motadata/schemas.js';
