@@ -1,6 +1,6 @@
 /**
  * The use cases, knowing neither Slack nor HTTP: look up, list, open, annotate, cancel, watch. Vendor writes
- * go through `runWrite`, which makes them happen at most once per origin (see idempotency.ts), records the
+ * go through `WriteOnce` (./write-once.ts), which makes them happen at most once per origin (see idempotency.ts), records the
  * outcome for repeats, and audits every attempt. Callers do their own acknowledging before calling here:
  * every method may talk to a vendor or the database.
  */
@@ -8,24 +8,11 @@
 import type { Actor } from '../actions.js';
 import { type Authorize, allowEverything } from '../authorize.js';
 import type { Case, VendorId } from '../case.js';
-import {
-  CaseConflictError,
-  CaseNotFoundError,
-  type CaseopsError,
-  DeniedError,
-  InvalidInputError,
-  isCaseopsError,
-  OutcomeUnknownError,
-  UnsupportedOperationError,
-  VendorRejectedError,
-  VendorThrottledError,
-  VendorUnauthorisedError,
-  VendorUnavailableError,
-} from '../errors.js';
-import { vendorKey, type WriteOrigin, writeKey } from '../idempotency.js';
+import { DeniedError, InvalidInputError, UnsupportedOperationError } from '../errors.js';
+import { vendorKey, type WriteOrigin } from '../idempotency.js';
 import type { OpenRequest } from '../open-request.js';
 import type { Logger } from '../ports/logger.js';
-import type { Store, Watch, WriteOperation, WriteRecord } from '../ports/store.js';
+import type { Store, Watch } from '../ports/store.js';
 import type {
   Capability,
   ListQuery,
@@ -37,15 +24,7 @@ import type {
 } from '../ports/vendor.js';
 import type { CaseAccess } from './case-access.js';
 import { DEFAULT_LIST_CACHE, ListCache } from './list-cache.js';
-
-export type WriteOutcome<T> =
-  /** `repeated`: an earlier submit of the same thing did the write; this is its result, not a second write. */
-  | { kind: 'done'; value: T; repeated: boolean }
-  /**
-   * The same write is still running: a double-click racing the first, or a first attempt whose process died
-   * before it answered. `settleableInMs`: from then on a repeat settles it with the vendor instead of waiting.
-   */
-  | { kind: 'in-progress'; settleableInMs: number };
+import { quietly, WriteOnce, type WriteOutcome } from './write-once.js';
 
 export interface OpenedCase {
   case: Case;
@@ -97,28 +76,6 @@ export interface CaseServiceOptions {
   listCache?: { ttlMs: number; maxEntries: number };
 }
 
-/** What runWrite keeps in the write record: enough to answer a repeat without writing again. */
-type StoredOutcome =
-  | { ok: true; caseId: string; title?: string; created?: boolean }
-  | { ok: false; code: string; message: string; reason?: string; retryAfterMs?: number; detail?: string };
-
-interface WriteSpec<T> {
-  actor: Actor;
-  operation: WriteOperation;
-  vendor: VendorId;
-  caseId?: string;
-  origin: WriteOrigin;
-  vendorKey: string;
-  /** What was asked, in words, for the audit trail. Never a credential. */
-  asked: string;
-  perform(vendorKey: string): Promise<T>;
-  remember(value: T): { caseId: string; title?: string; created?: boolean; detail: string };
-  /** Answers a repeat of a write that succeeded, from what was remembered. */
-  replay(stored: Extract<StoredOutcome, { ok: true }>, vendorKey: string): Promise<T>;
-  /** Settles a pending record left by a crash through the vendor key; undefined when the vendor cannot tell. */
-  resolveCrashed?(vendorKey: string): Promise<T | 'absent' | undefined>;
-}
-
 export class CaseService {
   private readonly vendors: VendorDirectory;
   private readonly store: Store;
@@ -126,9 +83,9 @@ export class CaseService {
   private readonly authorize: Authorize;
   private readonly access?: CaseAccess;
   private readonly now: () => Date;
-  private readonly pendingStaleAfterMs: number;
   private readonly vendorCallScope: <T>(actor: Actor, call: () => Promise<T>) => Promise<T>;
   private readonly recentLists: ListCache;
+  private readonly writes: WriteOnce;
 
   constructor(options: CaseServiceOptions) {
     this.vendors = options.vendors;
@@ -137,8 +94,14 @@ export class CaseService {
     this.authorize = options.authorize ?? allowEverything;
     this.access = options.access;
     this.now = options.now ?? (() => new Date());
-    this.pendingStaleAfterMs = options.pendingStaleAfterMs ?? 120_000;
     this.vendorCallScope = options.vendorCallScope ?? ((_actor, call) => call());
+    this.writes = new WriteOnce({
+      store: this.store,
+      logger: this.logger,
+      now: this.now,
+      pendingStaleAfterMs: options.pendingStaleAfterMs ?? 120_000,
+      vendorCallScope: this.vendorCallScope,
+    });
     this.recentLists = new ListCache({
       ...DEFAULT_LIST_CACHE,
       ...options.listCache,
@@ -243,7 +206,7 @@ export class CaseService {
       request,
       severity: profile.openSeverity(request),
     });
-    const outcome = await this.runWrite<OpenedCase>({
+    const outcome = await this.writes.run<OpenedCase>({
       actor,
       operation: 'open',
       vendor: request.vendor,
@@ -274,10 +237,10 @@ export class CaseService {
     });
     if (outcome.kind === 'done' && !outcome.repeated) {
       // A case opened in a private channel belongs there (watching it there records the same home again).
-      await this.quietly('record where the case lives', async () =>
+      await quietly(this.logger, 'record where the case lives', async () =>
         this.access?.settleHome(request.vendor, outcome.value.case.id, actor.channelId),
       );
-      await this.quietly('record the recent case', () =>
+      await quietly(this.logger, 'record the recent case', () =>
         this.store.recordRecentCase({
           userId: actor.userId,
           vendor: request.vendor,
@@ -304,7 +267,7 @@ export class CaseService {
     await this.authorize('annotate', { actor, vendor, caseId: id });
     // A case that lives in a private channel is written to only by people who may see it.
     await this.access?.requireVisible(actor, vendor, id);
-    return this.runWrite({
+    return this.writes.run({
       actor,
       operation: 'annotate',
       vendor,
@@ -315,7 +278,7 @@ export class CaseService {
       perform: async (key) => {
         await adapter.annotate(id, { ...note, text }, { idempotencyKey: key });
         // Kept on the case's record, so digests and cards show it even where the vendor never echoes notes.
-        await this.quietly('record the note sent from Slack', () =>
+        await quietly(this.logger, 'record the note sent from Slack', () =>
           this.store.recordSlackNote(vendor, id, {
             text,
             slackUserId: actor.userId,
@@ -343,7 +306,7 @@ export class CaseService {
     await this.authorize('cancel', { actor, vendor, caseId: id });
     // A case that lives in a private channel is written to only by people who may see it.
     await this.access?.requireVisible(actor, vendor, id);
-    return this.runWrite({
+    return this.writes.run({
       actor,
       operation: 'cancel',
       vendor,
@@ -384,7 +347,7 @@ export class CaseService {
       createdBy: actor.userId,
       createdAt: this.now().toISOString(),
     });
-    await this.quietly('store the first snapshot', () =>
+    await quietly(this.logger, 'store the first snapshot', () =>
       this.store.recordObservation(current, this.now().toISOString()),
     );
     return { added, case: current };
@@ -429,171 +392,6 @@ export class CaseService {
     return withSnapshots(this.store, watches);
   }
 
-  /**
-   * The write protocol: claim the write key, call the vendor once, record the outcome. A repeat of the same
-   * origin gets the first outcome; a crashed attempt is settled through the vendor key before anything is
-   * written again; an uncertain outcome is recorded as unknown and never retried blindly.
-   */
-  private async runWrite<T>(spec: WriteSpec<T>): Promise<WriteOutcome<T>> {
-    const key = writeKey(spec.operation, spec.vendor, spec.origin);
-    const begun = await this.store.beginWrite({
-      key,
-      operation: spec.operation,
-      vendor: spec.vendor,
-      caseId: spec.caseId,
-      vendorKey: spec.vendorKey,
-    });
-    if (!begun.fresh) {
-      const settled = await this.settleExisting(spec, begun.record);
-      if (settled !== 'proceed') return settled;
-    }
-    const sentKey = begun.record.vendorKey;
-    return this.perform(spec, key, sentKey);
-  }
-
-  private async settleExisting<T>(
-    spec: WriteSpec<T>,
-    record: WriteRecord,
-  ): Promise<WriteOutcome<T> | 'proceed'> {
-    const stored = record.result as StoredOutcome | undefined;
-    switch (record.state) {
-      case 'succeeded':
-        if (stored?.ok)
-          return {
-            kind: 'done',
-            value: await this.vendorCallScope(spec.actor, () => spec.replay(stored, record.vendorKey)),
-            repeated: true,
-          };
-        throw new OutcomeUnknownError(
-          spec.vendor,
-          record.vendorKey,
-          'the earlier attempt left no readable result',
-        );
-      case 'failed':
-        throw rehydrateError(spec.vendor, stored, spec.caseId);
-      case 'unknown':
-        throw new OutcomeUnknownError(
-          spec.vendor,
-          record.vendorKey,
-          stored && !stored.ok ? (stored.detail ?? stored.message) : 'an earlier attempt was not confirmed',
-        );
-      case 'pending': {
-        const age = this.now().getTime() - Date.parse(record.createdAt);
-        if (!(age > this.pendingStaleAfterMs)) {
-          return { kind: 'in-progress', settleableInMs: Math.max(0, this.pendingStaleAfterMs - age) };
-        }
-        return this.resolveCrashed(spec, record);
-      }
-    }
-  }
-
-  /** A pending record older than any vendor call: the process that wrote it died. Ask the vendor. */
-  private async resolveCrashed<T>(
-    spec: WriteSpec<T>,
-    record: WriteRecord,
-  ): Promise<WriteOutcome<T> | 'proceed'> {
-    const resolveCrashed = spec.resolveCrashed;
-    const found = resolveCrashed
-      ? await this.vendorCallScope(spec.actor, () => resolveCrashed(record.vendorKey))
-      : undefined;
-    if (found === 'absent') {
-      this.logger.warn(
-        { key: record.key, vendor: spec.vendor },
-        'crashed write never reached the vendor; writing now',
-      );
-      return 'proceed';
-    }
-    if (found !== undefined) {
-      const memo = spec.remember(found);
-      await this.finish(record.key, 'succeeded', {
-        ok: true,
-        caseId: memo.caseId,
-        title: memo.title,
-        created: memo.created,
-      });
-      await this.audit(spec, 'ok', `${spec.asked}: settled after a restart: ${memo.detail}`, memo.caseId);
-      return { kind: 'done', value: found, repeated: true };
-    }
-    const detail = 'caseops stopped while the request was on its way and the vendor offers no way to check';
-    await this.finish(record.key, 'unknown', { ok: false, code: 'outcome_unknown', message: detail, detail });
-    await this.audit(spec, 'unknown', `${spec.asked}: ${detail}`);
-    throw new OutcomeUnknownError(spec.vendor, record.vendorKey, detail);
-  }
-
-  private async perform<T>(spec: WriteSpec<T>, key: string, sentKey: string): Promise<WriteOutcome<T>> {
-    let value: T;
-    try {
-      value = await this.vendorCallScope(spec.actor, () => spec.perform(sentKey));
-    } catch (error) {
-      const uncertain =
-        error instanceof OutcomeUnknownError ||
-        (error instanceof VendorUnavailableError && error.outcomeUncertain);
-      if (uncertain) {
-        const detail = error instanceof VendorUnavailableError ? error.detail : (error as Error).message;
-        await this.finish(key, 'unknown', { ok: false, code: 'outcome_unknown', message: detail, detail });
-        await this.audit(spec, 'unknown', `${spec.asked}: not confirmed (${detail})`);
-        if (error instanceof OutcomeUnknownError) throw error;
-        throw new OutcomeUnknownError(spec.vendor, sentKey, detail);
-      }
-      await this.finish(key, 'failed', storedFailure(error));
-      await this.audit(spec, 'error', `${spec.asked}: ${plainReason(error)}`);
-      throw error;
-    }
-    const memo = spec.remember(value);
-    await this.finish(key, 'succeeded', {
-      ok: true,
-      caseId: memo.caseId,
-      title: memo.title,
-      created: memo.created,
-    });
-    await this.audit(spec, 'ok', `${spec.asked}: ${memo.detail} (reference ${sentKey})`, memo.caseId);
-    this.logger.info(
-      { vendor: spec.vendor, operation: spec.operation, caseId: memo.caseId, user: spec.actor.userId },
-      `${spec.operation} succeeded`,
-    );
-    return { kind: 'done', value, repeated: false };
-  }
-
-  private async finish(
-    key: string,
-    state: 'succeeded' | 'failed' | 'unknown',
-    result: StoredOutcome,
-  ): Promise<void> {
-    await this.quietly(`record the ${state} write`, () => this.store.finishWrite(key, state, result));
-  }
-
-  private async audit(
-    spec: WriteSpec<unknown>,
-    outcome: 'ok' | 'error' | 'unknown',
-    detail: string,
-    caseId?: string,
-  ): Promise<void> {
-    await this.quietly('append to the audit trail', () =>
-      this.store.appendAudit({
-        actorUserId: spec.actor.userId,
-        channelId: spec.actor.channelId,
-        vendor: spec.vendor,
-        caseId: caseId ?? spec.caseId,
-        action: spec.operation,
-        outcome,
-        detail,
-        at: this.now().toISOString(),
-      }),
-    );
-  }
-
-  /**
-   * Bookkeeping after the vendor has already acted must not turn a done write into an error for the person;
-   * it is logged loudly instead (a pending record left behind is settled on the next attempt).
-   */
-  private async quietly(what: string, work: () => Promise<unknown>): Promise<void> {
-    try {
-      await work();
-    } catch (error) {
-      this.logger.error({ err: error }, `could not ${what}`);
-    }
-  }
-
   /** A fresh look at a case for a repeat's answer; what was remembered when the vendor cannot answer now. */
   private async bestEffortLookup(adapter: VendorAdapter, caseId: string, title?: string): Promise<Case> {
     try {
@@ -611,47 +409,5 @@ export class CaseService {
         fields: [],
       };
     }
-  }
-}
-
-/** The vendor's reason in plain words, for audit lines. */
-export function plainReason(error: unknown): string {
-  if (error instanceof VendorRejectedError || error instanceof CaseConflictError) return error.reason;
-  if (error instanceof Error) return error.message;
-  return String(error);
-}
-
-function storedFailure(error: unknown): StoredOutcome {
-  const e = error as Partial<CaseopsError> & { reason?: string; retryAfterMs?: number; detail?: string };
-  return {
-    ok: false,
-    code: isCaseopsError(error) ? error.code : 'internal',
-    message: error instanceof Error ? error.message : String(error),
-    reason: e.reason,
-    retryAfterMs: e.retryAfterMs,
-    detail: e.detail,
-  };
-}
-
-/** Turns a remembered failure back into the typed error the Slack layer knows how to word. */
-function rehydrateError(vendor: VendorId, stored: StoredOutcome | undefined, caseId?: string): Error {
-  if (!stored || stored.ok) return new VendorRejectedError(vendor, 'the earlier attempt failed');
-  switch (stored.code) {
-    case 'conflict':
-      return new CaseConflictError(vendor, stored.reason ?? stored.message);
-    case 'not_found':
-      return new CaseNotFoundError(vendor, caseId ?? 'that');
-    case 'throttled':
-      return new VendorThrottledError(vendor, stored.retryAfterMs);
-    case 'unauthorised':
-      return new VendorUnauthorisedError(vendor, stored.message);
-    case 'unavailable':
-      return new VendorUnavailableError(vendor, stored.detail ?? stored.message);
-    case 'unsupported':
-      return new UnsupportedOperationError(vendor, 'that', stored.message);
-    case 'invalid_input':
-      return new InvalidInputError(stored.message);
-    default:
-      return new VendorRejectedError(vendor, stored.reason ?? stored.message);
   }
 }

@@ -6,7 +6,7 @@
 
 import type { App, types } from '@slack/bolt';
 import type { Case } from '../../../domain/case.js';
-import type { WriteOutcome } from '../../../domain/use-cases/case-service.js';
+import type { WriteOutcome } from '../../../domain/use-cases/write-once.js';
 import { pluginFor, vendorName } from '../../../vendors/plugin.js';
 import { escapeMrkdwn, fitModal } from '../../blocks/limits.js';
 import {
