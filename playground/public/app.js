@@ -10,6 +10,7 @@ import {
   renderPlain,
   renderText,
 } from './render.js';
+import { channelLevel, threadIn, threadMessagesHtml, threadSummary } from './thread.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -18,6 +19,8 @@ let state;
 let current = { kind: 'channel', id: 'C0NOC' };
 let shownModal = { id: undefined, hash: undefined };
 let shownHome = '';
+/** The thread shown in the thread panel, as { channel, ts } of its root; undefined when the panel is closed. */
+let openThread;
 /** Cases whose advance (and the poll after it) is still running, as `vendor:id`. */
 const advancing = new Set();
 
@@ -130,6 +133,7 @@ function render() {
   renderSidebar();
   renderHeader();
   renderMessages(ctx);
+  renderThread(ctx);
   renderHome(ctx);
   renderComposer();
   renderModal(ctx);
@@ -171,7 +175,8 @@ function timeOf(ts) {
   return formatSlackDate(Math.floor(Number(ts)), '{time}', { timeZone: state.me.tz, now: Date.now() });
 }
 
-function renderMessage(channel, m, ctx) {
+/** One message; `inThread` when drawn in the thread panel (no "N replies" line, no "Reply in thread"). */
+function renderMessage(channel, m, ctx, inThread = false) {
   const author = authorOf(m.author);
   const isApp = m.author === state.app.botUserId;
   const initial = escapeHtml((author.realName || author.name || '?').slice(0, 1).toUpperCase());
@@ -182,9 +187,12 @@ function renderMessage(channel, m, ctx) {
   const dismiss = m.ephemeral
     ? '<button type="button" class="link-button" data-dismiss="1">Dismiss message</button>'
     : '';
-  const thread = m.threadTs
-    ? `<div class="thread-note">↳ reply in a thread (${escapeHtml(timeOf(m.threadTs))})</div>`
-    : '';
+  const thread = inThread ? '' : threadSummary(m.thread, { authorOf, timeOf });
+  const replyButton =
+    inThread || m.ephemeral
+      ? ''
+      : '<button type="button" class="menu-button" aria-label="Reply in thread" title="Reply in thread" data-reply-in-thread="1">💬</button>';
+  const isOpen = !inThread && openThread?.channel === channel && openThread?.ts === m.ts;
   const unfurls = (m.unfurls ?? [])
     .map(
       (u) =>
@@ -194,19 +202,20 @@ function renderMessage(channel, m, ctx) {
   const reactions = (m.reactions ?? []).length
     ? `<div class="reactions">${m.reactions.map((r) => `<span class="reaction" title=":${escapeHtml(r)}:">${r === 'white_check_mark' ? '✅' : `:${escapeHtml(r)}:`} 1</span>`).join('')}</div>`
     : '';
-  const menu =
+  const more =
     state.shortcuts.length > 0
-      ? '<div class="message-menu"><button type="button" class="menu-button" aria-label="More actions" data-menu="1">⋮</button></div>'
+      ? '<button type="button" class="menu-button" aria-label="More actions" data-menu="1">⋮</button>'
       : '';
-  return `<article class="message${m.ephemeral ? ' ephemeral' : ''}${isApp ? ' from-app' : ''}" data-surface="message" data-channel="${escapeHtml(channel)}" data-ts="${escapeHtml(m.ts)}">
+  const menu = replyButton || more ? `<div class="message-menu">${replyButton}${more}</div>` : '';
+  return `<article class="message${m.ephemeral ? ' ephemeral' : ''}${isApp ? ' from-app' : ''}${isOpen ? ' thread-open' : ''}" data-surface="message" data-channel="${escapeHtml(channel)}" data-ts="${escapeHtml(m.ts)}">
     <div class="avatar${isApp ? ' avatar-app' : ''}" aria-hidden="true">${initial}</div>
     <div class="message-body">
       <div class="message-meta"><span class="author">${escapeHtml(author.realName || author.name)}</span>${badge}<span class="time">${escapeHtml(timeOf(m.ts))}</span>${m.edited ? '<span class="edited">(edited)</span>' : ''}</div>
-      ${thread}
       ${ephemeral}
       <div class="message-content">${body}</div>
       ${unfurls}
       ${reactions}
+      ${thread}
       ${dismiss}
     </div>
     ${menu}
@@ -219,7 +228,7 @@ function renderMessages(ctx) {
   const showMessages = channel !== undefined;
   list.hidden = !showMessages;
   if (!showMessages) return;
-  const messages = state.messages[channel] ?? [];
+  const messages = channelLevel(state.messages[channel] ?? []);
   const nearBottom = list.scrollHeight - list.scrollTop - list.clientHeight < 120;
   const empty =
     messages.length === 0
@@ -231,6 +240,65 @@ function renderMessages(ctx) {
     list.dataset.rendered = html;
     if (nearBottom || list.dataset.channel !== channel) list.scrollTop = list.scrollHeight;
     list.dataset.channel = channel;
+  }
+}
+
+function renderThread(ctx) {
+  const panel = $('thread');
+  const thread = threadIn(state, openThread);
+  if (!thread) openThread = undefined;
+  panel.hidden = !thread;
+  if (!thread) return;
+  $('thread-channel').textContent =
+    thread.channel === state.app.dmChannel ? state.app.name : `# ${channelName(thread.channel)}`;
+  const list = $('thread-messages');
+  const html = threadMessagesHtml(thread, (m) => renderMessage(thread.channel, m, ctx, true));
+  if (list.dataset.rendered !== html) {
+    const nearBottom = list.scrollHeight - list.scrollTop - list.clientHeight < 120;
+    const key = `${thread.channel}:${thread.root.ts}`;
+    list.innerHTML = html;
+    list.dataset.rendered = html;
+    if (nearBottom || list.dataset.thread !== key) list.scrollTop = list.scrollHeight;
+    list.dataset.thread = key;
+  }
+}
+
+function showThread(channel, ts) {
+  const list = state.messages[channel] ?? [];
+  const message = list.find((m) => m.ts === ts);
+  openThread = { channel, ts: message?.threadTs ?? ts };
+  threadError('');
+  render();
+  $('thread-input').focus();
+}
+
+function closeThread() {
+  openThread = undefined;
+  render();
+}
+
+function threadError(text) {
+  const el = $('thread-error');
+  el.textContent = text ?? '';
+  el.hidden = !text;
+  $('thread-composer').classList.toggle('has-error', Boolean(text));
+}
+
+/** Replies in the open thread; what was typed leaves the composer only once sent. */
+async function sendThreadReply() {
+  const input = $('thread-input');
+  const text = input.value.trim();
+  const thread = openThread;
+  if (!text || !thread) return;
+  threadError('');
+  try {
+    await api('message', { channel: thread.channel, text, threadTs: thread.ts });
+    if (input.value.trim() === text) input.value = '';
+  } catch (error) {
+    threadError(error.message);
+    input.focus();
+  } finally {
+    refresh();
   }
 }
 
@@ -463,11 +531,14 @@ async function submitModal(form) {
 
 function showChannel(id) {
   current = { kind: 'channel', id };
+  if (openThread && openThread.channel !== id) openThread = undefined;
   render();
 }
 
 function showApp(tab) {
   current = { kind: 'app', tab };
+  if (openThread && (tab !== 'messages' || openThread.channel !== state.app.dmChannel))
+    openThread = undefined;
   render();
   if (tab === 'home') attempt(() => api('home'));
 }
@@ -587,6 +658,13 @@ document.addEventListener('click', (event) => {
 
   if (target.closest('[data-menu]')) return openMessageMenu(target.closest('[data-menu]'));
 
+  const threadOpener = target.closest('[data-open-thread], [data-reply-in-thread]');
+  if (threadOpener) {
+    const message = threadOpener.closest('[data-surface="message"]');
+    return showThread(message.dataset.channel, message.dataset.ts);
+  }
+  if (target.closest('#close-thread')) return closeThread();
+
   const dismiss = target.closest('[data-dismiss]');
   if (dismiss) {
     const message = dismiss.closest('[data-surface="message"]');
@@ -651,6 +729,7 @@ document.addEventListener('submit', (event) => {
   event.preventDefault();
   const form = event.target;
   if (form.id === 'composer') sendComposer();
+  else if (form.id === 'thread-composer') sendThreadReply();
   else if (form.dataset.surface === 'view') submitModal(form);
 });
 
@@ -663,6 +742,12 @@ $('composer-input').addEventListener('keydown', (event) => {
   }
 });
 $('composer-input').addEventListener('input', (event) => showSuggestions(event.target.value));
+$('thread-input').addEventListener('keydown', (event) => {
+  if (event.key === 'Enter' && !event.shiftKey) {
+    event.preventDefault();
+    sendThreadReply();
+  }
+});
 
 document.addEventListener('keydown', (event) => {
   if (event.key !== 'Escape' || !state?.modal || $('confirm-root').innerHTML !== '') return;
