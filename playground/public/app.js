@@ -10,7 +10,7 @@ import {
   renderPlain,
   renderText,
 } from './render.js';
-import { channelLevel, threadIn, threadMessagesHtml, threadSummary } from './thread.js';
+import { channelLevel, createThreadPanel, threadSummary } from './thread.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -19,8 +19,13 @@ let state;
 let current = { kind: 'channel', id: 'C0NOC' };
 let shownModal = { id: undefined, hash: undefined };
 let shownHome = '';
-/** The thread shown in the thread panel, as { channel, ts } of its root; undefined when the panel is closed. */
-let openThread;
+/** The thread panel beside the channel; it draws its messages as the channel does. */
+const threadPanel = createThreadPanel({
+  api,
+  refresh,
+  channelName: (id) => channelName(id),
+  renderMessage: (channel, m, ctx) => renderMessage(channel, m, ctx, true),
+});
 /** Cases whose advance (and the poll after it) is still running, as `vendor:id`. */
 const advancing = new Set();
 
@@ -133,7 +138,7 @@ function render() {
   renderSidebar();
   renderHeader();
   renderMessages(ctx);
-  renderThread(ctx);
+  threadPanel.render(state, ctx);
   renderHome(ctx);
   renderComposer();
   renderModal(ctx);
@@ -192,7 +197,7 @@ function renderMessage(channel, m, ctx, inThread = false) {
     inThread || m.ephemeral
       ? ''
       : '<button type="button" class="menu-button" aria-label="Reply in thread" title="Reply in thread" data-reply-in-thread="1">💬</button>';
-  const isOpen = !inThread && openThread?.channel === channel && openThread?.ts === m.ts;
+  const isOpen = !inThread && threadPanel.isOpen(channel, m.ts);
   const unfurls = (m.unfurls ?? [])
     .map(
       (u) =>
@@ -240,65 +245,6 @@ function renderMessages(ctx) {
     list.dataset.rendered = html;
     if (nearBottom || list.dataset.channel !== channel) list.scrollTop = list.scrollHeight;
     list.dataset.channel = channel;
-  }
-}
-
-function renderThread(ctx) {
-  const panel = $('thread');
-  const thread = threadIn(state, openThread);
-  if (!thread) openThread = undefined;
-  panel.hidden = !thread;
-  if (!thread) return;
-  $('thread-channel').textContent =
-    thread.channel === state.app.dmChannel ? state.app.name : `# ${channelName(thread.channel)}`;
-  const list = $('thread-messages');
-  const html = threadMessagesHtml(thread, (m) => renderMessage(thread.channel, m, ctx, true));
-  if (list.dataset.rendered !== html) {
-    const nearBottom = list.scrollHeight - list.scrollTop - list.clientHeight < 120;
-    const key = `${thread.channel}:${thread.root.ts}`;
-    list.innerHTML = html;
-    list.dataset.rendered = html;
-    if (nearBottom || list.dataset.thread !== key) list.scrollTop = list.scrollHeight;
-    list.dataset.thread = key;
-  }
-}
-
-function showThread(channel, ts) {
-  const list = state.messages[channel] ?? [];
-  const message = list.find((m) => m.ts === ts);
-  openThread = { channel, ts: message?.threadTs ?? ts };
-  threadError('');
-  render();
-  $('thread-input').focus();
-}
-
-function closeThread() {
-  openThread = undefined;
-  render();
-}
-
-function threadError(text) {
-  const el = $('thread-error');
-  el.textContent = text ?? '';
-  el.hidden = !text;
-  $('thread-composer').classList.toggle('has-error', Boolean(text));
-}
-
-/** Replies in the open thread; what was typed leaves the composer only once sent. */
-async function sendThreadReply() {
-  const input = $('thread-input');
-  const text = input.value.trim();
-  const thread = openThread;
-  if (!text || !thread) return;
-  threadError('');
-  try {
-    await api('message', { channel: thread.channel, text, threadTs: thread.ts });
-    if (input.value.trim() === text) input.value = '';
-  } catch (error) {
-    threadError(error.message);
-    input.focus();
-  } finally {
-    refresh();
   }
 }
 
@@ -531,14 +477,13 @@ async function submitModal(form) {
 
 function showChannel(id) {
   current = { kind: 'channel', id };
-  if (openThread && openThread.channel !== id) openThread = undefined;
+  threadPanel.keepOnlyIn(id);
   render();
 }
 
 function showApp(tab) {
   current = { kind: 'app', tab };
-  if (openThread && (tab !== 'messages' || openThread.channel !== state.app.dmChannel))
-    openThread = undefined;
+  threadPanel.keepOnlyIn(tab === 'messages' ? state.app.dmChannel : undefined);
   render();
   if (tab === 'home') attempt(() => api('home'));
 }
@@ -661,9 +606,13 @@ document.addEventListener('click', (event) => {
   const threadOpener = target.closest('[data-open-thread], [data-reply-in-thread]');
   if (threadOpener) {
     const message = threadOpener.closest('[data-surface="message"]');
-    return showThread(message.dataset.channel, message.dataset.ts);
+    threadPanel.show(state, message.dataset.channel, message.dataset.ts);
+    return render();
   }
-  if (target.closest('#close-thread')) return closeThread();
+  if (target.closest('#close-thread')) {
+    threadPanel.close();
+    return render();
+  }
 
   const dismiss = target.closest('[data-dismiss]');
   if (dismiss) {
@@ -729,7 +678,7 @@ document.addEventListener('submit', (event) => {
   event.preventDefault();
   const form = event.target;
   if (form.id === 'composer') sendComposer();
-  else if (form.id === 'thread-composer') sendThreadReply();
+  else if (form.id === 'thread-composer') threadPanel.send();
   else if (form.dataset.surface === 'view') submitModal(form);
 });
 
@@ -745,7 +694,7 @@ $('composer-input').addEventListener('input', (event) => showSuggestions(event.t
 $('thread-input').addEventListener('keydown', (event) => {
   if (event.key === 'Enter' && !event.shiftKey) {
     event.preventDefault();
-    sendThreadReply();
+    threadPanel.send();
   }
 });
 

@@ -3,7 +3,9 @@
  * gets a teammate's reply, the card shows "1 reply", its thread opens beside the channel with the card and the
  * reply; the person replies in the thread, sends that reply to the vendor with "Send to vendor as note" from
  * its menu (the note form filled and submitted), and sees the confirmation in the thread and ✅ on the reply;
- * then a portal link pasted in the thread unfurls there. Screenshots land in test-artifacts/playground/.
+ * then a portal link pasted in the thread unfurls there. A thread started with "Reply in thread" covers the
+ * channel's right side in an 800 px window, and closes when another channel is opened. Screenshots land in
+ * test-artifacts/playground/.
  *
  * No Chromium: skipped with how to install it, except under CI=true, where that is a failure.
  */
@@ -134,4 +136,37 @@ suite(`playground threads in a browser (needs Chromium at ${CHROMIUM}: apt-get i
       throw error;
     }
   }, 90_000);
+
+  it('starts a thread with "Reply in thread" and shows it over the channel in an 800 px window', async () => {
+    try {
+      await page.setViewportSize({ width: 800, height: 700 });
+      await page.locator('[data-nav-channel="C0DATACENTER"]').click();
+      const seeded = await shown(channelMessages(), 'Smart Hands are booked for the optic reseat');
+      await seeded.hover();
+      await seeded.getByRole('button', { name: 'Reply in thread' }).click();
+      await threadPanel().waitFor({ state: 'visible' });
+      await shown(threadPanel(), '# datacenter');
+      await shown(threadPanel().locator('.thread-divider'), 'No replies yet');
+      const box = await threadPanel().boundingBox();
+      expect((box?.x ?? 0) + (box?.width ?? 0)).toBeLessThanOrEqual(800);
+      expect(await page.locator('html').evaluate((html) => html.scrollWidth)).toBeLessThanOrEqual(800);
+
+      const reply = threadPanel().getByRole('textbox', { name: 'Reply' });
+      await expect.poll(() => reply.evaluate((el) => el === el.ownerDocument.activeElement)).toBe(true);
+      await reply.fill('I will be there at 08:00 to let them in.');
+      await reply.press('Enter');
+      await shown(threadMessages(), 'I will be there at 08:00');
+      await shown(seeded.getByRole('button', { name: /1 reply/ }), 'Last reply');
+      await browser.shot('24-thread-narrow');
+
+      // Another channel closes the thread: it belongs to #datacenter.
+      await page.locator('[data-nav-channel="C0NOC"]').click();
+      await threadPanel().waitFor({ state: 'hidden' });
+      await page.setViewportSize({ width: 1400, height: 900 });
+      expect(browser.pageErrors).toEqual([]);
+    } catch (error) {
+      await browser.shot('threads-failure').catch(() => undefined);
+      throw error;
+    }
+  }, 60_000);
 });

@@ -5,6 +5,7 @@
  * link_shared goes out only for links of the manifests' unfurl domains (their subdomains too), with the
  * thread of a reply.
  */
+import { webApi } from '@slack/bolt';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Playground } from '../../src/playground/index.js';
 import {
@@ -60,6 +61,22 @@ describe('threads', () => {
       text: 'on my way',
     });
     expect(shown('C0DATACENTER', reply)?.thread).toBeUndefined();
+  });
+
+  it('an ephemeral reply the app posts in a thread is in the thread, not counted as a reply', async () => {
+    const { root } = threadBySam('is the cage locked?');
+    const client = new webApi.WebClient(playground.slack.SLACK_BOT_TOKEN, {
+      slackApiUrl: playground.fake.apiUrl,
+      retryConfig: { retries: 0 },
+    });
+    const { message_ts } = await client.chat.postEphemeral({
+      channel: 'C0DATACENTER',
+      user: 'U0ALEX',
+      thread_ts: root,
+      text: 'only you see this',
+    });
+    expect(shown('C0DATACENTER', message_ts as string)).toMatchObject({ threadTs: root, ephemeral: true });
+    expect(shown('C0DATACENTER', root)?.thread?.replyCount).toBe(1);
   });
 
   it('a reply to a reply goes into its root thread; an ephemeral message has no thread', async () => {
