@@ -699,8 +699,14 @@ $('thread-input').addEventListener('keydown', (event) => {
 });
 
 document.addEventListener('keydown', (event) => {
-  if (event.key !== 'Escape' || !state?.modal || $('confirm-root').innerHTML !== '') return;
-  attempt(() => api('close', { viewId: state.modal.id, all: true }));
+  if (event.key !== 'Escape' || !state || $('confirm-root').innerHTML !== '') return;
+  if (state.modal) {
+    attempt(() => api('close', { viewId: state.modal.id, all: true }));
+  } else if (!$('thread').hidden) {
+    // Without a modal, Escape closes the thread, as in Slack.
+    threadPanel.close();
+    render();
+  }
 });
 
 // ---- layout and what the page remembers ----------------------------------------------------------------

@@ -112,6 +112,10 @@ export function createThreadPanel(deps) {
       const text = input.value.trim();
       const thread = open;
       if (!text || !thread) return;
+      if (text.startsWith('/')) {
+        showError("Slash commands run from the channel's composer; this one was not sent.");
+        return;
+      }
       showError('');
       try {
         await deps.api('message', { channel: thread.channel, text, threadTs: thread.ts });

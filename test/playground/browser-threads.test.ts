@@ -4,7 +4,7 @@
  * reply; the person replies in the thread, sends that reply to the vendor with "Send to vendor as note" from
  * its menu (the note form filled and submitted), and sees the confirmation in the thread and ✅ on the reply;
  * then a portal link pasted in the thread unfurls there. A thread started with "Reply in thread" covers the
- * channel's right side in an 800 px window, and closes when another channel is opened. Screenshots land in
+ * channel's right side in an 800 px window, and closes with Escape or when another channel is opened. Screenshots land in
  * test-artifacts/playground/.
  *
  * No Chromium: skipped with how to install it, except under CI=true, where that is a failure.
@@ -153,13 +153,23 @@ suite(`playground threads in a browser (needs Chromium at ${CHROMIUM}: apt-get i
 
       const reply = threadPanel().getByRole('textbox', { name: 'Reply' });
       await expect.poll(() => reply.evaluate((el) => el === el.ownerDocument.activeElement)).toBe(true);
+      // A slash command belongs in the channel's composer: kept here with the reason, nothing posted.
+      await reply.fill('/case help');
+      await reply.press('Enter');
+      await shown(threadPanel().locator('#thread-error'), "Slash commands run from the channel's composer");
+      expect(await reply.inputValue()).toBe('/case help');
       await reply.fill('I will be there at 08:00 to let them in.');
       await reply.press('Enter');
       await shown(threadMessages(), 'I will be there at 08:00');
+      expect(await threadPanel().locator('#thread-error').isVisible()).toBe(false);
       await shown(seeded.getByRole('button', { name: /1 reply/ }), 'Last reply');
       await browser.shot('24-thread-narrow');
 
-      // Another channel closes the thread: it belongs to #datacenter.
+      // Escape closes the thread; so does another channel (the thread belongs to #datacenter).
+      await page.keyboard.press('Escape');
+      await threadPanel().waitFor({ state: 'hidden' });
+      await seeded.getByRole('button', { name: /1 reply/ }).click();
+      await threadPanel().waitFor({ state: 'visible' });
       await page.locator('[data-nav-channel="C0NOC"]').click();
       await threadPanel().waitFor({ state: 'hidden' });
       await page.setViewportSize({ width: 1400, height: 900 });
