@@ -1,6 +1,6 @@
 /**
- * What the person types in a composer (the channel's or a thread's): a plain message (posted as theirs), or a slash command, sent to
- * the app as Slack sends one, with the ack body shown the way Slack shows it.
+ * What the person types in a composer: a plain message (posted as theirs, in the channel or a thread), or a
+ * slash command, sent to the app as Slack sends one, with the ack body shown the way Slack shows it.
  */
 import { CASE_COMMAND } from '../slack/listeners/commands/index.js';
 import { PLAYGROUND_APP_ID, PLAYGROUND_BOT, PLAYGROUND_TEAM } from './seed.js';

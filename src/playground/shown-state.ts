@@ -7,7 +7,7 @@ import { PLAYGROUND_SHORTCUTS } from './interactions.js';
 import { PLAYGROUND_BOT, PLAYGROUND_TEAM } from './seed.js';
 import type { PanelState } from './simulator-panel.js';
 import { asArray } from './slack-payloads.js';
-import { authorOf, repliesTo } from './threads.js';
+import { authorOf, repliesByRoot } from './threads.js';
 import { me, SLACKBOT_ID, type WorkspaceCore } from './workspace-core.js';
 
 export interface ShownMessage {
@@ -82,10 +82,11 @@ export function shownState(core: WorkspaceCore, commands: string[], panel: Panel
 
 function shownMessages(core: WorkspaceCore): Record<string, ShownMessage[]> {
   const byChannel: Record<string, ShownMessage[]> = {};
+  const threads = repliesByRoot(core);
   for (const m of core.fake.messages) {
     if (!core.visible(m)) continue;
     byChannel[m.channel] ??= [];
-    const replies = m.threadTs ? [] : repliesTo(core, m);
+    const replies = m.threadTs ? [] : (threads.get(`${m.channel} ${m.ts}`) ?? []);
     byChannel[m.channel]?.push({
       ts: m.ts,
       author: authorOf(m),

@@ -9,11 +9,29 @@ import { PlaygroundInputError, type WorkspaceCore } from './workspace-core.js';
 
 type Json = Record<string, unknown>;
 
-/** The replies in the thread of `root` that count as replies (not ephemeral ones), oldest first. */
+/** Whether `m` counts as a reply in a thread (ephemeral messages in a thread do not). */
+function countsAsReply(m: FakeMessage): m is FakeMessage & { threadTs: string } {
+  return m.threadTs !== undefined && m.threadTs !== m.ts && !m.visibleTo;
+}
+
+/** The replies in the thread of `root` that count as replies, oldest first. */
 export function repliesTo(core: WorkspaceCore, root: FakeMessage): FakeMessage[] {
   return core.fake.messages.filter(
-    (m) => m.channel === root.channel && m.threadTs === root.ts && m.ts !== root.ts && !m.visibleTo,
+    (m) => m.channel === root.channel && m.threadTs === root.ts && countsAsReply(m),
   );
+}
+
+/** Every thread's counted replies at once, by `channel ts` of the root (one pass over the messages). */
+export function repliesByRoot(core: WorkspaceCore): Map<string, FakeMessage[]> {
+  const byRoot = new Map<string, FakeMessage[]>();
+  for (const m of core.fake.messages) {
+    if (!countsAsReply(m)) continue;
+    const key = `${m.channel} ${m.threadTs}`;
+    const replies = byRoot.get(key);
+    if (replies) replies.push(m);
+    else byRoot.set(key, [m]);
+  }
+  return byRoot;
 }
 
 /**
