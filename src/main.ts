@@ -91,7 +91,12 @@ async function start(running: Running): Promise<void> {
     const { startSandbox } = await import('./vendors/sandbox.js');
     running.sandbox = await startSandbox(playgroundModule ? playgroundModule.PLAYGROUND_SANDBOX_OPTIONS : {});
     // The simulators' addresses and credentials win over anything set for real vendors.
-    env = loadEnv({ ...process.env, ...running.sandbox.env });
+    // The playground's portal pages go under the environment: a configured one wins.
+    env = loadEnv({
+      ...playgroundModule?.playgroundPortalPages(),
+      ...process.env,
+      ...running.sandbox.env,
+    });
     logger.info('CASEOPS_SANDBOX: all four vendors run against the built-in simulators on loopback');
   }
   if (playgroundModule) {

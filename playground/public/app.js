@@ -10,6 +10,7 @@ import {
   renderPlain,
   renderText,
 } from './render.js';
+import { channelLevel, createThreadPanel, threadSummary } from './thread.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -18,6 +19,13 @@ let state;
 let current = { kind: 'channel', id: 'C0NOC' };
 let shownModal = { id: undefined, hash: undefined };
 let shownHome = '';
+/** The thread panel beside the channel; it draws its messages as the channel does. */
+const threadPanel = createThreadPanel({
+  api,
+  refresh,
+  channelName: (id) => channelName(id),
+  renderMessage: (channel, m, ctx) => renderMessage(channel, m, ctx, true),
+});
 /** Cases whose advance (and the poll after it) is still running, as `vendor:id`. */
 const advancing = new Set();
 
@@ -130,6 +138,7 @@ function render() {
   renderSidebar();
   renderHeader();
   renderMessages(ctx);
+  threadPanel.render(state, ctx);
   renderHome(ctx);
   renderComposer();
   renderModal(ctx);
@@ -171,7 +180,8 @@ function timeOf(ts) {
   return formatSlackDate(Math.floor(Number(ts)), '{time}', { timeZone: state.me.tz, now: Date.now() });
 }
 
-function renderMessage(channel, m, ctx) {
+/** One message; `inThread` when drawn in the thread panel (no "N replies" line, no "Reply in thread"). */
+function renderMessage(channel, m, ctx, inThread = false) {
   const author = authorOf(m.author);
   const isApp = m.author === state.app.botUserId;
   const initial = escapeHtml((author.realName || author.name || '?').slice(0, 1).toUpperCase());
@@ -182,9 +192,12 @@ function renderMessage(channel, m, ctx) {
   const dismiss = m.ephemeral
     ? '<button type="button" class="link-button" data-dismiss="1">Dismiss message</button>'
     : '';
-  const thread = m.threadTs
-    ? `<div class="thread-note">↳ reply in a thread (${escapeHtml(timeOf(m.threadTs))})</div>`
-    : '';
+  const thread = inThread ? '' : threadSummary(m.thread, { authorOf, timeOf });
+  const replyButton =
+    inThread || m.ephemeral
+      ? ''
+      : '<button type="button" class="menu-button" aria-label="Reply in thread" title="Reply in thread" data-reply-in-thread="1">💬</button>';
+  const isOpen = !inThread && threadPanel.isOpen(channel, m.ts);
   const unfurls = (m.unfurls ?? [])
     .map(
       (u) =>
@@ -194,19 +207,20 @@ function renderMessage(channel, m, ctx) {
   const reactions = (m.reactions ?? []).length
     ? `<div class="reactions">${m.reactions.map((r) => `<span class="reaction" title=":${escapeHtml(r)}:">${r === 'white_check_mark' ? '✅' : `:${escapeHtml(r)}:`} 1</span>`).join('')}</div>`
     : '';
-  const menu =
+  const more =
     state.shortcuts.length > 0
-      ? '<div class="message-menu"><button type="button" class="menu-button" aria-label="More actions" data-menu="1">⋮</button></div>'
+      ? '<button type="button" class="menu-button" aria-label="More actions" data-menu="1">⋮</button>'
       : '';
-  return `<article class="message${m.ephemeral ? ' ephemeral' : ''}${isApp ? ' from-app' : ''}" data-surface="message" data-channel="${escapeHtml(channel)}" data-ts="${escapeHtml(m.ts)}">
+  const menu = replyButton || more ? `<div class="message-menu">${replyButton}${more}</div>` : '';
+  return `<article class="message${m.ephemeral ? ' ephemeral' : ''}${isApp ? ' from-app' : ''}${isOpen ? ' thread-open' : ''}" data-surface="message" data-channel="${escapeHtml(channel)}" data-ts="${escapeHtml(m.ts)}">
     <div class="avatar${isApp ? ' avatar-app' : ''}" aria-hidden="true">${initial}</div>
     <div class="message-body">
       <div class="message-meta"><span class="author">${escapeHtml(author.realName || author.name)}</span>${badge}<span class="time">${escapeHtml(timeOf(m.ts))}</span>${m.edited ? '<span class="edited">(edited)</span>' : ''}</div>
-      ${thread}
       ${ephemeral}
       <div class="message-content">${body}</div>
       ${unfurls}
       ${reactions}
+      ${thread}
       ${dismiss}
     </div>
     ${menu}
@@ -219,7 +233,7 @@ function renderMessages(ctx) {
   const showMessages = channel !== undefined;
   list.hidden = !showMessages;
   if (!showMessages) return;
-  const messages = state.messages[channel] ?? [];
+  const messages = channelLevel(state.messages[channel] ?? []);
   const nearBottom = list.scrollHeight - list.scrollTop - list.clientHeight < 120;
   const empty =
     messages.length === 0
@@ -463,11 +477,13 @@ async function submitModal(form) {
 
 function showChannel(id) {
   current = { kind: 'channel', id };
+  threadPanel.keepOnlyIn(id);
   render();
 }
 
 function showApp(tab) {
   current = { kind: 'app', tab };
+  threadPanel.keepOnlyIn(tab === 'messages' ? state.app.dmChannel : undefined);
   render();
   if (tab === 'home') attempt(() => api('home'));
 }
@@ -587,6 +603,17 @@ document.addEventListener('click', (event) => {
 
   if (target.closest('[data-menu]')) return openMessageMenu(target.closest('[data-menu]'));
 
+  const threadOpener = target.closest('[data-open-thread], [data-reply-in-thread]');
+  if (threadOpener) {
+    const message = threadOpener.closest('[data-surface="message"]');
+    threadPanel.show(state, message.dataset.channel, message.dataset.ts);
+    return render();
+  }
+  if (target.closest('#close-thread')) {
+    threadPanel.close();
+    return render();
+  }
+
   const dismiss = target.closest('[data-dismiss]');
   if (dismiss) {
     const message = dismiss.closest('[data-surface="message"]');
@@ -651,6 +678,7 @@ document.addEventListener('submit', (event) => {
   event.preventDefault();
   const form = event.target;
   if (form.id === 'composer') sendComposer();
+  else if (form.id === 'thread-composer') threadPanel.send();
   else if (form.dataset.surface === 'view') submitModal(form);
 });
 
@@ -663,10 +691,22 @@ $('composer-input').addEventListener('keydown', (event) => {
   }
 });
 $('composer-input').addEventListener('input', (event) => showSuggestions(event.target.value));
+$('thread-input').addEventListener('keydown', (event) => {
+  if (event.key === 'Enter' && !event.shiftKey) {
+    event.preventDefault();
+    threadPanel.send();
+  }
+});
 
 document.addEventListener('keydown', (event) => {
-  if (event.key !== 'Escape' || !state?.modal || $('confirm-root').innerHTML !== '') return;
-  attempt(() => api('close', { viewId: state.modal.id, all: true }));
+  if (event.key !== 'Escape' || !state || $('confirm-root').innerHTML !== '') return;
+  if (state.modal) {
+    attempt(() => api('close', { viewId: state.modal.id, all: true }));
+  } else if (!$('thread').hidden) {
+    // Without a modal, Escape closes the thread, as in Slack.
+    threadPanel.close();
+    render();
+  }
 });
 
 // ---- layout and what the page remembers ----------------------------------------------------------------

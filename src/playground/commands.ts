@@ -1,10 +1,12 @@
 /**
- * What the person types in the composer: a plain message (posted as theirs), or a slash command, sent to
- * the app as Slack sends one, with the ack body shown the way Slack shows it.
+ * What the person types in a composer: a plain message (posted as theirs, in the channel or a thread), or a
+ * slash command, sent to the app as Slack sends one, with the ack body shown the way Slack shows it.
  */
 import { CASE_COMMAND } from '../slack/listeners/commands/index.js';
 import { PLAYGROUND_APP_ID, PLAYGROUND_BOT, PLAYGROUND_TEAM } from './seed.js';
 import { asRecord, encodeTyped } from './slack-payloads.js';
+import { threadRootFor } from './threads.js';
+import { isUnfurlLink } from './unfurl-domains.js';
 import { me, PlaygroundInputError, type WorkspaceCore } from './workspace-core.js';
 
 /** The longest command text the playground passes on; Slack cuts slash command text off around here too. */
@@ -23,26 +25,38 @@ function tooLong(what: string, length: number, max: number): PlaygroundInputErro
 const TYPED_LINK = /\bhttps?:\/\/[^\s<>]+[^\s<>.,;:!?)'"]/g;
 
 /**
- * A plain message from the person (the app does not subscribe to messages). Links are wrapped as Slack wraps
- * them, and Slack's link_shared event goes to the app for them, as if every domain were one of the app's
- * unfurl domains (the playground has no manifest to read them from).
+ * A plain message from the person (the app does not subscribe to messages), in the channel or, with
+ * `threadTs`, as a reply in that message's thread. Links are wrapped as Slack wraps them, and Slack's
+ * link_shared event goes to the app for those of the app's unfurl domains.
  */
 export async function sendMessage(
   core: WorkspaceCore,
   channel: string,
   text: string,
+  threadTs?: string,
 ): Promise<{ ts: string }> {
   core.channelName(channel);
+  const root = threadTs === undefined ? undefined : threadRootFor(core, channel, threadTs).ts;
   if (text.trim() === '') throw new PlaygroundInputError('an empty message');
   if (text.length > MESSAGE_MAX_CHARS) throw tooLong('A message', text.length, MESSAGE_MAX_CHARS);
   const links = [...new Set(text.match(TYPED_LINK) ?? [])];
   const encoded = encodeTyped(text).replace(TYPED_LINK, (url) => `<${url}>`);
-  const ts = core.fake.addMessage({ channel, user: me.id, text: encoded });
-  if (links.length > 0) await shareLinks(core, channel, ts, links);
+  const ts = core.fake.addMessage({
+    channel,
+    user: me.id,
+    text: encoded,
+    ...(root === undefined ? {} : { threadTs: root }),
+  });
+  const unfurled = links.filter((url) => isUnfurlLink(url, core.unfurlDomains));
+  if (unfurled.length > 0) await shareLinks(core, { channel, ts, threadTs: root }, unfurled);
   return { ts };
 }
 
-async function shareLinks(core: WorkspaceCore, channel: string, ts: string, links: string[]): Promise<void> {
+async function shareLinks(
+  core: WorkspaceCore,
+  { channel, ts, threadTs }: { channel: string; ts: string; threadTs: string | undefined },
+  links: string[],
+): Promise<void> {
   core.eventCounter += 1;
   const now = Date.now() / 1000;
   await core.send(
@@ -59,6 +73,7 @@ async function shareLinks(core: WorkspaceCore, channel: string, ts: string, link
           channel,
           user: me.id,
           message_ts: ts,
+          ...(threadTs === undefined ? {} : { thread_ts: threadTs }),
           unfurl_id: `U${ts.replace('.', '')}`,
           source: 'conversations_history',
           event_ts: now.toFixed(6),

@@ -1,6 +1,6 @@
 /**
- * The fake Slack Web API's methods on the workspace's state: auth.test, chat.postMessage (thread_ts too)/
- * postEphemeral/update/getPermalink/unfurl, reactions.add, views.open/update/push/publish, users.info,
+ * The fake Slack Web API's methods on the workspace's state: auth.test, chat.postMessage/postEphemeral
+ * (both in threads too)/update/getPermalink/unfurl, reactions.add, views.open/update/push/publish, users.info,
  * users.conversations, conversations.info, usergroups.users.list, apps.connections.open; and posts to a
  * response_url. Each refusal is the error Slack answers (SlackApiError), checked as Slack checks
  * (fake-slack-checks.ts).
@@ -116,6 +116,7 @@ export abstract class FakeSlackMethods extends FakeSlackStore {
       blocks: args.blocks as unknown[],
       visibleTo: args.user,
       edits: 0,
+      ...(typeof args.thread_ts === 'string' ? { threadTs: args.thread_ts } : {}),
     });
     return { message_ts: ts };
   }

@@ -22,8 +22,10 @@ import {
   PLAYGROUND_TEAM,
   PLAYGROUND_TEAMMATE,
 } from './seed.js';
+import { manifestUnfurlDomains } from './unfurl-domains.js';
 import { type PlaygroundHooks, PlaygroundWorkspace } from './workspace.js';
 
+export { playgroundPortalPages } from './unfurl-domains.js';
 export type { PlaygroundHooks } from './workspace.js';
 
 /**
@@ -68,6 +70,8 @@ export interface PlaygroundOptions {
 
 export async function startPlayground(options: PlaygroundOptions): Promise<Playground> {
   const logger = options.logger.child({ component: 'playground' });
+  // Read before anything starts: a manifest that cannot be read stops the playground with its name.
+  const unfurlDomains = manifestUnfurlDomains();
   const botToken = `xoxb-playground-${randomBytes(12).toString('hex')}`;
   const signingSecret = randomBytes(32).toString('hex');
   const fake = new FakeSlackApi({
@@ -86,6 +90,7 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Playg
     sandbox: options.sandbox,
     logger,
     autoAdvanceEveryMs: options.autoAdvanceEveryMs,
+    unfurlDomains,
   });
   for (const seed of PLAYGROUND_SEED_MESSAGES) workspace.seedMessage(seed.channel, seed.user, seed.text);
   let http: ReturnType<typeof createPlaygroundRoutes>;

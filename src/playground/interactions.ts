@@ -20,6 +20,7 @@ import {
   stateValues,
   viewInPayload,
 } from './slack-payloads.js';
+import { messageInPayload } from './threads.js';
 import { me, PlaygroundInputError, teamPayload, userPayload, type WorkspaceCore } from './workspace-core.js';
 
 type Json = Record<string, unknown>;
@@ -78,22 +79,11 @@ export async function press(core: WorkspaceCore, press: Press): Promise<void> {
         message_ts: message.ts,
         channel_id: message.channel,
         is_ephemeral: ephemeral,
+        ...(message.threadTs ? { thread_ts: message.threadTs } : {}),
       },
       channel: { id: message.channel, name: core.channelName(message.channel) },
       // Slack leaves the message out for ephemeral ones: the app never sees their content again.
-      ...(ephemeral
-        ? {}
-        : {
-            message: {
-              type: 'message',
-              ts: message.ts,
-              text: message.text ?? '',
-              ...(message.blocks ? { blocks: message.blocks } : {}),
-              ...(message.user
-                ? { user: message.user }
-                : { bot_id: PLAYGROUND_BOT.botId, user: PLAYGROUND_BOT.userId }),
-            },
-          }),
+      ...(ephemeral ? {} : { message: messageInPayload(core, message) }),
       state: { values: {} },
       response_url: core.fake.issueResponseUrl({
         channel: message.channel,
@@ -262,7 +252,7 @@ export async function closeView(core: WorkspaceCore, viewId: string, all: boolea
   }
 }
 
-/** A message shortcut from a message's menu. */
+/** A message shortcut from a message's menu, in the channel or in a thread. */
 export async function runShortcut(
   core: WorkspaceCore,
   channel: string,
@@ -287,13 +277,8 @@ export async function runShortcut(
         trigger_id: core.fake.issueTriggerId(me.id),
         response_url: core.fake.issueResponseUrl({ channel, userId: me.id }),
         message_ts: message.ts,
-        message: {
-          type: 'message',
-          ts: message.ts,
-          text: message.text ?? '',
-          ...(message.user ? { user: message.user } : { bot_id: PLAYGROUND_BOT.botId }),
-          ...(message.threadTs ? { thread_ts: message.threadTs } : {}),
-        },
+        // A reply carries its thread's root as thread_ts: the app finds the case card it answers.
+        message: messageInPayload(core, message),
       }),
     (error) => core.slackbotSays(channel, `The shortcut failed with the error "${error}".`),
   );

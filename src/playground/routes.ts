@@ -46,7 +46,7 @@ const formValues = z.record(z.string().max(255), z.record(z.string().max(255), z
 
 // Lengths are checked by the workspace, which says the limit in words; the body limit bounds the rest.
 const CommandBody = z.object({ channel: slackId, text: z.string().min(1) });
-const MessageBody = z.object({ channel: slackId, text: z.string().min(1) });
+const MessageBody = z.object({ channel: slackId, text: z.string().min(1), threadTs: ts.optional() });
 const SurfaceBody = z.discriminatedUnion('type', [
   z.object({ type: z.literal('message'), channel: slackId, ts }),
   z.object({ type: z.literal('unfurl'), channel: slackId, ts, url: z.string().url().max(3000) }),
@@ -256,7 +256,7 @@ export function createPlaygroundRoutes(workspace: PlaygroundWorkspace, logger: L
     {
       path: '/playground/message',
       method: ['POST'],
-      handler: post(MessageBody, (b) => workspace.sendMessage(b.channel, b.text)),
+      handler: post(MessageBody, (b) => workspace.sendMessage(b.channel, b.text, b.threadTs)),
     },
     { path: '/playground/action', method: ['POST'], handler: post(ActionBody, (b) => workspace.press(b)) },
     {

@@ -7,6 +7,7 @@ import { PLAYGROUND_SHORTCUTS } from './interactions.js';
 import { PLAYGROUND_BOT, PLAYGROUND_TEAM } from './seed.js';
 import type { PanelState } from './simulator-panel.js';
 import { asArray } from './slack-payloads.js';
+import { authorOf, repliesByRoot } from './threads.js';
 import { me, SLACKBOT_ID, type WorkspaceCore } from './workspace-core.js';
 
 export interface ShownMessage {
@@ -17,8 +18,10 @@ export interface ShownMessage {
   blocks?: unknown[];
   ephemeral: boolean;
   edited: boolean;
-  /** The thread's root, for a reply in a thread (the page shows replies in line, marked). */
+  /** The thread's root, for a reply in a thread: the page shows it in the root's thread panel, not the channel. */
   threadTs?: string;
+  /** For a root with replies: how many, who wrote them, and the newest one's ts (its "N replies" line). */
+  thread?: { replyCount: number; replyUsers: string[]; latestReplyTs: string };
   /** Reactions the app added. */
   reactions?: string[];
   /** The app's unfurls of the message's links. */
@@ -79,17 +82,28 @@ export function shownState(core: WorkspaceCore, commands: string[], panel: Panel
 
 function shownMessages(core: WorkspaceCore): Record<string, ShownMessage[]> {
   const byChannel: Record<string, ShownMessage[]> = {};
+  const threads = repliesByRoot(core);
   for (const m of core.fake.messages) {
     if (!core.visible(m)) continue;
     byChannel[m.channel] ??= [];
+    const replies = m.threadTs ? [] : (threads.get(`${m.channel} ${m.ts}`) ?? []);
     byChannel[m.channel]?.push({
       ts: m.ts,
-      author: m.user ?? PLAYGROUND_BOT.userId,
+      author: authorOf(m),
       text: m.text ?? '',
       ...(m.blocks ? { blocks: m.blocks } : {}),
       ephemeral: m.visibleTo !== undefined,
       edited: m.edits > 0,
       ...(m.threadTs ? { threadTs: m.threadTs } : {}),
+      ...(replies.length > 0
+        ? {
+            thread: {
+              replyCount: replies.length,
+              replyUsers: [...new Set(replies.map(authorOf))],
+              latestReplyTs: replies.at(-1)?.ts as string,
+            },
+          }
+        : {}),
       ...(m.reactions ? { reactions: [...m.reactions] } : {}),
       ...(m.unfurls
         ? {

@@ -40,6 +40,8 @@ export class WorkspaceCore {
     readonly fake: FakeSlackApi,
     readonly requests: AppRequests,
     readonly logger: Logger,
+    /** The manifests' unfurl domains: links of these reach the app as link_shared. */
+    readonly unfurlDomains: readonly string[],
   ) {
     this.fake.onChange(() => this.changed());
   }

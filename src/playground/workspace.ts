@@ -38,6 +38,8 @@ export interface PlaygroundWorkspaceOptions {
   logger: Logger;
   /** How often the simulators panel's automatic advance moves the cases (default: once a minute). */
   autoAdvanceEveryMs?: number;
+  /** Links of these domains (and their subdomains) are sent to the app as link_shared. */
+  unfurlDomains: readonly string[];
 }
 
 export class PlaygroundWorkspace {
@@ -45,7 +47,7 @@ export class PlaygroundWorkspace {
   private readonly panel: SimulatorPanel;
 
   constructor(options: PlaygroundWorkspaceOptions) {
-    this.core = new WorkspaceCore(options.fake, options.requests, options.logger);
+    this.core = new WorkspaceCore(options.fake, options.requests, options.logger, options.unfurlDomains);
     this.panel = new SimulatorPanel(options.sandbox, () => this.core.changed(), options.autoAdvanceEveryMs);
   }
 
@@ -73,8 +75,9 @@ export class PlaygroundWorkspace {
     return shownState(this.core, [CASE_COMMAND], this.panel.state());
   }
 
-  sendMessage(channel: string, text: string): Promise<{ ts: string }> {
-    return sendMessage(this.core, channel, text);
+  /** A message the person posts in `channel`, or in the thread of `threadTs` there. */
+  sendMessage(channel: string, text: string, threadTs?: string): Promise<{ ts: string }> {
+    return sendMessage(this.core, channel, text, threadTs);
   }
 
   runCommand(channel: string, typed: string): Promise<void> {
@@ -122,9 +125,14 @@ export class PlaygroundWorkspace {
     await this.runCommand(channel, `${CASE_COMMAND} digest now`);
   }
 
-  /** Seeds a message from someone in the workspace (start-up only). */
-  seedMessage(channel: string, user: string, text: string): void {
-    this.core.fake.addMessage({ channel, user, text: encodeTyped(text) });
+  /** Seeds a message from someone in the workspace (in the thread of `threadTs` when given); returns its ts. */
+  seedMessage(channel: string, user: string, text: string, threadTs?: string): string {
+    return this.core.fake.addMessage({
+      channel,
+      user,
+      text: encodeTyped(text),
+      ...(threadTs === undefined ? {} : { threadTs }),
+    });
   }
 
   /** Stops the automatic advance (shutdown). */

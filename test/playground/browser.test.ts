@@ -9,72 +9,32 @@
  *
  * No Chromium: skipped with how to install it, except under CI=true, where that is a failure.
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Locator, Page } from 'playwright-core';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { type Browser, browserSuite, CHROMIUM, openBrowser, STEP_MS, shown } from './browser-kit.js';
 import { type PlaygroundInstance, startPlaygroundInstance } from './harness.js';
 
-const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
-const HAVE_CHROMIUM = existsSync(CHROMIUM);
-const IN_CI = process.env.CI === 'true';
-const ARTIFACTS = join(process.cwd(), 'test-artifacts', 'playground');
-const STEP_MS = 15_000;
-
-if (!HAVE_CHROMIUM && !IN_CI) {
-  console.warn(
-    `playground browser test skipped: no Chromium at ${CHROMIUM}. Install it with \`apt-get install chromium\` (or set CHROMIUM_PATH).`,
-  );
-}
-
-describe.runIf(!HAVE_CHROMIUM && IN_CI)('playground in a browser, under CI', () => {
-  it('has Chromium to run in', () => {
-    throw new Error(`no Chromium at ${CHROMIUM}: .ci/run installs it with apt-get install chromium`);
-  });
-});
-
-const suite = HAVE_CHROMIUM ? describe : describe.skip;
+const suite = browserSuite('playground browser test');
 
 suite(`playground in a browser (needs Chromium at ${CHROMIUM}: apt-get install chromium)`, () => {
   let instance: PlaygroundInstance;
-  let context: BrowserContext;
+  let browser: Browser;
   let page: Page;
-  let profile: string;
-  const pageErrors: string[] = [];
+  let pageErrors: string[];
 
   beforeAll(async () => {
-    mkdirSync(ARTIFACTS, { recursive: true });
     instance = await startPlaygroundInstance();
-    profile = mkdtempSync(join(tmpdir(), 'caseops-chromium-'));
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      viewport: { width: 1400, height: 900 },
-      timezoneId: 'Europe/Amsterdam',
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
-    page = context.pages()[0] ?? (await context.newPage());
-    page.setDefaultTimeout(STEP_MS);
-    page.on('pageerror', (error) => pageErrors.push(error.message));
+    browser = await openBrowser();
+    page = browser.page;
+    pageErrors = browser.pageErrors;
   }, 60_000);
 
   afterAll(async () => {
-    await context?.close();
+    await browser?.close();
     await instance?.stop();
-    if (profile) rmSync(profile, { recursive: true, force: true });
   });
 
-  const shot = (name: string) => page.screenshot({ path: join(ARTIFACTS, `${name}.png`) });
+  const shot = (name: string) => browser.shot(name);
   const composer = () => page.getByRole('textbox', { name: 'Message' });
   const modal = () => page.locator('form.modal');
   const channelMessages = () => page.locator('#messages article.message');
@@ -82,13 +42,6 @@ suite(`playground in a browser (needs Chromium at ${CHROMIUM}: apt-get install c
   async function type(text: string): Promise<void> {
     await composer().fill(text);
     await composer().press('Enter');
-  }
-
-  /** Waits until `locator` (narrowed to ones containing `text`) is on the page; returns it. */
-  async function shown(locator: Locator, text: string | RegExp): Promise<Locator> {
-    const match = locator.filter({ hasText: text }).last();
-    await match.waitFor({ state: 'visible' });
-    return match;
   }
 
   async function modalTitled(title: string): Promise<Locator> {

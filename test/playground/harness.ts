@@ -1,6 +1,6 @@
 /**
  * caseops in playground mode, composed the way src/main.ts composes it: the vendor sandbox, the playground
- * (fake Slack Web API, page and its API), the real store (SQLite in a temp folder), vendor adapters, status
+ * (fake Slack Web API, page and its API, portal pages under the manifests' unfurl domain), the real store (SQLite in a temp folder), vendor adapters, status
  * tracker, digest runner, scheduler and the real Slack app in HTTP mode with the playground's routes.
  * Nothing here is a stand-in for caseops itself.
  */
@@ -12,7 +12,12 @@ import { createUseCases } from '../../src/compose/use-cases.js';
 import { loadEnv } from '../../src/config/env.js';
 import { StatusTracker } from '../../src/domain/status-tracking.js';
 import { type Logger, silentLogger } from '../../src/logging/logger.js';
-import { PLAYGROUND_SANDBOX_OPTIONS, type Playground, startPlayground } from '../../src/playground/index.js';
+import {
+  PLAYGROUND_SANDBOX_OPTIONS,
+  type Playground,
+  playgroundPortalPages,
+  startPlayground,
+} from '../../src/playground/index.js';
 import { DigestRunner } from '../../src/scheduler/digest-runner.js';
 import { Scheduler } from '../../src/scheduler/scheduler.js';
 import { apiBaseUrl, createSlackApp, type SlackApp } from '../../src/slack/app.js';
@@ -53,6 +58,7 @@ export async function startPlaygroundInstance(
   });
   const { botId, botUserId, ...slackEnv } = playground.slack;
   const env = loadEnv({
+    ...playgroundPortalPages(),
     ...sandbox.env,
     ...slackEnv,
     CASEOPS_PLAYGROUND: 'true',

@@ -1,18 +1,20 @@
 /**
  * The playground's "Send to vendor as note" shortcut and link unfurls against the real app: the shortcut is
- * in every message's menu, and a portal link typed in the composer reaches the app as link_shared and shows
- * the app's unfurl under the message, whose "Watch here" works like any button.
+ * in every message's menu, and a portal link (of the manifests' unfurl domain) typed in the composer or in a
+ * thread reaches the app as link_shared and shows the app's unfurl under the message, whose "Watch here"
+ * works like any button.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PlaygroundState } from '../../src/playground/workspace.js';
 import type { EquinixSimulator } from '../../src/vendors/equinix/index.js';
 import { type PlaygroundInstance, startPlaygroundInstance } from './harness.js';
 
-const EQUINIX_PAGE = 'https://portal.equinix.example/cases/{id}';
+// With no portal configured, the playground puts each vendor's page under the manifests' unfurl domain.
+const EQUINIX_PAGE = 'https://portal.example.com/equinix/case/{id}';
 
 let instance: PlaygroundInstance;
 beforeAll(async () => {
-  instance = await startPlaygroundInstance({ env: { EQUINIX_CASE_URL: EQUINIX_PAGE } });
+  instance = await startPlaygroundInstance();
 }, 30_000);
 afterAll(async () => {
   await instance?.stop();
@@ -82,5 +84,20 @@ describe('the playground', () => {
       'the presser told',
     );
     expect((await instance.store.watchesOfCase('equinix', id)).map((w) => w.channelId)).toContain('C0NOC');
+  });
+
+  it('unfurls a portal link in a thread reply, with the thread in link_shared', async () => {
+    const equinix = instance.sandbox.simulators.equinix as EquinixSimulator;
+    const id = equinix.seed({ description: 'Threaded unfurl: rack 0311 door alarm' });
+    const url = EQUINIX_PAGE.replace('{id}', id);
+    const root = instance.playground.workspace.seedMessage('C0NOC', 'U0SAM', 'door alarm again?');
+    const { ts } = (await ok('message', { channel: 'C0NOC', text: url, threadTs: root })) as { ts: string };
+    const reply = await eventually(
+      (x) => x.messages.C0NOC?.find((m) => m.ts === ts && (m.unfurls?.length ?? 0) > 0),
+      'the unfurl in the thread',
+    );
+    expect(reply.threadTs).toBe(root);
+    expect(JSON.stringify(reply.unfurls?.[0]?.blocks)).toContain('Threaded unfurl: rack 0311 door alarm');
+    expect((await state()).messages.C0NOC?.find((m) => m.ts === root)?.thread?.replyCount).toBe(1);
   });
 });

@@ -4,74 +4,33 @@
  * of every input kind), view_closed and message shortcuts, and how each kind of view_submission ack
  * (errors, update, push, clear, none) changes the modal.
  */
-import { createServer, type Server } from 'node:http';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { silentLogger } from '../../src/logging/logger.js';
 import { opsRequestListener } from '../../src/observability/ops-server.js';
-import { type Playground, startPlayground } from '../../src/playground/index.js';
-import { verifySlackSignature } from '../../src/slack/signing.js';
-import { type Sandbox, startSandbox } from '../../src/vendors/sandbox.js';
+import type { Playground } from '../../src/playground/index.js';
+import { type Received, type StandInApp, startStandInApp } from './stand-in-app.js';
 
-interface Received {
-  kind: 'form' | 'json';
-  body: Record<string, unknown>;
-}
-
-let sandbox: Sandbox;
+let app: StandInApp;
 let playground: Playground;
-let app: Server;
-const received: Received[] = [];
+let received: Received[];
 /** What the stand-in app acks the next interaction with. */
-let nextAck: unknown;
+const ackNext = (ack: unknown) => app.ackNextWith(ack);
 
 beforeAll(async () => {
-  sandbox = await startSandbox({ autoAdvanceMs: 0 });
-  playground = await startPlayground({ sandbox, logger: silentLogger });
-  app = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const raw = Buffer.concat(chunks).toString('utf8');
-      const refused = verifySlackSignature(
-        playground.slack.SLACK_SIGNING_SECRET,
-        {
-          timestamp: req.headers['x-slack-request-timestamp'] as string | undefined,
-          signature: req.headers['x-slack-signature'] as string | undefined,
-        },
-        raw,
-      );
-      if (refused) {
-        res.writeHead(401).end(refused);
-        return;
-      }
-      if (String(req.headers['content-type']).includes('application/json')) {
-        received.push({ kind: 'json', body: JSON.parse(raw) });
-      } else {
-        const form = Object.fromEntries(new URLSearchParams(raw));
-        received.push({ kind: 'form', body: form.payload ? JSON.parse(form.payload) : form });
-      }
-      const ack = nextAck;
-      nextAck = undefined;
-      if (ack === undefined) res.writeHead(200).end();
-      else res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(ack));
-    });
-  });
-  await new Promise<void>((resolve) => app.listen(0, '127.0.0.1', resolve));
-  playground.attach(`http://127.0.0.1:${(app.address() as AddressInfo).port}/slack/events`, {
-    pollNow: async () => undefined,
-  });
+  app = await startStandInApp();
+  playground = app.playground;
+  received = app.received;
 });
 
 afterEach(() => {
   received.length = 0;
+  ackNext(undefined);
   for (const view of playground.fake.views.values()) view.closed = true;
 });
 
 afterAll(async () => {
-  await playground?.stop();
-  await new Promise<void>((resolve) => app?.close(() => resolve()));
-  await sandbox?.stop();
+  await app?.stop();
 });
 
 const plain = (text: string) => ({ type: 'plain_text', text });
@@ -143,7 +102,7 @@ describe('what the app receives', () => {
 
   it('a view_submission with the state of every input kind, private_metadata included', async () => {
     const viewId = await openView(everyInput);
-    nextAck = undefined;
+    ackNext(undefined);
     const result = await playground.workspace.submit(viewId, {
       text: { value: 'typed' },
       mail: { value: 'noc@example.com' },
@@ -273,7 +232,7 @@ describe('view_submission acks change the modal as in Slack', () => {
 
   it('errors: shown on their fields until the view changes', async () => {
     const viewId = await openView(simple('First'));
-    nextAck = { response_action: 'errors', errors: { text: 'Say more.' } };
+    ackNext({ response_action: 'errors', errors: { text: 'Say more.' } });
     expect(await playground.workspace.submit(viewId, {})).toEqual({
       result: 'errors',
       errors: { text: 'Say more.' },
@@ -283,7 +242,7 @@ describe('view_submission acks change the modal as in Slack', () => {
 
   it('update, push and clear', async () => {
     const viewId = await openView(simple('First'));
-    nextAck = { response_action: 'update', view: simple('Updated') };
+    ackNext({ response_action: 'update', view: simple('Updated') });
     expect(await playground.workspace.submit(viewId, {})).toEqual({ result: 'updated' });
     expect(playground.workspace.state().modal).toMatchObject({
       id: viewId,
@@ -291,7 +250,7 @@ describe('view_submission acks change the modal as in Slack', () => {
       depth: 1,
     });
 
-    nextAck = { response_action: 'push', view: simple('Pushed') };
+    ackNext({ response_action: 'push', view: simple('Pushed') });
     expect(await playground.workspace.submit(viewId, {})).toEqual({ result: 'pushed' });
     const pushed = playground.workspace.state().modal;
     expect(pushed).toMatchObject({ title: plain('Pushed'), depth: 2 });
@@ -300,9 +259,9 @@ describe('view_submission acks change the modal as in Slack', () => {
     await playground.workspace.closeView(pushed?.id as string, false);
     expect(playground.workspace.state().modal).toMatchObject({ id: viewId, title: plain('Updated') });
 
-    nextAck = { response_action: 'push', view: simple('Pushed again') };
+    ackNext({ response_action: 'push', view: simple('Pushed again') });
     await playground.workspace.submit(viewId, {});
-    nextAck = { response_action: 'clear' };
+    ackNext({ response_action: 'clear' });
     const top = playground.workspace.state().modal?.id as string;
     expect(await playground.workspace.submit(top, {})).toEqual({ result: 'cleared' });
     expect(playground.workspace.state().modal).toBeNull();
