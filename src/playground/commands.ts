@@ -6,7 +6,7 @@ import { CASE_COMMAND } from '../slack/listeners/commands/index.js';
 import { PLAYGROUND_APP_ID, PLAYGROUND_BOT, PLAYGROUND_TEAM } from './seed.js';
 import { asRecord, encodeTyped } from './slack-payloads.js';
 import { threadRootFor } from './threads.js';
-import { isUnfurlLink } from './unfurl-domains.js';
+import { unfurlDomainOf } from './unfurl-domains.js';
 import { me, PlaygroundInputError, type WorkspaceCore } from './workspace-core.js';
 
 /** The longest command text the playground passes on; Slack cuts slash command text off around here too. */
@@ -47,7 +47,10 @@ export async function sendMessage(
     text: encoded,
     ...(root === undefined ? {} : { threadTs: root }),
   });
-  const unfurled = links.filter((url) => isUnfurlLink(url, core.unfurlDomains));
+  const unfurled = links.flatMap((url) => {
+    const domain = unfurlDomainOf(url, core.unfurlDomains);
+    return domain === undefined ? [] : [{ url, domain }];
+  });
   if (unfurled.length > 0) await shareLinks(core, { channel, ts, threadTs: root }, unfurled);
   return { ts };
 }
@@ -55,7 +58,7 @@ export async function sendMessage(
 async function shareLinks(
   core: WorkspaceCore,
   { channel, ts, threadTs }: { channel: string; ts: string; threadTs: string | undefined },
-  links: string[],
+  links: Array<{ url: string; domain: string }>,
 ): Promise<void> {
   core.eventCounter += 1;
   const now = Date.now() / 1000;
@@ -77,7 +80,7 @@ async function shareLinks(
           unfurl_id: `U${ts.replace('.', '')}`,
           source: 'conversations_history',
           event_ts: now.toFixed(6),
-          links: links.map((url) => ({ url, domain: new URL(url).hostname })),
+          links,
         },
         authorizations: [{ team_id: PLAYGROUND_TEAM.id, user_id: PLAYGROUND_BOT.userId, is_bot: true }],
       }),

@@ -32,15 +32,18 @@ export function manifestUnfurlDomains(dir: string = MANIFESTS_DIR): string[] {
   return [...domains];
 }
 
-/** Whether Slack would send link_shared for `url`: its host is one of `domains` or under one. */
-export function isUnfurlLink(url: string, domains: readonly string[]): boolean {
+/**
+ * The registered domain Slack would send link_shared for with `url` (its host is that domain or under it), as
+ * the event's `links[].domain` names it; undefined when none covers it.
+ */
+export function unfurlDomainOf(url: string, domains: readonly string[]): string | undefined {
   let host: string;
   try {
     host = new URL(url).hostname.toLowerCase();
   } catch {
-    return false;
+    return undefined;
   }
-  return domains.some((domain) => host === domain || host.endsWith(`.${domain}`));
+  return domains.find((domain) => host === domain || host.endsWith(`.${domain}`));
 }
 
 /**

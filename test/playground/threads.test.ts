@@ -9,9 +9,9 @@ import { webApi } from '@slack/bolt';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Playground } from '../../src/playground/index.js';
 import {
-  isUnfurlLink,
   manifestUnfurlDomains,
   playgroundPortalPages,
+  unfurlDomainOf,
 } from '../../src/playground/unfurl-domains.js';
 import { PlaygroundInputError } from '../../src/playground/workspace.js';
 import { ALL_PLUGINS } from '../../src/vendors/plugin.js';
@@ -155,7 +155,7 @@ describe('link_shared', () => {
         user: 'U0ALEX',
         links: [
           { url: 'https://portal.example.com/equinix/case/1', domain: 'portal.example.com' },
-          { url: 'https://eu.PORTAL.example.com/x', domain: 'eu.portal.example.com' },
+          { url: 'https://eu.PORTAL.example.com/x', domain: 'portal.example.com' },
         ],
       }),
     ]);
@@ -172,7 +172,11 @@ describe('link_shared', () => {
 
   it('reads the unfurl domains from the manifests and puts a portal page per vendor under the first', () => {
     expect(manifestUnfurlDomains()).toEqual(['portal.example.com']);
-    expect(isUnfurlLink('not a url', ['portal.example.com'])).toBe(false);
+    expect(unfurlDomainOf('not a url', ['portal.example.com'])).toBeUndefined();
+    // As in Slack's link_shared: a subdomain's link names the registered domain.
+    expect(unfurlDomainOf('https://eu.portal.example.com/case/1', ['portal.example.com'])).toBe(
+      'portal.example.com',
+    );
     const pages = playgroundPortalPages(['portal.example.com']);
     expect(Object.keys(pages).sort()).toEqual(ALL_PLUGINS.map((p) => p.portal.env).sort());
     for (const plugin of ALL_PLUGINS) {
