@@ -12,6 +12,7 @@ import type { Env } from '../config/env.js';
 import type { Clock } from '../domain/ports/clock.js';
 import type { Store } from '../domain/ports/store.js';
 import { StatusTracker, type VendorLookup } from '../domain/status-tracking.js';
+import { updateDeliveryQuestions } from '../domain/use-cases/update-delivery.js';
 import type { Logger } from '../logging/logger.js';
 import { ATTR, type Tracing } from '../observability/tracing.js';
 import { DigestRunner } from '../scheduler/digest-runner.js';
@@ -81,6 +82,8 @@ export function createStatusTracking(options: StatusTrackingOptions): StatusTrac
     clock,
     leaseMs: options.env.LEASE_TTL_MS,
     tracing: options.tracing,
+    // `/case updates thread`: no scheduled digest for the channel (its changes wait for a later one).
+    wantsScheduledDigest: updateDeliveryQuestions(store).wantsScheduledDigest,
   });
   // The poller's vendor calls draw on its reserved share of each vendor's budget (src/vendors/http/rate-budget.ts).
   const polls: PollRunner = { pollOnce: (poll) => runAs(POLLER, () => tracker.pollOnce(poll)) };

@@ -16,6 +16,7 @@ import { CaseService } from '../domain/use-cases/case-service.js';
 import { DigestSettingsService } from '../domain/use-cases/digest-settings.js';
 import { Home } from '../domain/use-cases/home.js';
 import { NudgeService } from '../domain/use-cases/nudges.js';
+import { UpdateDeliveryService } from '../domain/use-cases/update-delivery.js';
 import { nextFireTime, parseScheduleWithZone, shortestGapMs } from '../scheduler/schedule.js';
 import { runAs } from '../vendors/http/requester.js';
 
@@ -48,6 +49,7 @@ export interface UseCases {
   auditTrail: CaseAuditTrail;
   digestSettings: DigestSettingsService;
   nudges: NudgeService;
+  updates: UpdateDeliveryService;
   policy?: PolicyGate;
 }
 
@@ -92,6 +94,7 @@ export function createUseCases(options: UseCaseOptions): UseCases {
       policy,
       now,
     }),
+    updates: new UpdateDeliveryService({ store, policy, now }),
     policy,
   };
 }

@@ -107,6 +107,11 @@ export interface DigestRunnerOptions {
   channelConcurrency?: number;
   /** A span per channel's digest run. */
   tracing?: Tracing;
+  /**
+   * False for a channel that chose to hear about its cases in the cards' threads only (`/case updates
+   * thread`): its scheduled digest is skipped, its cursor stays, so switching back digests everything since.
+   */
+  wantsScheduledDigest?: (channelId: string) => Promise<boolean>;
 }
 
 /** The user id recorded on digest settings caseops creates itself. */
@@ -129,6 +134,7 @@ export class DigestRunner {
   /** Channels whose digest this process is posting right now. */
   private readonly runningChannels = new Set<string>();
   private readonly tracing: Tracing;
+  private readonly wantsScheduledDigest?: (channelId: string) => Promise<boolean>;
 
   constructor(options: DigestRunnerOptions) {
     this.store = options.store;
@@ -144,6 +150,7 @@ export class DigestRunner {
     // 429 still pauses every channel.
     this.channelConcurrency = options.channelConcurrency ?? DEFAULT_CHANNEL_CONCURRENCY;
     this.tracing = options.tracing ?? noTracing;
+    this.wantsScheduledDigest = options.wantsScheduledDigest;
   }
 
   /**
@@ -180,6 +187,11 @@ export class DigestRunner {
       while (next < channels.length && !signal?.aborted) {
         const channel = channels[next++]!;
         try {
+          // Skipped, not advanced: the channel's changes wait for the digest it may ask for again.
+          if (this.wantsScheduledDigest && !(await this.wantsScheduledDigest(channel))) {
+            outcomes.set(channel, { status: 'disabled' });
+            continue;
+          }
           outcomes.set(channel, await this.runChannel(channel, { trigger: 'scheduled', signal }));
         } catch (error) {
           this.logger.error({ channel, err: error }, 'digest run failed');
