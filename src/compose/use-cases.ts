@@ -2,6 +2,7 @@
  * The use cases, built once and handed to whoever drives them (the Slack surface, the poller's card updates):
  * each gets only the store ports and services it uses.
  */
+import { hostname } from 'node:os';
 import type { PolicyGate } from '../domain/policy-gate.js';
 import { policyAuthorizer } from '../domain/policy-gate.js';
 import type { ChannelMembership } from '../domain/ports/channels.js';
@@ -17,7 +18,9 @@ import { DigestSettingsService } from '../domain/use-cases/digest-settings.js';
 import { Home } from '../domain/use-cases/home.js';
 import { NudgeService } from '../domain/use-cases/nudges.js';
 import { UpdateDeliveryService } from '../domain/use-cases/update-delivery.js';
+import { WritePosts } from '../domain/use-cases/write-posts.js';
 import { nextFireTime, parseScheduleWithZone, shortestGapMs } from '../scheduler/schedule.js';
+import { processHolderName } from '../scheduler/scheduler.js';
 import { runAs } from '../vendors/http/requester.js';
 
 /** Digest schedules read and computed with node-cron's rules (src/scheduler/schedule.ts). */
@@ -50,6 +53,7 @@ export interface UseCases {
   digestSettings: DigestSettingsService;
   nudges: NudgeService;
   updates: UpdateDeliveryService;
+  writePosts: WritePosts;
   policy?: PolicyGate;
 }
 
@@ -95,6 +99,12 @@ export function createUseCases(options: UseCaseOptions): UseCases {
       now,
     }),
     updates: new UpdateDeliveryService({ store, policy, now }),
+    writePosts: new WritePosts({
+      store,
+      holder: processHolderName(hostname(), process.pid),
+      logger,
+      now,
+    }),
     policy,
   };
 }

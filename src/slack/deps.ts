@@ -7,6 +7,7 @@ import type { DigestSettingsService } from '../domain/use-cases/digest-settings.
 import type { Home } from '../domain/use-cases/home.js';
 import type { NudgeService } from '../domain/use-cases/nudges.js';
 import type { UpdateDeliveryService } from '../domain/use-cases/update-delivery.js';
+import type { WritePosts } from '../domain/use-cases/write-posts.js';
 import type { Logger } from '../logging/logger.js';
 import type { SlackGateway } from './gateway.js';
 import type { SlackMetrics } from './metrics.js';
@@ -22,6 +23,8 @@ export interface SlackUseCases {
   nudges: NudgeService;
   /** How each channel hears about its cases (`/case updates`). */
   updates: UpdateDeliveryService;
+  /** Cards and confirmations posted after a write, exactly once per write. */
+  writePosts: WritePosts;
   /**
    * The access policy, for refusing before a form is shown or acknowledged (the use cases make the
    * authoritative checks). Absent: everything is allowed, as in the built-in default policy.

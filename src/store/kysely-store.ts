@@ -356,6 +356,9 @@ export class KyselyStore implements Store {
   beginWritePost(...args: Args<WritePostOutbox, 'beginWritePost'>) {
     return this.writePosts.beginWritePost(...args);
   }
+  getWritePost(...args: Args<WritePostOutbox, 'getWritePost'>) {
+    return this.writePosts.getWritePost(...args);
+  }
   settleWritePost(...args: Args<WritePostOutbox, 'settleWritePost'>) {
     return this.writePosts.settleWritePost(...args);
   }

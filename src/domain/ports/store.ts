@@ -434,6 +434,7 @@ export interface WritePostOutbox {
   beginWritePost(
     post: Pick<WritePost, 'key' | 'eventType' | 'channelId' | 'threadTs'>,
   ): Promise<{ fresh: boolean; post: WritePost }>;
+  getWritePost(key: string): Promise<WritePost | undefined>;
   settleWritePost(key: string, ts: string, postedAt: string): Promise<void>;
   /** Slack does not have it: the row goes, so the message can be posted again. */
   forgetWritePost(key: string): Promise<void>;

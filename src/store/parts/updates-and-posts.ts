@@ -113,6 +113,15 @@ export class KyselyWritePostOutbox implements WritePostOutbox {
     return { fresh, post: fromPostRow(row) };
   }
 
+  async getWritePost(key: string): Promise<WritePost | undefined> {
+    const row = await this.context.db
+      .selectFrom('write_posts')
+      .selectAll()
+      .where('key', '=', key)
+      .executeTakeFirst();
+    return row && fromPostRow(row);
+  }
+
   async settleWritePost(key: string, ts: string, postedAt: string): Promise<void> {
     await this.context.db
       .updateTable('write_posts')
