@@ -156,6 +156,7 @@ async function confirmInThread(
   vendor: VendorId,
   caseId: string,
   userId: string,
+  repeated: boolean,
 ) {
   const text = W.threadReply(vendorName(vendor), userId);
   const tag = {
@@ -173,9 +174,12 @@ async function confirmInThread(
   };
   await Promise.all([
     reply().catch((error: unknown) => deps.logger.warn({ err: error }, 'note sent; the thread reply failed')),
-    deps.slack
-      .addReaction(meta.channel, meta.ts, SENT_AS_NOTE_REACTION)
-      .catch((error: unknown) => deps.logger.warn({ err: error }, 'note sent; the reaction failed')),
+    // A reaction is harmless to repeat, but a repeat has nothing new to mark.
+    repeated
+      ? undefined
+      : deps.slack
+          .addReaction(meta.channel, meta.ts, SENT_AS_NOTE_REACTION)
+          .catch((error: unknown) => deps.logger.warn({ err: error }, 'note sent; the reaction failed')),
   ]);
 }
 
@@ -239,7 +243,7 @@ function registerSubmission(app: App, deps: SlackDeps): void {
       const headline = outcome.repeated ? W.alreadySent(name, caseId) : W.sent(name, caseId);
       await showInModal(deps, where, messageModal(W.title, headline), notice(headline));
       // A repeat too: the first attempt's reply may never have reached the thread.
-      await confirmInThread(deps, meta, vendor, outcome.value.caseId, userId);
+      await confirmInThread(deps, meta, vendor, outcome.value.caseId, userId, outcome.repeated);
     } catch (error) {
       deps.metrics?.interactionHandled(SEND_NOTE_CALLBACK_ID, handlingOutcome(error));
       const words = describeError(error, deps.logger);
