@@ -75,6 +75,7 @@ describe('/case updates over HTTP', () => {
     expect(set).toContain("*Updates:* in each case card's thread, as they happen; no scheduled digest.");
     expect(set).toContain(`Set by <@${ALICE}>.`);
     expect(await answerTo('updates')).toContain('no scheduled digest.');
+    expect(await answerTo('digest')).toContain("this channel hears in the cards' threads only");
     expect(await h.store.getUpdateDelivery(NOC)).toMatchObject({ mode: 'thread', updatedBy: ALICE });
     expect(await h.app.deps.updates.wantsThreadReplies(NOC)).toBe(true);
 

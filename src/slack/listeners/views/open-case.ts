@@ -200,7 +200,9 @@ async function watchAndPost(
 ): Promise<string | undefined> {
   const c = opened.case;
   const tag = { eventType: CARD_EVENT_TYPE, writeKey, vendor: c.vendor, caseId: c.id, channelId };
-  if (await deps.writePosts.postedTs(tag)) return undefined;
+  // Unreadable records are not a reason to stop here: posting once still holds (the outbox is asked again).
+  const postedBefore = await deps.writePosts.postedTs(tag).catch(() => undefined);
+  if (postedBefore) return undefined;
   let busy = false;
   const outcome = await deps.cards.watchAndPost(actor, c, channelId, async (context) => {
     const card = renderChannelCard(c, context, capabilitiesOf(deps, c.vendor));
