@@ -3,7 +3,7 @@
  * asked of the chat service once per card and then kept in the store, so a digest of 500 cases makes no call
  * for the cards it has linked before. A card whose permalink cannot be had is simply not linked this time
  * (the next digest asks again); after a few such failures in one digest, no more are asked for in it: the
- * chat service is refusing or slow, and the digest must not wait on it.
+ * chat service is refusing or slow, and the digest must not wait on it. A digest asks for a bounded number.
  */
 import { caseKey, type VendorId } from '../case.js';
 import type { Logger } from '../ports/logger.js';
@@ -14,6 +14,11 @@ export type FetchPermalink = (channelId: string, ts: string) => Promise<string |
 
 /** Failed permalink requests after which a digest asks for no more. */
 export const PERMALINK_FAILURES_PER_DIGEST = 3;
+/**
+ * New permalinks one digest asks for at most (within Slack's rate for chat.getPermalink, and so a first digest
+ * of hundreds of cards is not held up by them); the rest are asked for by the next digests, once each.
+ */
+export const PERMALINKS_ASKED_PER_DIGEST = 100;
 
 export interface CardThreadLinksOptions {
   store: Pick<CardPermalinks, 'cardsInChannel' | 'rememberCardPermalink'>;
@@ -44,6 +49,7 @@ export class CardThreadLinks {
       return links;
     }
     let failures = 0;
+    let asked = 0;
     for (const card of cards) {
       const key = caseKey(card.vendor, card.caseId);
       if (!wanted.has(key)) continue;
@@ -51,7 +57,8 @@ export class CardThreadLinks {
         links.set(key, card.permalink);
         continue;
       }
-      if (failures >= PERMALINK_FAILURES_PER_DIGEST) continue;
+      if (failures >= PERMALINK_FAILURES_PER_DIGEST || asked >= PERMALINKS_ASKED_PER_DIGEST) continue;
+      asked += 1;
       let permalink: string | undefined;
       try {
         permalink = await fetchPermalink(card.channelId, card.ts);
