@@ -12,6 +12,8 @@ import type { Env } from '../config/env.js';
 import type { Clock } from '../domain/ports/clock.js';
 import type { Store } from '../domain/ports/store.js';
 import { StatusTracker, type VendorLookup } from '../domain/status-tracking.js';
+import { CardThreadLinks } from '../domain/use-cases/card-threads.js';
+import { updateDeliveryQuestions } from '../domain/use-cases/update-delivery.js';
 import type { Logger } from '../logging/logger.js';
 import { ATTR, type Tracing } from '../observability/tracing.js';
 import { DigestRunner } from '../scheduler/digest-runner.js';
@@ -31,6 +33,7 @@ import {
   SlackNotifier,
 } from '../slack/notifier.js';
 import { SlackNudgePublisher } from '../slack/nudges.js';
+import { permalinkFetcher } from '../slack/permalinks.js';
 import { POLLER, runAs } from '../vendors/http/requester.js';
 
 export interface StatusTrackingOptions {
@@ -72,6 +75,12 @@ export function createStatusTracking(options: StatusTrackingOptions): StatusTrac
   const holder = options.holder ?? processHolderName(hostname(), process.pid);
   const notifier = new SlackNotifier({ client: options.slackClient, logger, clock });
   const tracker = new StatusTracker({ store, vendors: options.vendors, logger, clock });
+  // Each card's permalink, asked once and kept: the digest links each case to its card's thread.
+  const cardThreads = new CardThreadLinks({
+    store,
+    fetchPermalink: permalinkFetcher(options.slackClient),
+    logger,
+  });
   const digests = new DigestRunner({
     store,
     publisher: new SlackDigestPublisher({ notifier }),
@@ -81,6 +90,9 @@ export function createStatusTracking(options: StatusTrackingOptions): StatusTrac
     clock,
     leaseMs: options.env.LEASE_TTL_MS,
     tracing: options.tracing,
+    // `/case updates thread`: no scheduled digest for the channel (its changes wait for a later one).
+    wantsScheduledDigest: updateDeliveryQuestions(store).wantsScheduledDigest,
+    threadLinks: (channelId, cases) => cardThreads.linksFor(channelId, cases),
   });
   // The poller's vendor calls draw on its reserved share of each vendor's budget (src/vendors/http/rate-budget.ts).
   const polls: PollRunner = { pollOnce: (poll) => runAs(POLLER, () => tracker.pollOnce(poll)) };

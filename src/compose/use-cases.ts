@@ -2,6 +2,7 @@
  * The use cases, built once and handed to whoever drives them (the Slack surface, the poller's card updates):
  * each gets only the store ports and services it uses.
  */
+import { hostname } from 'node:os';
 import type { PolicyGate } from '../domain/policy-gate.js';
 import { policyAuthorizer } from '../domain/policy-gate.js';
 import type { ChannelMembership } from '../domain/ports/channels.js';
@@ -16,7 +17,10 @@ import { CaseService } from '../domain/use-cases/case-service.js';
 import { DigestSettingsService } from '../domain/use-cases/digest-settings.js';
 import { Home } from '../domain/use-cases/home.js';
 import { NudgeService } from '../domain/use-cases/nudges.js';
+import { UpdateDeliveryService } from '../domain/use-cases/update-delivery.js';
+import { WritePosts } from '../domain/use-cases/write-posts.js';
 import { nextFireTime, parseScheduleWithZone, shortestGapMs } from '../scheduler/schedule.js';
+import { processHolderName } from '../scheduler/scheduler.js';
 import { runAs } from '../vendors/http/requester.js';
 
 /** Digest schedules read and computed with node-cron's rules (src/scheduler/schedule.ts). */
@@ -48,6 +52,8 @@ export interface UseCases {
   auditTrail: CaseAuditTrail;
   digestSettings: DigestSettingsService;
   nudges: NudgeService;
+  updates: UpdateDeliveryService;
+  writePosts: WritePosts;
   policy?: PolicyGate;
 }
 
@@ -90,6 +96,13 @@ export function createUseCases(options: UseCaseOptions): UseCases {
       store,
       digestDefaults: options.digests?.defaults ?? DEFAULT_DIGEST_DEFAULTS,
       policy,
+      now,
+    }),
+    updates: new UpdateDeliveryService({ store, policy, now }),
+    writePosts: new WritePosts({
+      store,
+      holder: processHolderName(hostname(), process.pid),
+      logger,
       now,
     }),
     policy,

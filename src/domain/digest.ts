@@ -77,6 +77,8 @@ export interface DigestRenderContext {
   since?: string;
   /** ISO-8601: when the digest is rendered, for ages ("3 h ago"); the newest event's time when absent. */
   now?: string;
+  /** The permalink of each case's card in the channel, keyed by `caseKey(vendor, id)`: its "thread" link. */
+  threadLinks?: ReadonlyMap<string, string>;
 }
 
 /** Who has to act next on a case; digests list waiting on us first. */

@@ -2,7 +2,7 @@
  * A fake of the Slack Web API on loopback, for tests and the local playground. It speaks the wire format
  * the real client uses (form-encoded bodies, `blocks`/`view` as JSON strings, `Authorization: Bearer`),
  * records every call, enforces Slack's real limits (fake-slack-checks.ts) and can inject failures: 429
- * with Retry-After, 5xx, or an `ok: false` error such as `invalid_auth`.
+ * with Retry-After, 5xx, an `ok: false` error such as `invalid_auth`, or a call done whose answer is lost.
  *
  * This is the server: HTTP, authentication, injected failures, the record of calls and ways to wait for
  * them. The methods are in fake-slack-methods.ts, the workspace's state in fake-slack-store.ts; plus
@@ -217,6 +217,13 @@ export class FakeSlackApi extends FakeSlackMethods {
         error: error.error,
         ...(error.details.length ? { response_metadata: { messages: error.details } } : {}),
       };
+    }
+    if (failure?.kind === 'lost') {
+      // Done, as the state shows; the caller only learns that the answer never came.
+      call.outcome = `lost_${body.ok === true ? 'ok' : String(body.error)}`;
+      this.record(call);
+      res.writeHead(failure.status ?? 500, { 'content-type': 'text/plain' }).end('upstream failure');
+      return;
     }
     this.record(call);
     res.writeHead(200, { 'content-type': 'application/json' });

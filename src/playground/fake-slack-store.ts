@@ -87,7 +87,9 @@ export interface FakeView {
 export type InjectedFailure =
   | { kind: 'ratelimited'; retryAfterSeconds: number }
   | { kind: 'http'; status: number }
-  | { kind: 'error'; error: string };
+  | { kind: 'error'; error: string }
+  /** Slack does the call, but its answer is lost: the client sees HTTP `status` (500 by default). */
+  | { kind: 'lost'; status?: number };
 
 export interface FakeSlackOptions {
   botToken?: string;

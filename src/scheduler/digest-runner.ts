@@ -19,6 +19,7 @@
  *   the history cannot be read (scopes missing), the run posts nothing rather than risk a repeat.
  */
 
+import type { VendorId } from '../domain/case.js';
 import {
   type DigestDefaults,
   type DigestRenderContext,
@@ -107,6 +108,19 @@ export interface DigestRunnerOptions {
   channelConcurrency?: number;
   /** A span per channel's digest run. */
   tracing?: Tracing;
+  /**
+   * False for a channel that chose to hear about its cases in the cards' threads only (`/case updates
+   * thread`): its scheduled digest is skipped, its cursor stays, so switching back digests everything since.
+   */
+  wantsScheduledDigest?: (channelId: string) => Promise<boolean>;
+  /**
+   * The permalinks of the cards in the channel of those of the events' cases that have one (keyed by
+   * `caseKey`), for the digest's links to the cards' threads. Absent, or failing: no thread links.
+   */
+  threadLinks?: (
+    channelId: string,
+    cases: ReadonlyArray<{ vendor: VendorId; caseId: string }>,
+  ) => Promise<ReadonlyMap<string, string>>;
 }
 
 /** The user id recorded on digest settings caseops creates itself. */
@@ -129,6 +143,8 @@ export class DigestRunner {
   /** Channels whose digest this process is posting right now. */
   private readonly runningChannels = new Set<string>();
   private readonly tracing: Tracing;
+  private readonly wantsScheduledDigest?: (channelId: string) => Promise<boolean>;
+  private readonly threadLinks: DigestRunnerOptions['threadLinks'];
 
   constructor(options: DigestRunnerOptions) {
     this.store = options.store;
@@ -144,6 +160,8 @@ export class DigestRunner {
     // 429 still pauses every channel.
     this.channelConcurrency = options.channelConcurrency ?? DEFAULT_CHANNEL_CONCURRENCY;
     this.tracing = options.tracing ?? noTracing;
+    this.wantsScheduledDigest = options.wantsScheduledDigest;
+    this.threadLinks = options.threadLinks;
   }
 
   /**
@@ -180,6 +198,11 @@ export class DigestRunner {
       while (next < channels.length && !signal?.aborted) {
         const channel = channels[next++]!;
         try {
+          // Skipped, not advanced: the channel's changes wait for the digest it may ask for again.
+          if (this.wantsScheduledDigest && !(await this.wantsScheduledDigest(channel))) {
+            outcomes.set(channel, { status: 'disabled' });
+            continue;
+          }
           outcomes.set(channel, await this.runChannel(channel, { trigger: 'scheduled', signal }));
         } catch (error) {
           this.logger.error({ channel, err: error }, 'digest run failed');
@@ -348,7 +371,8 @@ export class DigestRunner {
     for (;;) {
       const events = await this.store.eventsForChannel(channelId, cursor, this.eventsPerPage);
       if (events.length === 0) break;
-      for (const message of this.publisher.prepare(events, context)) {
+      const threadLinks = await this.threadLinksOf(channelId, events);
+      for (const message of this.publisher.prepare(events, { ...context, threadLinks })) {
         const next = message.lastEventId ?? cursor;
         const failed = await postOne(
           message,
@@ -382,6 +406,20 @@ export class DigestRunner {
       true,
     );
     return failed ?? { status: 'posted-empty' };
+  }
+
+  /** The thread links of the events' cases; none when they cannot be had (the digest goes out without). */
+  private async threadLinksOf(
+    channelId: string,
+    events: readonly StatusChangeEvent[],
+  ): Promise<ReadonlyMap<string, string> | undefined> {
+    if (!this.threadLinks) return undefined;
+    try {
+      return await this.threadLinks(channelId, events);
+    } catch (error) {
+      this.logger.warn({ channel: channelId, err: error }, 'no thread links in this digest');
+      return undefined;
+    }
   }
 
   /** A first digest covers everything since the channel started watching: its oldest watch. */

@@ -6,6 +6,8 @@ import type { CaseService } from '../domain/use-cases/case-service.js';
 import type { DigestSettingsService } from '../domain/use-cases/digest-settings.js';
 import type { Home } from '../domain/use-cases/home.js';
 import type { NudgeService } from '../domain/use-cases/nudges.js';
+import type { UpdateDeliveryService } from '../domain/use-cases/update-delivery.js';
+import type { WritePosts } from '../domain/use-cases/write-posts.js';
 import type { Logger } from '../logging/logger.js';
 import type { SlackGateway } from './gateway.js';
 import type { SlackMetrics } from './metrics.js';
@@ -19,6 +21,10 @@ export interface SlackUseCases {
   auditTrail: CaseAuditTrail;
   digestSettings: DigestSettingsService;
   nudges: NudgeService;
+  /** How each channel hears about its cases (`/case updates`). */
+  updates: UpdateDeliveryService;
+  /** Cards and confirmations posted after a write, exactly once per write. */
+  writePosts: WritePosts;
   /**
    * The access policy, for refusing before a form is shown or acknowledged (the use cases make the
    * authoritative checks). Absent: everything is allowed, as in the built-in default policy.

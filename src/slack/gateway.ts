@@ -18,6 +18,12 @@ import {
   readSlackApiFailure,
 } from './web-api-errors.js';
 
+/** Slack message metadata on a message caseops posts: its own tag, read back to find it again. */
+export interface OutgoingMetadata {
+  event_type: string;
+  event_payload: Record<string, string | number | boolean>;
+}
+
 export interface SlackUser {
   id: string;
   name: string;
@@ -70,7 +76,12 @@ export class SlackGateway {
     }
   }
 
-  async postMessage(channel: string, message: SlackMessage): Promise<{ channel: string; ts: string }> {
+  /** With `metadata`, the message is tagged for reading back (see readBack). */
+  async postMessage(
+    channel: string,
+    message: SlackMessage,
+    metadata?: OutgoingMetadata,
+  ): Promise<{ channel: string; ts: string }> {
     const fitted = fitMessage(message);
     const result = await this.patiently('chat.postMessage', () =>
       this.client.chat.postMessage({
@@ -78,13 +89,19 @@ export class SlackGateway {
         text: fitted.text,
         blocks: fitted.blocks,
         unfurl_links: false,
+        ...(metadata ? { metadata } : {}),
       }),
     );
     return { channel: result.channel ?? channel, ts: result.ts ?? '' };
   }
 
   /** A reply in the thread under message `threadTs`. */
-  async postInThread(channel: string, threadTs: string, message: SlackMessage): Promise<{ ts: string }> {
+  async postInThread(
+    channel: string,
+    threadTs: string,
+    message: SlackMessage,
+    metadata?: OutgoingMetadata,
+  ): Promise<{ ts: string }> {
     const fitted = fitMessage(message);
     const result = await this.patiently('chat.postMessage', () =>
       this.client.chat.postMessage({
@@ -93,9 +110,43 @@ export class SlackGateway {
         text: fitted.text,
         blocks: fitted.blocks,
         unfurl_links: false,
+        ...(metadata ? { metadata } : {}),
       }),
     );
     return { ts: result.ts ?? '' };
+  }
+
+  /**
+   * The messages of a channel since `oldest` (a Slack ts), or with `threadTs` of that thread, with their
+   * metadata (conversations.history / conversations.replies, include_all_metadata), at most `maxPages` of 200.
+   */
+  async readBack(
+    channel: string,
+    options: { oldest: string; threadTs?: string; maxPages?: number },
+  ): Promise<Array<{ ts: string; metadata?: { event_type?: string; event_payload?: unknown } }>> {
+    const found: Array<{ ts: string; metadata?: { event_type?: string; event_payload?: unknown } }> = [];
+    let cursor: string | undefined;
+    for (let page = 0; page < (options.maxPages ?? 10); page++) {
+      const args = {
+        channel,
+        oldest: options.oldest,
+        limit: 200,
+        include_all_metadata: true,
+        ...(cursor ? { cursor } : {}),
+      };
+      const threadTs = options.threadTs;
+      const answer = threadTs
+        ? await this.patiently('conversations.replies', () =>
+            this.client.conversations.replies({ ...args, ts: threadTs }),
+          )
+        : await this.patiently('conversations.history', () => this.client.conversations.history(args));
+      for (const m of answer.messages ?? []) {
+        if (m.ts) found.push({ ts: m.ts, metadata: m.metadata as { event_type?: string } | undefined });
+      }
+      cursor = answer.response_metadata?.next_cursor || undefined;
+      if (!answer.has_more || !cursor) return found;
+    }
+    throw new Error(`more messages in ${channel} than caseops reads back`);
   }
 
   /** reactions.add; a reaction the message already has is not an error. */

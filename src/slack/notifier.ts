@@ -58,6 +58,12 @@ export interface SlackChatClient {
       ok?: boolean;
       error?: string;
     }>;
+    /** A card's permalink, for the digest's links to card threads (./permalinks.ts); without it, no links. */
+    getPermalink?(args: { channel: string; message_ts: string }): Promise<{
+      ok?: boolean;
+      permalink?: string;
+      error?: string;
+    }>;
   };
   /**
    * Reading a channel back (scopes channels:history, groups:history), to find digest messages Slack accepted

@@ -15,9 +15,9 @@ export const BOT_SCOPES = {
     'the private channels a person is in (users.conversations), for App Home and for who may see a case living in one',
   'usergroups:read': 'usergroups.users.list: members of the user groups the policy file names',
   'channels:history':
-    "conversations.history and conversations.replies in public channels: finding caseops' own digest and nudge messages after a crash, so none is posted twice",
+    "conversations.history and conversations.replies in public channels: finding caseops' own digest, nudge, card and note-confirmation messages after a crash or a lost answer, so none is posted twice",
   'groups:history':
-    "conversations.history and conversations.replies in private channels: finding caseops' own digest and nudge messages after a crash, so none is posted twice",
+    "conversations.history and conversations.replies in private channels: finding caseops' own digest, nudge, card and note-confirmation messages after a crash or a lost answer, so none is posted twice",
   'links:read': 'the link_shared event: a vendor case link was pasted in a message, to be unfurled',
   'links:write': 'chat.unfurl: the compact case card under a pasted vendor case link',
   'reactions:write': 'reactions.add: the ✅ on a message sent to a vendor as a note',

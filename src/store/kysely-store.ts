@@ -8,6 +8,7 @@ import { type Kysely, sql } from 'kysely';
 import { Migrator } from 'kysely/migration';
 import type {
   AuditTrail,
+  CardPermalinks,
   CardStore,
   CaseHomes,
   Coordination,
@@ -16,8 +17,10 @@ import type {
   EventLog,
   NudgeStore,
   Store,
+  UpdateDeliveryStore,
   WatchStore,
   WriteLedger,
+  WritePostOutbox,
 } from '../domain/ports/store.js';
 import type { Logger } from '../logging/logger.js';
 import { SCHEMA_DROP_LOCK } from './connect.js';
@@ -31,6 +34,11 @@ import { KyselyDigestOutbox } from './parts/digest-outbox.js';
 import { KyselyDigestSettingsStore } from './parts/digest-settings.js';
 import { KyselyEventLog } from './parts/event-log.js';
 import { KyselyNudgeStore } from './parts/nudges.js';
+import {
+  KyselyCardPermalinks,
+  KyselyUpdateDeliveryStore,
+  KyselyWritePostOutbox,
+} from './parts/updates-and-posts.js';
 import { KyselyWatchStore } from './parts/watches.js';
 import { KyselyWriteLedger } from './parts/write-ledger.js';
 import type { Database, SqlDialect } from './schema.js';
@@ -67,6 +75,9 @@ export class KyselyStore implements Store {
   private readonly cards: CardStore;
   private readonly coordination: Coordination;
   private readonly nudges: NudgeStore;
+  private readonly deliveries: UpdateDeliveryStore;
+  private readonly permalinks: CardPermalinks;
+  private readonly writePosts: WritePostOutbox;
   private closed?: Promise<void>;
 
   constructor(options: KyselyStoreOptions) {
@@ -87,6 +98,9 @@ export class KyselyStore implements Store {
     this.cards = new KyselyCardStore(this.context);
     this.coordination = new KyselyCoordination(this.context);
     this.nudges = new KyselyNudgeStore(this.context);
+    this.deliveries = new KyselyUpdateDeliveryStore(this.context);
+    this.permalinks = new KyselyCardPermalinks(this.context);
+    this.writePosts = new KyselyWritePostOutbox(this.context);
   }
 
   // Lifecycle ----------------------------------------------------------------
@@ -323,5 +337,32 @@ export class KyselyStore implements Store {
   }
   nudgeHold(...args: Args<NudgeStore, 'nudgeHold'>) {
     return this.nudges.nudgeHold(...args);
+  }
+
+  // How channels hear about cases, card permalinks, posts after writes (migration 0012) --------------------
+
+  getUpdateDelivery(...args: Args<UpdateDeliveryStore, 'getUpdateDelivery'>) {
+    return this.deliveries.getUpdateDelivery(...args);
+  }
+  saveUpdateDelivery(...args: Args<UpdateDeliveryStore, 'saveUpdateDelivery'>) {
+    return this.deliveries.saveUpdateDelivery(...args);
+  }
+  cardsInChannel(...args: Args<CardPermalinks, 'cardsInChannel'>) {
+    return this.permalinks.cardsInChannel(...args);
+  }
+  rememberCardPermalink(...args: Args<CardPermalinks, 'rememberCardPermalink'>) {
+    return this.permalinks.rememberCardPermalink(...args);
+  }
+  beginWritePost(...args: Args<WritePostOutbox, 'beginWritePost'>) {
+    return this.writePosts.beginWritePost(...args);
+  }
+  getWritePost(...args: Args<WritePostOutbox, 'getWritePost'>) {
+    return this.writePosts.getWritePost(...args);
+  }
+  settleWritePost(...args: Args<WritePostOutbox, 'settleWritePost'>) {
+    return this.writePosts.settleWritePost(...args);
+  }
+  forgetWritePost(...args: Args<WritePostOutbox, 'forgetWritePost'>) {
+    return this.writePosts.forgetWritePost(...args);
   }
 }

@@ -105,6 +105,8 @@ export interface PostedCardsTable {
   case_id: string;
   channel_id: string;
   ts: string;
+  /** chat.getPermalink's answer for `ts`, once fetched; null until then (and when the card is replaced). */
+  permalink: string | null;
 }
 
 export interface RecentCasesTable {
@@ -179,6 +181,26 @@ export interface NudgeHoldsTable {
   updated_at: string;
 }
 
+// Update delivery and write posts (migration 0012) ----------------------------------------------------------
+
+export interface UpdateDeliveryTable {
+  channel_id: string;
+  mode: string;
+  updated_by: string;
+  updated_at: string;
+}
+
+export interface WritePostsTable {
+  key: string;
+  event_type: string;
+  channel_id: string;
+  thread_ts: string | null;
+  state: string;
+  ts: string | null;
+  created_at: string;
+  posted_at: string | null;
+}
+
 export interface Database {
   watches: WatchesTable;
   case_homes: CaseHomesTable;
@@ -195,6 +217,8 @@ export interface Database {
   nudge_settings: NudgeSettingsTable;
   nudges: NudgesTable;
   nudge_holds: NudgeHoldsTable;
+  update_delivery: UpdateDeliveryTable;
+  write_posts: WritePostsTable;
 }
 
 export type SqlDialect = 'sqlite' | 'postgres';

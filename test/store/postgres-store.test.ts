@@ -89,8 +89,10 @@ describe.skipIf(!postgres.available)(
           'recent_cases',
           'scheduled_runs',
           'status_events',
+          'update_delivery',
           'vendor_writes',
           'watches',
+          'write_posts',
         ]);
         expect(await tablesIn(b)).toEqual([]);
 

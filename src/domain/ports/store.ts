@@ -149,6 +149,8 @@ export interface PostedCard {
   channelId: string;
   /** Slack message timestamp, for chat.update. */
   ts: string;
+  /** The card's permalink, once fetched (see CardPermalinks). */
+  permalink?: string;
 }
 
 export interface RecentCase {
@@ -386,6 +388,58 @@ export interface NudgeStore {
   nudgeHold(stay: NudgeStay): Promise<NudgeHold | undefined>;
 }
 
+// How channels hear about their cases, card permalinks, and posts after writes (migration 0012) ---------------
+
+/** How a channel hears about its watched cases: replies in each card's thread, the scheduled digest, or both. */
+export type UpdateDeliveryMode = 'thread' | 'digest' | 'both';
+
+export interface UpdateDelivery {
+  channelId: string;
+  mode: UpdateDeliveryMode;
+  updatedBy: string;
+  updatedAt: string;
+}
+
+export interface UpdateDeliveryStore {
+  /** Undefined: the channel never chose (it gets both). */
+  getUpdateDelivery(channelId: string): Promise<UpdateDelivery | undefined>;
+  saveUpdateDelivery(setting: UpdateDelivery): Promise<UpdateDelivery>;
+}
+
+/** Each posted card's permalink, fetched once and kept, so a digest links to the cards' threads cheaply. */
+export interface CardPermalinks {
+  /** The cards posted in `channelId`, each with its permalink where it is known already. One query. */
+  cardsInChannel(channelId: string): Promise<PostedCard[]>;
+  /** Keeps `permalink` for the card posted as `ts` in `channelId`; nothing when that card was replaced since. */
+  rememberCardPermalink(channelId: string, ts: string, permalink: string): Promise<void>;
+}
+
+/** A message caseops posts on its own after a write (a card, a confirmation), recorded before the post. */
+export interface WritePost {
+  /** Unique per message: what it is and the write's idempotency key. */
+  key: string;
+  /** The Slack message metadata `event_type` it is tagged with. */
+  eventType: string;
+  channelId: string;
+  /** Posted as a reply under this message. */
+  threadTs?: string;
+  state: 'pending' | 'posted';
+  ts?: string;
+  createdAt: string;
+  postedAt?: string;
+}
+
+export interface WritePostOutbox {
+  /** Inserts a pending row unless `key` has one (atomic); returns the row in force and whether it is new. */
+  beginWritePost(
+    post: Pick<WritePost, 'key' | 'eventType' | 'channelId' | 'threadTs'>,
+  ): Promise<{ fresh: boolean; post: WritePost }>;
+  getWritePost(key: string): Promise<WritePost | undefined>;
+  settleWritePost(key: string, ts: string, postedAt: string): Promise<void>;
+  /** Slack does not have it: the row goes, so the message can be posted again. */
+  forgetWritePost(key: string): Promise<void>;
+}
+
 /** Coordination across replicas. */
 export interface Coordination {
   /**
@@ -436,6 +490,9 @@ export interface Store
     AuditTrail,
     CardStore,
     NudgeStore,
+    UpdateDeliveryStore,
+    CardPermalinks,
+    WritePostOutbox,
     Coordination {
   readonly dialect: 'sqlite' | 'postgres';
   /** Applies pending migrations. Safe to call from several replicas at once. */

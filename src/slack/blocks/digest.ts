@@ -15,7 +15,7 @@
  */
 
 import type { types } from '@slack/bolt';
-import type { CaseState } from '../../domain/case.js';
+import { type CaseState, caseKey } from '../../domain/case.js';
 import {
   type DigestEntry,
   type DigestGroup,
@@ -61,6 +61,8 @@ const NOTES_SHOWN = 3;
 const PATH_STEPS = 6;
 /** Longer links are shown as plain ids rather than risk a malformed mrkdwn link. */
 const LINK_CHARS = 1000;
+/** The words of the link to a case card's thread. */
+const THREAD_LINK_WORD = 'thread';
 /** Room kept for the part counter ("(12/13)"), which is only known once the split is done. */
 const HEADER_RESERVE = 40;
 
@@ -172,7 +174,9 @@ function renderRun(
     blocks.push(
       ...packEntries(
         heading,
-        inGroup.map((entry) => entryText(entry, now)),
+        inGroup.map((entry) =>
+          entryText(entry, now, context.threadLinks?.get(caseKey(entry.vendor, entry.caseId))),
+        ),
       ),
     );
   }
@@ -203,23 +207,21 @@ function packEntries(heading: string, entries: string[]): Block[] {
 }
 
 /**
- * One case:
- * `• Cisco <link|690000001> `Title` · 2 h ago`
+ * One case (with `thread`, the permalink of the case's card in this channel, a link to its thread):
+ * `• Cisco <link|690000001> `Title` · 2 h ago · <permalink|thread>`
  * `   Waiting on vendor → Waiting on us → Resolved (Cisco Pending → Customer Pending → Closed)`
  * `   New note by Priya Raman: “Replaced the line card.”`
  * `   Owner: Priya Raman → Marco Bianchi · Severity: Sev 3 → Sev 2`
  */
-export function entryText(entry: DigestEntry, now: string): string {
+export function entryText(entry: DigestEntry, now: string, thread?: string): string {
   const label = escapeMrkdwn(entry.caseId);
-  const link =
-    entry.url && entry.url.length <= LINK_CHARS && /^https?:\/\/[^\s|<>]+$/.test(entry.url)
-      ? `<${entry.url}|${label}>`
-      : `\`${label}\``;
+  const link = linkable(entry.url) ? `<${entry.url}|${label}>` : `\`${label}\``;
+  const threadLink = linkable(thread) ? ` · <${thread}|${THREAD_LINK_WORD}>` : '';
   const title = literal(
     truncate(entry.title.replace(/\s+/g, ' ').trim() || `Case ${entry.caseId}`, TITLE_CHARS),
   );
   const lines = [
-    `• ${escapeMrkdwn(vendorShortName(entry.vendor))} ${link} ${title} · ${age(entry.latestAt, now)}`,
+    `• ${escapeMrkdwn(vendorShortName(entry.vendor))} ${link} ${title} · ${age(entry.latestAt, now)}${threadLink}`,
   ];
   if (entry.states.length > 1 || entry.statuses.length > 1) lines.push(`   ${pathText(entry)}`);
   else lines.push(`   ${STATE_LOOK[entry.states[0]!].words} (${words(entry.statuses[0] ?? '')})`);
@@ -238,6 +240,11 @@ export function entryText(entry: DigestEntry, now: string): string {
   }
   if (changes.length > 0) lines.push(`   ${changes.join(' · ')}`);
   return lines.join('\n');
+}
+
+/** A URL that can go into an mrkdwn link as it is (short, http(s), nothing that would end the link). */
+function linkable(url: string | undefined): url is string {
+  return url !== undefined && url.length <= LINK_CHARS && /^https?:\/\/[^\s|<>]+$/.test(url);
 }
 
 /** `Waiting on vendor → Waiting on us → *Resolved*`, with the vendor's words after it. */

@@ -14,9 +14,24 @@ export class KyselyCardStore implements CardStore {
   async rememberCard(card: PostedCard): Promise<void> {
     await this.context.db
       .insertInto('posted_cards')
-      .values({ vendor: card.vendor, case_id: card.caseId, channel_id: card.channelId, ts: card.ts })
+      .values({
+        vendor: card.vendor,
+        case_id: card.caseId,
+        channel_id: card.channelId,
+        ts: card.ts,
+        permalink: null,
+      })
       .onConflict((conflict) =>
-        conflict.columns(['vendor', 'case_id', 'channel_id']).doUpdateSet({ ts: card.ts }),
+        conflict.columns(['vendor', 'case_id', 'channel_id']).doUpdateSet((eb) => ({
+          ts: card.ts,
+          // A newer card has a permalink of its own, fetched when first needed.
+          permalink: eb
+            .case()
+            .when('posted_cards.ts', '=', card.ts)
+            .then(eb.ref('posted_cards.permalink'))
+            .else(null)
+            .end(),
+        })),
       )
       .execute();
   }
@@ -100,7 +115,13 @@ export class KyselyCardStore implements CardStore {
 }
 
 function fromCardRow(row: PostedCardsTable): PostedCard {
-  return { vendor: row.vendor, caseId: row.case_id, channelId: row.channel_id, ts: row.ts };
+  return {
+    vendor: row.vendor,
+    caseId: row.case_id,
+    channelId: row.channel_id,
+    ts: row.ts,
+    ...(row.permalink ? { permalink: row.permalink } : {}),
+  };
 }
 
 function fromRecentRow(row: RecentCasesTable): RecentCase {

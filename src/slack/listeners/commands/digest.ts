@@ -83,7 +83,11 @@ export const digestSubcommand = defineSubcommand<DigestArgs>({
     switch (args.action) {
       case 'show': {
         const shown = await settings.show(channelId);
-        await invocation.reply(shown ? notice(describeSettings(shown, shown.watched)) : notRunning);
+        const threadOnly = (await deps.updates.show(channelId)).mode === 'thread';
+        const text = shown && describeSettings(shown, shown.watched);
+        await invocation.reply(
+          text ? notice(threadOnly ? `${text}\n${THREAD_ONLY_NOTE}` : text) : notRunning,
+        );
         return;
       }
       case 'now': {
@@ -105,6 +109,10 @@ export const digestSubcommand = defineSubcommand<DigestArgs>({
     }
   },
 });
+
+/** Why a channel set to `/case updates thread` sees no scheduled digest. */
+const THREAD_ONLY_NOTE =
+  "*Updates:* this channel hears in the cards' threads only, so no scheduled digest is posted here (`/case updates both` to have it again; nothing is skipped meanwhile).";
 
 function describeSettings(view: DigestSettingsView, watched?: number): string {
   const { effective, nextRun: next, now } = view;

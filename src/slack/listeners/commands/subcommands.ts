@@ -13,6 +13,7 @@ import { openSubcommand } from './open.js';
 import { quietSubcommand } from './quiet.js';
 import { showSubcommand } from './show.js';
 import type { Subcommand } from './types.js';
+import { updatesSubcommand } from './updates.js';
 import { vendorsSubcommand } from './vendors.js';
 import { unwatchSubcommand, watchingSubcommand, watchSubcommand } from './watch.js';
 
@@ -29,6 +30,7 @@ export const subcommands: Subcommand[] = [
   digestSubcommand,
   nudgeSubcommand,
   quietSubcommand,
+  updatesSubcommand,
   auditSubcommand,
   vendorsSubcommand,
 ];

@@ -10,6 +10,7 @@ import type { App, MessageShortcut } from '@slack/bolt';
 import { z } from 'zod';
 import type { VendorId } from '../../../domain/case.js';
 import { InvalidInputError } from '../../../domain/errors.js';
+import { writeKey } from '../../../domain/idempotency.js';
 import { pluginFor, vendorName } from '../../../vendors/plugin.js';
 import { escapeMrkdwn, fitModal } from '../../blocks/limits.js';
 import { loadingModal, messageModal, NOTE_MAX_CHARS, submittingModal } from '../../blocks/modals.js';
@@ -21,6 +22,7 @@ import type { SlackDeps } from '../../deps.js';
 import { handlingOutcome } from '../../metrics.js';
 import { refuseEarly } from '../../policy.js';
 import { describeError, SENT_AS_NOTE_REACTION, SEND_AS_NOTE_WORDS as W } from '../../words.js';
+import { NOTE_SENT_EVENT_TYPE, slackWritePost } from '../../write-posts.js';
 import { showInModal } from '../views/surface.js';
 import { findCaseReference, messageAsPlainText } from './message-text.js';
 
@@ -143,16 +145,41 @@ function registerShortcut(app: App, deps: SlackDeps): void {
   });
 }
 
-/** After a note is sent: say so in the thread and mark the message, each best-effort. */
-async function confirmInThread(deps: SlackDeps, meta: SendNoteMetadata, vendor: VendorId, userId: string) {
+/**
+ * After a note is sent: say so in the thread and mark the message, each best-effort. The thread reply is
+ * tagged with the write's key and posted once per write (see WritePosts): a second submission of the same
+ * message, or a retry after a lost answer, finds the first reply instead of posting another.
+ */
+async function confirmInThread(
+  deps: SlackDeps,
+  meta: SendNoteMetadata,
+  vendor: VendorId,
+  caseId: string,
+  userId: string,
+  repeated: boolean,
+) {
   const text = W.threadReply(vendorName(vendor), userId);
+  const tag = {
+    eventType: NOTE_SENT_EVENT_TYPE,
+    writeKey: writeKey('annotate', vendor, { kind: 'message', channelId: meta.channel, ts: meta.ts }),
+    vendor,
+    caseId,
+    channelId: meta.channel,
+    threadTs: meta.thread,
+  };
+  const reply = async () => {
+    if (await deps.writePosts.postedTs(tag)) return;
+    const posted = await deps.writePosts.postOnce(tag, slackWritePost(deps.slack, { text, blocks: [] }));
+    if (posted.kind === 'refused') throw posted.error;
+  };
   await Promise.all([
-    deps.slack
-      .postInThread(meta.channel, meta.thread, { text, blocks: [] })
-      .catch((error: unknown) => deps.logger.warn({ err: error }, 'note sent; the thread reply failed')),
-    deps.slack
-      .addReaction(meta.channel, meta.ts, SENT_AS_NOTE_REACTION)
-      .catch((error: unknown) => deps.logger.warn({ err: error }, 'note sent; the reaction failed')),
+    reply().catch((error: unknown) => deps.logger.warn({ err: error }, 'note sent; the thread reply failed')),
+    // A reaction is harmless to repeat, but a repeat has nothing new to mark.
+    repeated
+      ? undefined
+      : deps.slack
+          .addReaction(meta.channel, meta.ts, SENT_AS_NOTE_REACTION)
+          .catch((error: unknown) => deps.logger.warn({ err: error }, 'note sent; the reaction failed')),
   ]);
 }
 
@@ -215,7 +242,8 @@ function registerSubmission(app: App, deps: SlackDeps): void {
       const caseId = escapeMrkdwn(outcome.value.caseId);
       const headline = outcome.repeated ? W.alreadySent(name, caseId) : W.sent(name, caseId);
       await showInModal(deps, where, messageModal(W.title, headline), notice(headline));
-      if (!outcome.repeated) await confirmInThread(deps, meta, vendor, userId);
+      // A repeat too: the first attempt's reply may never have reached the thread.
+      await confirmInThread(deps, meta, vendor, outcome.value.caseId, userId, outcome.repeated);
     } catch (error) {
       deps.metrics?.interactionHandled(SEND_NOTE_CALLBACK_ID, handlingOutcome(error));
       const words = describeError(error, deps.logger);

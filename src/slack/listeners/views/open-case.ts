@@ -7,6 +7,7 @@
 
 import type { App } from '@slack/bolt';
 import type { Actor } from '../../../domain/actions.js';
+import { writeKey } from '../../../domain/idempotency.js';
 import type { OpenRequest } from '../../../domain/open-request.js';
 import type { OpenedCase } from '../../../domain/use-cases/case-service.js';
 import { vendorName } from '../../../vendors/plugin.js';
@@ -31,6 +32,7 @@ import { handlingOutcome } from '../../metrics.js';
 import { readOpenMetadata } from '../../payloads.js';
 import { earlyOpenDenial } from '../../policy.js';
 import { denialText, describeError, writeInProgressText } from '../../words.js';
+import { CARD_EVENT_TYPE, slackWritePost } from '../../write-posts.js';
 import { showInModal } from './surface.js';
 
 /** The form's own problems (our wording, which may mention users) as one line above the form. */
@@ -160,8 +162,14 @@ export function register(app: App, deps: SlackDeps): void {
     const c = opened.case;
     const name = `${vendorName(c.vendor)} case \`${escapeMrkdwn(c.id)}\``;
     let footer: string | undefined;
-    if (!repeated && isChannel(metadata.channel)) {
-      footer = await watchAndPost(deps, actor, metadata.channel, opened);
+    // A repeat too: the first attempt may have lost the card (its post unanswered, its process gone).
+    if (isChannel(metadata.channel)) {
+      const key = writeKey('open', metadata.vendor, {
+        kind: 'view',
+        viewId: view.id,
+        attempt: metadata.attempt,
+      });
+      footer = await watchAndPost(deps, actor, metadata.channel, opened, key);
     }
     const headline = repeated
       ? `This form was already submitted: it opened ${name}. Nothing was opened twice.`
@@ -178,19 +186,35 @@ export function register(app: App, deps: SlackDeps): void {
 }
 
 /**
- * Watches the new case in its channel and posts its card there (saying it is watched); returns a line saying
- * how that went. A card that cannot be posted takes the watch with it: nobody would hear about the changes.
+ * Watches the new case in its channel and posts its card there (saying it is watched), once per write: the
+ * card is tagged with the write's key and looked for before it is posted again (see WritePosts). Returns a
+ * line saying how that went; undefined when an earlier attempt posted the card already. A card that cannot
+ * be posted takes the watch with it: nobody would hear about the changes.
  */
 async function watchAndPost(
   deps: SlackDeps,
   actor: Actor,
   channelId: string,
   opened: OpenedCase,
-): Promise<string> {
+  writeKey: string,
+): Promise<string | undefined> {
   const c = opened.case;
-  const outcome = await deps.cards.watchAndPost(actor, c, channelId, (context) =>
-    deps.slack.postMessage(channelId, renderChannelCard(c, context, capabilitiesOf(deps, c.vendor))),
-  );
+  const tag = { eventType: CARD_EVENT_TYPE, writeKey, vendor: c.vendor, caseId: c.id, channelId };
+  // Unreadable records are not a reason to stop here: posting once still holds (the outbox is asked again).
+  const postedBefore = await deps.writePosts.postedTs(tag).catch(() => undefined);
+  if (postedBefore) return undefined;
+  let busy = false;
+  const outcome = await deps.cards.watchAndPost(actor, c, channelId, async (context) => {
+    const card = renderChannelCard(c, context, capabilitiesOf(deps, c.vendor));
+    const posted = await deps.writePosts.postOnce(tag, slackWritePost(deps.slack, card));
+    if (posted.kind === 'refused') throw posted.error;
+    if (posted.kind === 'busy') {
+      busy = true;
+      throw new Error('another attempt is posting this card');
+    }
+    return { channel: channelId, ts: posted.ts };
+  });
+  if (busy) return `The card is being posted in <#${channelId}>.`;
   if (!outcome.posted) {
     const words = describeError(outcome.error, deps.logger);
     return `:warning: The case is open, but it could not be posted or watched in <#${channelId}>: ${words.text}`;
