@@ -3,24 +3,10 @@
  * test) and the real notifier posting to the fake Slack Web API, on a clock the test moves forward.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type Clock, systemClock } from '../../src/domain/ports/clock.js';
 import { POLL_TASK } from '../../src/scheduler/scheduler.js';
 import { NUDGE_ACTIONS } from '../../src/slack/blocks/nudge.js';
+import { SkipAheadClock } from '../support/skip-ahead-clock.js';
 import { ALICE, blockText, type Harness, NOC, startHarness } from '../support/slack-harness.js';
-
-/** Real time plus a skip the test controls: sleeps are real, "now" jumps ahead when told. */
-class SkipAheadClock implements Clock {
-  private skipped = 0;
-  now() {
-    return Date.now() + this.skipped;
-  }
-  sleep(ms: number, signal?: AbortSignal) {
-    return systemClock.sleep(ms, signal);
-  }
-  skip(ms: number) {
-    this.skipped += ms;
-  }
-}
 
 let h: Harness;
 let clock: SkipAheadClock;

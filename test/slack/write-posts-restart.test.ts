@@ -5,25 +5,11 @@
  */
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { vendorKey, writeKey } from '../../src/domain/idempotency.js';
-import { type Clock, systemClock } from '../../src/domain/ports/clock.js';
 import type { FakeMessage, FakeView } from '../../src/playground/fake-slack-api.js';
 import { idempotencyTag } from '../../src/vendors/motadata/mapper.js';
+import { SkipAheadClock } from '../support/skip-ahead-clock.js';
 import { input } from '../support/slack-client.js';
 import { blockText, type Harness, NOC, openedForm, startHarness } from '../support/slack-harness.js';
-
-/** Real time plus a skip the test controls. */
-class SkipAheadClock implements Clock {
-  private skipped = 0;
-  now() {
-    return Date.now() + this.skipped;
-  }
-  sleep(ms: number, signal?: AbortSignal) {
-    return systemClock.sleep(ms, signal);
-  }
-  skip(ms: number) {
-    this.skipped += ms;
-  }
-}
 
 let h: Harness;
 let clock: SkipAheadClock;

@@ -114,7 +114,7 @@ export class KyselyCardStore implements CardStore {
   }
 }
 
-function fromCardRow(row: PostedCardsTable): PostedCard {
+export function fromCardRow(row: PostedCardsTable): PostedCard {
   return {
     vendor: row.vendor,
     caseId: row.case_id,

@@ -11,7 +11,8 @@ import type {
   WritePost,
   WritePostOutbox,
 } from '../../domain/ports/store.js';
-import type { PostedCardsTable, UpdateDeliveryTable, WritePostsTable } from '../schema.js';
+import type { UpdateDeliveryTable, WritePostsTable } from '../schema.js';
+import { fromCardRow } from './cards.js';
 import { countOf, isoInstant, nowIso, type StoreContext } from './context.js';
 
 const MODES: readonly UpdateDeliveryMode[] = ['thread', 'digest', 'both'];
@@ -61,7 +62,7 @@ export class KyselyCardPermalinks implements CardPermalinks {
       .orderBy('vendor')
       .orderBy('case_id')
       .execute();
-    return rows.map(cardWithPermalink);
+    return rows.map(fromCardRow);
   }
 
   async rememberCardPermalink(channelId: string, ts: string, permalink: string): Promise<void> {
@@ -72,16 +73,6 @@ export class KyselyCardPermalinks implements CardPermalinks {
       .where('ts', '=', ts)
       .execute();
   }
-}
-
-function cardWithPermalink(row: PostedCardsTable): PostedCard {
-  return {
-    vendor: row.vendor,
-    caseId: row.case_id,
-    channelId: row.channel_id,
-    ts: row.ts,
-    ...(row.permalink ? { permalink: row.permalink } : {}),
-  };
 }
 
 export class KyselyWritePostOutbox implements WritePostOutbox {
