@@ -25,6 +25,7 @@ import {
   Scheduler,
   type SchedulerObserver,
 } from '../scheduler/scheduler.js';
+import { SubscriptionDmRunner } from '../scheduler/subscription-dm-runner.js';
 import {
   SlackCardUpdater,
   type SlackCardUpdaterOptions,
@@ -34,6 +35,7 @@ import {
 } from '../slack/notifier.js';
 import { SlackNudgePublisher } from '../slack/nudges.js';
 import { permalinkFetcher } from '../slack/permalinks.js';
+import { type SlackDmClient, SlackSubscriptionDmPublisher } from '../slack/subscription-dms.js';
 import { POLLER, runAs } from '../vendors/http/requester.js';
 
 export interface StatusTrackingOptions {
@@ -41,7 +43,7 @@ export interface StatusTrackingOptions {
   store: Store;
   vendors: VendorLookup;
   /** Must not retry by itself and should reject 429s to us (Bolt app's client as caseops builds it does). */
-  slackClient: SlackChatClient;
+  slackClient: SlackChatClient & Partial<SlackDmClient>;
   logger: Logger;
   /** Unique per replica; defaults to host, pid and a random suffix. */
   holder?: string;
@@ -57,6 +59,8 @@ export interface StatusTracking {
   digests: DigestRunner;
   notifier: SlackNotifier;
   nudges: NudgeRunner;
+  /** Direct messages to the people who pressed "Notify me". */
+  subscriptionDms: SubscriptionDmRunner;
   /** Also the `digests` the Slack app needs for `/case digest`. */
   scheduler: Scheduler;
   /** Cards remembered in the store are updated in place when the poller sees their case change. */
@@ -103,6 +107,12 @@ export function createStatusTracking(options: StatusTrackingOptions): StatusTrac
     logger,
     clock,
   });
+  const subscriptionDms = new SubscriptionDmRunner({
+    store,
+    publisher: new SlackSubscriptionDmPublisher(notifier, options.slackClient),
+    logger,
+    clock,
+  });
   const scheduler = new Scheduler({
     store,
     tracker: options.tracing?.enabled ? tracedPolls(polls, options.tracing) : polls,
@@ -113,7 +123,13 @@ export function createStatusTracking(options: StatusTrackingOptions): StatusTrac
     clock,
     pollLeaseMs: options.env.LEASE_TTL_MS,
     observer: options.observer,
-    afterPoll: [{ name: 'nudges', runOnce: (signal) => nudges.runOnce(signal) }],
+    afterPoll: [
+      { name: 'nudges', runOnce: (signal) => nudges.runOnce(signal) },
+      {
+        name: 'subscription direct messages',
+        runOnce: (signal, fence) => subscriptionDms.runOnce(signal, fence),
+      },
+    ],
   });
   const enableCardUpdates: StatusTracking['enableCardUpdates'] = (cards, renderCard) => {
     tracker.setCardUpdater(new SlackCardUpdater({ cards, notifier, renderCard }));
@@ -123,6 +139,7 @@ export function createStatusTracking(options: StatusTrackingOptions): StatusTrac
     digests,
     notifier,
     nudges,
+    subscriptionDms,
     scheduler,
     enableCardUpdates,
     start: () => scheduler.start(),

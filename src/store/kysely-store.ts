@@ -17,6 +17,7 @@ import type {
   EventLog,
   NudgeStore,
   Store,
+  SubscriptionStore,
   UpdateDeliveryStore,
   WatchStore,
   WriteLedger,
@@ -34,6 +35,7 @@ import { KyselyDigestOutbox } from './parts/digest-outbox.js';
 import { KyselyDigestSettingsStore } from './parts/digest-settings.js';
 import { KyselyEventLog } from './parts/event-log.js';
 import { KyselyNudgeStore } from './parts/nudges.js';
+import { KyselySubscriptionStore } from './parts/subscriptions.js';
 import {
   KyselyCardPermalinks,
   KyselyUpdateDeliveryStore,
@@ -78,6 +80,7 @@ export class KyselyStore implements Store {
   private readonly deliveries: UpdateDeliveryStore;
   private readonly permalinks: CardPermalinks;
   private readonly writePosts: WritePostOutbox;
+  private readonly subscriptions: SubscriptionStore;
   private closed?: Promise<void>;
 
   constructor(options: KyselyStoreOptions) {
@@ -101,6 +104,7 @@ export class KyselyStore implements Store {
     this.deliveries = new KyselyUpdateDeliveryStore(this.context);
     this.permalinks = new KyselyCardPermalinks(this.context);
     this.writePosts = new KyselyWritePostOutbox(this.context);
+    this.subscriptions = new KyselySubscriptionStore(this.context);
   }
 
   // Lifecycle ----------------------------------------------------------------
@@ -364,5 +368,44 @@ export class KyselyStore implements Store {
   }
   forgetWritePost(...args: Args<WritePostOutbox, 'forgetWritePost'>) {
     return this.writePosts.forgetWritePost(...args);
+  }
+
+  // Personal subscriptions and their direct messages (migration 0014) ---------------------------------------
+
+  addSubscription(...args: Args<SubscriptionStore, 'addSubscription'>) {
+    return this.subscriptions.addSubscription(...args);
+  }
+  removeSubscription(...args: Args<SubscriptionStore, 'removeSubscription'>) {
+    return this.subscriptions.removeSubscription(...args);
+  }
+  subscriptionsOf(...args: Args<SubscriptionStore, 'subscriptionsOf'>) {
+    return this.subscriptions.subscriptionsOf(...args);
+  }
+  allSubscriptions() {
+    return this.subscriptions.allSubscriptions();
+  }
+  subscribedCases() {
+    return this.subscriptions.subscribedCases();
+  }
+  eventsOfCaseAfter(...args: Args<SubscriptionStore, 'eventsOfCaseAfter'>) {
+    return this.subscriptions.eventsOfCaseAfter(...args);
+  }
+  getSubscriberSettings(...args: Args<SubscriptionStore, 'getSubscriberSettings'>) {
+    return this.subscriptions.getSubscriberSettings(...args);
+  }
+  saveSubscriberSettings(...args: Args<SubscriptionStore, 'saveSubscriberSettings'>) {
+    return this.subscriptions.saveSubscriberSettings(...args);
+  }
+  beginSubscriptionDm(...args: Args<SubscriptionStore, 'beginSubscriptionDm'>) {
+    return this.subscriptions.beginSubscriptionDm(...args);
+  }
+  settleSubscriptionDm(...args: Args<SubscriptionStore, 'settleSubscriptionDm'>) {
+    return this.subscriptions.settleSubscriptionDm(...args);
+  }
+  forgetSubscriptionDm(...args: Args<SubscriptionStore, 'forgetSubscriptionDm'>) {
+    return this.subscriptions.forgetSubscriptionDm(...args);
+  }
+  pendingSubscriptionDms() {
+    return this.subscriptions.pendingSubscriptionDms();
   }
 }

@@ -34,6 +34,8 @@ export function buildHome(options: {
   recent: readonly RecentCase[];
   watched: readonly HomeWatched[];
   canOpen: boolean;
+  /** "Notifying you" (./home-subscriptions.ts), shown after the page's opening lines. */
+  subscriptions?: readonly Block[];
   /** Set when part of the page could not be loaded. */
   problem?: string;
 }): HomeView {
@@ -49,6 +51,7 @@ export function buildHome(options: {
     );
   }
   if (options.problem) blocks.push(context(`:warning: ${options.problem}`));
+  blocks.push(...(options.subscriptions ?? []));
 
   blocks.push(divider(), header('Recently opened by you'));
   if (options.recent.length === 0) {
