@@ -24,7 +24,6 @@ const ALICE = 'UALICE01';
 const BOB = 'UBOB0001';
 const CASE_ID = '698123456';
 const MIN = 60_000;
-const HOUR = 60 * MIN;
 /** 11:00 in Amsterdam (UTC+1 in March). */
 const T0 = Date.parse('2026-03-10T10:00:00Z');
 
