@@ -2,7 +2,7 @@
  * "Notify me" direct messages over the real store (SQLite) with a controlled clock: one message per change,
  * one per case per run however much changed, none during the person's night (what came in then goes out in
  * one message when their morning begins), none after unsubscribing, and none twice after a lost answer, a
- * refusal or a restart.
+ * refusal or a restart. On SQLite, and on PostgreSQL where it can be reached.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Case } from '../../src/domain/case.js';
 import type { Clock } from '../../src/domain/ports/clock.js';
+import { StaleLeaseError } from '../../src/domain/ports/store.js';
 import { silentLogger } from '../../src/logging/logger.js';
 import { RECONCILE_MIN_AGE_MS } from '../../src/scheduler/nudge-runner.js';
 import {
@@ -19,6 +20,10 @@ import {
   SubscriptionDmRunner,
 } from '../../src/scheduler/subscription-dm-runner.js';
 import { createStore, type Store } from '../../src/store/index.js';
+import { createTestSchema, postgresForTests, type TestSchema } from '../support/postgres.js';
+
+const postgres = await postgresForTests();
+const DIALECTS = postgres.available ? (['sqlite', 'postgres'] as const) : (['sqlite'] as const);
 
 const ALICE = 'UALICE01';
 const BOB = 'UBOB0001';
@@ -96,8 +101,9 @@ function ciscoCase(changes: Partial<Case> = {}): Case {
   };
 }
 
-describe('subscription direct messages', () => {
+describe.each(DIALECTS)('subscription direct messages (%s)', (dialect) => {
   let dir: string;
+  let schema: TestSchema | undefined;
   let store: Store;
   let clock: ManualClock;
   let slack: MemorySlack;
@@ -111,7 +117,13 @@ describe('subscription direct messages', () => {
     dir = mkdtempSync(join(tmpdir(), 'caseops-subscriptions-'));
     clock = new ManualClock(T0);
     slack = new MemorySlack(clock);
-    store = await createStore({ dataDir: dir, logger: silentLogger, now: () => new Date(clock.now()) });
+    schema = dialect === 'postgres' ? await createTestSchema(postgres.url) : undefined;
+    store = await createStore({
+      dataDir: dir,
+      databaseUrl: schema?.url,
+      logger: silentLogger,
+      now: () => new Date(clock.now()),
+    });
     await store.migrate();
     await observe({});
     expect(await store.addSubscription({ userId: ALICE, vendor: 'cisco', caseId: CASE_ID })).toBe(true);
@@ -119,6 +131,7 @@ describe('subscription direct messages', () => {
 
   afterEach(async () => {
     await store.close();
+    await schema?.drop();
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -255,6 +268,21 @@ describe('subscription direct messages', () => {
     clock.advance(MIN);
     await runner().runOnce();
     expect(slack.posted).toHaveLength(2);
+  });
+
+  it('a runner whose poller lease was taken over records nothing, and the new holder does not send again', async () => {
+    const stale = (await store.acquireLease('poller', 'replica-a', 30_000))!;
+    await store.releaseLease('poller', 'replica-a');
+    const current = (await store.acquireLease('poller', 'replica-b', 30_000))!;
+    expect(current.generation).toBeGreaterThan(stale.generation);
+    await observe({ status: 'Customer Pending', state: 'waiting-on-customer' });
+    await expect(runner().runOnce(undefined, stale)).rejects.toBeInstanceOf(StaleLeaseError);
+    expect(slack.posted).toHaveLength(1);
+    clock.advance(RECONCILE_MIN_AGE_MS);
+    expect(await runner().runOnce(undefined, current)).toMatchObject({ reconciled: 1, posted: 0 });
+    clock.advance(MIN);
+    await runner().runOnce(undefined, current);
+    expect(slack.posted).toHaveLength(1);
   });
 
   it('lists subscribed cases for the poller, once each', async () => {
