@@ -103,6 +103,10 @@ describe('Notify me over HTTP', () => {
     expect(said).toContain(`\`${id}\``);
     expect(said).toContain('status, vendor notes, owner');
     expect(await h.store.watchedCases()).toEqual([]);
+    // Alice's own card of the case now offers Stop notifying instead.
+    const again = await ephemeralCard(id);
+    expect(buttonOf(again.blocks, CASE_ACTIONS.stopNotify)).toBeDefined();
+    expect(buttonOf(again.blocks, CASE_ACTIONS.notify)).toBeUndefined();
 
     await poll();
     expect(dmsToAlice()).toHaveLength(0);

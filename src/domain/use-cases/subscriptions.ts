@@ -77,6 +77,11 @@ export class SubscriptionService {
     return this.options.store.removeSubscription(actor.userId, vendor, id);
   }
 
+  async isSubscribed(userId: string, vendor: VendorId, caseId: string): Promise<boolean> {
+    const mine = await this.options.store.subscriptionsOf(userId);
+    return mine.some((s) => s.vendor === vendor && s.caseId === caseId);
+  }
+
   async view(userId: string): Promise<SubscriptionsView> {
     const { store } = this.options;
     const [subscriptions, settings] = await Promise.all([

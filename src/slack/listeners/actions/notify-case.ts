@@ -10,6 +10,7 @@ import { CASE_ACTIONS, caseRefValue } from '../../blocks/case-card.js';
 import { HOME_NIGHT_ACTIONS } from '../../blocks/home-subscriptions.js';
 import { actions, button, section } from '../../blocks/kit.js';
 import { escapeMrkdwn, type SlackMessage } from '../../blocks/limits.js';
+import { channelCard } from '../../cards.js';
 import type { SlackDeps } from '../../deps.js';
 import { readCaseRef } from '../../payloads.js';
 import { publishHome } from '../events/app-home-opened.js';
@@ -55,6 +56,16 @@ export function stopNotifying(deps: SlackDeps) {
     const line = removed
       ? `:no_bell: caseops no longer sends you direct messages about ${name}.`
       : `caseops was not notifying you about ${name}.`;
+    if (press.ephemeral) {
+      try {
+        const c = await deps.cases.lookup(actorOf(press), ref.v, ref.id);
+        return await press.replace(
+          await channelCard(deps, c, press.channelId, 'ephemeral', line, press.userId),
+        );
+      } catch (error) {
+        deps.logger.warn({ err: error }, 'unsubscribed; the card could not be refreshed');
+      }
+    }
     await press.tell(withButton(line, 'Notify me', CASE_ACTIONS.notify, caseRefValue(ref.v, ref.id)));
   });
 }
