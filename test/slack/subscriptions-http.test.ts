@@ -7,6 +7,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createStatusTracking, type StatusTracking } from '../../src/compose/status-tracking.js';
 import { loadEnv } from '../../src/config/env.js';
+import { parsePolicy } from '../../src/config/policy-file.js';
 import { silentLogger } from '../../src/logging/logger.js';
 import type { FakeMessage } from '../../src/playground/fake-slack-api.js';
 import { RECONCILE_MIN_AGE_MS } from '../../src/scheduler/nudge-runner.js';
@@ -15,54 +16,11 @@ import { CASE_ACTIONS } from '../../src/slack/blocks/case-card.js';
 import { HOME_NIGHT_ACTIONS } from '../../src/slack/blocks/home-subscriptions.js';
 import { createNotifierWebClient } from '../../src/slack/notifier.js';
 import { SkipAheadClock } from '../support/skip-ahead-clock.js';
-import { ALICE, blockText, DM, type Harness, NOC, startHarness } from '../support/slack-harness.js';
+import { ALICE, BOB, blockText, DM, type Harness, NOC, startHarness } from '../support/slack-harness.js';
 
 let h: Harness;
 let clock: SkipAheadClock;
 let restarted: StatusTracking | undefined;
-
-beforeEach(async () => {
-  clock = new SkipAheadClock();
-  restarted = undefined;
-  h = await startHarness({ vendors: ['cisco'], digests: true, clock });
-  // Alice's night is put well away from now (Amsterdam time), so the test runs the same at any hour.
-  const hour = Number(
-    new Intl.DateTimeFormat('en-GB', {
-      timeZone: 'Europe/Amsterdam',
-      hour: '2-digit',
-      hourCycle: 'h23',
-    }).format(new Date(clock.now())),
-  );
-  const at = (h: number) => `${String(h % 24).padStart(2, '0')}:00`;
-  await h.store.saveSubscriberSettings({ userId: ALICE, night: { from: at(hour + 6), to: at(hour + 8) } });
-});
-
-afterEach(async () => {
-  await restarted?.stop();
-  await h.stop();
-});
-
-async function poll(tracking: StatusTracking = h.tracking!) {
-  clock.skip(1000);
-  const slot = new Date(clock.now());
-  slot.setUTCMilliseconds(0);
-  expect(await tracking.scheduler.fire(POLL_TASK, slot)).toBe('ran');
-}
-
-const dmsToAlice = () =>
-  h.fake.messages.filter(
-    (m) =>
-      m.channel === DM && (m.metadata as { event_type?: string } | undefined)?.event_type === 'caseops_dm',
-  );
-
-/** `/case show` in #noc: the ephemeral card Alice sees. */
-async function ephemeralCard(id: string): Promise<FakeMessage> {
-  const sent = await h.slack.command(`show cisco ${id}`);
-  await h.fake.waitForResponse((r) => r.id === sent.responseUrl?.split('/').at(-1));
-  const card = h.fake.messages.filter((m) => m.visibleTo === ALICE && m.channel === NOC).at(-1);
-  if (!card) throw new Error('no ephemeral card');
-  return card;
-}
 
 function buttonOf(blocks: unknown, actionId: string): { value?: string } | undefined {
   const found: Array<{ action_id?: string; value?: string }> = [];
@@ -78,25 +36,68 @@ function buttonOf(blocks: unknown, actionId: string): { value?: string } | undef
   return found.find((b) => b.action_id === actionId);
 }
 
-/** Presses Notify me on Alice's card of the case; returns the confirmation she reads. */
-async function notifyMe(id: string): Promise<string> {
-  const card = await ephemeralCard(id);
-  const notify = buttonOf(card.blocks, CASE_ACTIONS.notify);
-  expect(notify?.value).toBeDefined();
-  const before = h.fake.responses.length;
-  const pressed = await h.slack.pressOnMessage(
-    { channel: NOC, ts: card.ts, ephemeral: true },
-    { actionId: CASE_ACTIONS.notify, value: notify!.value! },
-  );
-  expect(pressed.status).toBe(200);
-  const answer = await h.fake.waitFor(
-    () => h.fake.responses.slice(before).find((r) => blockText(r.body.blocks).includes('direct message')),
-    'the Notify me confirmation',
-  );
-  return blockText(answer.body.blocks);
-}
-
 describe('Notify me over HTTP', () => {
+  beforeEach(async () => {
+    clock = new SkipAheadClock();
+    restarted = undefined;
+    h = await startHarness({ vendors: ['cisco'], digests: true, clock });
+    // Alice's night is put well away from now (Amsterdam time), so the test runs the same at any hour.
+    const hour = Number(
+      new Intl.DateTimeFormat('en-GB', {
+        timeZone: 'Europe/Amsterdam',
+        hour: '2-digit',
+        hourCycle: 'h23',
+      }).format(new Date(clock.now())),
+    );
+    const at = (h: number) => `${String(h % 24).padStart(2, '0')}:00`;
+    await h.store.saveSubscriberSettings({ userId: ALICE, night: { from: at(hour + 6), to: at(hour + 8) } });
+  });
+
+  afterEach(async () => {
+    await restarted?.stop();
+    await h.stop();
+  });
+
+  async function poll(tracking: StatusTracking = h.tracking!) {
+    clock.skip(1000);
+    const slot = new Date(clock.now());
+    slot.setUTCMilliseconds(0);
+    expect(await tracking.scheduler.fire(POLL_TASK, slot)).toBe('ran');
+  }
+
+  const dmsToAlice = () =>
+    h.fake.messages.filter(
+      (m) =>
+        m.channel === DM && (m.metadata as { event_type?: string } | undefined)?.event_type === 'caseops_dm',
+    );
+
+  /** `/case show` in #noc: the ephemeral card Alice sees. */
+  async function ephemeralCard(id: string): Promise<FakeMessage> {
+    const sent = await h.slack.command(`show cisco ${id}`);
+    await h.fake.waitForResponse((r) => r.id === sent.responseUrl?.split('/').at(-1));
+    const card = h.fake.messages.filter((m) => m.visibleTo === ALICE && m.channel === NOC).at(-1);
+    if (!card) throw new Error('no ephemeral card');
+    return card;
+  }
+
+  /** Presses Notify me on Alice's card of the case; returns the confirmation she reads. */
+  async function notifyMe(id: string): Promise<string> {
+    const card = await ephemeralCard(id);
+    const notify = buttonOf(card.blocks, CASE_ACTIONS.notify);
+    expect(notify?.value).toBeDefined();
+    const before = h.fake.responses.length;
+    const pressed = await h.slack.pressOnMessage(
+      { channel: NOC, ts: card.ts, ephemeral: true },
+      { actionId: CASE_ACTIONS.notify, value: notify!.value! },
+    );
+    expect(pressed.status).toBe(200);
+    const answer = await h.fake.waitFor(
+      () => h.fake.responses.slice(before).find((r) => blockText(r.body.blocks).includes('direct message')),
+      'the Notify me confirmation',
+    );
+    return blockText(answer.body.blocks);
+  }
+
   it('a polled change of a case no channel watches gives Alice exactly one direct message', async () => {
     const id = h.sims.cisco.seed({ status: 'Cisco Pending' });
     const said = await notifyMe(id);
@@ -236,5 +237,62 @@ describe('Notify me over HTTP', () => {
     h.sims.cisco.advance(id, 'Customer Pending');
     await poll();
     expect(dmsToAlice()).toHaveLength(0);
+  });
+});
+
+describe('Notify me and the access policy', () => {
+  let guarded: Harness;
+  beforeEach(async () => {
+    guarded = await startHarness({
+      vendors: ['cisco'],
+      policy: parsePolicy(
+        `version: 1\ndefaults:\n  lookup:\n    - name: only Alice looks cases up\n      users: [${ALICE}]\n`,
+        'policy.yaml',
+      ),
+    });
+  });
+  afterEach(async () => {
+    await guarded.stop();
+  });
+
+  it('subscribes only someone the lookup rules let read the case', async () => {
+    const id = guarded.sims.cisco.seed({ status: 'Cisco Pending' });
+    const shown = await guarded.slack.command(`show cisco ${id}`);
+    await guarded.fake.waitForResponse((r) => r.id === shown.responseUrl?.split('/').at(-1));
+    const card = guarded.fake.messages.filter((m) => m.visibleTo === ALICE && m.channel === NOC).at(-1)!;
+    await guarded.slack.pressOnMessage(
+      { channel: NOC, ts: card.ts, ephemeral: true },
+      { actionId: 'case.post', value: JSON.stringify({ v: 'cisco', id }) },
+    );
+    const posted = await guarded.fake.waitFor(
+      () => guarded.fake.messagesIn(NOC).find((m) => !m.visibleTo && blockText(m.blocks).includes(id)),
+      'the card posted in #noc',
+    );
+    const value = buttonOf(posted.blocks, CASE_ACTIONS.notify)?.value;
+    expect(value).toBeDefined();
+
+    const before = guarded.fake.responses.length;
+    await guarded.slack.pressOnMessage(
+      { channel: NOC, ts: posted.ts, blocks: posted.blocks },
+      { actionId: CASE_ACTIONS.notify, value: value! },
+      { user: BOB },
+    );
+    const refusal = await guarded.fake.waitFor(
+      () => guarded.fake.responses.slice(before).find((r) => r.outcome === 'ok'),
+      "Bob's answer",
+    );
+    expect(blockText(refusal.body.blocks)).not.toContain('direct message from caseops');
+    expect(await guarded.store.subscriptionsOf(BOB)).toEqual([]);
+
+    await guarded.slack.pressOnMessage(
+      { channel: NOC, ts: posted.ts, blocks: posted.blocks },
+      { actionId: CASE_ACTIONS.notify, value: value! },
+    );
+    await guarded.fake.waitFor(
+      () =>
+        guarded.fake.responses.find((r) => blockText(r.body.blocks).includes('direct message from caseops')),
+      "Alice's confirmation",
+    );
+    expect((await guarded.store.subscriptionsOf(ALICE)).map((s) => s.caseId)).toEqual([id]);
   });
 });
