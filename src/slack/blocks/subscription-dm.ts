@@ -3,7 +3,7 @@ import type { CaseEvent } from '../../domain/ports/store.js';
 import type { DueSubscriptionDm } from '../../scheduler/subscription-dm-runner.js';
 import { vendorName } from '../../vendors/plugin.js';
 import { CASE_ACTIONS, caseRefValue, STATE_LOOK } from './case-card.js';
-import { actions, type Block, button, context, section } from './kit.js';
+import { actions, type Block, button, context, section, sections } from './kit.js';
 import { escapeMrkdwn, fallbackText, linkOrCode, truncate } from './limits.js';
 
 /** Lines shown in one message; a night's worth of changes beyond it is summed up in one line. */
@@ -38,7 +38,8 @@ export function buildSubscriptionDm(dm: DueSubscriptionDm): { text: string; bloc
       section(
         `:bell: *${escapeMrkdwn(name)} ${linkOrCode(latest?.url, dm.caseId)}* · ${escapeMrkdwn(truncate(title, 200))}`,
       ),
-      section(lines.join('\n')),
+      // Split, not cut, at Slack's section limit, so the newest changes at the end are never the ones lost.
+      ...sections(lines.join('\n')),
       context('You asked caseops to notify you about this case.'),
       actions('subscription_dm_actions', [
         button({
