@@ -226,6 +226,16 @@ describe('Notify me over HTTP', () => {
     expect((await h.store.getSubscriberSettings(ALICE))?.night?.from).toBe('23:30');
     expect(blockText(home.blocks)).toContain('none between 23:30 and');
 
+    // A night that ends when it starts is refused, and the page still shows the hours in force.
+    count = published();
+    await h.slack.pressInView(
+      { id: 'VHOMEUALICE01', type: 'home' },
+      { actionId: HOME_NIGHT_ACTIONS.to, selected: '23:30', blockId: 'home_night' },
+    );
+    home = await homeAfter(count);
+    expect((await h.store.getSubscriberSettings(ALICE))?.night?.to).not.toBe('23:30');
+    expect(blockText(home.blocks)).toContain('none between 23:30 and');
+
     count = published();
     await h.slack.pressInView(
       { id: 'VHOMEUALICE01', type: 'home' },
