@@ -37,6 +37,7 @@ export function renderChannelCard(
     capabilities,
     openedBy: context.openedBy,
     watchedHere: context.watchedHere,
+    threadUpdates: context.threadUpdates,
   });
 }
 

@@ -5,6 +5,7 @@
  * callers rely on it for "nothing lost, nothing twice".
  */
 import type { Case, CaseState, VendorId } from '../case.js';
+import type { ThreadUpdateStore } from './thread-updates.js';
 
 export interface Watch {
   vendor: VendorId;
@@ -232,6 +233,8 @@ export interface EventLog {
    * oldest first, at most `limit`.
    */
   eventsForChannel(channelId: string, afterId: number, limit?: number): Promise<StatusChangeEvent[]>;
+  /** The case's events with id > `afterId`, oldest first, at most `limit` (a card thread's news). */
+  caseEventsAfter(vendor: VendorId, caseId: string, afterId: number, limit: number): Promise<CaseEvent[]>;
 }
 
 export interface DigestSettingsStore {
@@ -493,6 +496,7 @@ export interface Store
     UpdateDeliveryStore,
     CardPermalinks,
     WritePostOutbox,
+    ThreadUpdateStore,
     Coordination {
   readonly dialect: 'sqlite' | 'postgres';
   /** Applies pending migrations. Safe to call from several replicas at once. */

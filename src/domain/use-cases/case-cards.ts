@@ -9,12 +9,15 @@ import type { Actor } from '../actions.js';
 import { type Case, type CaseNote, caseKey, type VendorId } from '../case.js';
 import type { Logger } from '../ports/logger.js';
 import type { AuditTrail, CardStore, EventLog, PostedCard, WatchStore } from '../ports/store.js';
+import type { ThreadUpdateStore } from '../ports/thread-updates.js';
 import type { CaseAccess } from './case-access.js';
 import type { CaseService } from './case-service.js';
 
 export interface CardContext {
   openedBy?: string;
   watchedHere: boolean;
+  /** Replies caseops posted in the thread of the case's card in the channel. */
+  threadUpdates?: number;
 }
 
 /** Where a posted message landed (the chat service's own channel id and message timestamp). */
@@ -34,7 +37,8 @@ export interface CaseCardsOptions {
   store: Pick<AuditTrail, 'auditForCase'> &
     Pick<WatchStore, 'watchesOfCase'> &
     Pick<CardStore, 'rememberCard' | 'cardsFor' | 'cardAt'> &
-    Pick<EventLog, 'getSnapshot'>;
+    Pick<EventLog, 'getSnapshot'> &
+    Partial<Pick<ThreadUpdateStore, 'threadReplyCount'>>;
   logger: Logger;
   /** Who is in which channel, so a write's text reaches only channels its author is in. */
   access?: CaseAccess;
@@ -63,7 +67,22 @@ export class CaseCards {
       channelId ? this.store.watchesOfCase(vendor, caseId) : Promise.resolve([]),
     ]);
     const opened = audit.find((a) => a.action === 'open' && a.outcome === 'ok');
-    return { openedBy: opened?.actorUserId, watchedHere: watches.some((w) => w.channelId === channelId) };
+    const threadUpdates = channelId ? await this.threadUpdates(vendor, caseId, channelId) : 0;
+    return {
+      openedBy: opened?.actorUserId,
+      watchedHere: watches.some((w) => w.channelId === channelId),
+      ...(threadUpdates > 0 ? { threadUpdates } : {}),
+    };
+  }
+
+  /** How many replies the card's thread holds; 0 (and logged) when the store cannot say. */
+  private async threadUpdates(vendor: VendorId, caseId: string, channelId: string): Promise<number> {
+    try {
+      return (await this.store.threadReplyCount?.(channelId, vendor, caseId)) ?? 0;
+    } catch (error) {
+      this.logger.warn({ err: error }, 'could not read how many replies a card thread holds');
+      return 0;
+    }
   }
 
   /**
@@ -138,6 +157,21 @@ export class CaseCards {
       }
     }
     return updated;
+  }
+
+  /**
+   * Re-renders the case's card in `channelId` alone (its thread got a reply, and the card counts them). False
+   * when the channel has no card of the case.
+   */
+  async refreshIn(
+    c: Case,
+    channelId: string,
+    update: (card: PostedCard, context: CardContext) => Promise<void>,
+  ): Promise<boolean> {
+    const card = (await this.posted(c.vendor, c.id)).find((posted) => posted.channelId === channelId);
+    if (!card) return false;
+    await update(card, await this.context(c.vendor, c.id, channelId));
+    return true;
   }
 
   /** The case with only the notes the stored snapshot already held. */
