@@ -13,12 +13,12 @@
 import type { Case, VendorId } from '../domain/case.js';
 import { type Clock, systemClock } from '../domain/ports/clock.js';
 import type { CaseEvent, LeaseGrant, Store } from '../domain/ports/store.js';
-import type { ThreadReplyRecord } from '../domain/ports/thread-updates.js';
+import type { ThreadCursor, ThreadReplyRecord } from '../domain/ports/thread-updates.js';
 import type { Logger } from '../logging/logger.js';
 import { RECONCILE_MIN_AGE_MS } from './nudge-runner.js';
 
-/** Cards replied to per run at most; the rest wait for the next poll (their cursors say where they are). */
-export const THREADS_PER_RUN = 500;
+/** Cards replied to per channel and run at most; the rest wait for the next poll (their cursors say where). */
+export const THREADS_PER_CHANNEL_RUN = 200;
 /** Events one reply covers at most; a longer backlog is covered by the next polls' replies. */
 export const EVENTS_PER_REPLY = 200;
 
@@ -58,6 +58,7 @@ export interface ThreadReplyPublisher {
 
 export type ThreadReplyStore = Pick<
   Store,
+  | 'channelsWithThreadNews'
   | 'threadsWithNews'
   | 'caseEventsAfter'
   | 'beginThreadReply'
@@ -82,7 +83,7 @@ export interface ThreadReplyReport {
   posted: number;
   /** Pending replies found in their thread and recorded as posted instead of posting again. */
   reconciled: number;
-  /** Cards with news in channels that chose the digest only. */
+  /** Channels with news for their cards' threads that chose the digest only. */
   skipped: number;
 }
 
@@ -103,40 +104,39 @@ export class ThreadReplyRunner {
     const report: ThreadReplyReport = { posted: 0, reconciled: 0, skipped: 0 };
     const blocked = await this.reconcile(report, signal, fence);
     const { store } = this.options;
-    const wants = new Map<string, boolean>();
-    for (const thread of await store.threadsWithNews(THREADS_PER_RUN)) {
+    for (const channelId of await store.channelsWithThreadNews()) {
       signal?.throwIfAborted();
-      if (blocked.has(threadOf(thread))) continue;
-      let wanted = wants.get(thread.channelId);
-      if (wanted === undefined) {
-        wanted = await this.options.wantsThreadReplies(thread.channelId);
-        wants.set(thread.channelId, wanted);
-      }
-      if (!wanted) {
+      // Asked per channel, so a digest-only channel's cards never crowd out those of the others.
+      if (!(await this.options.wantsThreadReplies(channelId))) {
         report.skipped++;
         continue;
       }
-      const events = await store.caseEventsAfter(
-        thread.vendor,
-        thread.caseId,
-        thread.lastEventId,
-        EVENTS_PER_REPLY,
-      );
-      const last = events.at(-1);
-      if (!last) continue;
-      const reply: ThreadReply = {
-        key: threadReplyKey(thread.cardTs, thread.channelId, thread.lastEventId, last.id),
-        channelId: thread.channelId,
-        cardTs: thread.cardTs,
-        vendor: thread.vendor,
-        caseId: thread.caseId,
-        afterEventId: thread.lastEventId,
-        toEventId: last.id,
-        events,
-      };
-      if (await this.postOnce(reply, signal, fence)) report.posted++;
+      for (const thread of await store.threadsWithNews(channelId, THREADS_PER_CHANNEL_RUN)) {
+        signal?.throwIfAborted();
+        if (blocked.has(threadOf(thread))) continue;
+        if (await this.replyIn(thread, signal, fence)) report.posted++;
+      }
     }
     return report;
+  }
+
+  /** One reply in the card's thread covering its case's events after the cursor; true once Slack has it. */
+  private async replyIn(thread: ThreadCursor, signal?: AbortSignal, fence?: LeaseGrant): Promise<boolean> {
+    const { vendor, caseId, channelId, cardTs, lastEventId } = thread;
+    const events = await this.options.store.caseEventsAfter(vendor, caseId, lastEventId, EVENTS_PER_REPLY);
+    const last = events.at(-1);
+    if (!last) return false;
+    const reply: ThreadReply = {
+      key: threadReplyKey(cardTs, channelId, lastEventId, last.id),
+      channelId,
+      cardTs,
+      vendor,
+      caseId,
+      afterEventId: lastEventId,
+      toEventId: last.id,
+      events,
+    };
+    return this.postOnce(reply, signal, fence);
   }
 
   private async postOnce(reply: ThreadReply, signal?: AbortSignal, fence?: LeaseGrant): Promise<boolean> {

@@ -375,6 +375,9 @@ export class KyselyStore implements Store {
 
   // Replies in the posted cards' threads (migration 0013) ------------------------------------------------------
 
+  channelsWithThreadNews() {
+    return this.threads.channelsWithThreadNews();
+  }
   threadsWithNews(...args: Args<ThreadUpdateStore, 'threadsWithNews'>) {
     return this.threads.threadsWithNews(...args);
   }

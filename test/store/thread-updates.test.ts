@@ -73,10 +73,12 @@ for (const [dialect, openStore, available] of dialects) {
       await store.recordObservation(CASE, AT);
       const before = await statusTo(store, 'Customer Pending', 'waiting-on-customer');
       await store.rememberCard({ vendor: 'cisco', caseId: CASE.id, channelId: 'C1', ts: '100.000001' });
-      expect(await store.threadsWithNews(10)).toEqual([]);
+      expect(await store.channelsWithThreadNews()).toEqual([]);
 
       const after = await statusTo(store, 'Cisco Pending', 'waiting-on-vendor');
-      expect(await store.threadsWithNews(10)).toEqual([
+      expect(await store.channelsWithThreadNews()).toEqual(['C1']);
+      expect(await store.threadsWithNews('C2', 10)).toEqual([]);
+      expect(await store.threadsWithNews('C1', 10)).toEqual([
         {
           channelId: 'C1',
           cardTs: '100.000001',
@@ -112,7 +114,7 @@ for (const [dialect, openStore, available] of dialects) {
       expect(await store.settleThreadReply('k1', '100.000002', AT)).toBe(true);
       expect(await store.settleThreadReply('k1', '100.000002', AT)).toBe(false);
       expect(await store.pendingThreadReplies()).toEqual([]);
-      expect(await store.threadsWithNews(10)).toEqual([]);
+      expect(await store.threadsWithNews('C1', 10)).toEqual([]);
       expect(await store.threadReplyCount('C1', 'cisco', CASE.id)).toBe(1);
       expect(await store.threadReplyCount('C2', 'cisco', CASE.id)).toBe(0);
 
@@ -120,7 +122,7 @@ for (const [dialect, openStore, available] of dialects) {
       await store.rememberCard({ vendor: 'cisco', caseId: CASE.id, channelId: 'C1', ts: '200.000001' });
       expect(await store.threadReplyCount('C1', 'cisco', CASE.id)).toBe(0);
       await statusTo(store, 'Cisco Pending', 'waiting-on-vendor');
-      expect((await store.threadsWithNews(10)).map((t) => [t.cardTs, t.lastEventId])).toEqual([
+      expect((await store.threadsWithNews('C1', 10)).map((t) => [t.cardTs, t.lastEventId])).toEqual([
         ['200.000001', to],
       ]);
     });

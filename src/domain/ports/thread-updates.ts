@@ -47,8 +47,10 @@ export interface ThreadReplyRecord {
 }
 
 export interface ThreadUpdateStore {
-  /** Cards whose case has events after the card's cursor, at most `limit`. */
-  threadsWithNews(limit: number): Promise<ThreadCursor[]>;
+  /** The channels holding a card whose case has events after the card's cursor. */
+  channelsWithThreadNews(): Promise<string[]>;
+  /** The cards in `channelId` whose case has events after the card's cursor, at most `limit`. */
+  threadsWithNews(channelId: string, limit: number): Promise<ThreadCursor[]>;
   /**
    * Inserts a pending reply; false when its key exists already. With a fence (the poller's lease), nothing is
    * written and StaleLeaseError is thrown once that lease has changed hands.

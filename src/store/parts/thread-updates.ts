@@ -18,13 +18,28 @@ import { assertLeaseHeld } from './coordination.js';
 export class KyselyThreadUpdates implements ThreadUpdateStore {
   constructor(private readonly context: StoreContext) {}
 
-  async threadsWithNews(limit: number): Promise<ThreadCursor[]> {
-    const rows = await this.context.db
+  async channelsWithThreadNews(): Promise<string[]> {
+    const rows = await this.withNews().select('t.channel_id').distinct().orderBy('t.channel_id').execute();
+    return rows.map((row) => row.channel_id);
+  }
+
+  async threadsWithNews(channelId: string, limit: number): Promise<ThreadCursor[]> {
+    const rows = await this.withNews()
+      .selectAll('t')
+      .where('t.channel_id', '=', channelId)
+      .orderBy('t.card_ts')
+      .limit(positiveLimit(limit))
+      .execute();
+    return rows.map(fromCursorRow);
+  }
+
+  /** The current cards' thread cursors that have events after them. */
+  private withNews() {
+    return this.context.db
       .selectFrom('thread_cursors as t')
       .innerJoin('posted_cards as p', (join) =>
         join.onRef('p.channel_id', '=', 't.channel_id').onRef('p.ts', '=', 't.card_ts'),
       )
-      .selectAll('t')
       .where(({ exists, selectFrom }) =>
         exists(
           selectFrom('status_events as e')
@@ -33,12 +48,7 @@ export class KyselyThreadUpdates implements ThreadUpdateStore {
             .whereRef('e.case_id', '=', 't.case_id')
             .whereRef('e.id', '>', 't.last_event_id'),
         ),
-      )
-      .orderBy('t.channel_id')
-      .orderBy('t.card_ts')
-      .limit(positiveLimit(limit))
-      .execute();
-    return rows.map(fromCursorRow);
+      );
   }
 
   async beginThreadReply(
