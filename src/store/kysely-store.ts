@@ -357,14 +357,17 @@ export class KyselyStore implements Store {
   rememberCardPermalink(...args: Args<CardPermalinks, 'rememberCardPermalink'>) {
     return this.permalinks.rememberCardPermalink(...args);
   }
-  beginWritePost(...args: Args<WritePostOutbox, 'beginWritePost'>) {
-    return this.writePosts.beginWritePost(...args);
+  claimWritePost(...args: Args<WritePostOutbox, 'claimWritePost'>) {
+    return this.writePosts.claimWritePost(...args);
   }
   getWritePost(...args: Args<WritePostOutbox, 'getWritePost'>) {
     return this.writePosts.getWritePost(...args);
   }
   settleWritePost(...args: Args<WritePostOutbox, 'settleWritePost'>) {
     return this.writePosts.settleWritePost(...args);
+  }
+  releaseWritePost(...args: Args<WritePostOutbox, 'releaseWritePost'>) {
+    return this.writePosts.releaseWritePost(...args);
   }
   forgetWritePost(...args: Args<WritePostOutbox, 'forgetWritePost'>) {
     return this.writePosts.forgetWritePost(...args);

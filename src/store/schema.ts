@@ -167,6 +167,8 @@ export interface NudgesTable {
   ts: string | null;
   created_at: string;
   posted_at: string | null;
+  claimed_by: string | null;
+  claimed_until: string | null;
 }
 
 export interface NudgeHoldsTable {
@@ -199,6 +201,8 @@ export interface WritePostsTable {
   ts: string | null;
   created_at: string;
   posted_at: string | null;
+  claimed_by: string | null;
+  claimed_until: string | null;
 }
 
 export interface Database {
