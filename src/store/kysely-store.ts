@@ -6,6 +6,7 @@
  */
 import { type Kysely, sql } from 'kysely';
 import { Migrator } from 'kysely/migration';
+import type { CaseAging, ClockReadings } from '../domain/ports/clock-readings.js';
 import type {
   AuditTrail,
   CardPermalinks,
@@ -28,6 +29,7 @@ import { StaticMigrationProvider } from './migrations/index.js';
 import { KyselyAuditTrail } from './parts/audit-trail.js';
 import { KyselyCardStore } from './parts/cards.js';
 import { KyselyCaseHomes } from './parts/case-homes.js';
+import { KyselyClockReadings } from './parts/clock-readings.js';
 import { describeError, type StoreContext } from './parts/context.js';
 import { KyselyCoordination } from './parts/coordination.js';
 import { KyselyDigestOutbox } from './parts/digest-outbox.js';
@@ -78,6 +80,7 @@ export class KyselyStore implements Store {
   private readonly deliveries: UpdateDeliveryStore;
   private readonly permalinks: CardPermalinks;
   private readonly writePosts: WritePostOutbox;
+  private readonly clockReadingsPart: KyselyClockReadings;
   private closed?: Promise<void>;
 
   constructor(options: KyselyStoreOptions) {
@@ -101,6 +104,7 @@ export class KyselyStore implements Store {
     this.deliveries = new KyselyUpdateDeliveryStore(this.context);
     this.permalinks = new KyselyCardPermalinks(this.context);
     this.writePosts = new KyselyWritePostOutbox(this.context);
+    this.clockReadingsPart = new KyselyClockReadings(this.context);
   }
 
   // Lifecycle ----------------------------------------------------------------
@@ -367,5 +371,14 @@ export class KyselyStore implements Store {
   }
   forgetWritePost(...args: Args<WritePostOutbox, 'forgetWritePost'>) {
     return this.writePosts.forgetWritePost(...args);
+  }
+
+  // The response clock's readings, and the playground's aging of a case ------------------------------------
+
+  clockReadings(...args: Args<ClockReadings, 'clockReadings'>) {
+    return this.clockReadingsPart.clockReadings(...args);
+  }
+  ageCase(...args: Args<CaseAging, 'ageCase'>) {
+    return this.clockReadingsPart.ageCase(...args);
   }
 }

@@ -5,6 +5,7 @@
  * callers rely on it for "nothing lost, nothing twice".
  */
 import type { Case, CaseState, VendorId } from '../case.js';
+import type { CaseAging, ClockReadings } from './clock-readings.js';
 
 export interface Watch {
   vendor: VendorId;
@@ -513,6 +514,8 @@ export interface Store
     UpdateDeliveryStore,
     CardPermalinks,
     WritePostOutbox,
+    ClockReadings,
+    CaseAging,
     Coordination {
   readonly dialect: 'sqlite' | 'postgres';
   /** Applies pending migrations. Safe to call from several replicas at once. */

@@ -6,15 +6,18 @@
  * `update` callbacks); this use case knows no chat service.
  */
 import type { Actor } from '../actions.js';
-import { type Case, type CaseNote, caseKey, type VendorId } from '../case.js';
+import { type Case, type CaseNote, type CaseState, caseKey, type VendorId } from '../case.js';
 import type { Logger } from '../ports/logger.js';
 import type { AuditTrail, CardStore, EventLog, PostedCard, WatchStore } from '../ports/store.js';
+import { type ClockStore, type ResponseClock, recordedClockOf } from '../response-clock.js';
 import type { CaseAccess } from './case-access.js';
 import type { CaseService } from './case-service.js';
 
 export interface CardContext {
   openedBy?: string;
   watchedHere: boolean;
+  /** The case's recorded state and clock, where caseops has seen it (see `clockOnCard`). */
+  recorded?: { state: CaseState; clock: ResponseClock | undefined };
 }
 
 /** Where a posted message landed (the chat service's own channel id and message timestamp). */
@@ -34,7 +37,8 @@ export interface CaseCardsOptions {
   store: Pick<AuditTrail, 'auditForCase'> &
     Pick<WatchStore, 'watchesOfCase'> &
     Pick<CardStore, 'rememberCard' | 'cardsFor' | 'cardAt'> &
-    Pick<EventLog, 'getSnapshot'>;
+    Pick<EventLog, 'getSnapshot'> &
+    ClockStore;
   logger: Logger;
   /** Who is in which channel, so a write's text reaches only channels its author is in. */
   access?: CaseAccess;
@@ -58,12 +62,21 @@ export class CaseCards {
 
   /** Who opened the case through caseops (if anyone did) and whether `channelId` watches it. */
   async context(vendor: VendorId, caseId: string, channelId?: string): Promise<CardContext> {
-    const [audit, watches] = await Promise.all([
+    const [audit, watches, recorded] = await Promise.all([
       this.store.auditForCase(vendor, caseId, OPENER_LOOKBACK),
       channelId ? this.store.watchesOfCase(vendor, caseId) : Promise.resolve([]),
+      // A clock that cannot be read leaves the card with the vendor's own times, not without a card.
+      recordedClockOf(this.store, vendor, caseId).catch((error: unknown) => {
+        this.logger.warn({ err: error, case: caseKey(vendor, caseId) }, 'could not read the case clock');
+        return undefined;
+      }),
     ]);
     const opened = audit.find((a) => a.action === 'open' && a.outcome === 'ok');
-    return { openedBy: opened?.actorUserId, watchedHere: watches.some((w) => w.channelId === channelId) };
+    return {
+      openedBy: opened?.actorUserId,
+      watchedHere: watches.some((w) => w.channelId === channelId),
+      ...(recorded ? { recorded } : {}),
+    };
   }
 
   /**
