@@ -6,6 +6,7 @@
  */
 import { type Kysely, sql } from 'kysely';
 import { Migrator } from 'kysely/migration';
+import type { CaseAging, ClockReadings } from '../domain/ports/clock-readings.js';
 import type {
   AuditTrail,
   CardPermalinks,
@@ -29,6 +30,7 @@ import { StaticMigrationProvider } from './migrations/index.js';
 import { KyselyAuditTrail } from './parts/audit-trail.js';
 import { KyselyCardStore } from './parts/cards.js';
 import { KyselyCaseHomes } from './parts/case-homes.js';
+import { KyselyClockReadings } from './parts/clock-readings.js';
 import { describeError, type StoreContext } from './parts/context.js';
 import { KyselyCoordination } from './parts/coordination.js';
 import { KyselyDigestOutbox } from './parts/digest-outbox.js';
@@ -81,6 +83,7 @@ export class KyselyStore implements Store {
   private readonly permalinks: CardPermalinks;
   private readonly writePosts: WritePostOutbox;
   private readonly threads: ThreadUpdateStore;
+  private readonly clockReadingsPart: KyselyClockReadings;
   private closed?: Promise<void>;
 
   constructor(options: KyselyStoreOptions) {
@@ -105,6 +108,7 @@ export class KyselyStore implements Store {
     this.permalinks = new KyselyCardPermalinks(this.context);
     this.writePosts = new KyselyWritePostOutbox(this.context);
     this.threads = new KyselyThreadUpdates(this.context);
+    this.clockReadingsPart = new KyselyClockReadings(this.context);
   }
 
   // Lifecycle ----------------------------------------------------------------
@@ -398,5 +402,14 @@ export class KyselyStore implements Store {
   }
   threadReplyCount(...args: Args<ThreadUpdateStore, 'threadReplyCount'>) {
     return this.threads.threadReplyCount(...args);
+  }
+
+  // The response clock's readings, and the playground's aging of a case ------------------------------------
+
+  clockReadings(...args: Args<ClockReadings, 'clockReadings'>) {
+    return this.clockReadingsPart.clockReadings(...args);
+  }
+  ageCase(...args: Args<CaseAging, 'ageCase'>) {
+    return this.clockReadingsPart.ageCase(...args);
   }
 }

@@ -5,6 +5,7 @@
  * callers rely on it for "nothing lost, nothing twice".
  */
 import type { Case, CaseState, VendorId } from '../case.js';
+import type { CaseAging, ClockReadings } from './clock-readings.js';
 import type { ThreadUpdateStore } from './thread-updates.js';
 
 export interface Watch {
@@ -517,6 +518,8 @@ export interface Store
     CardPermalinks,
     WritePostOutbox,
     ThreadUpdateStore,
+    ClockReadings,
+    CaseAging,
     Coordination {
   readonly dialect: 'sqlite' | 'postgres';
   /** Applies pending migrations. Safe to call from several replicas at once. */

@@ -6,10 +6,11 @@
  * `update` callbacks); this use case knows no chat service.
  */
 import type { Actor } from '../actions.js';
-import { type Case, type CaseNote, caseKey, type VendorId } from '../case.js';
+import { type Case, type CaseNote, type CaseState, caseKey, type VendorId } from '../case.js';
 import type { Logger } from '../ports/logger.js';
 import type { AuditTrail, CardStore, EventLog, PostedCard, WatchStore } from '../ports/store.js';
 import type { ThreadUpdateStore } from '../ports/thread-updates.js';
+import { type ClockStore, type ResponseClock, recordedClockOf } from '../response-clock.js';
 import type { CaseAccess } from './case-access.js';
 import type { CaseService } from './case-service.js';
 
@@ -18,6 +19,8 @@ export interface CardContext {
   watchedHere: boolean;
   /** Replies caseops posted in the thread of the case's card in the channel. */
   threadUpdates?: number;
+  /** The case's recorded state and clock, where caseops has seen it (see `clockOnCard`). */
+  recorded?: { state: CaseState; clock: ResponseClock | undefined };
 }
 
 /** Where a posted message landed (the chat service's own channel id and message timestamp). */
@@ -38,6 +41,7 @@ export interface CaseCardsOptions {
     Pick<WatchStore, 'watchesOfCase'> &
     Pick<CardStore, 'rememberCard' | 'cardsFor' | 'cardAt'> &
     Pick<EventLog, 'getSnapshot'> &
+    ClockStore &
     Partial<Pick<ThreadUpdateStore, 'threadReplyCount'>>;
   logger: Logger;
   /** Who is in which channel, so a write's text reaches only channels its author is in. */
@@ -62,15 +66,21 @@ export class CaseCards {
 
   /** Who opened the case through caseops (if anyone did) and whether `channelId` watches it. */
   async context(vendor: VendorId, caseId: string, channelId?: string): Promise<CardContext> {
-    const [audit, watches] = await Promise.all([
+    const [audit, watches, recorded] = await Promise.all([
       this.store.auditForCase(vendor, caseId, OPENER_LOOKBACK),
       channelId ? this.store.watchesOfCase(vendor, caseId) : Promise.resolve([]),
+      // A clock that cannot be read leaves the card with the vendor's own times, not without a card.
+      recordedClockOf(this.store, vendor, caseId).catch((error: unknown) => {
+        this.logger.warn({ err: error, case: caseKey(vendor, caseId) }, 'could not read the case clock');
+        return undefined;
+      }),
     ]);
     const opened = audit.find((a) => a.action === 'open' && a.outcome === 'ok');
     const threadUpdates = channelId ? await this.threadUpdates(vendor, caseId, channelId) : 0;
     return {
       openedBy: opened?.actorUserId,
       watchedHere: watches.some((w) => w.channelId === channelId),
+      ...(recorded ? { recorded } : {}),
       ...(threadUpdates > 0 ? { threadUpdates } : {}),
     };
   }

@@ -45,6 +45,8 @@ export const CASE_ACTIONS = {
   post: 'case.post',
   portal: 'case.portal',
   details: 'case.details',
+  notify: 'case.notify',
+  stopNotify: 'case.stop_notify',
 } as const;
 
 export const STATE_LOOK: Record<CaseState, { emoji: string; words: string }> = {
