@@ -38,6 +38,7 @@ export function renderChannelCard(
     capabilities,
     openedBy: context.openedBy,
     watchedHere: context.watchedHere,
+    threadUpdates: context.threadUpdates,
     clock: clockOnCard(c, context.recorded),
   });
 }

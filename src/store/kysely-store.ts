@@ -23,6 +23,7 @@ import type {
   WriteLedger,
   WritePostOutbox,
 } from '../domain/ports/store.js';
+import type { ThreadUpdateStore } from '../domain/ports/thread-updates.js';
 import type { Logger } from '../logging/logger.js';
 import { SCHEMA_DROP_LOCK } from './connect.js';
 import { StaticMigrationProvider } from './migrations/index.js';
@@ -36,6 +37,7 @@ import { KyselyDigestOutbox } from './parts/digest-outbox.js';
 import { KyselyDigestSettingsStore } from './parts/digest-settings.js';
 import { KyselyEventLog } from './parts/event-log.js';
 import { KyselyNudgeStore } from './parts/nudges.js';
+import { KyselyThreadUpdates } from './parts/thread-updates.js';
 import {
   KyselyCardPermalinks,
   KyselyUpdateDeliveryStore,
@@ -80,6 +82,7 @@ export class KyselyStore implements Store {
   private readonly deliveries: UpdateDeliveryStore;
   private readonly permalinks: CardPermalinks;
   private readonly writePosts: WritePostOutbox;
+  private readonly threads: ThreadUpdateStore;
   private readonly clockReadingsPart: KyselyClockReadings;
   private closed?: Promise<void>;
 
@@ -104,6 +107,7 @@ export class KyselyStore implements Store {
     this.deliveries = new KyselyUpdateDeliveryStore(this.context);
     this.permalinks = new KyselyCardPermalinks(this.context);
     this.writePosts = new KyselyWritePostOutbox(this.context);
+    this.threads = new KyselyThreadUpdates(this.context);
     this.clockReadingsPart = new KyselyClockReadings(this.context);
   }
 
@@ -220,6 +224,9 @@ export class KyselyStore implements Store {
   }
   eventsForChannel(...args: Args<EventLog, 'eventsForChannel'>) {
     return this.events.eventsForChannel(...args);
+  }
+  caseEventsAfter(...args: Args<EventLog, 'caseEventsAfter'>) {
+    return this.events.caseEventsAfter(...args);
   }
 
   // Digests ------------------------------------------------------------------
@@ -371,6 +378,30 @@ export class KyselyStore implements Store {
   }
   forgetWritePost(...args: Args<WritePostOutbox, 'forgetWritePost'>) {
     return this.writePosts.forgetWritePost(...args);
+  }
+
+  // Replies in the posted cards' threads (migration 0013) ------------------------------------------------------
+
+  channelsWithThreadNews() {
+    return this.threads.channelsWithThreadNews();
+  }
+  threadsWithNews(...args: Args<ThreadUpdateStore, 'threadsWithNews'>) {
+    return this.threads.threadsWithNews(...args);
+  }
+  beginThreadReply(...args: Args<ThreadUpdateStore, 'beginThreadReply'>) {
+    return this.threads.beginThreadReply(...args);
+  }
+  settleThreadReply(...args: Args<ThreadUpdateStore, 'settleThreadReply'>) {
+    return this.threads.settleThreadReply(...args);
+  }
+  forgetThreadReply(...args: Args<ThreadUpdateStore, 'forgetThreadReply'>) {
+    return this.threads.forgetThreadReply(...args);
+  }
+  pendingThreadReplies() {
+    return this.threads.pendingThreadReplies();
+  }
+  threadReplyCount(...args: Args<ThreadUpdateStore, 'threadReplyCount'>) {
+    return this.threads.threadReplyCount(...args);
   }
 
   // The response clock's readings, and the playground's aging of a case ------------------------------------

@@ -205,6 +205,31 @@ export interface WritePostsTable {
   claimed_until: string | null;
 }
 
+// Thread replies under posted cards (migration 0013) ------------------------------------------------------------
+
+export interface ThreadCursorsTable {
+  channel_id: string;
+  card_ts: string;
+  vendor: VendorId;
+  case_id: string;
+  last_event_id: number;
+  replies: number;
+}
+
+export interface ThreadRepliesTable {
+  key: string;
+  channel_id: string;
+  card_ts: string;
+  vendor: VendorId;
+  case_id: string;
+  after_event_id: number;
+  to_event_id: number;
+  state: string;
+  ts: string | null;
+  created_at: string;
+  posted_at: string | null;
+}
+
 export interface Database {
   watches: WatchesTable;
   case_homes: CaseHomesTable;
@@ -223,6 +248,8 @@ export interface Database {
   nudge_holds: NudgeHoldsTable;
   update_delivery: UpdateDeliveryTable;
   write_posts: WritePostsTable;
+  thread_cursors: ThreadCursorsTable;
+  thread_replies: ThreadRepliesTable;
 }
 
 export type SqlDialect = 'sqlite' | 'postgres';

@@ -6,6 +6,7 @@
  */
 import type { Case, CaseState, VendorId } from '../case.js';
 import type { CaseAging, ClockReadings } from './clock-readings.js';
+import type { ThreadUpdateStore } from './thread-updates.js';
 
 export interface Watch {
   vendor: VendorId;
@@ -233,6 +234,8 @@ export interface EventLog {
    * oldest first, at most `limit`.
    */
   eventsForChannel(channelId: string, afterId: number, limit?: number): Promise<StatusChangeEvent[]>;
+  /** The case's events with id > `afterId`, oldest first, at most `limit` (a card thread's news). */
+  caseEventsAfter(vendor: VendorId, caseId: string, afterId: number, limit: number): Promise<CaseEvent[]>;
 }
 
 export interface DigestSettingsStore {
@@ -514,6 +517,7 @@ export interface Store
     UpdateDeliveryStore,
     CardPermalinks,
     WritePostOutbox,
+    ThreadUpdateStore,
     ClockReadings,
     CaseAging,
     Coordination {

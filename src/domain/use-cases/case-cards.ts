@@ -9,6 +9,7 @@ import type { Actor } from '../actions.js';
 import { type Case, type CaseNote, type CaseState, caseKey, type VendorId } from '../case.js';
 import type { Logger } from '../ports/logger.js';
 import type { AuditTrail, CardStore, EventLog, PostedCard, WatchStore } from '../ports/store.js';
+import type { ThreadUpdateStore } from '../ports/thread-updates.js';
 import { type ClockStore, type ResponseClock, recordedClockOf } from '../response-clock.js';
 import type { CaseAccess } from './case-access.js';
 import type { CaseService } from './case-service.js';
@@ -16,6 +17,8 @@ import type { CaseService } from './case-service.js';
 export interface CardContext {
   openedBy?: string;
   watchedHere: boolean;
+  /** Replies caseops posted in the thread of the case's card in the channel. */
+  threadUpdates?: number;
   /** The case's recorded state and clock, where caseops has seen it (see `clockOnCard`). */
   recorded?: { state: CaseState; clock: ResponseClock | undefined };
 }
@@ -38,7 +41,8 @@ export interface CaseCardsOptions {
     Pick<WatchStore, 'watchesOfCase'> &
     Pick<CardStore, 'rememberCard' | 'cardsFor' | 'cardAt'> &
     Pick<EventLog, 'getSnapshot'> &
-    ClockStore;
+    ClockStore &
+    Partial<Pick<ThreadUpdateStore, 'threadReplyCount'>>;
   logger: Logger;
   /** Who is in which channel, so a write's text reaches only channels its author is in. */
   access?: CaseAccess;
@@ -72,11 +76,23 @@ export class CaseCards {
       }),
     ]);
     const opened = audit.find((a) => a.action === 'open' && a.outcome === 'ok');
+    const threadUpdates = channelId ? await this.threadUpdates(vendor, caseId, channelId) : 0;
     return {
       openedBy: opened?.actorUserId,
       watchedHere: watches.some((w) => w.channelId === channelId),
       ...(recorded ? { recorded } : {}),
+      ...(threadUpdates > 0 ? { threadUpdates } : {}),
     };
+  }
+
+  /** How many replies the card's thread holds; 0 (and logged) when the store cannot say. */
+  private async threadUpdates(vendor: VendorId, caseId: string, channelId: string): Promise<number> {
+    try {
+      return (await this.store.threadReplyCount?.(channelId, vendor, caseId)) ?? 0;
+    } catch (error) {
+      this.logger.warn({ err: error }, 'could not read how many replies a card thread holds');
+      return 0;
+    }
   }
 
   /**
@@ -151,6 +167,21 @@ export class CaseCards {
       }
     }
     return updated;
+  }
+
+  /**
+   * Re-renders the case's card in `channelId` alone (its thread got a reply, and the card counts them). False
+   * when the channel has no card of the case.
+   */
+  async refreshIn(
+    c: Case,
+    channelId: string,
+    update: (card: PostedCard, context: CardContext) => Promise<void>,
+  ): Promise<boolean> {
+    const card = (await this.posted(c.vendor, c.id)).find((posted) => posted.channelId === channelId);
+    if (!card) return false;
+    await update(card, await this.context(c.vendor, c.id, channelId));
+    return true;
   }
 
   /** The case with only the notes the stored snapshot already held. */
