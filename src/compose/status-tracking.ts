@@ -26,6 +26,7 @@ import {
   type SchedulerObserver,
 } from '../scheduler/scheduler.js';
 import { SubscriptionDmRunner } from '../scheduler/subscription-dm-runner.js';
+import { ThreadReplyRunner } from '../scheduler/thread-replies.js';
 import {
   SlackCardUpdater,
   type SlackCardUpdaterOptions,
@@ -36,6 +37,7 @@ import {
 import { SlackNudgePublisher } from '../slack/nudges.js';
 import { permalinkFetcher } from '../slack/permalinks.js';
 import { type SlackDmClient, SlackSubscriptionDmPublisher } from '../slack/subscription-dms.js';
+import { SlackThreadReplyPublisher } from '../slack/thread-replies.js';
 import { POLLER, runAs } from '../vendors/http/requester.js';
 
 export interface StatusTrackingOptions {
@@ -59,6 +61,8 @@ export interface StatusTracking {
   digests: DigestRunner;
   notifier: SlackNotifier;
   nudges: NudgeRunner;
+  /** Replies in the posted cards' threads, after each poll. */
+  threadReplies: ThreadReplyRunner;
   /** Direct messages to the people who pressed "Notify me". */
   subscriptionDms: SubscriptionDmRunner;
   /** Also the `digests` the Slack app needs for `/case digest`. */
@@ -107,6 +111,16 @@ export function createStatusTracking(options: StatusTrackingOptions): StatusTrac
     logger,
     clock,
   });
+  // Each posted card's thread hears what changed (`/case updates thread|both`); the card then shows the count.
+  let cardUpdater: SlackCardUpdater | undefined;
+  const threadReplies = new ThreadReplyRunner({
+    store,
+    publisher: new SlackThreadReplyPublisher(notifier),
+    wantsThreadReplies: updateDeliveryQuestions(store).wantsThreadReplies,
+    refreshCard: async (current, channelId) => cardUpdater?.cardInChannelChanged(current, channelId),
+    logger,
+    clock,
+  });
   const subscriptionDms = new SubscriptionDmRunner({
     store,
     publisher: new SlackSubscriptionDmPublisher(notifier, options.slackClient),
@@ -125,6 +139,7 @@ export function createStatusTracking(options: StatusTrackingOptions): StatusTrac
     observer: options.observer,
     afterPoll: [
       { name: 'nudges', runOnce: (signal) => nudges.runOnce(signal) },
+      { name: 'thread replies', runOnce: (signal, fence) => threadReplies.runOnce(signal, fence) },
       {
         name: 'subscription direct messages',
         runOnce: (signal, fence) => subscriptionDms.runOnce(signal, fence),
@@ -132,13 +147,15 @@ export function createStatusTracking(options: StatusTrackingOptions): StatusTrac
     ],
   });
   const enableCardUpdates: StatusTracking['enableCardUpdates'] = (cards, renderCard) => {
-    tracker.setCardUpdater(new SlackCardUpdater({ cards, notifier, renderCard }));
+    cardUpdater = new SlackCardUpdater({ cards, notifier, renderCard });
+    tracker.setCardUpdater(cardUpdater);
   };
   return {
     tracker,
     digests,
     notifier,
     nudges,
+    threadReplies,
     subscriptionDms,
     scheduler,
     enableCardUpdates,

@@ -76,7 +76,7 @@ export interface SchedulerOptions {
 export interface AfterPollRunner {
   /** For the log: "nudges", "thread replies". */
   readonly name: string;
-  /** `fence` is the poller's lease: a runner's fenced writes are refused once it changed hands. */
+  /** `fence` is the poller's lease: writes made under it are refused once another replica took it over. */
   runOnce(signal?: AbortSignal, fence?: LeaseGrant): Promise<unknown>;
 }
 

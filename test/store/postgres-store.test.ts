@@ -92,6 +92,8 @@ describe.skipIf(!postgres.available)(
           'subscriber_settings',
           'subscription_dms',
           'subscriptions',
+          'thread_cursors',
+          'thread_replies',
           'update_delivery',
           'vendor_writes',
           'watches',

@@ -1,5 +1,6 @@
 /**
- * App Home: the person's recently opened cases and the cases watched in the channels they are in. Bolt acks
+ * App Home: the on-call queue of the cases watched in the person's channels and their recently opened cases
+ * (card links asked of Slack where caseops does not know them yet). Bolt acks
  * events before listeners run; a re-delivered event (X-Slack-Retry-Num) is answered once per event id.
  */
 import type { App } from '@slack/bolt';
@@ -16,7 +17,11 @@ const PROBLEM_WORDS = {
 
 export async function publishHome(deps: SlackDeps, userId: string): Promise<void> {
   const [contents, subscriptions] = await Promise.all([
-    deps.home.contents(userId, () => deps.slack.channelsOf(userId)),
+    deps.home.contents(
+      userId,
+      () => deps.slack.channelsOf(userId),
+      (channel, ts) => deps.slack.permalink(channel, ts),
+    ),
     deps.subscriptions.view(userId).catch((error: unknown) => {
       deps.logger.error({ err: error }, 'App Home: subscriptions failed');
       return undefined;
@@ -27,7 +32,8 @@ export async function publishHome(deps: SlackDeps, userId: string): Promise<void
     userId,
     buildHome({
       recent: contents.recent,
-      watched: contents.watched,
+      queue: contents.queue,
+      now: contents.now,
       canOpen: openVendors(deps).length > 0,
       ...(subscriptions ? { subscriptions: buildHomeSubscriptions(subscriptions) } : {}),
       problem: failed.map((part) => PROBLEM_WORDS[part]).join(' ') || undefined,
