@@ -118,6 +118,7 @@ export async function composeApp(options: ComposeOptions): Promise<ComposedApp> 
       channels: new SlackChannelMembership(new SlackGateway(slackClient, logger, {}, metrics)),
     });
     tracking.enableCardUpdates(useCases.cards, channelCardRenderer(useCases));
+    tracking.subscriptionDms.checkReadsWith((userId, cases) => useCases.home.readableBy(userId, cases));
 
     let serving = false;
     const readiness = new ReadinessCheck({

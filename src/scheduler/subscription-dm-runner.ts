@@ -74,11 +74,19 @@ export type SubscriptionDmStore = Pick<
   | 'pendingSubscriptionDms'
 >;
 
+/** Which of these cases the person may read now (the policy's `lookup` rules, private homes). */
+export type ReadableCases = (
+  userId: string,
+  cases: ReadonlyArray<{ vendor: string; caseId: string }>,
+) => Promise<ReadonlyArray<{ vendor: string; caseId: string }>>;
+
 export interface SubscriptionDmRunnerOptions {
   store: SubscriptionDmStore;
   publisher: SubscriptionDmPublisher;
   logger: Logger;
   clock?: Clock;
+  /** Without it (tests of other parts) every subscription is told; see `checkReadsWith`. */
+  readable?: ReadableCases;
 }
 
 export interface SubscriptionDmReport {
@@ -95,10 +103,20 @@ const EVENTS_PER_MESSAGE = 500;
 export class SubscriptionDmRunner {
   private readonly clock: Clock;
   private readonly logger: Logger;
+  private readable: ReadableCases | undefined;
 
   constructor(private readonly options: SubscriptionDmRunnerOptions) {
     this.clock = options.clock ?? systemClock;
     this.logger = options.logger.child({ component: 'subscription-dms' });
+    this.readable = options.readable;
+  }
+
+  /**
+   * Each message first asks whether the person may still read the case: a rule changed or a private channel
+   * left since they subscribed stops the messages (the subscription stays, to resume when access does).
+   */
+  checkReadsWith(readable: ReadableCases): void {
+    this.readable = readable;
   }
 
   async runOnce(signal?: AbortSignal, fence?: LeaseGrant): Promise<SubscriptionDmReport> {
@@ -108,8 +126,9 @@ export class SubscriptionDmRunner {
     for (const subscription of await this.options.store.allSubscriptions()) {
       byUser.set(subscription.userId, [...(byUser.get(subscription.userId) ?? []), subscription]);
     }
-    for (const [userId, subscriptions] of byUser) {
+    for (const [userId, all] of byUser) {
       signal?.throwIfAborted();
+      const subscriptions = await this.stillReadable(userId, all);
       const due: DueSubscriptionDm[] = [];
       for (const subscription of subscriptions) {
         // A message whose fate is unknown blocks the next one about the case until Slack has been asked.
@@ -140,6 +159,23 @@ export class SubscriptionDmRunner {
       }
     }
     return report;
+  }
+
+  /** The person's subscriptions they may read now; none when that cannot be told (asked again next poll). */
+  private async stillReadable(userId: string, subscriptions: Subscription[]): Promise<Subscription[]> {
+    if (!this.readable) return subscriptions;
+    try {
+      const allowed = new Set(
+        (await this.readable(userId, subscriptions)).map((c) => `${c.vendor}\u0000${c.caseId}`),
+      );
+      return subscriptions.filter((s) => allowed.has(`${s.vendor}\u0000${s.caseId}`));
+    } catch (error) {
+      this.logger.warn(
+        { user: userId, err: error },
+        'could not check what a subscriber may read; tried again next poll',
+      );
+      return [];
+    }
   }
 
   private async dueFor(subscription: Subscription): Promise<DueSubscriptionDm | undefined> {

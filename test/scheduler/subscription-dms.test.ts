@@ -227,6 +227,29 @@ describe.each(DIALECTS)('subscription direct messages (%s)', (dialect) => {
     expect(slack.to(ALICE)[0]!.dm.events.map((e) => e.toStatus)).toEqual(['Resolved']);
   });
 
+  it('sends nothing about a case the person may no longer read, nor when that cannot be told', async () => {
+    let mayRead = false;
+    let checkFails = false;
+    const checked = runner();
+    checked.checkReadsWith(async (userId, cases) => {
+      if (checkFails) throw new Error('conversations.members timed out');
+      return userId === ALICE && mayRead ? cases : [];
+    });
+    await observe({ status: 'Customer Pending', state: 'waiting-on-customer' });
+    await checked.runOnce();
+    checkFails = true;
+    mayRead = true;
+    await checked.runOnce();
+    expect(slack.posted).toHaveLength(0);
+
+    // Access back (a rule restored, the channel joined again): the changes since are told, once.
+    checkFails = false;
+    await checked.runOnce();
+    await checked.runOnce();
+    expect(slack.to(ALICE)).toHaveLength(1);
+    expect(slack.to(ALICE)[0]!.dm.events.map((e) => e.toStatus)).toEqual(['Customer Pending']);
+  });
+
   it('a lost answer is looked for in the conversation, not sent again, and later changes still come', async () => {
     await observe({ status: 'Customer Pending', state: 'waiting-on-customer' });
     slack.loseNextAnswer = true;

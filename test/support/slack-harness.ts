@@ -217,6 +217,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   });
   // As the composition root does: posted cards follow what the poller sees.
   tracking?.enableCardUpdates(useCases.cards, channelCardRenderer(useCases));
+  tracking?.subscriptionDms.checkReadsWith((userId, cases) => useCases.home.readableBy(userId, cases));
   const { port } = await app.start(0);
   await tracking?.start();
   const slack = new SlackClient(`http://127.0.0.1:${port}`, SIGNING_SECRET, fake, {

@@ -192,6 +192,14 @@ export class Home {
     };
   }
 
+  /** The cases the person may read outside any channel (a direct message to them, their recent cases). */
+  readableBy<R extends { vendor: VendorId; caseId: string }>(
+    userId: string,
+    cases: readonly R[],
+  ): Promise<R[]> {
+    return this.readable(userId, cases, () => undefined);
+  }
+
   /** The rows the person may read: `lookup` allowed at the row's vendor (and channel), and the case visible. */
   private async readable<R extends { vendor: VendorId; caseId: string }>(
     userId: string,
