@@ -105,6 +105,9 @@ describe('createStatusTracking', () => {
       messages: 1,
       changes: 2, // the status change and the note Cisco wrote about it
     });
-    expect(slack.okCallsTo('chat.postMessage')).toHaveLength(2); // the card, then the digest
+    // The card, the reply in its thread telling of the change, then the digest.
+    const posts = slack.okCallsTo('chat.postMessage');
+    expect(posts).toHaveLength(3);
+    expect(posts.filter((call) => call.args.thread_ts === posted.ts)).toHaveLength(1);
   });
 });
