@@ -39,6 +39,7 @@ import {
   KyselyUpdateDeliveryStore,
   KyselyWritePostOutbox,
 } from './parts/updates-and-posts.js';
+import { KyselyWatchCounts } from './parts/watch-counts.js';
 import { KyselyWatchStore } from './parts/watches.js';
 import { KyselyWriteLedger } from './parts/write-ledger.js';
 import type { Database, SqlDialect } from './schema.js';
@@ -78,6 +79,7 @@ export class KyselyStore implements Store {
   private readonly deliveries: UpdateDeliveryStore;
   private readonly permalinks: CardPermalinks;
   private readonly writePosts: WritePostOutbox;
+  private readonly watchCounts: KyselyWatchCounts;
   private closed?: Promise<void>;
 
   constructor(options: KyselyStoreOptions) {
@@ -101,6 +103,7 @@ export class KyselyStore implements Store {
     this.deliveries = new KyselyUpdateDeliveryStore(this.context);
     this.permalinks = new KyselyCardPermalinks(this.context);
     this.writePosts = new KyselyWritePostOutbox(this.context);
+    this.watchCounts = new KyselyWatchCounts(this.context);
   }
 
   // Lifecycle ----------------------------------------------------------------
@@ -183,6 +186,9 @@ export class KyselyStore implements Store {
   }
   watchedCases() {
     return this.watches.watchedCases();
+  }
+  watchCountsByChannel() {
+    return this.watchCounts.watchCountsByChannel();
   }
 
   // Case homes -------------------------------------------------------------------

@@ -5,6 +5,7 @@
  * callers rely on it for "nothing lost, nothing twice".
  */
 import type { Case, CaseState, VendorId } from '../case.js';
+import type { WatchCounts } from './watch-counts.js';
 
 export interface Watch {
   vendor: VendorId;
@@ -482,6 +483,7 @@ export class StaleLeaseError extends Error {
 /** The whole store, as the composition root and the store's own lifecycle see it. */
 export interface Store
   extends WatchStore,
+    WatchCounts,
     CaseHomes,
     EventLog,
     DigestSettingsStore,
