@@ -25,6 +25,8 @@ import {
   Scheduler,
   type SchedulerObserver,
 } from '../scheduler/scheduler.js';
+import { SubscriptionDmRunner } from '../scheduler/subscription-dm-runner.js';
+import { ThreadReplyRunner } from '../scheduler/thread-replies.js';
 import {
   SlackCardUpdater,
   type SlackCardUpdaterOptions,
@@ -34,6 +36,8 @@ import {
 } from '../slack/notifier.js';
 import { SlackNudgePublisher } from '../slack/nudges.js';
 import { permalinkFetcher } from '../slack/permalinks.js';
+import { type SlackDmClient, SlackSubscriptionDmPublisher } from '../slack/subscription-dms.js';
+import { SlackThreadReplyPublisher } from '../slack/thread-replies.js';
 import { POLLER, runAs } from '../vendors/http/requester.js';
 
 export interface StatusTrackingOptions {
@@ -41,7 +45,7 @@ export interface StatusTrackingOptions {
   store: Store;
   vendors: VendorLookup;
   /** Must not retry by itself and should reject 429s to us (Bolt app's client as caseops builds it does). */
-  slackClient: SlackChatClient;
+  slackClient: SlackChatClient & Partial<SlackDmClient>;
   logger: Logger;
   /** Unique per replica; defaults to host, pid and a random suffix. */
   holder?: string;
@@ -57,6 +61,10 @@ export interface StatusTracking {
   digests: DigestRunner;
   notifier: SlackNotifier;
   nudges: NudgeRunner;
+  /** Replies in the posted cards' threads, after each poll. */
+  threadReplies: ThreadReplyRunner;
+  /** Direct messages to the people who pressed "Notify me". */
+  subscriptionDms: SubscriptionDmRunner;
   /** Also the `digests` the Slack app needs for `/case digest`. */
   scheduler: Scheduler;
   /** Cards remembered in the store are updated in place when the poller sees their case change. */
@@ -103,6 +111,22 @@ export function createStatusTracking(options: StatusTrackingOptions): StatusTrac
     logger,
     clock,
   });
+  // Each posted card's thread hears what changed (`/case updates thread|both`); the card then shows the count.
+  let cardUpdater: SlackCardUpdater | undefined;
+  const threadReplies = new ThreadReplyRunner({
+    store,
+    publisher: new SlackThreadReplyPublisher(notifier),
+    wantsThreadReplies: updateDeliveryQuestions(store).wantsThreadReplies,
+    refreshCard: async (current, channelId) => cardUpdater?.cardInChannelChanged(current, channelId),
+    logger,
+    clock,
+  });
+  const subscriptionDms = new SubscriptionDmRunner({
+    store,
+    publisher: new SlackSubscriptionDmPublisher(notifier, options.slackClient),
+    logger,
+    clock,
+  });
   const scheduler = new Scheduler({
     store,
     tracker: options.tracing?.enabled ? tracedPolls(polls, options.tracing) : polls,
@@ -113,16 +137,26 @@ export function createStatusTracking(options: StatusTrackingOptions): StatusTrac
     clock,
     pollLeaseMs: options.env.LEASE_TTL_MS,
     observer: options.observer,
-    afterPoll: [{ name: 'nudges', runOnce: (signal) => nudges.runOnce(signal) }],
+    afterPoll: [
+      { name: 'nudges', runOnce: (signal) => nudges.runOnce(signal) },
+      { name: 'thread replies', runOnce: (signal, fence) => threadReplies.runOnce(signal, fence) },
+      {
+        name: 'subscription direct messages',
+        runOnce: (signal, fence) => subscriptionDms.runOnce(signal, fence),
+      },
+    ],
   });
   const enableCardUpdates: StatusTracking['enableCardUpdates'] = (cards, renderCard) => {
-    tracker.setCardUpdater(new SlackCardUpdater({ cards, notifier, renderCard }));
+    cardUpdater = new SlackCardUpdater({ cards, notifier, renderCard });
+    tracker.setCardUpdater(cardUpdater);
   };
   return {
     tracker,
     digests,
     notifier,
     nudges,
+    threadReplies,
+    subscriptionDms,
     scheduler,
     enableCardUpdates,
     start: () => scheduler.start(),

@@ -17,6 +17,7 @@ import { CaseService } from '../domain/use-cases/case-service.js';
 import { DigestSettingsService } from '../domain/use-cases/digest-settings.js';
 import { Home } from '../domain/use-cases/home.js';
 import { NudgeService } from '../domain/use-cases/nudges.js';
+import { SubscriptionService } from '../domain/use-cases/subscriptions.js';
 import { UpdateDeliveryService } from '../domain/use-cases/update-delivery.js';
 import { WritePosts } from '../domain/use-cases/write-posts.js';
 import { nextFireTime, parseScheduleWithZone, shortestGapMs } from '../scheduler/schedule.js';
@@ -52,6 +53,7 @@ export interface UseCases {
   auditTrail: CaseAuditTrail;
   digestSettings: DigestSettingsService;
   nudges: NudgeService;
+  subscriptions: SubscriptionService;
   updates: UpdateDeliveryService;
   writePosts: WritePosts;
   policy?: PolicyGate;
@@ -81,7 +83,7 @@ export function createUseCases(options: UseCaseOptions): UseCases {
   return {
     cases,
     cards: new CaseCards({ cases, store, logger, access }),
-    home: new Home({ store, logger, channels, access, policy }),
+    home: new Home({ store, logger, channels, access, policy, now }),
     auditTrail: new CaseAuditTrail({ store, vendors, policy, access }),
     digestSettings: new DigestSettingsService({
       store,
@@ -98,6 +100,7 @@ export function createUseCases(options: UseCaseOptions): UseCases {
       policy,
       now,
     }),
+    subscriptions: new SubscriptionService({ cases, store, logger, now }),
     updates: new UpdateDeliveryService({ store, policy, now }),
     writePosts: new WritePosts({
       store,

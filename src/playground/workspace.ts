@@ -112,6 +112,10 @@ export class PlaygroundWorkspace {
     return this.panel.advance(vendor, id, status);
   }
 
+  age(vendor: string, id: string, by: string): Promise<{ aged: string }> {
+    return this.panel.age(vendor, id, by);
+  }
+
   setAutoAdvance(on: boolean): void {
     this.panel.setAutoAdvance(on);
   }

@@ -5,6 +5,7 @@
 import type { Actor } from '../domain/actions.js';
 import type { Case, VendorId } from '../domain/case.js';
 import type { Capability } from '../domain/ports/vendor.js';
+import { clockOnCard } from '../domain/response-clock.js';
 import type { CardContext } from '../domain/use-cases/case-cards.js';
 import { buildCaseCard, type CardOptions } from './blocks/case-card.js';
 import type { SlackMessage } from './blocks/limits.js';
@@ -37,25 +38,37 @@ export function renderChannelCard(
     capabilities,
     openedBy: context.openedBy,
     watchedHere: context.watchedHere,
+    threadUpdates: context.threadUpdates,
+    clock: clockOnCard(c, context.recorded),
   });
 }
 
-/** The card for a channel (or an ephemeral reply in it), with its context. */
+/**
+ * The card for a channel (or an ephemeral reply in it), with its context. With `viewer` (the one person who
+ * sees an ephemeral card), it offers "Stop notifying" where they already get direct messages about the case.
+ */
 export async function channelCard(
-  deps: Pick<SlackDeps, 'cases' | 'cards'>,
+  deps: Pick<SlackDeps, 'cases' | 'cards'> & Partial<Pick<SlackDeps, 'subscriptions'>>,
   c: Case,
   channelId: string | undefined,
   surface: CardOptions['surface'],
   notice?: string,
+  viewer?: string,
 ): Promise<SlackMessage> {
   const ctx = await cardContext(deps, c, channelId);
+  const subscribed =
+    viewer !== undefined && surface === 'ephemeral' && deps.subscriptions
+      ? await deps.subscriptions.isSubscribed(viewer, c.vendor, c.id).catch(() => false)
+      : false;
   return buildCaseCard(c, {
     surface,
     capabilities: capabilitiesOf(deps, c.vendor),
     openedBy: ctx.openedBy,
     watchedHere: ctx.watchedHere,
+    clock: clockOnCard(c, ctx.recorded),
     inChannel: isChannel(channelId),
     notice,
+    subscribed,
   });
 }
 

@@ -6,6 +6,7 @@
  */
 import { type Kysely, sql } from 'kysely';
 import { Migrator } from 'kysely/migration';
+import type { CaseAging, ClockReadings } from '../domain/ports/clock-readings.js';
 import type {
   AuditTrail,
   CardPermalinks,
@@ -17,23 +18,28 @@ import type {
   EventLog,
   NudgeStore,
   Store,
+  SubscriptionStore,
   UpdateDeliveryStore,
   WatchStore,
   WriteLedger,
   WritePostOutbox,
 } from '../domain/ports/store.js';
+import type { ThreadUpdateStore } from '../domain/ports/thread-updates.js';
 import type { Logger } from '../logging/logger.js';
 import { SCHEMA_DROP_LOCK } from './connect.js';
 import { StaticMigrationProvider } from './migrations/index.js';
 import { KyselyAuditTrail } from './parts/audit-trail.js';
 import { KyselyCardStore } from './parts/cards.js';
 import { KyselyCaseHomes } from './parts/case-homes.js';
+import { KyselyClockReadings } from './parts/clock-readings.js';
 import { describeError, type StoreContext } from './parts/context.js';
 import { KyselyCoordination } from './parts/coordination.js';
 import { KyselyDigestOutbox } from './parts/digest-outbox.js';
 import { KyselyDigestSettingsStore } from './parts/digest-settings.js';
 import { KyselyEventLog } from './parts/event-log.js';
 import { KyselyNudgeStore } from './parts/nudges.js';
+import { KyselySubscriptionStore } from './parts/subscriptions.js';
+import { KyselyThreadUpdates } from './parts/thread-updates.js';
 import {
   KyselyCardPermalinks,
   KyselyUpdateDeliveryStore,
@@ -80,6 +86,9 @@ export class KyselyStore implements Store {
   private readonly permalinks: CardPermalinks;
   private readonly writePosts: WritePostOutbox;
   private readonly watchCounts: KyselyWatchCounts;
+  private readonly subscriptions: SubscriptionStore;
+  private readonly threads: ThreadUpdateStore;
+  private readonly clockReadingsPart: KyselyClockReadings;
   private closed?: Promise<void>;
 
   constructor(options: KyselyStoreOptions) {
@@ -104,6 +113,9 @@ export class KyselyStore implements Store {
     this.permalinks = new KyselyCardPermalinks(this.context);
     this.writePosts = new KyselyWritePostOutbox(this.context);
     this.watchCounts = new KyselyWatchCounts(this.context);
+    this.subscriptions = new KyselySubscriptionStore(this.context);
+    this.threads = new KyselyThreadUpdates(this.context);
+    this.clockReadingsPart = new KyselyClockReadings(this.context);
   }
 
   // Lifecycle ----------------------------------------------------------------
@@ -222,6 +234,9 @@ export class KyselyStore implements Store {
   }
   eventsForChannel(...args: Args<EventLog, 'eventsForChannel'>) {
     return this.events.eventsForChannel(...args);
+  }
+  caseEventsAfter(...args: Args<EventLog, 'caseEventsAfter'>) {
+    return this.events.caseEventsAfter(...args);
   }
 
   // Digests ------------------------------------------------------------------
@@ -359,8 +374,8 @@ export class KyselyStore implements Store {
   rememberCardPermalink(...args: Args<CardPermalinks, 'rememberCardPermalink'>) {
     return this.permalinks.rememberCardPermalink(...args);
   }
-  beginWritePost(...args: Args<WritePostOutbox, 'beginWritePost'>) {
-    return this.writePosts.beginWritePost(...args);
+  claimWritePost(...args: Args<WritePostOutbox, 'claimWritePost'>) {
+    return this.writePosts.claimWritePost(...args);
   }
   getWritePost(...args: Args<WritePostOutbox, 'getWritePost'>) {
     return this.writePosts.getWritePost(...args);
@@ -368,7 +383,82 @@ export class KyselyStore implements Store {
   settleWritePost(...args: Args<WritePostOutbox, 'settleWritePost'>) {
     return this.writePosts.settleWritePost(...args);
   }
+  releaseWritePost(...args: Args<WritePostOutbox, 'releaseWritePost'>) {
+    return this.writePosts.releaseWritePost(...args);
+  }
   forgetWritePost(...args: Args<WritePostOutbox, 'forgetWritePost'>) {
     return this.writePosts.forgetWritePost(...args);
+  }
+
+  // Replies in the posted cards' threads (migration 0013) ------------------------------------------------------
+
+  channelsWithThreadNews() {
+    return this.threads.channelsWithThreadNews();
+  }
+  threadsWithNews(...args: Args<ThreadUpdateStore, 'threadsWithNews'>) {
+    return this.threads.threadsWithNews(...args);
+  }
+  beginThreadReply(...args: Args<ThreadUpdateStore, 'beginThreadReply'>) {
+    return this.threads.beginThreadReply(...args);
+  }
+  settleThreadReply(...args: Args<ThreadUpdateStore, 'settleThreadReply'>) {
+    return this.threads.settleThreadReply(...args);
+  }
+  forgetThreadReply(...args: Args<ThreadUpdateStore, 'forgetThreadReply'>) {
+    return this.threads.forgetThreadReply(...args);
+  }
+  pendingThreadReplies() {
+    return this.threads.pendingThreadReplies();
+  }
+  threadReplyCount(...args: Args<ThreadUpdateStore, 'threadReplyCount'>) {
+    return this.threads.threadReplyCount(...args);
+  }
+
+  // The response clock's readings, and the playground's aging of a case ------------------------------------
+
+  clockReadings(...args: Args<ClockReadings, 'clockReadings'>) {
+    return this.clockReadingsPart.clockReadings(...args);
+  }
+  ageCase(...args: Args<CaseAging, 'ageCase'>) {
+    return this.clockReadingsPart.ageCase(...args);
+  }
+
+  // Personal subscriptions and their direct messages (migration 0014) ---------------------------------------
+
+  addSubscription(...args: Args<SubscriptionStore, 'addSubscription'>) {
+    return this.subscriptions.addSubscription(...args);
+  }
+  removeSubscription(...args: Args<SubscriptionStore, 'removeSubscription'>) {
+    return this.subscriptions.removeSubscription(...args);
+  }
+  subscriptionsOf(...args: Args<SubscriptionStore, 'subscriptionsOf'>) {
+    return this.subscriptions.subscriptionsOf(...args);
+  }
+  allSubscriptions() {
+    return this.subscriptions.allSubscriptions();
+  }
+  subscribedCases() {
+    return this.subscriptions.subscribedCases();
+  }
+  eventsOfCaseAfter(...args: Args<SubscriptionStore, 'eventsOfCaseAfter'>) {
+    return this.subscriptions.eventsOfCaseAfter(...args);
+  }
+  getSubscriberSettings(...args: Args<SubscriptionStore, 'getSubscriberSettings'>) {
+    return this.subscriptions.getSubscriberSettings(...args);
+  }
+  saveSubscriberSettings(...args: Args<SubscriptionStore, 'saveSubscriberSettings'>) {
+    return this.subscriptions.saveSubscriberSettings(...args);
+  }
+  beginSubscriptionDm(...args: Args<SubscriptionStore, 'beginSubscriptionDm'>) {
+    return this.subscriptions.beginSubscriptionDm(...args);
+  }
+  settleSubscriptionDm(...args: Args<SubscriptionStore, 'settleSubscriptionDm'>) {
+    return this.subscriptions.settleSubscriptionDm(...args);
+  }
+  forgetSubscriptionDm(...args: Args<SubscriptionStore, 'forgetSubscriptionDm'>) {
+    return this.subscriptions.forgetSubscriptionDm(...args);
+  }
+  pendingSubscriptionDms() {
+    return this.subscriptions.pendingSubscriptionDms();
   }
 }

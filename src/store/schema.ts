@@ -167,6 +167,8 @@ export interface NudgesTable {
   ts: string | null;
   created_at: string;
   posted_at: string | null;
+  claimed_by: string | null;
+  claimed_until: string | null;
 }
 
 export interface NudgeHoldsTable {
@@ -199,6 +201,66 @@ export interface WritePostsTable {
   ts: string | null;
   created_at: string;
   posted_at: string | null;
+  claimed_by: string | null;
+  claimed_until: string | null;
+}
+
+// Thread replies under posted cards (migration 0013) ------------------------------------------------------------
+
+export interface ThreadCursorsTable {
+  channel_id: string;
+  card_ts: string;
+  vendor: VendorId;
+  case_id: string;
+  last_event_id: number;
+  replies: number;
+}
+
+export interface ThreadRepliesTable {
+  key: string;
+  channel_id: string;
+  card_ts: string;
+  vendor: VendorId;
+  case_id: string;
+  after_event_id: number;
+  to_event_id: number;
+  state: string;
+  ts: string | null;
+  created_at: string;
+  posted_at: string | null;
+}
+
+// Personal subscriptions and their direct messages (migration 0014) ------------------------------------------
+
+export interface SubscriptionsTable {
+  user_id: string;
+  vendor: string;
+  case_id: string;
+  cursor: number;
+  created_at: string;
+}
+
+export interface SubscriberSettingsTable {
+  user_id: string;
+  night_from: string | null;
+  night_to: string | null;
+  timezone: string | null;
+  timezone_checked_at: string | null;
+  updated_at: string;
+}
+
+export interface SubscriptionDmsTable {
+  key: string;
+  user_id: string;
+  vendor: string;
+  case_id: string;
+  from_event_id: number;
+  to_event_id: number;
+  dm_channel_id: string;
+  state: string;
+  ts: string | null;
+  created_at: string;
+  posted_at: string | null;
 }
 
 export interface Database {
@@ -219,6 +281,11 @@ export interface Database {
   nudge_holds: NudgeHoldsTable;
   update_delivery: UpdateDeliveryTable;
   write_posts: WritePostsTable;
+  thread_cursors: ThreadCursorsTable;
+  thread_replies: ThreadRepliesTable;
+  subscriptions: SubscriptionsTable;
+  subscriber_settings: SubscriberSettingsTable;
+  subscription_dms: SubscriptionDmsTable;
 }
 
 export type SqlDialect = 'sqlite' | 'postgres';

@@ -5,7 +5,12 @@
  * callers rely on it for "nothing lost, nothing twice".
  */
 import type { Case, CaseState, VendorId } from '../case.js';
+import type { CaseAging, ClockReadings } from './clock-readings.js';
+import type { SubscriberSettings, Subscription, SubscriptionDm } from './subscriptions.js';
+import type { ThreadUpdateStore } from './thread-updates.js';
 import type { WatchCounts } from './watch-counts.js';
+
+export type { SubscriberSettings, Subscription, SubscriptionDm } from './subscriptions.js';
 
 export interface Watch {
   vendor: VendorId;
@@ -233,6 +238,8 @@ export interface EventLog {
    * oldest first, at most `limit`.
    */
   eventsForChannel(channelId: string, afterId: number, limit?: number): Promise<StatusChangeEvent[]>;
+  /** The case's events with id > `afterId`, oldest first, at most `limit` (a card thread's news). */
+  caseEventsAfter(vendor: VendorId, caseId: string, afterId: number, limit: number): Promise<CaseEvent[]>;
 }
 
 export interface DigestSettingsStore {
@@ -430,15 +437,68 @@ export interface WritePost {
   postedAt?: string;
 }
 
+/** What claiming a message's outbox row found. */
+export type WritePostClaim =
+  /** No row yet: one was inserted, claimed by the caller. */
+  | { kind: 'fresh'; post: WritePost }
+  /** A pending row nobody else holds (an earlier attempt failed or died): now claimed by the caller. */
+  | { kind: 'resumed'; post: WritePost }
+  /** Posted already. */
+  | { kind: 'posted'; post: WritePost }
+  /** Another attempt holds the row right now. */
+  | { kind: 'busy'; post: WritePost };
+
 export interface WritePostOutbox {
-  /** Inserts a pending row unless `key` has one (atomic); returns the row in force and whether it is new. */
-  beginWritePost(
+  /**
+   * Inserts a pending row claimed by `holder` for `ttlMs`, or takes a pending row whose claim lapsed (or is
+   * the holder's own); atomic, so of two attempts at one message only one is told `fresh` or `resumed`. The
+   * claim's expiry is judged by the database's clock on PostgreSQL.
+   */
+  claimWritePost(
     post: Pick<WritePost, 'key' | 'eventType' | 'channelId' | 'threadTs'>,
-  ): Promise<{ fresh: boolean; post: WritePost }>;
+    holder: string,
+    ttlMs: number,
+  ): Promise<WritePostClaim>;
   getWritePost(key: string): Promise<WritePost | undefined>;
+  /** Posted as `ts`; the claim ends. */
   settleWritePost(key: string, ts: string, postedAt: string): Promise<void>;
+  /** The holder gives up its claim on a row still pending (the outcome is unknown), so another attempt may try. */
+  releaseWritePost(key: string, holder: string): Promise<void>;
   /** Slack does not have it: the row goes, so the message can be posted again. */
   forgetWritePost(key: string): Promise<void>;
+}
+
+/** Personal subscriptions and their direct messages (migration 0014; the records are in ./subscriptions.ts). */
+export interface SubscriptionStore {
+  /**
+   * Subscribes the person to the case (atomic); the cursor starts at the case's newest event, so only what
+   * changes from now on is sent. False when they already were.
+   */
+  addSubscription(entry: { userId: string; vendor: VendorId; caseId: string }): Promise<boolean>;
+  /** False when there was no such subscription. */
+  removeSubscription(userId: string, vendor: VendorId, caseId: string): Promise<boolean>;
+  subscriptionsOf(userId: string): Promise<Subscription[]>;
+  /** Every subscription, by person. */
+  allSubscriptions(): Promise<Subscription[]>;
+  /** Every subscribed case once, for the poller. */
+  subscribedCases(): Promise<Array<{ vendor: VendorId; caseId: string }>>;
+  /** Events of the case with id > `afterId`, oldest first, at most `limit`. */
+  eventsOfCaseAfter(vendor: VendorId, caseId: string, afterId: number, limit?: number): Promise<CaseEvent[]>;
+  getSubscriberSettings(userId: string): Promise<SubscriberSettings | undefined>;
+  /** Sets the fields given; the others stay as they were. */
+  saveSubscriberSettings(settings: SubscriberSettings): Promise<SubscriberSettings>;
+  /** Inserts a pending row; false when the key exists already (another run has it). Atomic. */
+  beginSubscriptionDm(dm: Omit<SubscriptionDm, 'state' | 'ts' | 'createdAt' | 'postedAt'>): Promise<boolean>;
+  /**
+   * Marks the message posted and moves the person's cursor for the case up to its last event, in one
+   * transaction. With a fence (the poller's lease), nothing is written and StaleLeaseError is thrown once the
+   * lease has changed hands.
+   */
+  settleSubscriptionDm(key: string, ts: string, postedAt: string, fence?: LeaseGrant): Promise<void>;
+  /** Slack does not have it: the row goes, so the message can be posted again. */
+  forgetSubscriptionDm(key: string): Promise<void>;
+  /** Oldest first. */
+  pendingSubscriptionDms(): Promise<SubscriptionDm[]>;
 }
 
 /** Coordination across replicas. */
@@ -495,6 +555,10 @@ export interface Store
     UpdateDeliveryStore,
     CardPermalinks,
     WritePostOutbox,
+    ThreadUpdateStore,
+    ClockReadings,
+    CaseAging,
+    SubscriptionStore,
     Coordination {
   readonly dialect: 'sqlite' | 'postgres';
   /** Applies pending migrations. Safe to call from several replicas at once. */

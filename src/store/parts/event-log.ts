@@ -245,6 +245,24 @@ export class KyselyEventLog implements EventLog {
       .execute();
     return rows.map(fromEventRow);
   }
+
+  async caseEventsAfter(
+    vendor: VendorId,
+    caseId: string,
+    afterId: number,
+    limit: number,
+  ): Promise<CaseEvent[]> {
+    const rows = await this.context.db
+      .selectFrom('status_events')
+      .selectAll()
+      .where('vendor', '=', vendor)
+      .where('case_id', '=', caseId)
+      .where('id', '>', afterId)
+      .orderBy('id')
+      .limit(positiveLimit(limit))
+      .execute();
+    return rows.map(fromEventRow);
+  }
 }
 
 function fromSnapshotRow(row: CaseSnapshotsTable): CaseSnapshot {
@@ -282,7 +300,7 @@ function storedCase(row: Pick<CaseSnapshotsTable, 'case_json'>): Case {
   return { ...c, notes: c.notes ?? [], fields: c.fields ?? [], alternateIds: c.alternateIds ?? [] };
 }
 
-function fromEventRow(row: Omit<StatusEventsTable, 'id'> & { id: number }): CaseEvent {
+export function fromEventRow(row: Omit<StatusEventsTable, 'id'> & { id: number }): CaseEvent {
   const detail = row.detail_json === null ? {} : (JSON.parse(row.detail_json) as EventDetail);
   return {
     id: Number(row.id),
