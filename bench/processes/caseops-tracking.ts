@@ -233,14 +233,40 @@ async function main(): Promise<void> {
       return process.memoryUsage();
     },
     cpu: () => process.cpuUsage(),
-    /** Channel `CBENCH<n>` watches every `channels`-th case, so the watches spread over that many channels. */
+    /**
+     * Channel `CBENCH<n>` watches every `channels`-th case, so the watches spread over that many channels. Each
+     * case's first snapshot is stored from a lookup, as `/case watch` stores it: the sweeps then look up only
+     * the cases that moved. The lookups go through adapters of their own with generous budgets (the caller
+     * lifts the Cisco simulator's gate meanwhile), so seeding does not spend the measured budgets.
+     */
     watch: async (args: { caseIds: Record<VendorId, string[]>; channels: number }): Promise<number> => {
+      const seedBudgets: Record<string, number> = {};
+      for (const vendor of VENDOR_IDS) {
+        seedBudgets[`${vendor.toUpperCase()}_RATE_PER_SECOND`] = 1000;
+        seedBudgets[`${vendor.toUpperCase()}_MAX_CONCURRENT`] = 16;
+      }
+      const seedVendors = createVendorRegistry({ ...env, ...seedBudgets } as typeof env, { logger });
       let added = 0;
-      for (const [vendor, ids] of Object.entries(args.caseIds) as Array<[VendorId, string[]]>) {
-        for (const [index, caseId] of ids.entries()) {
-          const channelId = `CBENCH${String(index % args.channels).padStart(4, '0')}`;
-          if (await store.addWatch({ vendor, caseId, channelId, createdBy: 'UBENCH' })) added++;
+      try {
+        for (const [vendor, ids] of Object.entries(args.caseIds) as Array<[VendorId, string[]]>) {
+          const adapter = seedVendors.get(vendor);
+          let next = 0;
+          // 16 at a time, like the seed budgets: thousands of lookups at once would swell the process's memory
+          // before the measured sweeps begin.
+          const seedOne = async () => {
+            while (next < ids.length) {
+              const index = next++;
+              const caseId = ids[index] ?? '';
+              const channelId = `CBENCH${String(index % args.channels).padStart(4, '0')}`;
+              const current = await adapter?.lookup(caseId);
+              if (await store.addWatch({ vendor, caseId, channelId, createdBy: 'UBENCH' })) added++;
+              if (current) await store.recordObservation(current, new Date().toISOString());
+            }
+          };
+          await Promise.all(Array.from({ length: 16 }, seedOne));
         }
+      } finally {
+        await seedVendors.close();
       }
       return added;
     },

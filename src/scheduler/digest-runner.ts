@@ -84,8 +84,7 @@ export type DigestStore = Pick<
   | 'digestChannels'
   | 'advanceDigestCursor'
   | 'eventsForChannel'
-  | 'watchedCases'
-  | 'watchesOfCase'
+  | 'watchCountsByChannel'
   | 'watchesInChannel'
   | 'beginDigestAttempt'
   | 'pendingDigestAttempts'
@@ -182,7 +181,7 @@ export class DigestRunner {
     }
     let watched = new Map<string, number>();
     if (key === scheduleKey(this.defaults)) {
-      watched = await watchCountsByChannel(this.store);
+      watched = await this.store.watchCountsByChannel();
       for (const channel of watched.keys()) {
         if (!configured.has(channel)) channels.add(channel);
       }
@@ -487,27 +486,9 @@ export class DigestRunner {
   }
 }
 
-/**
- * Every channel that watches at least one case. The store lists watches per case, so this walks the
- * distinct watched cases; it runs once per default-schedule fire, not per poll.
- */
-export async function channelsWithWatches(
-  store: Pick<Store, 'watchedCases' | 'watchesOfCase'>,
-): Promise<string[]> {
-  return [...(await watchCountsByChannel(store)).keys()];
-}
-
-/** How many cases each channel watches (a channel's likely share of the changes). */
-async function watchCountsByChannel(
-  store: Pick<Store, 'watchedCases' | 'watchesOfCase'>,
-): Promise<Map<string, number>> {
-  const byChannel = new Map<string, number>();
-  for (const { vendor, caseId } of await store.watchedCases()) {
-    for (const watch of await store.watchesOfCase(vendor, caseId)) {
-      byChannel.set(watch.channelId, (byChannel.get(watch.channelId) ?? 0) + 1);
-    }
-  }
-  return byChannel;
+/** Every channel that watches at least one case. */
+export async function channelsWithWatches(store: Pick<Store, 'watchCountsByChannel'>): Promise<string[]> {
+  return [...(await store.watchCountsByChannel()).keys()];
 }
 
 function describe(error: unknown): string {

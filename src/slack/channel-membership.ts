@@ -5,6 +5,7 @@
  */
 import type { ChannelKind, ChannelMembership } from '../domain/ports/channels.js';
 import { isChannel } from './conversation.js';
+import { ExpiringCache } from './expiring-cache.js';
 import type { SlackGateway } from './gateway.js';
 
 export interface SlackChannelMembershipOptions {
@@ -12,40 +13,35 @@ export interface SlackChannelMembershipOptions {
   membersTtlMs?: number;
   /** How long a channel's privacy is trusted (default 10 minutes). */
   kindTtlMs?: number;
+  /** The most people and the most channels remembered at once (default 5,000 each). */
+  maxEntries?: number;
   now?: () => number;
 }
 
-interface Cached<T> {
-  value: T;
-  until: number;
-}
-
 export class SlackChannelMembership implements ChannelMembership {
-  private readonly channels = new Map<string, Cached<ReadonlySet<string>>>();
+  private readonly channels: ExpiringCache<string, ReadonlySet<string>>;
   private readonly pending = new Map<string, Promise<ReadonlySet<string>>>();
-  private readonly kinds = new Map<string, Cached<ChannelKind>>();
-  private readonly membersTtlMs: number;
-  private readonly kindTtlMs: number;
-  private readonly now: () => number;
+  private readonly kinds: ExpiringCache<string, ChannelKind>;
 
   constructor(
     private readonly slack: Pick<SlackGateway, 'channelsOf' | 'channelIsPrivate'>,
     options: SlackChannelMembershipOptions = {},
   ) {
-    this.membersTtlMs = options.membersTtlMs ?? 60_000;
-    this.kindTtlMs = options.kindTtlMs ?? 10 * 60_000;
-    this.now = options.now ?? Date.now;
+    const maxEntries = options.maxEntries ?? 5_000;
+    const now = options.now ?? Date.now;
+    this.channels = new ExpiringCache({ ttlMs: options.membersTtlMs ?? 60_000, maxEntries, now });
+    this.kinds = new ExpiringCache({ ttlMs: options.kindTtlMs ?? 10 * 60_000, maxEntries, now });
   }
 
   async channelsOf(userId: string): Promise<ReadonlySet<string>> {
     const cached = this.channels.get(userId);
-    if (cached && cached.until > this.now()) return cached.value;
+    if (cached) return cached;
     const inFlight = this.pending.get(userId);
     if (inFlight) return inFlight;
     const fetching = this.slack
       .channelsOf(userId)
       .then((found) => {
-        this.channels.set(userId, { value: found, until: this.now() + this.membersTtlMs });
+        this.channels.set(userId, found);
         return found as ReadonlySet<string>;
       })
       .finally(() => this.pending.delete(userId));
@@ -60,10 +56,10 @@ export class SlackChannelMembership implements ChannelMembership {
   async kindOf(channelId: string): Promise<ChannelKind> {
     if (!isChannel(channelId)) return 'not-a-channel';
     const cached = this.kinds.get(channelId);
-    if (cached && cached.until > this.now()) return cached.value;
+    if (cached) return cached;
     // A channel Slack will not show caseops is a private one it was not invited to.
     const kind: ChannelKind = (await this.slack.channelIsPrivate(channelId)) === false ? 'public' : 'private';
-    this.kinds.set(channelId, { value: kind, until: this.now() + this.kindTtlMs });
+    this.kinds.set(channelId, kind);
     return kind;
   }
 }

@@ -9,6 +9,7 @@ import type { types } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import type { Logger } from '../logging/logger.js';
 import { fitHome, fitMessage, fitModal, type SlackMessage } from './blocks/limits.js';
+import { ExpiringCache } from './expiring-cache.js';
 import type { SlackMetrics } from './metrics.js';
 import {
   failureCode,
@@ -35,14 +36,17 @@ export interface SlackUser {
 }
 
 export class SlackGateway {
-  private readonly userCache = new Map<string, { user: SlackUser; until: number }>();
+  /** People looked up in the last ten minutes, at most 5,000 of them. */
+  private readonly userCache: ExpiringCache<string, SlackUser>;
 
   constructor(
     readonly client: WebClient,
     private readonly logger: Logger,
     private readonly options: { maxRateLimitWaitMs?: number; userCacheMs?: number } = {},
     private readonly metrics?: Pick<SlackMetrics, 'slackApiError'>,
-  ) {}
+  ) {
+    this.userCache = new ExpiringCache({ ttlMs: options.userCacheMs ?? 10 * 60 * 1000, maxEntries: 5_000 });
+  }
 
   /** Counts what Slack refused, by method and code, and passes the error on. */
   private async reported<T>(method: string, call: () => Promise<T>): Promise<T> {
@@ -227,7 +231,7 @@ export class SlackGateway {
   /** users.info, cached for a while: names, e-mail and time zone for form defaults and contacts. */
   async user(userId: string): Promise<SlackUser> {
     const cached = this.userCache.get(userId);
-    if (cached && cached.until > Date.now()) return cached.user;
+    if (cached) return cached;
     const result = await this.patiently('users.info', () => this.client.users.info({ user: userId }));
     const u = result.user;
     const user: SlackUser = {
@@ -239,7 +243,7 @@ export class SlackGateway {
       email: u?.profile?.email || undefined,
       tz: u?.tz || undefined,
     };
-    this.userCache.set(userId, { user, until: Date.now() + (this.options.userCacheMs ?? 10 * 60 * 1000) });
+    this.userCache.set(userId, user);
     return user;
   }
 

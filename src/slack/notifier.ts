@@ -143,6 +143,9 @@ export interface SlackNotifierOptions {
   maxRateLimitWaitMs?: number;
 }
 
+/** Passed pacing slots are dropped once this many channels have one. */
+const PACING_SLOTS_KEPT = 1_000;
+
 export class SlackNotifier {
   private readonly client: SlackChatClient;
   private readonly logger: Logger;
@@ -153,6 +156,7 @@ export class SlackNotifier {
   private readonly lanes = new Map<string, Promise<unknown>>();
   /** Earliest time the next call to a channel may start. */
   private readonly nextCallAt = new Map<string, number>();
+  private sweepSlotsAbove = PACING_SLOTS_KEPT;
   /** Set by a 429: no call starts before it. */
   private pausedUntil = 0;
 
@@ -266,6 +270,18 @@ export class SlackNotifier {
     return result;
   }
 
+  /**
+   * Drops the pacing slots that have passed (a channel with no slot may be called at once anyway), so the map
+   * holds the channels called within the last interval, not every channel ever posted to.
+   */
+  private forgetPassedSlots(): void {
+    if (this.nextCallAt.size < this.sweepSlotsAbove) return;
+    const now = this.clock.now();
+    for (const [channel, at] of this.nextCallAt) if (at <= now) this.nextCallAt.delete(channel);
+    // Many channels still inside their interval: the next sweep waits until twice as many have a slot.
+    this.sweepSlotsAbove = Math.max(PACING_SLOTS_KEPT, 2 * this.nextCallAt.size);
+  }
+
   private async callWithinLimits<T extends { ok?: boolean; error?: string }>(
     channel: string,
     call: () => Promise<T>,
@@ -277,6 +293,7 @@ export class SlackNotifier {
       const startAt = Math.max(this.nextCallAt.get(channel) ?? 0, this.pausedUntil);
       const wait = startAt - this.clock.now();
       if (wait > 0) await this.clock.sleep(wait, signal);
+      this.forgetPassedSlots();
       this.nextCallAt.set(channel, this.clock.now() + this.minIntervalMs);
       try {
         const response = await call().finally(() => {

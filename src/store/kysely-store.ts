@@ -45,6 +45,7 @@ import {
   KyselyUpdateDeliveryStore,
   KyselyWritePostOutbox,
 } from './parts/updates-and-posts.js';
+import { KyselyWatchCounts } from './parts/watch-counts.js';
 import { KyselyWatchStore } from './parts/watches.js';
 import { KyselyWriteLedger } from './parts/write-ledger.js';
 import type { Database, SqlDialect } from './schema.js';
@@ -84,6 +85,7 @@ export class KyselyStore implements Store {
   private readonly deliveries: UpdateDeliveryStore;
   private readonly permalinks: CardPermalinks;
   private readonly writePosts: WritePostOutbox;
+  private readonly watchCounts: KyselyWatchCounts;
   private readonly subscriptions: SubscriptionStore;
   private readonly threads: ThreadUpdateStore;
   private readonly clockReadingsPart: KyselyClockReadings;
@@ -110,6 +112,7 @@ export class KyselyStore implements Store {
     this.deliveries = new KyselyUpdateDeliveryStore(this.context);
     this.permalinks = new KyselyCardPermalinks(this.context);
     this.writePosts = new KyselyWritePostOutbox(this.context);
+    this.watchCounts = new KyselyWatchCounts(this.context);
     this.subscriptions = new KyselySubscriptionStore(this.context);
     this.threads = new KyselyThreadUpdates(this.context);
     this.clockReadingsPart = new KyselyClockReadings(this.context);
@@ -195,6 +198,9 @@ export class KyselyStore implements Store {
   }
   watchedCases() {
     return this.watches.watchedCases();
+  }
+  watchCountsByChannel() {
+    return this.watchCounts.watchCountsByChannel();
   }
 
   // Case homes -------------------------------------------------------------------

@@ -38,6 +38,28 @@ describe('SlackNotifier', () => {
     ]);
   });
 
+  it('still spaces a channel by a second after posting to more channels than it keeps slots for', async () => {
+    const clock = new ManualClock();
+    const slack = new RecordingSlack(clock);
+    const notifier = new SlackNotifier({ client: slack, logger: silentLogger, clock });
+    const start = clock.now();
+    for (let c = 0; c < 1_500; c++) await notifier.post(`C${String(c).padStart(5, '0')}`, message(`m${c}`));
+    await clock.advance(1_000);
+    // Every slot above has passed and may be dropped; these two channels' slots are fresh.
+    const posts = Promise.all([
+      notifier.post('C0AAA', message('a1')),
+      notifier.post('C0BBB', message('b1')),
+      notifier.post('C0AAA', message('a2')),
+    ]);
+    for (let c = 0; c < 1_500; c++) await notifier.post(`D${String(c).padStart(5, '0')}`, message(`n${c}`));
+    await clock.advance(1_000);
+    await posts;
+    const at = (text: string) => slack.accepted.find((call) => call.text === text)!.at - start;
+    expect(at('a1')).toBe(1_000);
+    expect(at('b1')).toBe(1_000);
+    expect(at('a2')).toBe(2_000);
+  });
+
   it("counts the second from Slack's answer, so a slow answer cannot squeeze two messages into a second", async () => {
     const clock = new ManualClock();
     const handedOff: number[] = [];

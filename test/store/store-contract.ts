@@ -240,6 +240,32 @@ export function describeStoreContract(harness: StoreHarness): void {
           { vendor: 'motadata', caseId: '77' },
         ]);
       });
+
+      it('counts the cases each watching channel watches, and forgets a channel whose last watch goes', async () => {
+        const { store } = await fresh();
+        expect(await store.watchCountsByChannel()).toEqual(new Map());
+        const add = (vendor: VendorId, caseId: string, channelId: string) =>
+          store.addWatch({ vendor, caseId, channelId, createdBy: 'U1' });
+        await add('cisco', '1', 'C1');
+        await add('cisco', '1', 'C2');
+        await add('juniper', '2024-0101-0001', 'C1');
+        await add('motadata', '77', 'C1');
+        await add('motadata', '77', 'C3');
+        expect(await store.watchCountsByChannel()).toEqual(
+          new Map([
+            ['C1', 3],
+            ['C2', 1],
+            ['C3', 1],
+          ]),
+        );
+        await store.removeWatch('motadata', '77', 'C3');
+        expect(await store.watchCountsByChannel()).toEqual(
+          new Map([
+            ['C1', 3],
+            ['C2', 1],
+          ]),
+        );
+      });
     });
 
     describe('case homes and watches of many channels', () => {

@@ -8,6 +8,7 @@ import type { Case, CaseState, VendorId } from '../case.js';
 import type { CaseAging, ClockReadings } from './clock-readings.js';
 import type { SubscriberSettings, Subscription, SubscriptionDm } from './subscriptions.js';
 import type { ThreadUpdateStore } from './thread-updates.js';
+import type { WatchCounts } from './watch-counts.js';
 
 export type { SubscriberSettings, Subscription, SubscriptionDm } from './subscriptions.js';
 
@@ -542,6 +543,7 @@ export class StaleLeaseError extends Error {
 /** The whole store, as the composition root and the store's own lifecycle see it. */
 export interface Store
   extends WatchStore,
+    WatchCounts,
     CaseHomes,
     EventLog,
     DigestSettingsStore,

@@ -102,13 +102,15 @@ export function buildDigestMessages(
     cleanAfter.push(reach === index);
   });
   const runs: StatusChangeEvent[][] = [];
+  const runFits = (from: number, to: number) =>
+    fits(render(ordered.slice(from, to), { part: 1, parts: 1 }), limits);
   let start = 0;
   let end = 0; // the current run is ordered[start, end)
   while (end < ordered.length) {
-    if (end === start || fits(render(ordered.slice(start, end + 1), { part: 1, parts: 1 }), limits)) {
-      end++;
-      continue;
-    }
+    // The longest run from `start` that fits (a run only grows as events join it). Found by doubling, then
+    // halving, so a message costs a few renders rather than one per event.
+    end = longestFitting(start, ordered.length, runFits);
+    if (end === ordered.length) break;
     let cut = end;
     for (let i = end - 1; i > start; i--) {
       if (cleanAfter[i - 1]) {
@@ -130,6 +132,34 @@ export function buildDigestMessages(
       lastEventId: run[run.length - 1]!.id,
     };
   });
+}
+
+/**
+ * The largest `end` in (start, length] with `fitsRun(start, end)`, or start + 1 when even one event does not
+ * fit (it gets a message of its own).
+ */
+function longestFitting(
+  start: number,
+  length: number,
+  fitsRun: (from: number, to: number) => boolean,
+): number {
+  if (fitsRun(start, length)) return length;
+  // Invariant: [start, good) fits (one event always counts as fitting), [start, bad) does not.
+  let good = start + 1;
+  let bad = length;
+  for (let step = 1; good + step < bad; step *= 2) {
+    if (!fitsRun(start, good + step)) {
+      bad = good + step;
+      break;
+    }
+    good += step;
+  }
+  while (bad - good > 1) {
+    const middle = good + Math.floor((bad - good) / 2);
+    if (fitsRun(start, middle)) good = middle;
+    else bad = middle;
+  }
+  return good;
 }
 
 /** The message posted when nothing changed and the channel asked to hear so anyway. */
