@@ -41,6 +41,11 @@ export interface OpenFormField {
   hint?: string;
   /** Labels for enum values, where the raw value reads badly. */
   choiceLabels?: Record<string, string>;
+  /**
+   * Shown only while another field of the form holds one of these values (compared trimmed); hidden, the
+   * field is neither shown, read nor required. The form redraws when the other field changes.
+   */
+  shownWhen?: { field: string; values: readonly string[] };
 }
 
 /** What a form starts with: values by request field (text, Slack user ids, unix seconds for dates). */

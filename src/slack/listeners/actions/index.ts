@@ -5,6 +5,7 @@ import { LIST_PAGE_ACTION, SHOW_CASE_ACTION, WATCHING_UNWATCH_ACTION } from '../
 import { HOME_OPEN_ACTION } from '../../blocks/home.js';
 import { PICK_VENDOR_ACTION } from '../../blocks/modals.js';
 import { NUDGE_ACTIONS } from '../../blocks/nudge.js';
+import { OPEN_CALLBACK_ID, VALUE_ACTION } from '../../blocks/open-form.js';
 import type { SlackDeps } from '../../deps.js';
 import { caseDetails } from './case-details.js';
 import { homeOpen } from './home-open.js';
@@ -13,6 +14,7 @@ import { nudgeHold } from './nudge-hold.js';
 import { pickVendor } from './pick-vendor.js';
 import { portalLink } from './portal-link.js';
 import { postCardButton } from './post-card.js';
+import { redrawOpenForm } from './redraw-open-form.js';
 import { refreshCard } from './refresh-card.js';
 import { showCase } from './show-case.js';
 import { unwatchCase } from './unwatch-case.js';
@@ -36,6 +38,8 @@ export function register(app: App, deps: SlackDeps): void {
   app.action<BlockAction>(WATCHING_UNWATCH_ACTION, unwatchFromList(deps));
   app.action<BlockAction>(PICK_VENDOR_ACTION, pickVendor(deps));
   app.action<BlockAction>(HOME_OPEN_ACTION, homeOpen(deps));
+  // A field of the open form that decides which others are shown.
+  app.action<BlockAction>({ callback_id: OPEN_CALLBACK_ID, action_id: VALUE_ACTION }, redrawOpenForm(deps));
   // On a nudge.
   for (const id of Object.values(NUDGE_ACTIONS)) app.action<BlockAction>(id, nudgeHold(deps));
 }
