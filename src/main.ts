@@ -7,6 +7,7 @@
  */
 import type { Server } from 'node:http';
 import { composeApp } from './compose/app.js';
+import { playgroundHooks } from './compose/playground-hooks.js';
 import type { StatusTracking } from './compose/status-tracking.js';
 import { loadDotEnv } from './config/dotenv.js';
 import { ConfigError, loadEnv } from './config/env.js';
@@ -164,11 +165,14 @@ async function start(running: Running): Promise<void> {
   const { port, host } = await composed.start(env.PORT);
 
   if (running.playground) {
-    running.playground.attach(`http://127.0.0.1:${port}/slack/events`, {
-      pollNow: async () => {
-        await tracking.tracker.pollOnce();
-      },
-    });
+    running.playground.attach(
+      `http://127.0.0.1:${port}/slack/events`,
+      playgroundHooks({
+        pollOnce: () => tracking.tracker.pollOnce(),
+        store: composed.store,
+        afterPoll: () => tracking.nudges.runOnce(),
+      }),
+    );
     logger.info(`caseops playground: open http://localhost:${port}/ (no Slack workspace needed)`);
   } else {
     logger.info(

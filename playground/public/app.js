@@ -322,6 +322,17 @@ function renderSimulators() {
   auto.checked = state.autoAdvance.on;
   auto.setAttribute('aria-checked', String(state.autoAdvance.on));
   $('auto-advance-description').textContent = state.autoAdvance.description;
+  $('age-description').textContent = state.age.description;
+  // Aging needs a case caseops knows; a sandbox entry that only opens a new case has no clock to move.
+  const ageButtons = (sim, c) =>
+    c.fill.includes(' show ')
+      ? state.age.steps
+          .map(
+            (step) =>
+              `<button type="button" class="btn btn-small" title="Age this case by ${escapeHtml(step.label.slice(1))}" data-age-vendor="${escapeHtml(sim.vendor)}" data-age-id="${escapeHtml(c.id)}" data-age-by="${escapeHtml(step.by)}">${escapeHtml(step.label)}</button>`,
+          )
+          .join('')
+      : '';
   const advanceButton = (sim, c) => {
     if (advancing.has(`${sim.vendor}:${c.id}`)) {
       return '<button type="button" class="btn btn-small" disabled>Polling…</button>';
@@ -410,6 +421,7 @@ function renderSimulators() {
                         <span class="${statusClass(c.status)}">${escapeHtml(c.status)}</span>
                         <div class="sim-case-title">${escapeHtml(c.title)}</div>
                       </div>
+                      ${ageButtons(sim, c)}
                       ${advanceButton(sim, c)}
                     </div>
                     ${reason(sim, c)}
@@ -701,6 +713,11 @@ document.addEventListener('click', (event) => {
       advancing.delete(`${vendor}:${id}`);
       renderSimulators();
     });
+  }
+  const age = target.closest('[data-age-id]');
+  if (age) {
+    const { ageVendor: vendor, ageId: id, ageBy: by } = age.dataset;
+    return attempt(() => api('simulators/age', { vendor, id, by }));
   }
   if (target.closest('#digest-now') && current.kind === 'channel') {
     return attempt(() => api('simulators/digest', { channel: current.id }));

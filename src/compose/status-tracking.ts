@@ -25,6 +25,7 @@ import {
   Scheduler,
   type SchedulerObserver,
 } from '../scheduler/scheduler.js';
+import { ThreadReplyRunner } from '../scheduler/thread-replies.js';
 import {
   SlackCardUpdater,
   type SlackCardUpdaterOptions,
@@ -34,6 +35,7 @@ import {
 } from '../slack/notifier.js';
 import { SlackNudgePublisher } from '../slack/nudges.js';
 import { permalinkFetcher } from '../slack/permalinks.js';
+import { SlackThreadReplyPublisher } from '../slack/thread-replies.js';
 import { POLLER, runAs } from '../vendors/http/requester.js';
 
 export interface StatusTrackingOptions {
@@ -57,6 +59,8 @@ export interface StatusTracking {
   digests: DigestRunner;
   notifier: SlackNotifier;
   nudges: NudgeRunner;
+  /** Replies in the posted cards' threads, after each poll. */
+  threadReplies: ThreadReplyRunner;
   /** Also the `digests` the Slack app needs for `/case digest`. */
   scheduler: Scheduler;
   /** Cards remembered in the store are updated in place when the poller sees their case change. */
@@ -103,6 +107,16 @@ export function createStatusTracking(options: StatusTrackingOptions): StatusTrac
     logger,
     clock,
   });
+  // Each posted card's thread hears what changed (`/case updates thread|both`); the card then shows the count.
+  let cardUpdater: SlackCardUpdater | undefined;
+  const threadReplies = new ThreadReplyRunner({
+    store,
+    publisher: new SlackThreadReplyPublisher(notifier),
+    wantsThreadReplies: updateDeliveryQuestions(store).wantsThreadReplies,
+    refreshCard: async (current, channelId) => cardUpdater?.cardInChannelChanged(current, channelId),
+    logger,
+    clock,
+  });
   const scheduler = new Scheduler({
     store,
     tracker: options.tracing?.enabled ? tracedPolls(polls, options.tracing) : polls,
@@ -113,16 +127,21 @@ export function createStatusTracking(options: StatusTrackingOptions): StatusTrac
     clock,
     pollLeaseMs: options.env.LEASE_TTL_MS,
     observer: options.observer,
-    afterPoll: [{ name: 'nudges', runOnce: (signal) => nudges.runOnce(signal) }],
+    afterPoll: [
+      { name: 'nudges', runOnce: (signal) => nudges.runOnce(signal) },
+      { name: 'thread replies', runOnce: (signal, fence) => threadReplies.runOnce(signal, fence) },
+    ],
   });
   const enableCardUpdates: StatusTracking['enableCardUpdates'] = (cards, renderCard) => {
-    tracker.setCardUpdater(new SlackCardUpdater({ cards, notifier, renderCard }));
+    cardUpdater = new SlackCardUpdater({ cards, notifier, renderCard });
+    tracker.setCardUpdater(cardUpdater);
   };
   return {
     tracker,
     digests,
     notifier,
     nudges,
+    threadReplies,
     scheduler,
     enableCardUpdates,
     start: () => scheduler.start(),

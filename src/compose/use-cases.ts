@@ -81,7 +81,7 @@ export function createUseCases(options: UseCaseOptions): UseCases {
   return {
     cases,
     cards: new CaseCards({ cases, store, logger, access }),
-    home: new Home({ store, logger, channels, access, policy }),
+    home: new Home({ store, logger, channels, access, policy, now }),
     auditTrail: new CaseAuditTrail({ store, vendors, policy, access }),
     digestSettings: new DigestSettingsService({
       store,

@@ -5,6 +5,7 @@
 
 import type { CaseState, CaseStatusEntry, VendorId } from './case.js';
 import type { CaseEventNote, DigestSettings, StatusChangeEvent } from './ports/store.js';
+import type { ResponseClock } from './response-clock.js';
 
 /**
  * Stored as a channel's `schedule` when it follows the deployment's DIGEST_CRON / DIGEST_TZ, so changing
@@ -79,6 +80,8 @@ export interface DigestRenderContext {
   now?: string;
   /** The permalink of each case's card in the channel, keyed by `caseKey(vendor, id)`: its "thread" link. */
   threadLinks?: ReadonlyMap<string, string>;
+  /** Each case's recorded response clock as the digest is built, keyed by `caseKey(vendor, id)`. */
+  clocks?: ReadonlyMap<string, ResponseClock | undefined>;
 }
 
 /** Who has to act next on a case; digests list waiting on us first. */

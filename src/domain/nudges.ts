@@ -4,7 +4,7 @@
  * later when snoozed, never once "done"), and whether a channel's quiet hours hold now. Pure.
  */
 import type { NudgeHold, NudgeRecord, NudgeSituation, NudgeStay } from './ports/store.js';
-import { type ClockInput, responseClock, type VendorLastWrote } from './response-clock.js';
+import type { ResponseClock } from './response-clock.js';
 
 export const NUDGE_REPEAT_LIMIT = 3;
 export const NUDGE_SITUATIONS: readonly NudgeSituation[] = ['waiting-on-us', 'vendor-silent'];
@@ -14,15 +14,14 @@ export const MIN_NUDGE_PERIOD_MS = 60_000;
 /** The stay a case is in as far as nudges go, or undefined when no nudge can be about it (open, done with). */
 export function nudgeStayOf(
   channelId: string,
-  snapshot: ClockInput & { vendor: string; caseId: string },
-  lastWrote?: VendorLastWrote,
+  key: { vendor: string; caseId: string },
+  clock: ResponseClock | undefined,
 ): NudgeStay | undefined {
-  const clock = responseClock(snapshot, lastWrote);
   if (!clock || clock.situation === 'open') return undefined;
   return {
     channelId,
-    vendor: snapshot.vendor,
-    caseId: snapshot.caseId,
+    vendor: key.vendor,
+    caseId: key.caseId,
     situation: clock.situation,
     stayStart: clock.since,
   };

@@ -69,6 +69,11 @@ const AdvanceBody = z.object({
   id: z.string().min(1).max(100),
   status: z.string().min(1).max(100).optional(),
 });
+const AgeBody = z.object({
+  vendor: z.string().min(1).max(20),
+  id: z.string().min(1).max(100),
+  by: z.string().min(1).max(10),
+});
 const DigestBody = z.object({ channel: slackId });
 const AutoAdvanceBody = z.object({ on: z.boolean() });
 const VendorActBody = z.object({
@@ -297,6 +302,11 @@ export function createPlaygroundRoutes(workspace: PlaygroundWorkspace, logger: L
       handler: post(VendorActBody, async (b) => ({
         case: await workspace.vendorAct(b.vendor, b.id, { kind: b.kind, value: b.value }),
       })),
+    },
+    {
+      path: '/playground/simulators/age',
+      method: ['POST'],
+      handler: post(AgeBody, (b) => workspace.age(b.vendor, b.id, b.by)),
     },
     {
       path: '/playground/simulators/auto-advance',

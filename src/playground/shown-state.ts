@@ -55,6 +55,7 @@ export interface PlaygroundState {
   home: { blocks: unknown[] } | null;
   simulators: PanelState['vendors'];
   autoAdvance: PanelState['autoAdvance'];
+  age: PanelState['age'];
 }
 
 export function shownState(core: WorkspaceCore, commands: string[], panel: PanelState): PlaygroundState {
@@ -77,6 +78,7 @@ export function shownState(core: WorkspaceCore, commands: string[], panel: Panel
     home: homeBlocks(core),
     simulators: panel.vendors,
     autoAdvance: panel.autoAdvance,
+    age: panel.age,
   };
 }
 

@@ -2,8 +2,9 @@
  * The simulators panel: the vendor simulators' cases as the page lists them, moving a case to its next
  * status by hand (then polling, so watchers hear of it at once), making the vendor add a note, change the
  * owner or the severity where its plugin gives the simulator those hooks, moving every open case by itself
- * on a timer when the person turns that on (off by default: nothing changes behind their back), and "Post
- * digest now".
+ * on a timer when the person turns that on (off by default: nothing changes behind their back), aging a
+ * case (its clock moved forward, so a nudge or App Home's queue shows without waiting), and "Post digest
+ * now".
  */
 import { type CaseState, TERMINAL_STATES, type VendorId } from '../domain/case.js';
 import { CASE_COMMAND } from '../slack/listeners/commands/index.js';
@@ -18,6 +19,29 @@ export const AUTO_ADVANCE_EVERY_MS = 60_000;
 export interface PlaygroundHooks {
   /** Runs one poll (so an advanced status shows up at once). */
   pollNow(): Promise<void>;
+  /**
+   * Moves everything caseops recorded about the case `byMs` into the past, then runs what follows a poll
+   * (nudges); false when caseops has not seen the case.
+   */
+  ageCase?(vendor: VendorId, caseId: string, byMs: number): Promise<boolean>;
+}
+
+/** The steps a case's clock can be moved forward by, as the page offers them. */
+export const AGE_STEPS = [
+  { label: '+1 h', by: '1h' },
+  { label: '+1 d', by: '1d' },
+] as const;
+
+const AGE_UNITS_MS = { m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
+/** The furthest one step may move a clock. */
+const AGE_MAX_MS = 30 * AGE_UNITS_MS.d;
+
+/** `30m`, `2h`, `1d` (a leading `+` allowed) in ms; undefined for anything else or beyond 30 days. */
+export function ageStepMs(text: string): number | undefined {
+  const match = /^\+?(\d{1,4})([mhd])$/.exec(text.trim());
+  if (!match) return undefined;
+  const ms = Number(match[1]) * AGE_UNITS_MS[match[2] as keyof typeof AGE_UNITS_MS];
+  return ms > 0 && ms <= AGE_MAX_MS ? ms : undefined;
 }
 
 export interface PanelCase extends SimulatedCaseSummary {
@@ -50,6 +74,8 @@ export interface PanelState {
     acts?: PanelVendorActs;
   }>;
   autoAdvance: { on: boolean; everySeconds: number; description: string };
+  /** How far "age" can move a case's clock, and what it does. */
+  age: { steps: ReadonlyArray<{ label: string; by: string }>; description: string };
 }
 
 /** The vendor's own note on a simulated case (one that is not a case yet, or cannot move), if any. */
@@ -132,6 +158,11 @@ export class SimulatorPanel {
         everySeconds: Math.round(this.autoAdvanceEveryMs / 1000),
         description: `When on, every case that can still move goes to its next status ${describeEvery(this.autoAdvanceEveryMs)}, and caseops polls at once: cards update and the changes go into the next digest. When off, a case moves only when you press Advance.`,
       },
+      age: {
+        steps: AGE_STEPS,
+        description:
+          'Age a case to see its clock run without waiting: everything caseops recorded about it moves back by that much, then nudges due by then are posted. Open App Home again to see the queue.',
+      },
     };
   }
 
@@ -191,6 +222,26 @@ export class SimulatorPanel {
     this.changed();
     await this.poll();
     return simulator.cases().find((c) => c.id === id) ?? current;
+  }
+
+  /** Moves a case's clock forward by `by` (`1h`, `1d`, …): caseops' record of it, not the vendor's case. */
+  async age(vendor: string, id: string, by: string): Promise<{ aged: string }> {
+    const [vendorId, simulator] = this.simulator(vendor);
+    if (!simulator.cases().some((c) => c.id === id)) {
+      throw new PlaygroundInputError(`no ${vendor} case ${id} in the simulator`);
+    }
+    const byMs = ageStepMs(by);
+    if (byMs === undefined) throw new PlaygroundInputError(`${by} is not a step to age by (try 1h or 1d)`);
+    const ageCase = this.hooks?.ageCase;
+    if (!ageCase) throw new PlaygroundInputError('the app is not running yet');
+    await this.settled();
+    if (!(await ageCase(vendorId, id, byMs))) {
+      throw new PlaygroundInputError(
+        `caseops has not seen ${vendor} case ${id} yet: watch it (${CASE_COMMAND} watch ${vendor} ${id}) first`,
+      );
+    }
+    this.changed();
+    return { aged: by.replace(/^\+/, '') };
   }
 
   private async poll(): Promise<void> {

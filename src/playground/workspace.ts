@@ -117,6 +117,10 @@ export class PlaygroundWorkspace {
     return this.panel.act(vendor, id, act);
   }
 
+  age(vendor: string, id: string, by: string): Promise<{ aged: string }> {
+    return this.panel.age(vendor, id, by);
+  }
+
   setAutoAdvance(on: boolean): void {
     this.panel.setAutoAdvance(on);
   }

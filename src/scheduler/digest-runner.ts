@@ -19,7 +19,7 @@
  *   the history cannot be read (scopes missing), the run posts nothing rather than risk a repeat.
  */
 
-import type { VendorId } from '../domain/case.js';
+import { caseKey, type VendorId } from '../domain/case.js';
 import {
   type DigestDefaults,
   type DigestRenderContext,
@@ -35,6 +35,7 @@ import {
   type StatusChangeEvent,
   type Store,
 } from '../domain/ports/store.js';
+import { type ResponseClock, recordedClocks } from '../domain/response-clock.js';
 import type { Logger } from '../logging/logger.js';
 import { ATTR, noTracing, type Tracing } from '../observability/tracing.js';
 import {
@@ -89,6 +90,8 @@ export type DigestStore = Pick<
   | 'beginDigestAttempt'
   | 'pendingDigestAttempts'
   | 'settleDigestAttempt'
+  | 'getSnapshots'
+  | 'clockReadings'
 > &
   LeaseStore;
 
@@ -372,7 +375,8 @@ export class DigestRunner {
       const events = await this.store.eventsForChannel(channelId, cursor, this.eventsPerPage);
       if (events.length === 0) break;
       const threadLinks = await this.threadLinksOf(channelId, events);
-      for (const message of this.publisher.prepare(events, { ...context, threadLinks })) {
+      const clocks = await this.clocksOf(channelId, events);
+      for (const message of this.publisher.prepare(events, { ...context, threadLinks, clocks })) {
         const next = message.lastEventId ?? cursor;
         const failed = await postOne(
           message,
@@ -418,6 +422,22 @@ export class DigestRunner {
       return await this.threadLinks(channelId, events);
     } catch (error) {
       this.logger.warn({ channel: channelId, err: error }, 'no thread links in this digest');
+      return undefined;
+    }
+  }
+
+  /** Each case's recorded clock as of now; none when it cannot be read (the digest goes out without). */
+  private async clocksOf(
+    channelId: string,
+    events: readonly StatusChangeEvent[],
+  ): Promise<ReadonlyMap<string, ResponseClock | undefined> | undefined> {
+    const keys = new Map(
+      events.map((e) => [caseKey(e.vendor, e.caseId), { vendor: e.vendor, caseId: e.caseId }]),
+    );
+    try {
+      return await recordedClocks(this.store, await this.store.getSnapshots([...keys.values()]));
+    } catch (error) {
+      this.logger.warn({ channel: channelId, err: error }, 'no response clocks in this digest');
       return undefined;
     }
   }

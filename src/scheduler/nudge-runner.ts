@@ -4,11 +4,12 @@
  * and carries that key in its message metadata; a record left pending (a crash, a lost answer) is settled by
  * looking for the key in the card's thread (or the channel) before anything else is posted.
  */
+import { caseKey } from '../domain/case.js';
 import { effectiveDigestSchedule } from '../domain/digest.js';
 import { inQuietHours, NUDGE_SITUATIONS, nextNudgeDue, nudgeKey, nudgeStayOf } from '../domain/nudges.js';
 import { type Clock, systemClock } from '../domain/ports/clock.js';
 import type { NudgeRecord, NudgeSituation, NudgeStay, Store } from '../domain/ports/store.js';
-import type { VendorLastWrote } from '../domain/response-clock.js';
+import { recordedClocks } from '../domain/response-clock.js';
 import type { Logger } from '../logging/logger.js';
 import { HISTORY_LOOKBACK_MARGIN_MS } from './digest-reconcile.js';
 
@@ -65,6 +66,7 @@ export type NudgeRunnerStore = Pick<
   | 'getDigestSettings'
   | 'auditForCase'
   | 'cardsFor'
+  | 'clockReadings'
 >;
 
 export interface NudgeRunnerOptions {
@@ -74,8 +76,6 @@ export interface NudgeRunnerOptions {
   digestDefaults: { cron: string; timezone: string };
   logger: Logger;
   clock?: Clock;
-  /** Where "the vendor last wrote" comes from (default: the vendor's updatedAt on the case). */
-  vendorLastWrote?: VendorLastWrote;
 }
 
 export interface NudgeReport {
@@ -110,8 +110,10 @@ export class NudgeRunner {
       }
       const watches = await store.watchesInChannel(settings.channelId);
       const snapshots = await store.getSnapshots(watches);
+      const clocks = await recordedClocks(store, snapshots);
       for (const snapshot of snapshots) {
-        const stay = nudgeStayOf(settings.channelId, snapshot, this.options.vendorLastWrote);
+        const clock = clocks.get(caseKey(snapshot.vendor, snapshot.caseId));
+        const stay = nudgeStayOf(settings.channelId, snapshot, clock);
         const period = stay && settings.rules[stay.situation];
         if (!stay || period === undefined) continue;
         const sent = await store.nudgesOfStay(stay);

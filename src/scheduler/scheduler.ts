@@ -17,7 +17,7 @@
 import cron, { type Logger as CronLogger, type ScheduledTask } from 'node-cron';
 import { type DigestDefaults, effectiveDigestSchedule, scheduleKey } from '../domain/digest.js';
 import { type Clock, systemClock } from '../domain/ports/clock.js';
-import { StaleLeaseError, type Store } from '../domain/ports/store.js';
+import { type LeaseGrant, StaleLeaseError, type Store } from '../domain/ports/store.js';
 import type { PollOptions, PollReport } from '../domain/status-tracking.js';
 import type { Logger } from '../logging/logger.js';
 import type { DigestOutcome, DigestRunner } from './digest-runner.js';
@@ -76,7 +76,8 @@ export interface SchedulerOptions {
 export interface AfterPollRunner {
   /** For the log: "nudges", "thread replies". */
   readonly name: string;
-  runOnce(signal?: AbortSignal): Promise<unknown>;
+  /** `fence` is the poller's lease: writes made under it are refused once another replica took it over. */
+  runOnce(signal?: AbortSignal, fence?: LeaseGrant): Promise<unknown>;
 }
 
 export type FireResult = 'ran' | 'not-elected' | 'stopping' | 'unknown-task';
@@ -334,7 +335,7 @@ export class Scheduler implements DigestControl {
         fence: lease.grant,
       });
       this.options.observer?.observePoll(this.lastPoll, seconds());
-      await this.runAfterPoll(AbortSignal.any([this.stopController.signal, lease.lost]));
+      await this.runAfterPoll(AbortSignal.any([this.stopController.signal, lease.lost]), lease.grant);
     } catch (error) {
       this.options.observer?.pollRun('error', seconds());
       const message =
@@ -347,11 +348,11 @@ export class Scheduler implements DigestControl {
     }
   }
 
-  private async runAfterPoll(signal: AbortSignal): Promise<void> {
+  private async runAfterPoll(signal: AbortSignal, fence: LeaseGrant): Promise<void> {
     for (const runner of this.options.afterPoll ?? []) {
       if (signal.aborted) return;
       try {
-        await runner.runOnce(signal);
+        await runner.runOnce(signal, fence);
       } catch (error) {
         // A poll that worked is not failed by what runs after it; the next poll runs it again.
         this.logger.error(

@@ -5,6 +5,7 @@
 import type { Actor } from '../domain/actions.js';
 import type { Case, VendorId } from '../domain/case.js';
 import type { Capability } from '../domain/ports/vendor.js';
+import { clockOnCard } from '../domain/response-clock.js';
 import type { CardContext } from '../domain/use-cases/case-cards.js';
 import { buildCaseCard, type CardOptions } from './blocks/case-card.js';
 import type { SlackMessage } from './blocks/limits.js';
@@ -37,6 +38,8 @@ export function renderChannelCard(
     capabilities,
     openedBy: context.openedBy,
     watchedHere: context.watchedHere,
+    threadUpdates: context.threadUpdates,
+    clock: clockOnCard(c, context.recorded),
   });
 }
 
@@ -54,6 +57,7 @@ export async function channelCard(
     capabilities: capabilitiesOf(deps, c.vendor),
     openedBy: ctx.openedBy,
     watchedHere: ctx.watchedHere,
+    clock: clockOnCard(c, ctx.recorded),
     inChannel: isChannel(channelId),
     notice,
   });

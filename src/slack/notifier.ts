@@ -431,7 +431,7 @@ export interface EmptyDigestMessage {
 
 export interface SlackCardUpdaterOptions {
   /** The case-cards use case: which cards a case has, and each one's context. */
-  cards: Pick<CaseCards, 'refresh'>;
+  cards: Pick<CaseCards, 'refresh' | 'refreshIn'>;
   notifier: SlackNotifier;
   /** The card as posted, for the case as it now stands (the Slack surface's card builder). */
   renderCard: (current: Case, context: CardContext) => OutgoingMessage | Promise<OutgoingMessage>;
@@ -449,6 +449,14 @@ export class SlackCardUpdater implements CaseCardUpdater {
   async caseChanged(current: Case, _events: readonly StatusChangeEvent[]): Promise<void> {
     const { cards, notifier, renderCard } = this.options;
     await cards.refresh(current, async (card, context) => {
+      await notifier.update(card.channelId, card.ts, await renderCard(current, context));
+    });
+  }
+
+  /** The case's card in one channel, re-rendered (a reply was posted in its thread). */
+  async cardInChannelChanged(current: Case, channelId: string): Promise<void> {
+    const { cards, notifier, renderCard } = this.options;
+    await cards.refreshIn(current, channelId, async (card, context) => {
       await notifier.update(card.channelId, card.ts, await renderCard(current, context));
     });
   }

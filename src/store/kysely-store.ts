@@ -6,6 +6,7 @@
  */
 import { type Kysely, sql } from 'kysely';
 import { Migrator } from 'kysely/migration';
+import type { CaseAging, ClockReadings } from '../domain/ports/clock-readings.js';
 import type {
   AuditTrail,
   CardPermalinks,
@@ -22,18 +23,21 @@ import type {
   WriteLedger,
   WritePostOutbox,
 } from '../domain/ports/store.js';
+import type { ThreadUpdateStore } from '../domain/ports/thread-updates.js';
 import type { Logger } from '../logging/logger.js';
 import { SCHEMA_DROP_LOCK } from './connect.js';
 import { StaticMigrationProvider } from './migrations/index.js';
 import { KyselyAuditTrail } from './parts/audit-trail.js';
 import { KyselyCardStore } from './parts/cards.js';
 import { KyselyCaseHomes } from './parts/case-homes.js';
+import { KyselyClockReadings } from './parts/clock-readings.js';
 import { describeError, type StoreContext } from './parts/context.js';
 import { KyselyCoordination } from './parts/coordination.js';
 import { KyselyDigestOutbox } from './parts/digest-outbox.js';
 import { KyselyDigestSettingsStore } from './parts/digest-settings.js';
 import { KyselyEventLog } from './parts/event-log.js';
 import { KyselyNudgeStore } from './parts/nudges.js';
+import { KyselyThreadUpdates } from './parts/thread-updates.js';
 import {
   KyselyCardPermalinks,
   KyselyUpdateDeliveryStore,
@@ -78,6 +82,8 @@ export class KyselyStore implements Store {
   private readonly deliveries: UpdateDeliveryStore;
   private readonly permalinks: CardPermalinks;
   private readonly writePosts: WritePostOutbox;
+  private readonly threads: ThreadUpdateStore;
+  private readonly clockReadingsPart: KyselyClockReadings;
   private closed?: Promise<void>;
 
   constructor(options: KyselyStoreOptions) {
@@ -101,6 +107,8 @@ export class KyselyStore implements Store {
     this.deliveries = new KyselyUpdateDeliveryStore(this.context);
     this.permalinks = new KyselyCardPermalinks(this.context);
     this.writePosts = new KyselyWritePostOutbox(this.context);
+    this.threads = new KyselyThreadUpdates(this.context);
+    this.clockReadingsPart = new KyselyClockReadings(this.context);
   }
 
   // Lifecycle ----------------------------------------------------------------
@@ -216,6 +224,9 @@ export class KyselyStore implements Store {
   }
   eventsForChannel(...args: Args<EventLog, 'eventsForChannel'>) {
     return this.events.eventsForChannel(...args);
+  }
+  caseEventsAfter(...args: Args<EventLog, 'caseEventsAfter'>) {
+    return this.events.caseEventsAfter(...args);
   }
 
   // Digests ------------------------------------------------------------------
@@ -353,8 +364,8 @@ export class KyselyStore implements Store {
   rememberCardPermalink(...args: Args<CardPermalinks, 'rememberCardPermalink'>) {
     return this.permalinks.rememberCardPermalink(...args);
   }
-  beginWritePost(...args: Args<WritePostOutbox, 'beginWritePost'>) {
-    return this.writePosts.beginWritePost(...args);
+  claimWritePost(...args: Args<WritePostOutbox, 'claimWritePost'>) {
+    return this.writePosts.claimWritePost(...args);
   }
   getWritePost(...args: Args<WritePostOutbox, 'getWritePost'>) {
     return this.writePosts.getWritePost(...args);
@@ -362,7 +373,43 @@ export class KyselyStore implements Store {
   settleWritePost(...args: Args<WritePostOutbox, 'settleWritePost'>) {
     return this.writePosts.settleWritePost(...args);
   }
+  releaseWritePost(...args: Args<WritePostOutbox, 'releaseWritePost'>) {
+    return this.writePosts.releaseWritePost(...args);
+  }
   forgetWritePost(...args: Args<WritePostOutbox, 'forgetWritePost'>) {
     return this.writePosts.forgetWritePost(...args);
+  }
+
+  // Replies in the posted cards' threads (migration 0013) ------------------------------------------------------
+
+  channelsWithThreadNews() {
+    return this.threads.channelsWithThreadNews();
+  }
+  threadsWithNews(...args: Args<ThreadUpdateStore, 'threadsWithNews'>) {
+    return this.threads.threadsWithNews(...args);
+  }
+  beginThreadReply(...args: Args<ThreadUpdateStore, 'beginThreadReply'>) {
+    return this.threads.beginThreadReply(...args);
+  }
+  settleThreadReply(...args: Args<ThreadUpdateStore, 'settleThreadReply'>) {
+    return this.threads.settleThreadReply(...args);
+  }
+  forgetThreadReply(...args: Args<ThreadUpdateStore, 'forgetThreadReply'>) {
+    return this.threads.forgetThreadReply(...args);
+  }
+  pendingThreadReplies() {
+    return this.threads.pendingThreadReplies();
+  }
+  threadReplyCount(...args: Args<ThreadUpdateStore, 'threadReplyCount'>) {
+    return this.threads.threadReplyCount(...args);
+  }
+
+  // The response clock's readings, and the playground's aging of a case ------------------------------------
+
+  clockReadings(...args: Args<ClockReadings, 'clockReadings'>) {
+    return this.clockReadingsPart.clockReadings(...args);
+  }
+  ageCase(...args: Args<CaseAging, 'ageCase'>) {
+    return this.clockReadingsPart.ageCase(...args);
   }
 }

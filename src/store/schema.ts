@@ -167,6 +167,8 @@ export interface NudgesTable {
   ts: string | null;
   created_at: string;
   posted_at: string | null;
+  claimed_by: string | null;
+  claimed_until: string | null;
 }
 
 export interface NudgeHoldsTable {
@@ -199,6 +201,33 @@ export interface WritePostsTable {
   ts: string | null;
   created_at: string;
   posted_at: string | null;
+  claimed_by: string | null;
+  claimed_until: string | null;
+}
+
+// Thread replies under posted cards (migration 0013) ------------------------------------------------------------
+
+export interface ThreadCursorsTable {
+  channel_id: string;
+  card_ts: string;
+  vendor: VendorId;
+  case_id: string;
+  last_event_id: number;
+  replies: number;
+}
+
+export interface ThreadRepliesTable {
+  key: string;
+  channel_id: string;
+  card_ts: string;
+  vendor: VendorId;
+  case_id: string;
+  after_event_id: number;
+  to_event_id: number;
+  state: string;
+  ts: string | null;
+  created_at: string;
+  posted_at: string | null;
 }
 
 export interface Database {
@@ -219,6 +248,8 @@ export interface Database {
   nudge_holds: NudgeHoldsTable;
   update_delivery: UpdateDeliveryTable;
   write_posts: WritePostsTable;
+  thread_cursors: ThreadCursorsTable;
+  thread_replies: ThreadRepliesTable;
 }
 
 export type SqlDialect = 'sqlite' | 'postgres';

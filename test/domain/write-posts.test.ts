@@ -85,11 +85,9 @@ describe('WritePosts', () => {
 
   it('a pending message the chat service does not have is posted', async () => {
     const chat = new PlayedChat();
-    await store.beginWritePost({
-      key: `caseops_card:C1:${TAG.writeKey}`,
-      eventType: TAG.eventType,
-      channelId: 'C1',
-    });
+    const key = `caseops_card:C1:${TAG.writeKey}`;
+    await store.claimWritePost({ key, eventType: TAG.eventType, channelId: 'C1' }, 'dead-replica', 1);
+    await new Promise((resolve) => setTimeout(resolve, 20));
     expect(await posts.postOnce(TAG, chat)).toEqual({ kind: 'posted', ts: '1.000001' });
     expect(chat.finds).toBe(1);
   });
@@ -118,8 +116,16 @@ describe('WritePosts', () => {
 
   it('another replica holding the message: busy, nothing posted', async () => {
     const chat = new PlayedChat();
-    expect(await store.tryAcquireLease(`post:caseops_card:C1:${TAG.writeKey}`, 'other', 60_000)).toBe(true);
+    const key = `caseops_card:C1:${TAG.writeKey}`;
+    await store.claimWritePost({ key, eventType: TAG.eventType, channelId: 'C1' }, 'other', 60_000);
     expect(await posts.postOnce(TAG, chat)).toEqual({ kind: 'busy' });
     expect(chat.posted).toHaveLength(0);
+  });
+
+  it('posting a card leaves no lease row behind', async () => {
+    const chat = new PlayedChat();
+    expect(await posts.postOnce(TAG, chat)).toMatchObject({ kind: 'posted' });
+    expect(await store.tryAcquireLease(`post:caseops_card:C1:${TAG.writeKey}`, 'other', 60_000)).toBe(true);
+    expect(await store.getWritePost(`caseops_card:C1:${TAG.writeKey}`)).toMatchObject({ state: 'posted' });
   });
 });

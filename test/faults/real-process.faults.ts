@@ -6,7 +6,8 @@
  * The Equinix simulator and the fake Slack Web API run in the test process and outlive every kill.
  *
  * Afterwards: every status change caseops recorded was posted in exactly one digest message (read from the
- * channel through each message's metadata), none is lost (each watched case's last change is its status at
+ * channel through each message's metadata) and, for the cases with a card, told in exactly one reply in the
+ * card's thread; none is lost (each watched case's last change is its status at
  * Equinix), every person's request is done once or they were told it may have gone through, and Equinix holds
  * no case twice.
  *
@@ -177,6 +178,62 @@ async function settle(world: World, watched: readonly string[], timeoutMs = 60_0
   }
 }
 
+/** Posted cards of the watched cases (a message in CHANNEL each, remembered as their case's card). */
+async function postCards(world: World, caseIds: readonly string[]): Promise<Map<string, string>> {
+  const cards = new Map<string, string>();
+  for (const caseId of caseIds) {
+    const ts = world.fake.addMessage({ channel: CHANNEL, text: `Equinix case ${caseId}` });
+    await world.store.rememberCard({ vendor: 'equinix', caseId, channelId: CHANNEL, ts });
+    cards.set(caseId, ts);
+  }
+  return cards;
+}
+
+/** caseops' replies in a card's thread as Slack holds them, with the event range their metadata names. */
+function threadReplies(fake: FakeSlackApi, cardTs: string) {
+  return fake.messages
+    .filter((m) => m.channel === CHANNEL && m.threadTs === cardTs)
+    .map((m) => m.metadata as { event_type?: string; event_payload?: Record<string, unknown> } | undefined)
+    .filter((metadata) => metadata?.event_type === 'caseops_thread_update')
+    .map((metadata) => ({
+      after: Number(metadata?.event_payload?.after_event_id),
+      to: Number(metadata?.event_payload?.to_event_id),
+    }));
+}
+
+/** Waits until no thread reply is pending and every card's thread has replied up to its case's last event. */
+async function settleThreads(world: World, timeoutMs: number) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const pending = (await world.store.pendingThreadReplies()).length;
+    const behind = (await world.store.channelsWithThreadNews()).length;
+    if (pending === 0 && behind === 0) return;
+    if (Date.now() > deadline) {
+      throw new Error(`threads not settled after ${timeoutMs} ms: ${pending} pending, ${behind} behind`);
+    }
+    await sleep(500);
+  }
+}
+
+/** Every change of a carded case told in exactly one reply of its card's thread, none lost. */
+async function checkThreads(world: World, cards: ReadonlyMap<string, string>) {
+  let replies = 0;
+  let repeats = 0;
+  let lost = 0;
+  let events = 0;
+  for (const [caseId, cardTs] of cards) {
+    const thread = threadReplies(world.fake, cardTs);
+    replies += thread.length;
+    for (const event of await world.store.caseEventsAfter('equinix', caseId, 0, 1_000_000)) {
+      events++;
+      const telling = thread.filter((reply) => reply.after < event.id && event.id <= reply.to);
+      if (telling.length === 0) lost++;
+      if (telling.length > 1) repeats += telling.length - 1;
+    }
+  }
+  return { threadEvents: events, threadReplies: replies, threadRepeats: repeats, threadLost: lost };
+}
+
 describe.each(BACKENDS)('node dist/main.js SIGKILLed again and again under load (%s)', (backend) => {
   let world: World;
   let schema: TestSchema | undefined;
@@ -198,6 +255,8 @@ describe.each(BACKENDS)('node dist/main.js SIGKILLed again and again under load 
     const random = seededRandom(SEED + (backend === 'postgres' ? 1 : 0));
     const work = new Workload(world.fake, world.equinix, random);
     await work.seedWatched(world.store, 8);
+    // Half of the watched cases have a card in the channel: their changes are told in its thread too.
+    const cards = await postCards(world, work.watchedAtStart.slice(0, 4));
 
     let target: ReturnType<typeof targetFor> | undefined;
     let running = true;
@@ -254,8 +313,11 @@ describe.each(BACKENDS)('node dist/main.js SIGKILLed again and again under load 
     await vendor;
     await people;
     await settle(world, work.watchedAtStart);
+    // A reply whose fate a kill left unknown is looked for in its thread once it is old enough (2 min).
+    await settleThreads(world, 200_000);
     await sleep(2500);
     const digests = await checkDigests(world, work.watchedAtStart);
+    const threads = await checkThreads(world, cards);
     const writes = await work.check(world.store);
     await last.kill();
 
@@ -268,6 +330,7 @@ describe.each(BACKENDS)('node dist/main.js SIGKILLed again and again under load 
       requestsCutOffByAKill: cutOff,
       killsWithADigestAttemptOpen: digestsCut,
       ...digests,
+      ...threads,
       writes,
       equinixCases: world.equinix.cases().length,
       runMs: Math.round(performance.now() - started),
@@ -281,6 +344,9 @@ describe.each(BACKENDS)('node dist/main.js SIGKILLed again and again under load 
     expect(digests.lost).toBe(0);
     expect(digests.unseen).toBe(0);
     expect(digests.events).toBeGreaterThan(KILLS / 2);
+    expect(threads.threadRepeats).toBe(0);
+    expect(threads.threadLost).toBe(0);
+    expect(threads.threadEvents).toBeGreaterThan(0);
     expect(cutOff).toBeGreaterThan(0);
   });
 });

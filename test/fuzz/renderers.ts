@@ -16,16 +16,18 @@ import {
   VendorUnauthorisedError,
   VendorUnavailableError,
 } from '../../src/domain/errors.js';
+import { QUEUE_GROUPS } from '../../src/domain/on-call-queue.js';
 import type { AuditEntry, RecentCase, StatusChangeEvent } from '../../src/domain/ports/store.js';
 import { CAPABILITIES, type Capability, type VendorHealth } from '../../src/domain/ports/vendor.js';
 import type { WatchedCase } from '../../src/domain/use-cases/case-service.js';
+import type { HomeQueue } from '../../src/domain/use-cases/home.js';
 import { vendorStatus } from '../../src/domain/vendor-status.js';
 import { buildAuditTrail } from '../../src/slack/blocks/audit.js';
 import { buildCaseCard } from '../../src/slack/blocks/case-card.js';
 import { buildListPage, buildWatchingList } from '../../src/slack/blocks/case-list.js';
 import { buildCaseUnfurl } from '../../src/slack/blocks/case-unfurl.js';
 import { buildDigestMessages } from '../../src/slack/blocks/digest.js';
-import { buildHome, type HomeWatched } from '../../src/slack/blocks/home.js';
+import { buildHome } from '../../src/slack/blocks/home.js';
 import {
   escapeMrkdwn,
   fitHome,
@@ -385,15 +387,32 @@ export function renderAll(input: RenderInput): Rendered[] {
     title: c.title,
     at: c.updatedAt ?? '2026-01-01T00:00:00.000Z',
   }));
-  const homeWatched: HomeWatched[] = input.watched.map((w) => ({
-    watch: w.watch,
-    title: w.title,
-    status: w.status,
-  }));
+  const queue: HomeQueue = {
+    shown: input.watched.map((w, index) => ({
+      group: QUEUE_GROUPS[index % QUEUE_GROUPS.length]!,
+      since: '2026-01-01T00:00:00.000Z',
+      ...(index % 2 === 0
+        ? { clock: { situation: 'vendor-silent' as const, since: '2026-01-01T00:00:00.000Z' } }
+        : {}),
+      item: {
+        vendor: w.watch.vendor,
+        caseId: w.watch.caseId,
+        title: w.title ?? '',
+        status: w.status ?? '',
+        state: 'resolved' as const,
+        channels: [w.watch.channelId],
+        cardLink: `https://example.slack.com/archives/${w.watch.channelId}/p1?${w.title ?? ''}`,
+      },
+    })),
+    more: { 'waiting-on-us': input.watched.length },
+    notSeenYet: 1,
+  };
   attempt('App Home', () =>
     out.push({
       surface: 'App Home',
-      view: fitHome(buildHome({ recent, watched: homeWatched, canOpen: input.inChannel })),
+      view: fitHome(
+        buildHome({ recent, queue, now: new Date('2026-01-02T00:00:00Z'), canOpen: input.inChannel }),
+      ),
     }),
   );
   const metadata = { vendor: first.vendor, id: first.id, channel: OWN_CHANNELS[0], attempt: 1 };

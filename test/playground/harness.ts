@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { channelCardRenderer } from '../../src/compose/app.js';
+import { playgroundHooks } from '../../src/compose/playground-hooks.js';
 import { createUseCases } from '../../src/compose/use-cases.js';
 import { loadEnv } from '../../src/config/env.js';
 import { StatusTracker } from '../../src/domain/status-tracking.js';
@@ -19,6 +20,7 @@ import {
   startPlayground,
 } from '../../src/playground/index.js';
 import { DigestRunner } from '../../src/scheduler/digest-runner.js';
+import { NudgeRunner } from '../../src/scheduler/nudge-runner.js';
 import { Scheduler } from '../../src/scheduler/scheduler.js';
 import { apiBaseUrl, createSlackApp, type SlackApp } from '../../src/slack/app.js';
 import {
@@ -27,6 +29,7 @@ import {
   SlackDigestPublisher,
   SlackNotifier,
 } from '../../src/slack/notifier.js';
+import { SlackNudgePublisher } from '../../src/slack/nudges.js';
 import { createStore, type Store } from '../../src/store/index.js';
 import { createVendorRegistry } from '../../src/vendors/index.js';
 import { type Sandbox, startSandbox } from '../../src/vendors/sandbox.js';
@@ -109,11 +112,17 @@ export async function startPlaygroundInstance(
   );
   await scheduler.start();
   const { port } = await slackApp.start(0);
-  playground.attach(`http://127.0.0.1:${port}/slack/events`, {
-    pollNow: async () => {
-      await tracker.pollOnce();
-    },
+  // As src/main.ts attaches it; nudges run after an aging as they do after a poll.
+  const nudges = new NudgeRunner({
+    store,
+    publisher: new SlackNudgePublisher(notifier),
+    digestDefaults: { cron: env.DIGEST_CRON, timezone: env.DIGEST_TZ },
+    logger,
   });
+  playground.attach(
+    `http://127.0.0.1:${port}/slack/events`,
+    playgroundHooks({ pollOnce: () => tracker.pollOnce(), store, afterPoll: () => nudges.runOnce() }),
+  );
   return {
     url: `http://127.0.0.1:${port}/`,
     port,

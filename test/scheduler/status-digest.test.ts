@@ -134,6 +134,19 @@ describe('status tracking and digests', () => {
     expect(text.split(`\`${id}\``)).toHaveLength(2); // one entry for the case
   });
 
+  it('says whose move it is now, counted from the recorded change (not the vendor’s own times)', async () => {
+    const id = cisco.simulator.seed({ status: 'New' });
+    await watch(app, id);
+    await app.tracker.pollOnce();
+    cisco.simulator.advance(id, 'Customer Pending');
+    await app.tracker.pollOnce();
+    clock.skip(5 * 3_600_000);
+
+    await app.digests.runChannel(CHANNEL, { trigger: 'scheduled' });
+    const text = postText(slack.posts(CHANNEL)[0]!);
+    expect(text).toContain('Waiting on us for 5 h');
+  });
+
   it('a refresh of one case serves every channel watching it', async () => {
     const id = cisco.simulator.seed({ status: 'New' });
     await watch(app, id, 'C0NOC');

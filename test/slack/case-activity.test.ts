@@ -228,6 +228,20 @@ describe('case activity over HTTP', () => {
       'Equinix record: SUBMITTED just now → IN_PROGRESS just now → ACTION_REQUIRED just now',
     );
 
+    // The card's thread tells the same steps once.
+    await h.tracking!.threadReplies.runOnce(new AbortController().signal);
+    const reply = await h.fake.waitFor(
+      () =>
+        h.fake.messages.find(
+          (m) =>
+            m.channel === channel &&
+            m.threadTs === card.ts &&
+            blockText(m.blocks).includes('Equinix record:'),
+        ),
+      'the thread reply',
+    );
+    expect(blockText(reply.blocks)).toContain('Equinix record: IN_PROGRESS → ACTION_REQUIRED');
+
     const { posted } = await digestNow(channel);
     expect(posted).toHaveLength(1);
     expect(occurrences(posted[0]!, 'IN_PROGRESS just now')).toBe(1);

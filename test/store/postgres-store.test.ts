@@ -89,6 +89,8 @@ describe.skipIf(!postgres.available)(
           'recent_cases',
           'scheduled_runs',
           'status_events',
+          'thread_cursors',
+          'thread_replies',
           'update_delivery',
           'vendor_writes',
           'watches',

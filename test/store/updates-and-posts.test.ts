@@ -1,5 +1,5 @@
 /**
- * Migration 0012's parts of the store, on SQLite and PostgreSQL: a channel's update delivery choice, card
+ * Migrations 0012 and 0016's parts of the store, on SQLite and PostgreSQL: a channel's update delivery choice, card
  * permalinks kept until the card is replaced, and the outbox of posts after writes.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -96,21 +96,42 @@ for (const [dialect, openStore, available] of dialects) {
       });
     });
 
-    it('begins a write post once, settles it, and forgets one Slack does not have', async () => {
+    it('claims a write post for one attempt at a time, settles it, and forgets one Slack does not have', async () => {
       const store = await fresh();
       const post = { key: 'caseops_card:C1:open:x', eventType: 'caseops_card', channelId: 'C1' };
-      const first = await store.beginWritePost(post);
-      expect(first.fresh).toBe(true);
-      expect(first.post).toMatchObject({ ...post, state: 'pending' });
-      const second = await store.beginWritePost(post);
-      expect(second.fresh).toBe(false);
+      const first = await store.claimWritePost(post, 'replica-a', 60_000);
+      expect(first).toMatchObject({ kind: 'fresh', post: { ...post, state: 'pending' } });
+      expect((await store.claimWritePost(post, 'replica-b', 60_000)).kind).toBe('busy');
       await store.settleWritePost(post.key, '1.000100', '2030-01-01T00:00:00.000Z');
       expect(await store.getWritePost(post.key)).toMatchObject({ state: 'posted', ts: '1.000100' });
+      expect(await store.claimWritePost(post, 'replica-b', 60_000)).toMatchObject({
+        kind: 'posted',
+        post: { ts: '1.000100' },
+      });
       const reply = { ...post, key: 'caseops_note_sent:C1:annotate:y', threadTs: '1.000100' };
-      expect((await store.beginWritePost(reply)).post.threadTs).toBe('1.000100');
+      expect((await store.claimWritePost(reply, 'replica-a', 60_000)).post.threadTs).toBe('1.000100');
       await store.forgetWritePost(reply.key);
       expect(await store.getWritePost(reply.key)).toBeUndefined();
-      expect((await store.beginWritePost(reply)).fresh).toBe(true);
+      expect((await store.claimWritePost(reply, 'replica-b', 60_000)).kind).toBe('fresh');
+    });
+
+    it('a released or lapsed claim on a pending post is taken by the next attempt, once', async () => {
+      const store = await fresh();
+      const post = { key: 'caseops_card:C1:open:z', eventType: 'caseops_card', channelId: 'C1' };
+      await store.claimWritePost(post, 'replica-a', 60_000);
+      await store.releaseWritePost(post.key, 'replica-b');
+      expect((await store.claimWritePost(post, 'replica-b', 60_000)).kind).toBe('busy');
+      await store.releaseWritePost(post.key, 'replica-a');
+      const taken = await Promise.all([
+        store.claimWritePost(post, 'replica-b', 60_000),
+        store.claimWritePost(post, 'replica-c', 60_000),
+      ]);
+      expect(taken.map((claim) => claim.kind).sort()).toEqual(['busy', 'resumed']);
+
+      const lapsing = { ...post, key: 'caseops_card:C1:open:lapse' };
+      await store.claimWritePost(lapsing, 'replica-a', 1);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect((await store.claimWritePost(lapsing, 'replica-b', 60_000)).kind).toBe('resumed');
     });
   });
 }

@@ -5,6 +5,8 @@
  * callers rely on it for "nothing lost, nothing twice".
  */
 import type { Case, CaseState, CaseStatusEntry, VendorId } from '../case.js';
+import type { CaseAging, ClockReadings } from './clock-readings.js';
+import type { ThreadUpdateStore } from './thread-updates.js';
 
 export interface Watch {
   vendor: VendorId;
@@ -234,6 +236,8 @@ export interface EventLog {
    * oldest first, at most `limit`.
    */
   eventsForChannel(channelId: string, afterId: number, limit?: number): Promise<StatusChangeEvent[]>;
+  /** The case's events with id > `afterId`, oldest first, at most `limit` (a card thread's news). */
+  caseEventsAfter(vendor: VendorId, caseId: string, afterId: number, limit: number): Promise<CaseEvent[]>;
 }
 
 export interface DigestSettingsStore {
@@ -431,13 +435,33 @@ export interface WritePost {
   postedAt?: string;
 }
 
+/** What claiming a message's outbox row found. */
+export type WritePostClaim =
+  /** No row yet: one was inserted, claimed by the caller. */
+  | { kind: 'fresh'; post: WritePost }
+  /** A pending row nobody else holds (an earlier attempt failed or died): now claimed by the caller. */
+  | { kind: 'resumed'; post: WritePost }
+  /** Posted already. */
+  | { kind: 'posted'; post: WritePost }
+  /** Another attempt holds the row right now. */
+  | { kind: 'busy'; post: WritePost };
+
 export interface WritePostOutbox {
-  /** Inserts a pending row unless `key` has one (atomic); returns the row in force and whether it is new. */
-  beginWritePost(
+  /**
+   * Inserts a pending row claimed by `holder` for `ttlMs`, or takes a pending row whose claim lapsed (or is
+   * the holder's own); atomic, so of two attempts at one message only one is told `fresh` or `resumed`. The
+   * claim's expiry is judged by the database's clock on PostgreSQL.
+   */
+  claimWritePost(
     post: Pick<WritePost, 'key' | 'eventType' | 'channelId' | 'threadTs'>,
-  ): Promise<{ fresh: boolean; post: WritePost }>;
+    holder: string,
+    ttlMs: number,
+  ): Promise<WritePostClaim>;
   getWritePost(key: string): Promise<WritePost | undefined>;
+  /** Posted as `ts`; the claim ends. */
   settleWritePost(key: string, ts: string, postedAt: string): Promise<void>;
+  /** The holder gives up its claim on a row still pending (the outcome is unknown), so another attempt may try. */
+  releaseWritePost(key: string, holder: string): Promise<void>;
   /** Slack does not have it: the row goes, so the message can be posted again. */
   forgetWritePost(key: string): Promise<void>;
 }
@@ -495,6 +519,9 @@ export interface Store
     UpdateDeliveryStore,
     CardPermalinks,
     WritePostOutbox,
+    ThreadUpdateStore,
+    ClockReadings,
+    CaseAging,
     Coordination {
   readonly dialect: 'sqlite' | 'postgres';
   /** Applies pending migrations. Safe to call from several replicas at once. */

@@ -7,7 +7,7 @@
  */
 import { caseKey, type VendorId } from '../case.js';
 import type { Logger } from '../ports/logger.js';
-import type { CardPermalinks } from '../ports/store.js';
+import type { CardPermalinks, PostedCard } from '../ports/store.js';
 
 /** The permalink of message `ts` in `channelId`; throws or answers undefined when there is none to be had. */
 export type FetchPermalink = (channelId: string, ts: string) => Promise<string | undefined>;
@@ -48,32 +48,54 @@ export class CardThreadLinks {
       logger.warn({ err: error, channel: channelId }, 'could not read the posted cards; no thread links');
       return links;
     }
-    let failures = 0;
-    let asked = 0;
-    for (const card of cards) {
-      const key = caseKey(card.vendor, card.caseId);
-      if (!wanted.has(key)) continue;
-      if (card.permalink) {
-        links.set(key, card.permalink);
-        continue;
-      }
-      if (failures >= PERMALINK_FAILURES_PER_DIGEST || asked >= PERMALINKS_ASKED_PER_DIGEST) continue;
-      asked += 1;
-      let permalink: string | undefined;
-      try {
-        permalink = await fetchPermalink(card.channelId, card.ts);
-      } catch (error) {
-        logger.warn({ err: error, channel: channelId, ts: card.ts }, 'no permalink for a card');
-      }
-      if (!permalink) {
-        failures += 1;
-        continue;
-      }
-      links.set(key, permalink);
-      await store
-        .rememberCardPermalink(card.channelId, card.ts, permalink)
-        .catch((error: unknown) => logger.warn({ err: error }, 'could not keep a card permalink'));
-    }
+    const linked = await permalinksOf(
+      cards.filter((card) => wanted.has(caseKey(card.vendor, card.caseId))),
+      { store, fetchPermalink, logger },
+      PERMALINKS_ASKED_PER_DIGEST,
+    );
+    for (const [card, permalink] of linked) links.set(caseKey(card.vendor, card.caseId), permalink);
     return links;
   }
+}
+
+/**
+ * The permalink of each of `cards`: the one kept, or else asked of the chat service (at most `maxAsked` new
+ * ones, and none after PERMALINK_FAILURES_PER_DIGEST failures) and kept. Cards without one are left out.
+ */
+export async function permalinksOf(
+  cards: readonly PostedCard[],
+  deps: {
+    store: Pick<CardPermalinks, 'rememberCardPermalink'>;
+    fetchPermalink: FetchPermalink;
+    logger: Logger;
+  },
+  maxAsked: number,
+): Promise<Map<PostedCard, string>> {
+  const { store, fetchPermalink, logger } = deps;
+  const links = new Map<PostedCard, string>();
+  let failures = 0;
+  let asked = 0;
+  for (const card of cards) {
+    if (card.permalink) {
+      links.set(card, card.permalink);
+      continue;
+    }
+    if (failures >= PERMALINK_FAILURES_PER_DIGEST || asked >= maxAsked) continue;
+    asked += 1;
+    let permalink: string | undefined;
+    try {
+      permalink = await fetchPermalink(card.channelId, card.ts);
+    } catch (error) {
+      logger.warn({ err: error, channel: card.channelId, ts: card.ts }, 'no permalink for a card');
+    }
+    if (!permalink) {
+      failures += 1;
+      continue;
+    }
+    links.set(card, permalink);
+    await store
+      .rememberCardPermalink(card.channelId, card.ts, permalink)
+      .catch((error: unknown) => logger.warn({ err: error }, 'could not keep a card permalink'));
+  }
+  return links;
 }

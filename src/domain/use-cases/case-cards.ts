@@ -6,15 +6,21 @@
  * `update` callbacks); this use case knows no chat service.
  */
 import type { Actor } from '../actions.js';
-import { type Case, type CaseNote, caseKey, type VendorId } from '../case.js';
+import { type Case, type CaseNote, type CaseState, caseKey, type VendorId } from '../case.js';
 import type { Logger } from '../ports/logger.js';
 import type { AuditTrail, CardStore, EventLog, PostedCard, WatchStore } from '../ports/store.js';
+import type { ThreadUpdateStore } from '../ports/thread-updates.js';
+import { type ClockStore, type ResponseClock, recordedClockOf } from '../response-clock.js';
 import type { CaseAccess } from './case-access.js';
 import type { CaseService } from './case-service.js';
 
 export interface CardContext {
   openedBy?: string;
   watchedHere: boolean;
+  /** Replies caseops posted in the thread of the case's card in the channel. */
+  threadUpdates?: number;
+  /** The case's recorded state and clock, where caseops has seen it (see `clockOnCard`). */
+  recorded?: { state: CaseState; clock: ResponseClock | undefined };
 }
 
 /** Where a posted message landed (the chat service's own channel id and message timestamp). */
@@ -34,7 +40,9 @@ export interface CaseCardsOptions {
   store: Pick<AuditTrail, 'auditForCase'> &
     Pick<WatchStore, 'watchesOfCase'> &
     Pick<CardStore, 'rememberCard' | 'cardsFor' | 'cardAt'> &
-    Pick<EventLog, 'getSnapshot'>;
+    Pick<EventLog, 'getSnapshot'> &
+    ClockStore &
+    Partial<Pick<ThreadUpdateStore, 'threadReplyCount'>>;
   logger: Logger;
   /** Who is in which channel, so a write's text reaches only channels its author is in. */
   access?: CaseAccess;
@@ -58,12 +66,33 @@ export class CaseCards {
 
   /** Who opened the case through caseops (if anyone did) and whether `channelId` watches it. */
   async context(vendor: VendorId, caseId: string, channelId?: string): Promise<CardContext> {
-    const [audit, watches] = await Promise.all([
+    const [audit, watches, recorded] = await Promise.all([
       this.store.auditForCase(vendor, caseId, OPENER_LOOKBACK),
       channelId ? this.store.watchesOfCase(vendor, caseId) : Promise.resolve([]),
+      // A clock that cannot be read leaves the card with the vendor's own times, not without a card.
+      recordedClockOf(this.store, vendor, caseId).catch((error: unknown) => {
+        this.logger.warn({ err: error, case: caseKey(vendor, caseId) }, 'could not read the case clock');
+        return undefined;
+      }),
     ]);
     const opened = audit.find((a) => a.action === 'open' && a.outcome === 'ok');
-    return { openedBy: opened?.actorUserId, watchedHere: watches.some((w) => w.channelId === channelId) };
+    const threadUpdates = channelId ? await this.threadUpdates(vendor, caseId, channelId) : 0;
+    return {
+      openedBy: opened?.actorUserId,
+      watchedHere: watches.some((w) => w.channelId === channelId),
+      ...(recorded ? { recorded } : {}),
+      ...(threadUpdates > 0 ? { threadUpdates } : {}),
+    };
+  }
+
+  /** How many replies the card's thread holds; 0 (and logged) when the store cannot say. */
+  private async threadUpdates(vendor: VendorId, caseId: string, channelId: string): Promise<number> {
+    try {
+      return (await this.store.threadReplyCount?.(channelId, vendor, caseId)) ?? 0;
+    } catch (error) {
+      this.logger.warn({ err: error }, 'could not read how many replies a card thread holds');
+      return 0;
+    }
   }
 
   /**
@@ -138,6 +167,21 @@ export class CaseCards {
       }
     }
     return updated;
+  }
+
+  /**
+   * Re-renders the case's card in `channelId` alone (its thread got a reply, and the card counts them). False
+   * when the channel has no card of the case.
+   */
+  async refreshIn(
+    c: Case,
+    channelId: string,
+    update: (card: PostedCard, context: CardContext) => Promise<void>,
+  ): Promise<boolean> {
+    const card = (await this.posted(c.vendor, c.id)).find((posted) => posted.channelId === channelId);
+    if (!card) return false;
+    await update(card, await this.context(c.vendor, c.id, channelId));
+    return true;
   }
 
   /** The case with only the notes the stored snapshot already held. */

@@ -4,6 +4,7 @@
  * hours needs the policy's `digest` rule, as digest settings do.
  */
 import type { Actor } from '../actions.js';
+import { caseKey } from '../case.js';
 import { type DigestDefaults, effectiveDigestSchedule } from '../digest.js';
 import { inQuietHours, nextNudgeDue, nudgeStayOf } from '../nudges.js';
 import type { PolicyGate } from '../policy-gate.js';
@@ -16,6 +17,7 @@ import type {
   NudgeStore,
   WatchStore,
 } from '../ports/store.js';
+import { type ClockStore, recordedClocks } from '../response-clock.js';
 
 export interface NudgeServiceOptions {
   store: Pick<
@@ -24,6 +26,7 @@ export interface NudgeServiceOptions {
   > &
     Pick<WatchStore, 'watchesInChannel'> &
     Pick<EventLog, 'getSnapshots'> &
+    ClockStore &
     Pick<DigestSettingsStore, 'getDigestSettings'>;
   /** DIGEST_CRON / DIGEST_TZ: quiet hours are read in the channel's digest time zone. */
   digestDefaults: DigestDefaults;
@@ -64,8 +67,10 @@ export class NudgeService {
     const rules = settings?.rules ?? {};
     if (Object.keys(rules).length > 0) {
       const watches = await store.watchesInChannel(channelId);
-      for (const snapshot of await store.getSnapshots(watches)) {
-        const stay = nudgeStayOf(channelId, snapshot);
+      const snapshots = await store.getSnapshots(watches);
+      const clocks = await recordedClocks(store, snapshots);
+      for (const snapshot of snapshots) {
+        const stay = nudgeStayOf(channelId, snapshot, clocks.get(caseKey(snapshot.vendor, snapshot.caseId)));
         const period = stay && rules[stay.situation];
         if (!stay || period === undefined) continue;
         const next = nextNudgeDue(stay, period, await store.nudgesOfStay(stay), await store.nudgeHold(stay));

@@ -8,11 +8,11 @@
  * heard whether the chat service took it (a lost answer, a crash): the channel or thread is read back first,
  * and the message is posted only when it is not there. The service refusing outright removes the row, so a
  * later attempt may post. One attempt per message at a time: in this process a set of keys in flight, across
- * replicas a lease named after the message.
+ * replicas a claim on the outbox row that lapses if its holder dies.
  */
 import type { VendorId } from '../case.js';
 import type { Logger } from '../ports/logger.js';
-import type { Coordination, WritePostOutbox } from '../ports/store.js';
+import type { WritePostOutbox } from '../ports/store.js';
 
 /** What a posted message is about: the chat side writes it into the message's metadata. */
 export interface WritePostTag {
@@ -44,13 +44,15 @@ export type WritePostOutcome =
 
 /** How far before the outbox row's time the read-back looks (clocks of replicas and the chat service differ). */
 export const WRITE_POST_LOOKBACK_MARGIN_MS = 5 * 60_000;
-/** One attempt's lease; far longer than a post and a read-back take. */
-export const WRITE_POST_LEASE_MS = 60_000;
+/** How long one attempt holds a message's outbox row; far longer than a post and a read-back take. */
+export const WRITE_POST_CLAIM_MS = 60_000;
 
 export interface WritePostsOptions {
-  store: Pick<WritePostOutbox, 'beginWritePost' | 'getWritePost' | 'settleWritePost' | 'forgetWritePost'> &
-    Pick<Coordination, 'tryAcquireLease' | 'releaseLease'>;
-  /** This process, as named in leases. */
+  store: Pick<
+    WritePostOutbox,
+    'claimWritePost' | 'getWritePost' | 'settleWritePost' | 'releaseWritePost' | 'forgetWritePost'
+  >;
+  /** This process, as named in claims. */
   holder: string;
   logger: Logger;
   now?: () => Date;
@@ -81,51 +83,54 @@ export class WritePosts {
   async postOnce(tag: WritePostTag, chat: WritePostChannel): Promise<WritePostOutcome> {
     const key = writePostKey(tag);
     if (this.inFlight.has(key)) return { kind: 'busy' };
-    const { store, holder } = this.options;
-    const lease = `post:${key}`;
     this.inFlight.add(key);
     try {
-      if (!(await store.tryAcquireLease(lease, holder, WRITE_POST_LEASE_MS))) return { kind: 'busy' };
-      try {
-        return await this.postHoldingLease(key, tag, chat);
-      } finally {
-        await store
-          .releaseLease(lease, holder)
-          .catch((error: unknown) => this.options.logger.warn({ err: error }, 'could not release a lease'));
-      }
+      return await this.postClaimed(key, tag, chat);
     } finally {
       this.inFlight.delete(key);
     }
   }
 
-  private async postHoldingLease(
+  private async postClaimed(
     key: string,
     tag: WritePostTag,
     chat: WritePostChannel,
   ): Promise<WritePostOutcome> {
-    const { store, logger } = this.options;
-    const begun = await store.beginWritePost({
-      key,
-      eventType: tag.eventType,
-      channelId: tag.channelId,
-      threadTs: tag.threadTs,
-    });
-    if (!begun.fresh) {
-      if (begun.post.state === 'posted' && begun.post.ts) return { kind: 'already', ts: begun.post.ts };
-      const since = new Date(Date.parse(begun.post.createdAt) - WRITE_POST_LOOKBACK_MARGIN_MS).toISOString();
-      const found = await chat.find(tag, since);
-      if (found) {
-        logger.info({ key, ts: found }, 'found a message an earlier attempt posted; not posting it again');
-        await store.settleWritePost(key, found, this.now().toISOString());
-        return { kind: 'already', ts: found };
+    const { store, logger, holder } = this.options;
+    const claim = await store.claimWritePost(
+      { key, eventType: tag.eventType, channelId: tag.channelId, threadTs: tag.threadTs },
+      holder,
+      WRITE_POST_CLAIM_MS,
+    );
+    if (claim.kind === 'busy') return { kind: 'busy' };
+    if (claim.kind === 'posted' && claim.post.ts) return { kind: 'already', ts: claim.post.ts };
+    try {
+      if (claim.kind === 'resumed') {
+        const since = new Date(
+          Date.parse(claim.post.createdAt) - WRITE_POST_LOOKBACK_MARGIN_MS,
+        ).toISOString();
+        const found = await chat.find(tag, since);
+        if (found) {
+          logger.info({ key, ts: found }, 'found a message an earlier attempt posted; not posting it again');
+          await store.settleWritePost(key, found, this.now().toISOString());
+          return { kind: 'already', ts: found };
+        }
       }
+      const answer = await chat.post(tag);
+      if ('refused' in answer) {
+        await store.forgetWritePost(key);
+        return { kind: 'refused', error: answer.refused };
+      }
+      await store.settleWritePost(key, answer.ts, this.now().toISOString());
+      return { kind: 'posted', ts: answer.ts };
+    } catch (error) {
+      // Whether the chat service has it is unknown: the row stays pending, free for the next attempt.
+      await store
+        .releaseWritePost(key, holder)
+        .catch((releaseError: unknown) =>
+          logger.warn({ err: releaseError }, 'could not release a post claim'),
+        );
+      throw error;
     }
-    const answer = await chat.post(tag);
-    if ('refused' in answer) {
-      await store.forgetWritePost(key);
-      return { kind: 'refused', error: answer.refused };
-    }
-    await store.settleWritePost(key, answer.ts, this.now().toISOString());
-    return { kind: 'posted', ts: answer.ts };
   }
 }

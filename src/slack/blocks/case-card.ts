@@ -45,6 +45,8 @@ export const CASE_ACTIONS = {
   post: 'case.post',
   portal: 'case.portal',
   details: 'case.details',
+  notify: 'case.notify',
+  stopNotify: 'case.stop_notify',
 } as const;
 
 export const STATE_LOOK: Record<CaseState, { emoji: string; words: string }> = {
@@ -87,6 +89,8 @@ export interface CardOptions {
   now?: number;
   /** Whose move it is, from the case's snapshot; without one it is read from the vendor's times. */
   clock?: ResponseClock;
+  /** Replies caseops posted in this card's thread (a posted card). */
+  threadUpdates?: number;
 }
 
 export function statusLine(c: Pick<Case, 'state' | 'status'>): string {
@@ -208,7 +212,7 @@ export function newestFirst(notes: readonly CaseNote[]): CaseNote[] {
 }
 
 /** A Slack user id as Slack issues them; only such an id is ever written as a mention. */
-const SLACK_USER_ID = /^[UW][A-Z0-9]{2,20}$/;
+export const SLACK_USER_ID = /^[UW][A-Z0-9]{2,20}$/;
 
 /** Who wrote a note: the vendor's author, or the person who sent it from Slack. */
 function noteAuthor(n: CaseNote): string {
@@ -264,6 +268,8 @@ export function buildCaseBlocks(c: Case, options: CardOptions): Block[] {
   if (c.alternateIds.length > 0)
     about.push(`Also known as ${c.alternateIds.map((id) => `\`${escapeMrkdwn(id)}\``).join(', ')}`);
   if (options.watchedHere) about.push(':eyes: Watched in this channel: status changes are posted here');
+  const replies = options.threadUpdates ?? 0;
+  if (replies > 0) about.push(`:thread: ${replies} ${replies === 1 ? 'update' : 'updates'} in thread`);
   blocks.push(context(...about));
   const history = historyLine(c, now);
   if (history) blocks.push(context(history));

@@ -23,7 +23,9 @@ import {
   digestEntries,
 } from '../../domain/digest.js';
 import type { CaseEventNote, StatusChangeEvent } from '../../domain/ports/store.js';
+import type { ResponseClock } from '../../domain/response-clock.js';
 import { vendorShortName } from '../../vendors/plugin.js';
+import { clockWords } from '../words.js';
 import { STATE_LOOK } from './case-card.js';
 import { blockTextLength, escapeMrkdwn, SLACK_LIMITS, truncate } from './limits.js';
 
@@ -177,7 +179,12 @@ function renderRun(
       ...packEntries(
         heading,
         inGroup.map((entry) =>
-          entryText(entry, now, context.threadLinks?.get(caseKey(entry.vendor, entry.caseId))),
+          entryText(
+            entry,
+            now,
+            context.threadLinks?.get(caseKey(entry.vendor, entry.caseId)),
+            context.clocks?.get(caseKey(entry.vendor, entry.caseId)),
+          ),
         ),
       ),
     );
@@ -210,20 +217,22 @@ function packEntries(heading: string, entries: string[]): Block[] {
 
 /**
  * One case (with `thread`, the permalink of the case's card in this channel, a link to its thread):
- * `• Cisco <link|690000001> `Title` · 2 h ago · <permalink|thread>`
+ * (with `clock`, whose move it is now):
+ * `• Cisco <link|690000001> `Title` · 2 h ago · Waiting on us for 5 h · <permalink|thread>`
  * `   Waiting on vendor → Waiting on us → Resolved (Cisco Pending → Customer Pending → Closed)`
  * `   New note by Priya Raman: “Replaced the line card.”`
  * `   Owner: Priya Raman → Marco Bianchi · Severity: Sev 3 → Sev 2`
  */
-export function entryText(entry: DigestEntry, now: string, thread?: string): string {
+export function entryText(entry: DigestEntry, now: string, thread?: string, clock?: ResponseClock): string {
   const label = escapeMrkdwn(entry.caseId);
   const link = linkable(entry.url) ? `<${entry.url}|${label}>` : `\`${label}\``;
   const threadLink = linkable(thread) ? ` · <${thread}|${THREAD_LINK_WORD}>` : '';
+  const clockText = clock ? ` · ${clockWords(clock, new Date(now), entry.vendor)}` : '';
   const title = literal(
     truncate(entry.title.replace(/\s+/g, ' ').trim() || `Case ${entry.caseId}`, TITLE_CHARS),
   );
   const lines = [
-    `• ${escapeMrkdwn(vendorShortName(entry.vendor))} ${link} ${title} · ${age(entry.latestAt, now)}${threadLink}`,
+    `• ${escapeMrkdwn(vendorShortName(entry.vendor))} ${link} ${title} · ${age(entry.latestAt, now)}${clockText}${threadLink}`,
   ];
   if (entry.states.length > 1 || entry.statuses.length > 1) lines.push(`   ${pathText(entry)}`);
   else lines.push(`   ${STATE_LOOK[entry.states[0]!].words} (${words(entry.statuses[0] ?? '')})`);

@@ -1,9 +1,17 @@
-/** App Home: the person's recently opened cases and the cases watched in channels they are in. */
+/**
+ * App Home: the on-call queue (the watched cases in the person's channels, by whose move it is, each with its
+ * clock, Show, Notify me and its card's link), then the cases they opened recently. Within Slack's 100 blocks
+ * for any queue: at most HOME_QUEUE_ROWS rows of two blocks each and one "N more" line, leaving room for
+ * other sections after these.
+ */
 
 import type { VendorId } from '../../domain/case.js';
-import type { RecentCase, Watch } from '../../domain/ports/store.js';
+import type { QueueGroup } from '../../domain/on-call-queue.js';
+import type { RecentCase } from '../../domain/ports/store.js';
+import type { HomeQueue } from '../../domain/use-cases/home.js';
 import { vendorName } from '../../vendors/plugin.js';
-import { caseRefValue } from './case-card.js';
+import { clockWords, glanceDuration } from '../words.js';
+import { CASE_ACTIONS, caseRefValue, STATE_LOOK } from './case-card.js';
 import { SHOW_CASE_ACTION } from './case-list.js';
 import {
   actions,
@@ -19,12 +27,25 @@ import {
 import { escapeMrkdwn, truncate } from './limits.js';
 
 export const HOME_OPEN_ACTION = 'home.open';
+/** Recently opened cases shown (the rest are a count), so the queue keeps most of the page. */
+export const HOME_RECENT_SHOWN = 5;
 
-export interface HomeWatched {
-  watch: Watch;
-  title?: string;
-  status?: string;
-}
+const GROUP_TITLES: Record<QueueGroup, string> = {
+  'waiting-on-us': ':large_orange_circle: *Waiting on us*',
+  'vendor-silent': ':zzz: *Vendor silent*',
+  'waiting-on-vendor': ':hourglass_flowing_sand: *Waiting on the vendor*',
+  'closed-recently': ':white_check_mark: *Resolved or closed in the last day*',
+};
+
+const MORE_WORDS: Record<QueueGroup, string> = {
+  'waiting-on-us': 'waiting on us',
+  'vendor-silent': 'vendor silent',
+  'waiting-on-vendor': 'waiting on the vendor',
+  'closed-recently': 'resolved or closed',
+};
+
+/** Only a plain https link goes into mrkdwn: anything else could break out of `<url|text>`. */
+const SAFE_LINK = /^https:\/\/[^\s|<>]+$/;
 
 function caseName(vendor: VendorId, id: string): string {
   return `${vendorName(vendor)} \`${escapeMrkdwn(id)}\``;
@@ -32,7 +53,10 @@ function caseName(vendor: VendorId, id: string): string {
 
 export function buildHome(options: {
   recent: readonly RecentCase[];
-  watched: readonly HomeWatched[];
+  /** The watched cases in queue order, with their clocks (see src/domain/on-call-queue.ts). */
+  queue: HomeQueue;
+  /** When the clocks were read. */
+  now: Date;
   canOpen: boolean;
   /** Set when part of the page could not be loaded. */
   problem?: string;
@@ -50,54 +74,94 @@ export function buildHome(options: {
   }
   if (options.problem) blocks.push(context(`:warning: ${options.problem}`));
 
-  blocks.push(divider(), header('Recently opened by you'));
-  if (options.recent.length === 0) {
-    blocks.push(context('Cases you open from Slack appear here.'));
+  blocks.push(divider(), header('On-call queue'), ...queueBlocks(options.queue, options.now));
+  blocks.push(divider(), header('Recently opened by you'), ...recentBlocks(options.recent));
+  return { type: 'home', blocks };
+}
+
+function queueBlocks(queue: HomeQueue, now: Date): Block[] {
+  const blocks: Block[] = [];
+  if (queue.shown.length === 0 && queue.notSeenYet === 0) {
+    blocks.push(
+      context(
+        'Cases watched in your channels appear here, whose move first. Watch one with `/case watch &lt;vendor&gt; &lt;id&gt;`.',
+      ),
+    );
   }
+  let group: QueueGroup | undefined;
+  for (const entry of queue.shown) {
+    if (entry.group !== group) {
+      group = entry.group;
+      blocks.push(context(GROUP_TITLES[group]));
+    }
+    const row = entry.item;
+    const clock = entry.clock
+      ? clockWords(entry.clock, now, row.vendor)
+      : `${STATE_LOOK[row.state].words} ${glanceDuration(now.getTime() - Date.parse(entry.since))} ago`;
+    const channels = row.channels.map((id) => `<#${id}>`).join(', ');
+    const card = row.cardLink && SAFE_LINK.test(row.cardLink) ? ` · <${row.cardLink}|card>` : '';
+    const key = `${row.vendor}:${row.caseId}`;
+    blocks.push(
+      section(
+        `*${clock}* · ${caseName(row.vendor, row.caseId)} ${escapeMrkdwn(truncate(row.title, 150))}\nin ${channels} · ${escapeMrkdwn(truncate(row.status, 80))}${card}`,
+        {
+          blockId: `queue:${key}`,
+          accessory: button({
+            text: 'Show',
+            actionId: SHOW_CASE_ACTION,
+            value: caseRefValue(row.vendor, row.caseId),
+          }),
+        },
+      ),
+      actions(`queue_actions:${key}`, [
+        button({
+          text: 'Notify me',
+          actionId: CASE_ACTIONS.notify,
+          value: caseRefValue(row.vendor, row.caseId),
+        }),
+      ]),
+    );
+  }
+  const more = (Object.entries(queue.more) as Array<[QueueGroup, number]>).filter(([, n]) => n > 0);
+  const notSeen = queue.notSeenYet > 0 ? [`${queue.notSeenYet} not polled yet`] : [];
+  if (more.length > 0 || notSeen.length > 0) {
+    const total = more.reduce((sum, [, n]) => sum + n, 0);
+    const parts = [...more.map(([g, n]) => `${n} ${MORE_WORDS[g]}`), ...notSeen];
+    blocks.push(
+      context(
+        total > 0
+          ? `${total} more: ${parts.join(', ')}. \`/case list\` in a channel shows all of its cases.`
+          : `${parts.join(', ')}.`,
+      ),
+    );
+  }
+  return blocks;
+}
+
+function recentBlocks(recent: readonly RecentCase[]): Block[] {
+  if (recent.length === 0) return [context('Cases you open from Slack appear here.')];
   const seen = new Set<string>();
-  const recent = options.recent.filter((r) => {
+  const distinct = recent.filter((r) => {
     const key = `${r.vendor}:${r.caseId}`;
     if (seen.has(key)) return false;
     seen.add(key);
     return true;
   });
-  for (const r of recent.slice(0, 20)) {
-    blocks.push(
-      section(
-        `${caseName(r.vendor, r.caseId)} *${escapeMrkdwn(truncate(r.title, 150))}*\n_opened ${slackDate(r.at, '{date_short_pretty} {time}') ?? ''}_`,
-        {
-          blockId: `recent:${r.vendor}:${r.caseId}`,
-          accessory: button({
-            text: 'Show',
-            actionId: SHOW_CASE_ACTION,
-            value: caseRefValue(r.vendor, r.caseId),
-          }),
-        },
-      ),
-    );
-  }
-
-  blocks.push(divider(), header('Watched in your channels'));
-  if (options.watched.length === 0) {
-    blocks.push(
-      context(
-        'Watch a case in a channel with `/case watch &lt;vendor&gt; &lt;id&gt;`; it appears here for everyone in it.',
-      ),
-    );
-  }
-  for (const w of options.watched.slice(0, 30)) {
-    const title = w.title ? ` *${escapeMrkdwn(truncate(w.title, 150))}*` : '';
-    const status = w.status ? ` · ${escapeMrkdwn(w.status)}` : '';
-    blocks.push(
-      section(`${caseName(w.watch.vendor, w.watch.caseId)}${title}\nin <#${w.watch.channelId}>${status}`, {
-        blockId: `watched:${w.watch.vendor}:${w.watch.caseId}:${w.watch.channelId}`,
+  const blocks = distinct.slice(0, HOME_RECENT_SHOWN).map((r) =>
+    section(
+      `${caseName(r.vendor, r.caseId)} *${escapeMrkdwn(truncate(r.title, 150))}*\n_opened ${slackDate(r.at, '{date_short_pretty} {time}') ?? ''}_`,
+      {
+        blockId: `recent:${r.vendor}:${r.caseId}`,
         accessory: button({
           text: 'Show',
           actionId: SHOW_CASE_ACTION,
-          value: caseRefValue(w.watch.vendor, w.watch.caseId),
+          value: caseRefValue(r.vendor, r.caseId),
         }),
-      }),
-    );
+      },
+    ),
+  );
+  if (distinct.length > HOME_RECENT_SHOWN) {
+    blocks.push(context(`${distinct.length - HOME_RECENT_SHOWN} more opened by you recently.`));
   }
-  return { type: 'home', blocks };
+  return blocks;
 }

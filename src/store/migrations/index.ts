@@ -12,6 +12,8 @@ import * as caseHomes from './0004_case_homes.js';
 import * as caseActivity from './0005_case_activity.js';
 import * as nudges from './0010_nudges.js';
 import * as updatesAndCardPosts from './0012_updates_and_card_posts.js';
+import * as threadUpdates from './0013_thread_updates.js';
+import * as writePostClaims from './0016_write_post_claims.js';
 
 interface DialectAwareMigration {
   up(db: Kysely<unknown>, dialect: SqlDialect): Promise<void>;
@@ -26,6 +28,8 @@ export const MIGRATIONS: ReadonlyArray<readonly [name: string, migration: Dialec
   ['0005_case_activity', caseActivity],
   ['0010_nudges', nudges],
   ['0012_updates_and_card_posts', updatesAndCardPosts],
+  ['0013_thread_updates', threadUpdates],
+  ['0016_write_post_claims', writePostClaims],
 ];
 
 /** Binds each migration to the dialect it runs on, for Kysely's Migrator. */

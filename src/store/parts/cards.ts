@@ -3,6 +3,7 @@ import type { VendorId } from '../../domain/case.js';
 import type { CardStore, PostedCard, RecentCase } from '../../domain/ports/store.js';
 import type { PostedCardsTable, RecentCasesTable } from '../schema.js';
 import { isoInstant, nowIso, positiveLimit, type StoreContext } from './context.js';
+import { startCardThread } from './thread-updates.js';
 
 export const DEFAULT_RECENT_CASES_LIMIT = 10;
 /** App Home shows a handful; older entries per user are dropped as new ones arrive. */
@@ -12,28 +13,31 @@ export class KyselyCardStore implements CardStore {
   constructor(private readonly context: StoreContext) {}
 
   async rememberCard(card: PostedCard): Promise<void> {
-    await this.context.db
-      .insertInto('posted_cards')
-      .values({
-        vendor: card.vendor,
-        case_id: card.caseId,
-        channel_id: card.channelId,
-        ts: card.ts,
-        permalink: null,
-      })
-      .onConflict((conflict) =>
-        conflict.columns(['vendor', 'case_id', 'channel_id']).doUpdateSet((eb) => ({
+    await this.context.db.transaction().execute(async (trx) => {
+      await trx
+        .insertInto('posted_cards')
+        .values({
+          vendor: card.vendor,
+          case_id: card.caseId,
+          channel_id: card.channelId,
           ts: card.ts,
-          // A newer card has a permalink of its own, fetched when first needed.
-          permalink: eb
-            .case()
-            .when('posted_cards.ts', '=', card.ts)
-            .then(eb.ref('posted_cards.permalink'))
-            .else(null)
-            .end(),
-        })),
-      )
-      .execute();
+          permalink: null,
+        })
+        .onConflict((conflict) =>
+          conflict.columns(['vendor', 'case_id', 'channel_id']).doUpdateSet((eb) => ({
+            ts: card.ts,
+            // A newer card has a permalink of its own, fetched when first needed.
+            permalink: eb
+              .case()
+              .when('posted_cards.ts', '=', card.ts)
+              .then(eb.ref('posted_cards.permalink'))
+              .else(null)
+              .end(),
+          })),
+        )
+        .execute();
+      await startCardThread(trx, card);
+    });
   }
 
   async cardsFor(vendor: VendorId, caseId: string): Promise<PostedCard[]> {

@@ -39,7 +39,7 @@ export class KyselyCoordination implements Coordination {
   }
 
   async acquireLease(name: string, holder: string, ttlMs: number): Promise<LeaseGrant | undefined> {
-    const clock = this.leaseClock(ttlMs);
+    const clock = leaseClock(this.context, ttlMs);
     // Take the row if it is free, expired, or already ours; otherwise change nothing. A change of hands (a
     // new holder, or ours after it expired) raises the generation, so whoever held it before is fenced off.
     const row = await this.context.db
@@ -66,7 +66,7 @@ export class KyselyCoordination implements Coordination {
   }
 
   async renewLease(grant: LeaseGrant, ttlMs: number): Promise<boolean> {
-    const clock = this.leaseClock(ttlMs);
+    const clock = leaseClock(this.context, ttlMs);
     // Still ours if nobody took it since the grant, even when it lapsed in between (the generation says so).
     const result = await this.context.db
       .updateTable('leases')
@@ -91,27 +91,30 @@ export class KyselyCoordination implements Coordination {
       .where('holder', '=', holder)
       .execute();
   }
+}
 
-  /**
-   * "Now" and "now + ttl" as ISO text, for lease rows. On PostgreSQL they are the database server's clock
-   * (`now()`), so replicas whose clocks disagree still agree on when a lease expires; on SQLite (one machine)
-   * the store's clock, which tests control.
-   */
-  private leaseClock(ttlMs: number): { now: Expression<string>; expiresAt: Expression<string> } {
-    if (!(Number.isInteger(ttlMs) && ttlMs > 0))
-      throw new RangeError(`store: lease ttlMs must be a positive integer, got ${ttlMs}`);
-    if (this.context.dialect === 'postgres') {
-      return {
-        now: sql<string>`to_char(now() at time zone 'UTC', ${ISO_FORMAT})`,
-        expiresAt: sql<string>`to_char((now() + ${sql.lit(ttlMs)} * interval '1 millisecond') at time zone 'UTC', ${ISO_FORMAT})`,
-      };
-    }
-    const nowMs = this.context.now().getTime();
+/**
+ * "Now" and "now + ttl" as ISO text, for rows that hold a claim until a time (leases, outbox claims). On
+ * PostgreSQL they are the database server's clock (`now()`), so replicas whose clocks disagree still agree on
+ * when a claim expires; on SQLite (one machine) the store's clock, which tests control.
+ */
+export function leaseClock(
+  context: StoreContext,
+  ttlMs: number,
+): { now: Expression<string>; expiresAt: Expression<string> } {
+  if (!(Number.isInteger(ttlMs) && ttlMs > 0))
+    throw new RangeError(`store: lease ttlMs must be a positive integer, got ${ttlMs}`);
+  if (context.dialect === 'postgres') {
     return {
-      now: sql.val(new Date(nowMs).toISOString()),
-      expiresAt: sql.val(new Date(nowMs + ttlMs).toISOString()),
+      now: sql<string>`to_char(now() at time zone 'UTC', ${ISO_FORMAT})`,
+      expiresAt: sql<string>`to_char((now() + ${sql.lit(ttlMs)} * interval '1 millisecond') at time zone 'UTC', ${ISO_FORMAT})`,
     };
   }
+  const nowMs = context.now().getTime();
+  return {
+    now: sql.val(new Date(nowMs).toISOString()),
+    expiresAt: sql.val(new Date(nowMs + ttlMs).toISOString()),
+  };
 }
 
 /**

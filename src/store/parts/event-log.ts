@@ -245,6 +245,24 @@ export class KyselyEventLog implements EventLog {
       .execute();
     return rows.map(fromEventRow);
   }
+
+  async caseEventsAfter(
+    vendor: VendorId,
+    caseId: string,
+    afterId: number,
+    limit: number,
+  ): Promise<CaseEvent[]> {
+    const rows = await this.context.db
+      .selectFrom('status_events')
+      .selectAll()
+      .where('vendor', '=', vendor)
+      .where('case_id', '=', caseId)
+      .where('id', '>', afterId)
+      .orderBy('id')
+      .limit(positiveLimit(limit))
+      .execute();
+    return rows.map(fromEventRow);
+  }
 }
 
 function fromSnapshotRow(row: CaseSnapshotsTable): CaseSnapshot {

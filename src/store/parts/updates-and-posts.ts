@@ -1,6 +1,6 @@
 /**
  * How each channel hears about its cases, the posted cards' permalinks, and the outbox of messages caseops
- * posts after a write (migration 0012).
+ * posts after a write, each row claimed by the attempt posting it (migrations 0012, 0016).
  */
 import type {
   CardPermalinks,
@@ -9,11 +9,13 @@ import type {
   UpdateDeliveryMode,
   UpdateDeliveryStore,
   WritePost,
+  WritePostClaim,
   WritePostOutbox,
 } from '../../domain/ports/store.js';
 import type { UpdateDeliveryTable, WritePostsTable } from '../schema.js';
 import { fromCardRow } from './cards.js';
 import { countOf, isoInstant, nowIso, type StoreContext } from './context.js';
+import { leaseClock } from './coordination.js';
 
 const MODES: readonly UpdateDeliveryMode[] = ['thread', 'digest', 'both'];
 
@@ -78,10 +80,14 @@ export class KyselyCardPermalinks implements CardPermalinks {
 export class KyselyWritePostOutbox implements WritePostOutbox {
   constructor(private readonly context: StoreContext) {}
 
-  async beginWritePost(
+  async claimWritePost(
     post: Pick<WritePost, 'key' | 'eventType' | 'channelId' | 'threadTs'>,
-  ): Promise<{ fresh: boolean; post: WritePost }> {
-    const result = await this.context.db
+    holder: string,
+    ttlMs: number,
+  ): Promise<WritePostClaim> {
+    const clock = leaseClock(this.context, ttlMs);
+    const { db } = this.context;
+    const inserted = await db
       .insertInto('write_posts')
       .values({
         key: post.key,
@@ -92,16 +98,38 @@ export class KyselyWritePostOutbox implements WritePostOutbox {
         ts: null,
         created_at: nowIso(this.context),
         posted_at: null,
+        claimed_by: holder,
+        claimed_until: clock.expiresAt,
       })
       .onConflict((conflict) => conflict.column('key').doNothing())
       .executeTakeFirst();
-    const fresh = countOf(result.numInsertedOrUpdatedRows) > 0;
-    const row = await this.context.db
-      .selectFrom('write_posts')
-      .selectAll()
-      .where('key', '=', post.key)
-      .executeTakeFirstOrThrow();
-    return { fresh, post: fromPostRow(row) };
+    const fresh = countOf(inserted.numInsertedOrUpdatedRows) > 0;
+    // A pending row is taken over when its claim lapsed (the attempt died) or is the caller's own.
+    const resumed =
+      !fresh &&
+      countOf(
+        (
+          await db
+            .updateTable('write_posts')
+            .set({ claimed_by: holder, claimed_until: clock.expiresAt })
+            .where('key', '=', post.key)
+            .where('state', '=', 'pending')
+            .where((eb) =>
+              eb.or([
+                eb('claimed_until', 'is', null),
+                eb('claimed_until', '<=', clock.now),
+                eb('claimed_by', '=', holder),
+              ]),
+            )
+            .executeTakeFirst()
+        ).numUpdatedRows,
+      ) > 0;
+    const row = fromPostRow(
+      await db.selectFrom('write_posts').selectAll().where('key', '=', post.key).executeTakeFirstOrThrow(),
+    );
+    if (fresh) return { kind: 'fresh', post: row };
+    if (resumed) return { kind: 'resumed', post: row };
+    return { kind: row.state === 'posted' ? 'posted' : 'busy', post: row };
   }
 
   async getWritePost(key: string): Promise<WritePost | undefined> {
@@ -116,8 +144,23 @@ export class KyselyWritePostOutbox implements WritePostOutbox {
   async settleWritePost(key: string, ts: string, postedAt: string): Promise<void> {
     await this.context.db
       .updateTable('write_posts')
-      .set({ state: 'posted', ts, posted_at: isoInstant(postedAt, 'postedAt') })
+      .set({
+        state: 'posted',
+        ts,
+        posted_at: isoInstant(postedAt, 'postedAt'),
+        claimed_by: null,
+        claimed_until: null,
+      })
       .where('key', '=', key)
+      .execute();
+  }
+
+  async releaseWritePost(key: string, holder: string): Promise<void> {
+    await this.context.db
+      .updateTable('write_posts')
+      .set({ claimed_by: null, claimed_until: null })
+      .where('key', '=', key)
+      .where('claimed_by', '=', holder)
       .execute();
   }
 

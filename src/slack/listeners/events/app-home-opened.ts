@@ -1,5 +1,6 @@
 /**
- * App Home: the person's recently opened cases and the cases watched in the channels they are in. Bolt acks
+ * App Home: the on-call queue of the cases watched in the person's channels and their recently opened cases
+ * (card links asked of Slack where caseops does not know them yet). Bolt acks
  * events before listeners run; a re-delivered event (X-Slack-Retry-Num) is answered once per event id.
  */
 import type { App } from '@slack/bolt';
@@ -13,12 +14,17 @@ const PROBLEM_WORDS = {
 } as const;
 
 export async function publishHome(deps: SlackDeps, userId: string): Promise<void> {
-  const contents = await deps.home.contents(userId, () => deps.slack.channelsOf(userId));
+  const contents = await deps.home.contents(
+    userId,
+    () => deps.slack.channelsOf(userId),
+    (channel, ts) => deps.slack.permalink(channel, ts),
+  );
   await deps.slack.publishHome(
     userId,
     buildHome({
       recent: contents.recent,
-      watched: contents.watched,
+      queue: contents.queue,
+      now: contents.now,
       canOpen: openVendors(deps).length > 0,
       problem: contents.failed.map((half) => PROBLEM_WORDS[half]).join(' ') || undefined,
     }),
