@@ -22,6 +22,7 @@ import { classify, openFormValues } from './support.js';
 
 const APPLICATION = 'caseops-outage-test';
 const DATABASE_WORDS = /could not reach its database/;
+const OPENED_THEN_DATABASE = /^:white_check_mark: Opened [\s\S]*The case is open, but it could not be posted or watched/;
 
 const availability = await postgresForTests();
 
@@ -136,12 +137,14 @@ describe.runIf(availability.available)('PostgreSQL restarted and away under load
     expect(pollFailures.length).toBeGreaterThan(0);
     for (const text of allAnswers) expect(text).not.toMatch(/Something went wrong inside caseops/);
 
-    // Opens: told done means exactly one case at Equinix; told about the database means none was sent.
+    // Opens: told done means exactly one case at Equinix, even when the database went away only after the
+    // vendor opened it (the person is told the case is open but could not be posted); told only about the
+    // database means none was sent.
     for (const { tag, text } of openAnswers) {
       const held = h.sims.equinix
         .cases()
         .filter((c) => h.sims.equinix.find(c.id)?.description.includes(tag)).length;
-      if (DATABASE_WORDS.test(text)) expect(held, text).toBe(0);
+      if (DATABASE_WORDS.test(text) && !OPENED_THEN_DATABASE.test(text)) expect(held, text).toBe(0);
       else expect(classify(text) === 'done' ? held : -1, text).toBe(1);
     }
 

@@ -406,7 +406,12 @@ export interface Outcome {
   result: string;
 }
 
-const HANG_MS = 10_000;
+/**
+ * An operation with no outcome by then never settles (a lost promise, a retry loop without end). Far above
+ * the slowest legitimate path (retries with back-off and Retry-After), which on a loaded 2-core machine took
+ * over 10 s once.
+ */
+const HANG_MS = 30_000;
 
 /** Runs one operation against the adapter with `script` as the vendor's answers and judges what came back. */
 export async function runOne(

@@ -218,7 +218,11 @@ async function watchAndPost(
   if (busy) return `The card is being posted in <#${channelId}>.`;
   if (!outcome.posted) {
     const words = describeError(outcome.error, deps.logger);
-    return `:warning: The case is open, but it could not be posted or watched in <#${channelId}>: ${words.text}`;
+    // "Try again" must not read as "open it again": that would be a second case at the vendor.
+    return (
+      `:warning: The case is open, but it could not be posted or watched in <#${channelId}>: ${words.text} ` +
+      `To post it there, use \`/case show ${c.vendor} ${c.id}\` and *Post to channel*; opening it again would open a second case.`
+    );
   }
   return outcome.watched
     ? `Posted in <#${channelId}> and watched there: status changes will be posted in the channel.`
