@@ -22,7 +22,8 @@ import { classify, openFormValues } from './support.js';
 
 const APPLICATION = 'caseops-outage-test';
 const DATABASE_WORDS = /could not reach its database/;
-const OPENED_THEN_DATABASE = /^:white_check_mark: Opened [\s\S]*The case is open, but it could not be posted or watched/;
+const OPENED_THEN_DATABASE =
+  /^:white_check_mark: Opened [\s\S]*The case is open, but it could not be posted or watched/;
 
 const availability = await postgresForTests();
 

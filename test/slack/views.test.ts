@@ -277,7 +277,9 @@ describe('open an Equinix case', () => {
     const text = blockText((result.args.view as { blocks: unknown[] }).blocks);
     expect(text).toContain(`could not be posted or watched in <#${NOT_JOINED}>`);
     expect(text).toContain('/invite @caseops');
-    expect(text).toMatch(/`\/case show equinix \d+` and \*Post to channel\*; opening it again would open a second case/);
+    expect(text).toMatch(
+      /`\/case show equinix \d+` and \*Post to channel\*; opening it again would open a second case/,
+    );
     expect(await h.store.watchesInChannel(NOT_JOINED)).toEqual([]);
   });
 
