@@ -25,6 +25,7 @@ import {
   Scheduler,
   type SchedulerObserver,
 } from '../scheduler/scheduler.js';
+import { SubscriptionDmRunner } from '../scheduler/subscription-dm-runner.js';
 import { ThreadReplyRunner } from '../scheduler/thread-replies.js';
 import {
   SlackCardUpdater,
@@ -35,6 +36,7 @@ import {
 } from '../slack/notifier.js';
 import { SlackNudgePublisher } from '../slack/nudges.js';
 import { permalinkFetcher } from '../slack/permalinks.js';
+import { type SlackDmClient, SlackSubscriptionDmPublisher } from '../slack/subscription-dms.js';
 import { SlackThreadReplyPublisher } from '../slack/thread-replies.js';
 import { POLLER, runAs } from '../vendors/http/requester.js';
 
@@ -43,7 +45,7 @@ export interface StatusTrackingOptions {
   store: Store;
   vendors: VendorLookup;
   /** Must not retry by itself and should reject 429s to us (Bolt app's client as caseops builds it does). */
-  slackClient: SlackChatClient;
+  slackClient: SlackChatClient & Partial<SlackDmClient>;
   logger: Logger;
   /** Unique per replica; defaults to host, pid and a random suffix. */
   holder?: string;
@@ -61,6 +63,8 @@ export interface StatusTracking {
   nudges: NudgeRunner;
   /** Replies in the posted cards' threads, after each poll. */
   threadReplies: ThreadReplyRunner;
+  /** Direct messages to the people who pressed "Notify me". */
+  subscriptionDms: SubscriptionDmRunner;
   /** Also the `digests` the Slack app needs for `/case digest`. */
   scheduler: Scheduler;
   /** Cards remembered in the store are updated in place when the poller sees their case change. */
@@ -117,6 +121,12 @@ export function createStatusTracking(options: StatusTrackingOptions): StatusTrac
     logger,
     clock,
   });
+  const subscriptionDms = new SubscriptionDmRunner({
+    store,
+    publisher: new SlackSubscriptionDmPublisher(notifier, options.slackClient),
+    logger,
+    clock,
+  });
   const scheduler = new Scheduler({
     store,
     tracker: options.tracing?.enabled ? tracedPolls(polls, options.tracing) : polls,
@@ -130,6 +140,10 @@ export function createStatusTracking(options: StatusTrackingOptions): StatusTrac
     afterPoll: [
       { name: 'nudges', runOnce: (signal) => nudges.runOnce(signal) },
       { name: 'thread replies', runOnce: (signal, fence) => threadReplies.runOnce(signal, fence) },
+      {
+        name: 'subscription direct messages',
+        runOnce: (signal, fence) => subscriptionDms.runOnce(signal, fence),
+      },
     ],
   });
   const enableCardUpdates: StatusTracking['enableCardUpdates'] = (cards, renderCard) => {
@@ -142,6 +156,7 @@ export function createStatusTracking(options: StatusTrackingOptions): StatusTrac
     notifier,
     nudges,
     threadReplies,
+    subscriptionDms,
     scheduler,
     enableCardUpdates,
     start: () => scheduler.start(),

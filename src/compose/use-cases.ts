@@ -17,6 +17,7 @@ import { CaseService } from '../domain/use-cases/case-service.js';
 import { DigestSettingsService } from '../domain/use-cases/digest-settings.js';
 import { Home } from '../domain/use-cases/home.js';
 import { NudgeService } from '../domain/use-cases/nudges.js';
+import { SubscriptionService } from '../domain/use-cases/subscriptions.js';
 import { UpdateDeliveryService } from '../domain/use-cases/update-delivery.js';
 import { WritePosts } from '../domain/use-cases/write-posts.js';
 import { nextFireTime, parseScheduleWithZone, shortestGapMs } from '../scheduler/schedule.js';
@@ -52,6 +53,7 @@ export interface UseCases {
   auditTrail: CaseAuditTrail;
   digestSettings: DigestSettingsService;
   nudges: NudgeService;
+  subscriptions: SubscriptionService;
   updates: UpdateDeliveryService;
   writePosts: WritePosts;
   policy?: PolicyGate;
@@ -98,6 +100,7 @@ export function createUseCases(options: UseCaseOptions): UseCases {
       policy,
       now,
     }),
+    subscriptions: new SubscriptionService({ cases, store, logger, now }),
     updates: new UpdateDeliveryService({ store, policy, now }),
     writePosts: new WritePosts({
       store,

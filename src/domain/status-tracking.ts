@@ -30,7 +30,9 @@ export type VendorLookup = Pick<VendorDirectory, 'get' | 'profile'>;
 export type TrackingStore = Pick<
   Store,
   'watchedCases' | 'getSnapshots' | 'observeCase' | 'recordSyncFailure'
->;
+> &
+  // Cases people asked to be notified about are refreshed too, watched in a channel or not.
+  Partial<Pick<Store, 'subscribedCases'>>;
 
 export interface PollReport {
   startedAt: string;
@@ -99,7 +101,7 @@ export class StatusTracker {
 
   async pollOnce(options: PollOptions = {}): Promise<PollReport> {
     const startedAt = this.nowIso();
-    const watched = await this.store.watchedCases();
+    const watched = await this.casesToRefresh();
     const idsByVendor = new Map<VendorId, string[]>();
     for (const { vendor, caseId } of watched) {
       const ids = idsByVendor.get(vendor) ?? [];
@@ -141,6 +143,16 @@ export class StatusTracker {
       'poll finished',
     );
     return report;
+  }
+
+  /** Every watched or subscribed case once. */
+  private async casesToRefresh(): Promise<Array<{ vendor: VendorId; caseId: string }>> {
+    const [watched, subscribed] = await Promise.all([
+      this.store.watchedCases(),
+      this.store.subscribedCases?.() ?? [],
+    ]);
+    const seen = new Set(watched.map((c) => caseKey(c.vendor, c.caseId)));
+    return [...watched, ...subscribed.filter((c) => !seen.has(caseKey(c.vendor, c.caseId)))];
   }
 
   private async pollVendor(

@@ -1,7 +1,7 @@
 /**
  * The fake Slack Web API's methods on the workspace's state: auth.test, chat.postMessage/postEphemeral
  * (both in threads too)/update/getPermalink/unfurl, reactions.add, views.open/update/push/publish, users.info,
- * users.conversations, conversations.info, usergroups.users.list, apps.connections.open; and posts to a
+ * users.conversations, conversations.info/open/history/replies, usergroups.users.list, apps.connections.open; and posts to a
  * response_url. Each refusal is the error Slack answers (SlackApiError), checked as Slack checks
  * (fake-slack-checks.ts).
  */
@@ -57,6 +57,8 @@ export abstract class FakeSlackMethods extends FakeSlackStore {
         return this.usersConversations(args);
       case 'conversations.info':
         return this.conversationsInfo(args);
+      case 'conversations.open':
+        return this.conversationsOpen(args);
       case 'conversations.history':
         return this.conversationsHistory(args);
       case 'conversations.replies':
@@ -247,10 +249,23 @@ export abstract class FakeSlackMethods extends FakeSlackStore {
     return { channels, response_metadata: { next_cursor: '' } };
   }
 
+  /** The bot's direct-message channel with one person: the same id a post to their user id lands in. */
+  private conversationsOpen(args: Json): Json {
+    const user = typeof args.users === 'string' ? args.users : '';
+    if (user.includes(',')) throw new SlackApiError('not_implemented');
+    if (!this.users.has(user)) throw new SlackApiError('user_not_found');
+    return { channel: { id: this.requireChannelForPosting(user) } };
+  }
+
+  /** A direct-message channel the bot has with a person of the workspace. */
+  private isDirectMessage(channel: string): boolean {
+    return /^D/.test(channel) && this.users.has(`U${channel.slice(1)}`);
+  }
+
   /** Newest first, after `oldest` (exclusive); metadata only with `include_all_metadata`. */
   private conversationsHistory(args: Json): Json {
     const channel = args.channel;
-    if (typeof channel !== 'string' || !this.channels.has(channel))
+    if (typeof channel !== 'string' || !(this.channels.has(channel) || this.isDirectMessage(channel)))
       throw new SlackApiError('channel_not_found');
     const oldest = Number(args.oldest ?? 0);
     const limit = Math.min(Math.max(Number(args.limit ?? 100) || 100, 1), 999);

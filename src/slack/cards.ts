@@ -43,15 +43,23 @@ export function renderChannelCard(
   });
 }
 
-/** The card for a channel (or an ephemeral reply in it), with its context. */
+/**
+ * The card for a channel (or an ephemeral reply in it), with its context. With `viewer` (the one person who
+ * sees an ephemeral card), it offers "Stop notifying" where they already get direct messages about the case.
+ */
 export async function channelCard(
-  deps: Pick<SlackDeps, 'cases' | 'cards'>,
+  deps: Pick<SlackDeps, 'cases' | 'cards'> & Partial<Pick<SlackDeps, 'subscriptions'>>,
   c: Case,
   channelId: string | undefined,
   surface: CardOptions['surface'],
   notice?: string,
+  viewer?: string,
 ): Promise<SlackMessage> {
   const ctx = await cardContext(deps, c, channelId);
+  const subscribed =
+    viewer !== undefined && surface === 'ephemeral' && deps.subscriptions
+      ? await deps.subscriptions.isSubscribed(viewer, c.vendor, c.id).catch(() => false)
+      : false;
   return buildCaseCard(c, {
     surface,
     capabilities: capabilitiesOf(deps, c.vendor),
@@ -60,6 +68,7 @@ export async function channelCard(
     clock: clockOnCard(c, ctx.recorded),
     inChannel: isChannel(channelId),
     notice,
+    subscribed,
   });
 }
 

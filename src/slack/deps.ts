@@ -6,6 +6,7 @@ import type { CaseService } from '../domain/use-cases/case-service.js';
 import type { DigestSettingsService } from '../domain/use-cases/digest-settings.js';
 import type { Home } from '../domain/use-cases/home.js';
 import type { NudgeService } from '../domain/use-cases/nudges.js';
+import type { SubscriptionService } from '../domain/use-cases/subscriptions.js';
 import type { UpdateDeliveryService } from '../domain/use-cases/update-delivery.js';
 import type { WritePosts } from '../domain/use-cases/write-posts.js';
 import type { Logger } from '../logging/logger.js';
@@ -21,6 +22,8 @@ export interface SlackUseCases {
   auditTrail: CaseAuditTrail;
   digestSettings: DigestSettingsService;
   nudges: NudgeService;
+  /** "Notify me": each person's subscriptions and night hours. */
+  subscriptions: SubscriptionService;
   /** How each channel hears about its cases (`/case updates`). */
   updates: UpdateDeliveryService;
   /** Cards and confirmations posted after a write, exactly once per write. */

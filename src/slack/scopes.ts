@@ -18,6 +18,10 @@ export const BOT_SCOPES = {
     "conversations.history and conversations.replies in public channels: finding caseops' own digest, nudge, card and note-confirmation messages after a crash or a lost answer, so none is posted twice",
   'groups:history':
     "conversations.history and conversations.replies in private channels: finding caseops' own digest, nudge, card and note-confirmation messages after a crash or a lost answer, so none is posted twice",
+  'im:write':
+    'conversations.open: the direct-message channel with a person who pressed "Notify me", for the messages about their cases',
+  'im:history':
+    'conversations.history in caseops\' direct messages with a subscriber: finding a "Notify me" message Slack accepted after a crash or a lost answer, so none is sent twice',
   'links:read': 'the link_shared event: a vendor case link was pasted in a message, to be unfurled',
   'links:write': 'chat.unfurl: the compact case card under a pasted vendor case link',
   'reactions:write': 'reactions.add: the ✅ on a message sent to a vendor as a note',

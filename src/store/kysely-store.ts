@@ -18,6 +18,7 @@ import type {
   EventLog,
   NudgeStore,
   Store,
+  SubscriptionStore,
   UpdateDeliveryStore,
   WatchStore,
   WriteLedger,
@@ -37,6 +38,7 @@ import { KyselyDigestOutbox } from './parts/digest-outbox.js';
 import { KyselyDigestSettingsStore } from './parts/digest-settings.js';
 import { KyselyEventLog } from './parts/event-log.js';
 import { KyselyNudgeStore } from './parts/nudges.js';
+import { KyselySubscriptionStore } from './parts/subscriptions.js';
 import { KyselyThreadUpdates } from './parts/thread-updates.js';
 import {
   KyselyCardPermalinks,
@@ -82,6 +84,7 @@ export class KyselyStore implements Store {
   private readonly deliveries: UpdateDeliveryStore;
   private readonly permalinks: CardPermalinks;
   private readonly writePosts: WritePostOutbox;
+  private readonly subscriptions: SubscriptionStore;
   private readonly threads: ThreadUpdateStore;
   private readonly clockReadingsPart: KyselyClockReadings;
   private closed?: Promise<void>;
@@ -107,6 +110,7 @@ export class KyselyStore implements Store {
     this.deliveries = new KyselyUpdateDeliveryStore(this.context);
     this.permalinks = new KyselyCardPermalinks(this.context);
     this.writePosts = new KyselyWritePostOutbox(this.context);
+    this.subscriptions = new KyselySubscriptionStore(this.context);
     this.threads = new KyselyThreadUpdates(this.context);
     this.clockReadingsPart = new KyselyClockReadings(this.context);
   }
@@ -411,5 +415,44 @@ export class KyselyStore implements Store {
   }
   ageCase(...args: Args<CaseAging, 'ageCase'>) {
     return this.clockReadingsPart.ageCase(...args);
+  }
+
+  // Personal subscriptions and their direct messages (migration 0014) ---------------------------------------
+
+  addSubscription(...args: Args<SubscriptionStore, 'addSubscription'>) {
+    return this.subscriptions.addSubscription(...args);
+  }
+  removeSubscription(...args: Args<SubscriptionStore, 'removeSubscription'>) {
+    return this.subscriptions.removeSubscription(...args);
+  }
+  subscriptionsOf(...args: Args<SubscriptionStore, 'subscriptionsOf'>) {
+    return this.subscriptions.subscriptionsOf(...args);
+  }
+  allSubscriptions() {
+    return this.subscriptions.allSubscriptions();
+  }
+  subscribedCases() {
+    return this.subscriptions.subscribedCases();
+  }
+  eventsOfCaseAfter(...args: Args<SubscriptionStore, 'eventsOfCaseAfter'>) {
+    return this.subscriptions.eventsOfCaseAfter(...args);
+  }
+  getSubscriberSettings(...args: Args<SubscriptionStore, 'getSubscriberSettings'>) {
+    return this.subscriptions.getSubscriberSettings(...args);
+  }
+  saveSubscriberSettings(...args: Args<SubscriptionStore, 'saveSubscriberSettings'>) {
+    return this.subscriptions.saveSubscriberSettings(...args);
+  }
+  beginSubscriptionDm(...args: Args<SubscriptionStore, 'beginSubscriptionDm'>) {
+    return this.subscriptions.beginSubscriptionDm(...args);
+  }
+  settleSubscriptionDm(...args: Args<SubscriptionStore, 'settleSubscriptionDm'>) {
+    return this.subscriptions.settleSubscriptionDm(...args);
+  }
+  forgetSubscriptionDm(...args: Args<SubscriptionStore, 'forgetSubscriptionDm'>) {
+    return this.subscriptions.forgetSubscriptionDm(...args);
+  }
+  pendingSubscriptionDms() {
+    return this.subscriptions.pendingSubscriptionDms();
   }
 }

@@ -230,6 +230,39 @@ export interface ThreadRepliesTable {
   posted_at: string | null;
 }
 
+// Personal subscriptions and their direct messages (migration 0014) ------------------------------------------
+
+export interface SubscriptionsTable {
+  user_id: string;
+  vendor: string;
+  case_id: string;
+  cursor: number;
+  created_at: string;
+}
+
+export interface SubscriberSettingsTable {
+  user_id: string;
+  night_from: string | null;
+  night_to: string | null;
+  timezone: string | null;
+  timezone_checked_at: string | null;
+  updated_at: string;
+}
+
+export interface SubscriptionDmsTable {
+  key: string;
+  user_id: string;
+  vendor: string;
+  case_id: string;
+  from_event_id: number;
+  to_event_id: number;
+  dm_channel_id: string;
+  state: string;
+  ts: string | null;
+  created_at: string;
+  posted_at: string | null;
+}
+
 export interface Database {
   watches: WatchesTable;
   case_homes: CaseHomesTable;
@@ -250,6 +283,9 @@ export interface Database {
   write_posts: WritePostsTable;
   thread_cursors: ThreadCursorsTable;
   thread_replies: ThreadRepliesTable;
+  subscriptions: SubscriptionsTable;
+  subscriber_settings: SubscriberSettingsTable;
+  subscription_dms: SubscriptionDmsTable;
 }
 
 export type SqlDialect = 'sqlite' | 'postgres';

@@ -168,6 +168,16 @@ const targets: Array<{ actionId: string; value: fc.Arbitrary<unknown>; wheres: W
   { actionId: CASE_ACTIONS.unwatch, value: jsonOrJunk(caseRef), wheres: ['message', 'ephemeral', 'none'] },
   { actionId: CASE_ACTIONS.post, value: jsonOrJunk(caseRef), wheres: ['message', 'ephemeral', 'none'] },
   {
+    actionId: CASE_ACTIONS.notify,
+    value: jsonOrJunk(caseRef),
+    wheres: ['message', 'ephemeral', 'home', 'none'],
+  },
+  {
+    actionId: CASE_ACTIONS.stopNotify,
+    value: jsonOrJunk(caseRef),
+    wheres: ['message', 'ephemeral', 'home', 'none'],
+  },
+  {
     actionId: SHOW_CASE_ACTION,
     value: jsonOrJunk(caseRef),
     wheres: ['message', 'ephemeral', 'home', 'view'],

@@ -87,7 +87,8 @@ export async function startFuzzHarness(): Promise<FuzzHarness> {
     if (ack) texts.push(answerText(ack));
     for (const call of h.fake.calls.slice(calls)) {
       if (call.outcome !== 'ok') continue;
-      if (call.method === 'views.update' || call.method === 'views.open' || call.method === 'views.push') {
+      // App Home published again is an answer too: the page itself shows what the press changed.
+      if (['views.update', 'views.open', 'views.push', 'views.publish'].includes(call.method)) {
         texts.push(blockText((call.args.view as { blocks?: unknown[] } | undefined)?.blocks ?? []));
       } else if (call.method.startsWith('chat.post') || call.method === 'chat.update') {
         texts.push(String(call.args.text ?? ''), blockText(call.args.blocks ?? []));

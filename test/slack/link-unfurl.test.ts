@@ -60,7 +60,19 @@ describe('unfurling vendor case links', () => {
     expect(equinix).toContain(`Equinix case ${equinixId}`);
     expect(equinix).toContain('Cage power feed B lost');
     expect(equinix).toContain('Watch here');
-    expect(JSON.stringify(unfurls)).not.toContain('Notify me');
+    // Each unfurl offers Notify me (direct messages to whoever presses it) for its own case.
+    for (const [url, vendor, id] of [
+      [ciscoUrl, 'cisco', ciscoId],
+      [equinixUrl, 'equinix', equinixId],
+    ] as const) {
+      const elements = ((unfurls[url]?.blocks ?? []) as Array<{ elements?: unknown[] }>).flatMap(
+        (block) =>
+          (block.elements ?? []) as Array<{ action_id?: string; value?: string; text?: { text?: string } }>,
+      );
+      const notify = elements.find((element) => element.action_id === 'case.notify');
+      expect(notify?.text?.text).toBe('Notify me');
+      expect(JSON.parse(notify?.value ?? '{}')).toEqual({ v: vendor, id });
+    }
   });
 
   it('"Watch here" on an unfurl watches the case in the channel and tells the presser', async () => {

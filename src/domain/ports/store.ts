@@ -6,7 +6,10 @@
  */
 import type { Case, CaseState, CaseStatusEntry, VendorId } from '../case.js';
 import type { CaseAging, ClockReadings } from './clock-readings.js';
+import type { SubscriberSettings, Subscription, SubscriptionDm } from './subscriptions.js';
 import type { ThreadUpdateStore } from './thread-updates.js';
+
+export type { SubscriberSettings, Subscription, SubscriptionDm } from './subscriptions.js';
 
 export interface Watch {
   vendor: VendorId;
@@ -466,6 +469,39 @@ export interface WritePostOutbox {
   forgetWritePost(key: string): Promise<void>;
 }
 
+/** Personal subscriptions and their direct messages (migration 0014; the records are in ./subscriptions.ts). */
+export interface SubscriptionStore {
+  /**
+   * Subscribes the person to the case (atomic); the cursor starts at the case's newest event, so only what
+   * changes from now on is sent. False when they already were.
+   */
+  addSubscription(entry: { userId: string; vendor: VendorId; caseId: string }): Promise<boolean>;
+  /** False when there was no such subscription. */
+  removeSubscription(userId: string, vendor: VendorId, caseId: string): Promise<boolean>;
+  subscriptionsOf(userId: string): Promise<Subscription[]>;
+  /** Every subscription, by person. */
+  allSubscriptions(): Promise<Subscription[]>;
+  /** Every subscribed case once, for the poller. */
+  subscribedCases(): Promise<Array<{ vendor: VendorId; caseId: string }>>;
+  /** Events of the case with id > `afterId`, oldest first, at most `limit`. */
+  eventsOfCaseAfter(vendor: VendorId, caseId: string, afterId: number, limit?: number): Promise<CaseEvent[]>;
+  getSubscriberSettings(userId: string): Promise<SubscriberSettings | undefined>;
+  /** Sets the fields given; the others stay as they were. */
+  saveSubscriberSettings(settings: SubscriberSettings): Promise<SubscriberSettings>;
+  /** Inserts a pending row; false when the key exists already (another run has it). Atomic. */
+  beginSubscriptionDm(dm: Omit<SubscriptionDm, 'state' | 'ts' | 'createdAt' | 'postedAt'>): Promise<boolean>;
+  /**
+   * Marks the message posted and moves the person's cursor for the case up to its last event, in one
+   * transaction. With a fence (the poller's lease), nothing is written and StaleLeaseError is thrown once the
+   * lease has changed hands.
+   */
+  settleSubscriptionDm(key: string, ts: string, postedAt: string, fence?: LeaseGrant): Promise<void>;
+  /** Slack does not have it: the row goes, so the message can be posted again. */
+  forgetSubscriptionDm(key: string): Promise<void>;
+  /** Oldest first. */
+  pendingSubscriptionDms(): Promise<SubscriptionDm[]>;
+}
+
 /** Coordination across replicas. */
 export interface Coordination {
   /**
@@ -522,6 +558,7 @@ export interface Store
     ThreadUpdateStore,
     ClockReadings,
     CaseAging,
+    SubscriptionStore,
     Coordination {
   readonly dialect: 'sqlite' | 'postgres';
   /** Applies pending migrations. Safe to call from several replicas at once. */

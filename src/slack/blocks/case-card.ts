@@ -76,6 +76,8 @@ export interface CardOptions {
   openedBy?: string;
   /** The card's channel watches this case. */
   watchedHere?: boolean;
+  /** The person who sees this card gets direct messages about the case ("Stop notifying" instead of "Notify me"). */
+  subscribed?: boolean;
   /**
    * False where the card is shown outside a channel (a DM): watches and posted cards belong to channels, so
    * Watch and Post are not offered there.
@@ -315,6 +317,11 @@ function caseButtons(c: Case, options: CardOptions): Button[] {
   if (writes.cancel)
     buttons.push(button({ text: 'Cancel case', actionId: CASE_ACTIONS.cancel, value, style: 'danger' }));
   buttons.push(button({ text: 'Refresh', actionId: CASE_ACTIONS.refresh, value }));
+  buttons.push(
+    options.subscribed
+      ? button({ text: 'Stop notifying', actionId: CASE_ACTIONS.stopNotify, value })
+      : button({ text: 'Notify me', actionId: CASE_ACTIONS.notify, value }),
+  );
   if (options.inChannel === false) return buttons;
   buttons.push(
     options.watchedHere

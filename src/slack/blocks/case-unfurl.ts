@@ -1,10 +1,10 @@
 /**
- * A vendor case link unfurled in a message: a compact card (title, state, severity, owner, age) and a
- * "Watch here" button. Unfurls have no "Notify me": caseops has no per-person subscriptions.
+ * A vendor case link unfurled in a message: a compact card (title, state, severity, owner, age), a "Watch
+ * here" button where the channel may watch it, and "Notify me" (direct messages to whoever presses it).
  */
 import type { Case } from '../../domain/case.js';
 import { vendorName } from '../../vendors/plugin.js';
-import { caseRefValue, STATE_LOOK } from './case-card.js';
+import { CASE_ACTIONS, caseRefValue, STATE_LOOK } from './case-card.js';
 import { actions, type Block, button, context, section } from './kit.js';
 import { escapeMrkdwn, truncate } from './limits.js';
 
@@ -42,12 +42,12 @@ export function buildCaseUnfurl(c: Case, options: { now: Date; canWatch: boolean
     ),
     context(facts.join('  ·  ')),
   ];
-  if (options.canWatch) {
-    blocks.push(
-      actions(`unfurl:${c.vendor}:${c.id}`, [
-        button({ text: 'Watch here', actionId: UNFURL_WATCH_ACTION, value: caseRefValue(c.vendor, c.id) }),
-      ]),
-    );
-  }
+  const value = caseRefValue(c.vendor, c.id);
+  blocks.push(
+    actions(`unfurl:${c.vendor}:${c.id}`, [
+      ...(options.canWatch ? [button({ text: 'Watch here', actionId: UNFURL_WATCH_ACTION, value })] : []),
+      button({ text: 'Notify me', actionId: CASE_ACTIONS.notify, value }),
+    ]),
+  );
   return blocks;
 }

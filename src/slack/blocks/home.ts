@@ -58,6 +58,8 @@ export function buildHome(options: {
   /** When the clocks were read. */
   now: Date;
   canOpen: boolean;
+  /** "Notifying you" (./home-subscriptions.ts), shown after the page's opening lines. */
+  subscriptions?: readonly Block[];
   /** Set when part of the page could not be loaded. */
   problem?: string;
 }): HomeView {
@@ -73,6 +75,7 @@ export function buildHome(options: {
     );
   }
   if (options.problem) blocks.push(context(`:warning: ${options.problem}`));
+  blocks.push(...(options.subscriptions ?? []));
 
   blocks.push(divider(), header('On-call queue'), ...queueBlocks(options.queue, options.now));
   blocks.push(divider(), header('Recently opened by you'), ...recentBlocks(options.recent));

@@ -13,6 +13,7 @@ import * as caseActivity from './0005_case_activity.js';
 import * as nudges from './0010_nudges.js';
 import * as updatesAndCardPosts from './0012_updates_and_card_posts.js';
 import * as threadUpdates from './0013_thread_updates.js';
+import * as subscriptions from './0014_subscriptions.js';
 import * as writePostClaims from './0016_write_post_claims.js';
 
 interface DialectAwareMigration {
@@ -29,6 +30,7 @@ export const MIGRATIONS: ReadonlyArray<readonly [name: string, migration: Dialec
   ['0010_nudges', nudges],
   ['0012_updates_and_card_posts', updatesAndCardPosts],
   ['0013_thread_updates', threadUpdates],
+  ['0014_subscriptions', subscriptions],
   ['0016_write_post_claims', writePostClaims],
 ];
 

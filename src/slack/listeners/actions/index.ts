@@ -3,6 +3,7 @@ import type { App, BlockAction } from '@slack/bolt';
 import { CASE_ACTIONS } from '../../blocks/case-card.js';
 import { LIST_PAGE_ACTION, SHOW_CASE_ACTION, WATCHING_UNWATCH_ACTION } from '../../blocks/case-list.js';
 import { HOME_OPEN_ACTION } from '../../blocks/home.js';
+import { HOME_NIGHT_ACTIONS } from '../../blocks/home-subscriptions.js';
 import { PICK_VENDOR_ACTION } from '../../blocks/modals.js';
 import { NUDGE_ACTIONS } from '../../blocks/nudge.js';
 import { OPEN_CALLBACK_ID, VALUE_ACTION } from '../../blocks/open-form.js';
@@ -10,6 +11,7 @@ import type { SlackDeps } from '../../deps.js';
 import { caseDetails } from './case-details.js';
 import { homeOpen } from './home-open.js';
 import { listPage } from './list-page.js';
+import { notifyCase, setNightHours, stopNotifying } from './notify-case.js';
 import { nudgeHold } from './nudge-hold.js';
 import { pickVendor } from './pick-vendor.js';
 import { portalLink } from './portal-link.js';
@@ -32,6 +34,10 @@ export function register(app: App, deps: SlackDeps): void {
   app.action<BlockAction>(CASE_ACTIONS.unwatch, unwatchCase(deps));
   app.action<BlockAction>(CASE_ACTIONS.post, postCardButton(deps));
   app.action<BlockAction>(CASE_ACTIONS.details, caseDetails(deps));
+  // On cards, unfurls, App Home and the direct messages themselves.
+  app.action<BlockAction>(CASE_ACTIONS.notify, notifyCase(deps));
+  app.action<BlockAction>(CASE_ACTIONS.stopNotify, stopNotifying(deps));
+  for (const id of Object.values(HOME_NIGHT_ACTIONS)) app.action<BlockAction>(id, setNightHours(deps));
   // On lists, App Home and the open form.
   app.action<BlockAction>(new RegExp(`^${LIST_PAGE_ACTION.replace('.', '\\.')}\\.`), listPage(deps));
   app.action<BlockAction>(SHOW_CASE_ACTION, showCase(deps));

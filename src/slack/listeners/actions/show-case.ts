@@ -17,7 +17,7 @@ export function showCase(deps: SlackDeps) {
     const actor = { userId: press.userId, channelId: press.channelId };
     if (press.messageTs) {
       const c = await deps.cases.lookup(actor, ref.v, ref.id);
-      await press.tell(await channelCard(deps, c, press.channelId, 'ephemeral'));
+      await press.tell(await channelCard(deps, c, press.channelId, 'ephemeral', undefined, press.userId));
       return;
     }
     const title = `${vendorName(ref.v).split(' ')[0]} ${ref.id}`;

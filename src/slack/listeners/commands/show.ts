@@ -27,6 +27,8 @@ export const showSubcommand = defineSubcommand<{ vendor: VendorId; id: string }>
     );
     // The card is rendered on a later turn, after any ack that arrived with the vendor's answer.
     await nextTurn();
-    await invocation.reply(await channelCard(deps, found, invocation.channelId, 'ephemeral'));
+    await invocation.reply(
+      await channelCard(deps, found, invocation.channelId, 'ephemeral', undefined, invocation.userId),
+    );
   },
 });

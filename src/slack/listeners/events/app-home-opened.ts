@@ -5,20 +5,29 @@
  */
 import type { App } from '@slack/bolt';
 import { buildHome } from '../../blocks/home.js';
+import { buildHomeSubscriptions } from '../../blocks/home-subscriptions.js';
 import type { SlackDeps } from '../../deps.js';
 import { openVendors } from '../../open-flow.js';
 
 const PROBLEM_WORDS = {
   recent: 'Your recent cases could not be loaded just now.',
   watched: 'The watched cases could not be loaded just now.',
+  subscriptions: 'The cases caseops notifies you about could not be loaded just now.',
 } as const;
 
 export async function publishHome(deps: SlackDeps, userId: string): Promise<void> {
-  const contents = await deps.home.contents(
-    userId,
-    () => deps.slack.channelsOf(userId),
-    (channel, ts) => deps.slack.permalink(channel, ts),
-  );
+  const [contents, subscriptions] = await Promise.all([
+    deps.home.contents(
+      userId,
+      () => deps.slack.channelsOf(userId),
+      (channel, ts) => deps.slack.permalink(channel, ts),
+    ),
+    deps.subscriptions.view(userId).catch((error: unknown) => {
+      deps.logger.error({ err: error }, 'App Home: subscriptions failed');
+      return undefined;
+    }),
+  ]);
+  const failed = [...contents.failed, ...(subscriptions ? [] : (['subscriptions'] as const))];
   await deps.slack.publishHome(
     userId,
     buildHome({
@@ -26,7 +35,8 @@ export async function publishHome(deps: SlackDeps, userId: string): Promise<void
       queue: contents.queue,
       now: contents.now,
       canOpen: openVendors(deps).length > 0,
-      problem: contents.failed.map((half) => PROBLEM_WORDS[half]).join(' ') || undefined,
+      ...(subscriptions ? { subscriptions: buildHomeSubscriptions(subscriptions) } : {}),
+      problem: failed.map((part) => PROBLEM_WORDS[part]).join(' ') || undefined,
     }),
   );
 }
