@@ -159,4 +159,22 @@ describe('App Home as the on-call queue, over HTTP', () => {
     // Room left for other sections below the queue and the recent cases.
     expect(blocks.length).toBeLessThanOrEqual(70);
   }, 60_000);
+
+  it('500 queued cases and 30 subscriptions: the queue first, then Notifying you, within 100 blocks', async () => {
+    for (let i = 0; i < 500; i++) {
+      const id = `69${String(i).padStart(7, '0')}`;
+      await watched(id, [[(i % 50) + 1, { status: 'Customer Pending', state: 'waiting-on-customer' }]]);
+      if (i < 30) await h.store.addSubscription({ userId: ALICE, vendor: 'cisco', caseId: id });
+    }
+    const blocks = await openHome();
+    expect(blocks.length).toBeLessThanOrEqual(100);
+    const rows = blocks.filter((b) => b.block_id?.startsWith('queue:'));
+    const text = blockText(blocks);
+    // Every queued case is either a row or counted in the "N more" line; nothing is cut without a word.
+    const more = Number(/(\d+) more: \d+ waiting on us/.exec(text)?.[1]);
+    expect(rows.length + more).toBe(500);
+    expect(rows.length).toBeGreaterThan(10);
+    expect(text.indexOf('On-call queue')).toBeLessThan(text.indexOf('Notifying you'));
+    expect(text.indexOf('Notifying you')).toBeLessThan(text.indexOf('Recently opened by you'));
+  }, 60_000);
 });

@@ -1,8 +1,8 @@
 /**
  * App Home: the on-call queue (the watched cases in the person's channels, by whose move it is, each with its
- * clock, Show, Notify me and its card's link), then the cases they opened recently. Within Slack's 100 blocks
- * for any queue: at most HOME_QUEUE_ROWS rows of two blocks each and one "N more" line, leaving room for
- * other sections after these.
+ * clock, Show, Notify me and its card's link), then the cases they asked to be notified about, then the cases
+ * they opened recently. Within Slack's 100 blocks for any queue: at most HOME_QUEUE_ROWS rows of two blocks
+ * each, fewer when the other sections need the room, and one "N more" line.
  */
 
 import type { VendorId } from '../../domain/case.js';
@@ -24,7 +24,7 @@ import {
   section,
   slackDate,
 } from './kit.js';
-import { escapeMrkdwn, truncate } from './limits.js';
+import { escapeMrkdwn, SLACK_LIMITS, truncate } from './limits.js';
 
 export const HOME_OPEN_ACTION = 'home.open';
 /** Recently opened cases shown (the rest are a count), so the queue keeps most of the page. */
@@ -58,7 +58,7 @@ export function buildHome(options: {
   /** When the clocks were read. */
   now: Date;
   canOpen: boolean;
-  /** "Notifying you" (./home-subscriptions.ts), shown after the page's opening lines. */
+  /** "Notifying you" (./home-subscriptions.ts), shown after the queue. */
   subscriptions?: readonly Block[];
   /** Set when part of the page could not be loaded. */
   problem?: string;
@@ -75,15 +75,25 @@ export function buildHome(options: {
     );
   }
   if (options.problem) blocks.push(context(`:warning: ${options.problem}`));
-  blocks.push(...(options.subscriptions ?? []));
-
-  blocks.push(divider(), header('On-call queue'), ...queueBlocks(options.queue, options.now));
-  blocks.push(divider(), header('Recently opened by you'), ...recentBlocks(options.recent));
+  const after = [
+    ...(options.subscriptions ?? []),
+    divider(),
+    header('Recently opened by you'),
+    ...recentBlocks(options.recent),
+  ];
+  // The queue comes first and gets what the other sections leave of Slack's 100 blocks: rows that do not
+  // fit are counted in its "N more" line rather than cut from the end of the page.
+  const queueRoom = SLACK_LIMITS.home.blocks - blocks.length - after.length - 2;
+  blocks.push(divider(), header('On-call queue'), ...queueBlocks(options.queue, options.now, queueRoom));
+  blocks.push(...after);
   return { type: 'home', blocks };
 }
 
-function queueBlocks(queue: HomeQueue, now: Date): Block[] {
+function queueBlocks(queue: HomeQueue, now: Date, room: number): Block[] {
   const blocks: Block[] = [];
+  const more = { ...queue.more };
+  // One block stays free for the "N more" line.
+  const rowRoom = room - 1;
   if (queue.shown.length === 0 && queue.notSeenYet === 0) {
     blocks.push(
       context(
@@ -93,6 +103,11 @@ function queueBlocks(queue: HomeQueue, now: Date): Block[] {
   }
   let group: QueueGroup | undefined;
   for (const entry of queue.shown) {
+    const needs = entry.group === group ? 2 : 3;
+    if (blocks.length + needs > rowRoom) {
+      more[entry.group] = (more[entry.group] ?? 0) + 1;
+      continue;
+    }
     if (entry.group !== group) {
       group = entry.group;
       blocks.push(context(GROUP_TITLES[group]));
@@ -125,11 +140,11 @@ function queueBlocks(queue: HomeQueue, now: Date): Block[] {
       ]),
     );
   }
-  const more = (Object.entries(queue.more) as Array<[QueueGroup, number]>).filter(([, n]) => n > 0);
+  const counted = (Object.entries(more) as Array<[QueueGroup, number]>).filter(([, n]) => n > 0);
   const notSeen = queue.notSeenYet > 0 ? [`${queue.notSeenYet} not polled yet`] : [];
-  if (more.length > 0 || notSeen.length > 0) {
-    const total = more.reduce((sum, [, n]) => sum + n, 0);
-    const parts = [...more.map(([g, n]) => `${n} ${MORE_WORDS[g]}`), ...notSeen];
+  if (counted.length > 0 || notSeen.length > 0) {
+    const total = counted.reduce((sum, [, n]) => sum + n, 0);
+    const parts = [...counted.map(([g, n]) => `${n} ${MORE_WORDS[g]}`), ...notSeen];
     blocks.push(
       context(
         total > 0
