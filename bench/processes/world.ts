@@ -43,6 +43,8 @@ export interface WorldMark {
 
 export interface VendorTraffic {
   apiCalls: number;
+  /** Of those, calls for one case's details after a bulk call showed it changed. */
+  detailCalls: number;
   tokenCalls: number;
   /** Most API calls that reached the vendor within any one second. */
   peakPerSecond: number;
@@ -55,6 +57,12 @@ export type SlackPost = [string, number, string];
 
 /** Token endpoints (Equinix, Cisco, Motadata); Juniper uses HTTP Basic. */
 const TOKEN_PATHS = [CISCO_TOKEN_PATH, '/oauth2/v1/token', '/api/oauth/token'];
+
+/**
+ * Detail calls, where a vendor has a bulk call beside them (Cisco: summaries for 30 ids, details for one).
+ * The other vendors' per-case lookups are their cheapest refresh, counted as bulk.
+ */
+const DETAIL_PATHS: Partial<Record<VendorId, RegExp>> = { cisco: /\/cases\/details\// };
 
 function readOptions(): WorldOptions {
   const raw = process.env.BENCH_WORLD;
@@ -207,6 +215,7 @@ async function main(): Promise<void> {
         const api = requests.filter((r) => !TOKEN_PATHS.some((path) => r.path.endsWith(path)));
         out[vendor] = {
           apiCalls: api.length,
+          detailCalls: api.filter((r) => DETAIL_PATHS[vendor]?.test(r.path) ?? false).length,
           tokenCalls: requests.length - api.length,
           peakPerSecond: peakInWindow(
             api.map((r) => r.at),

@@ -29,9 +29,16 @@ export interface VendorSweep {
   vendor: VendorId;
   cases: number;
   budget: VendorBudget;
+  /** The fewest bulk calls that refresh every case (Cisco summaries; the others' per-case lookups). */
   minimumCalls: number;
-  /** API calls that reached the simulator (token calls not included). */
+  /** API calls that reached the simulator (token calls not included): bulk plus detail calls. */
   calls: number;
+  bulkCalls: number;
+  /** One case's details, fetched because a bulk call showed it changed. */
+  detailCalls: number;
+  /** Cases the world changed before this sweep: the detail calls a vendor with a bulk call needs. */
+  changedCases: number;
+  expectedDetailCalls: number;
   tokenCalls: number;
   /** Calls that did not end well (throttled, failed), as caseops' HTTP client saw them. */
   callsNotOk: number;
@@ -84,6 +91,10 @@ export interface SweepResultSummary {
   /** Calls over every vendor in the last steady sweep, and the minimum. */
   calls: number;
   minimumCalls: number;
+  /** The same sweep's bulk calls, and its detail calls against the changed cases that need one. */
+  bulkCalls: number;
+  detailCalls: number;
+  expectedDetailCalls: number;
   /** Right after the last steady sweep. */
   rssAfterSweepBytes: number;
   heapAfterGcBytes: number;
@@ -94,6 +105,11 @@ export interface SweepResultSummary {
 
 export function minimumCalls(vendor: VendorId, cases: number, ciscoIdsPerCall: number): number {
   return vendor === 'cisco' ? Math.ceil(cases / ciscoIdsPerCall) : cases;
+}
+
+/** Detail calls a sweep needs: one per changed case where the vendor has a bulk call that lacks details. */
+export function expectedDetailCalls(vendor: VendorId, changed: number): number {
+  return vendor === 'cisco' ? changed : 0;
 }
 
 export function sweepBoundMs(calls: number, latencyMs: number, budget: VendorBudget): number {
@@ -130,7 +146,12 @@ export async function measurePollSweep(context: BenchContext): Promise<SweepResu
         r === 0 ? 'first-sighting' : r <= settings.measuredRounds ? 'steady' : 'diagnostic';
       const ciscoGate = settings.ciscoQpsLimit + (kind === 'diagnostic' ? 1 : 0);
       await context.world.call('ciscoQpsLimit', { limit: ciscoGate });
-      if (r > 0) await context.world.call('advance', { fraction: settings.changedFraction });
+      const moved =
+        r > 0
+          ? await context.world.call<Record<VendorId, number>>('advance', {
+              fraction: settings.changedFraction,
+            })
+          : undefined;
       const before = await context.world.call<WorldMark>('mark');
       const sweep = await app.call<SweepResult>('sweep');
       const traffic = await context.world.call<Record<VendorId, VendorTraffic>>('vendorTraffic', {
@@ -140,12 +161,18 @@ export async function measurePollSweep(context: BenchContext): Promise<SweepResu
         const cases = caseIds[vendor].length;
         const minimum = minimumCalls(vendor, cases, settings.ciscoIdsPerCall);
         const budget = settings.budgets[vendor];
+        const changedCases = moved?.[vendor] ?? 0;
+        const detailsNeeded = expectedDetailCalls(vendor, changedCases);
         return {
           vendor,
           cases,
           budget,
           minimumCalls: minimum,
           calls: traffic[vendor].apiCalls,
+          bulkCalls: traffic[vendor].apiCalls - traffic[vendor].detailCalls,
+          detailCalls: traffic[vendor].detailCalls,
+          changedCases,
+          expectedDetailCalls: detailsNeeded,
           tokenCalls: traffic[vendor].tokenCalls,
           callsNotOk: sweep.calls[vendor]?.notOk ?? 0,
           peakPerSecond: traffic[vendor].peakPerSecond,
@@ -153,7 +180,7 @@ export async function measurePollSweep(context: BenchContext): Promise<SweepResu
             traffic[vendor].lastArrivalAt === null
               ? null
               : traffic[vendor].lastArrivalAt - sweep.startedAt + config.vendorLatencyMs,
-          boundMs: sweepBoundMs(minimum, config.vendorLatencyMs, budget),
+          boundMs: sweepBoundMs(minimum + detailsNeeded, config.vendorLatencyMs, budget),
           refreshMs: sweep.timeByVendor[vendor]?.refreshMs ?? 0,
           storeWritesMs: sweep.timeByVendor[vendor]?.storeWritesMs ?? 0,
           batches: sweep.timeByVendor[vendor]?.batches ?? 0,
@@ -196,11 +223,14 @@ export async function measurePollSweep(context: BenchContext): Promise<SweepResu
       ratio: wallMs / boundMs,
       calls: last?.vendors.reduce((sum, v) => sum + v.calls, 0) ?? 0,
       minimumCalls: last?.vendors.reduce((sum, v) => sum + v.minimumCalls, 0) ?? 0,
+      bulkCalls: last?.vendors.reduce((sum, v) => sum + v.bulkCalls, 0) ?? 0,
+      detailCalls: last?.vendors.reduce((sum, v) => sum + v.detailCalls, 0) ?? 0,
+      expectedDetailCalls: last?.vendors.reduce((sum, v) => sum + v.expectedDetailCalls, 0) ?? 0,
       rssAfterSweepBytes: last?.rssAfterBytes ?? Number.NaN,
       heapAfterGcBytes: last?.heapAfterGcBytes ?? Number.NaN,
       startupPhases: phases,
       notes: [
-        'bound per vendor = max(ceil(c/k) × L, (c − 1)/r + L) with c the minimum calls (Cisco ceil(n/30) summaries, others one lookup per case), L the simulated latency, k calls in flight, r calls started per second; the sweep bound is the largest vendor bound (vendors run side by side).',
+        'bound per vendor = max(ceil(c/k) × L, (c − 1)/r + L) with c the minimum bulk calls (Cisco ceil(n/30) summaries, others one lookup per case) plus one detail call per changed case where the bulk call lacks details (Cisco), L the simulated latency, k calls in flight, r calls started per second; the sweep bound is the largest vendor bound (vendors run side by side).',
         `budgets: ${VENDOR_IDS.map((v) => `${v} ${settings.budgets[v].ratePerSecond}/s × ${settings.budgets[v].maxConcurrent}`).join(', ')} (Cisco at its real default; the others scaled up from 5/s so 2,500 single-case lookups fit the run).`,
         `figures are medians over ${steady.length} steady sweeps (${Math.round(settings.changedFraction * 100)}% of cases changed before each); the first sweep, with nothing changed since the watches' first snapshots, is shown on its own.`,
         `the Cisco simulator's gateway refuses calls beyond ${settings.ciscoQpsLimit} per rolling second, the budget itself (the other simulators enforce no limit; their peak calls per second are reported). The diagnostic sweep allows ${settings.ciscoQpsLimit + 1}, to show what that limit alone costs.`,

@@ -28,6 +28,8 @@ const threadPanel = createThreadPanel({
 });
 /** Cases whose advance (and the poll after it) is still running, as `vendor:id`. */
 const advancing = new Set();
+/** Cases whose "Make the vendor act" controls are open, as `vendor:id`. */
+const openActs = new Set();
 
 // ---- talking to the server ----------------------------------------------------------------------------
 
@@ -346,6 +348,63 @@ function renderSimulators() {
     const reasonId = `why-${sim.vendor}-${c.id}`.replace(/[^A-Za-z0-9_-]/g, '-');
     return `<p class="sim-case-reason" id="${escapeHtml(reasonId)}">${escapeHtml(c.cannotAdvance)}</p>`;
   };
+  const actForm = (sim, c, kind, control, button) =>
+    `<form class="sim-act" data-act-vendor="${escapeHtml(sim.vendor)}" data-act-id="${escapeHtml(c.id)}" data-act-kind="${kind}">
+      ${control}<button type="submit" class="btn btn-small">${button}</button>
+    </form>`;
+  const vendorActs = (sim, c) => {
+    const acts = sim.acts;
+    if (!acts || !c.fill.includes(' show ')) return '';
+    const label = (what) => `aria-label="${escapeHtml(`${what} (${sim.name} case ${c.id})`)}"`;
+    const forms = [];
+    if (acts.note) {
+      forms.push(
+        actForm(
+          sim,
+          c,
+          'note',
+          `<input name="value" required ${label('Note from the vendor')} placeholder="A note from ${escapeHtml(sim.name)}">`,
+          'Add note',
+        ),
+      );
+    }
+    if (acts.owner) {
+      forms.push(
+        actForm(
+          sim,
+          c,
+          'owner',
+          `<input name="value" required ${label('New owner')} placeholder="New owner">`,
+          'Set owner',
+        ),
+      );
+    }
+    if (acts.severities.length > 0) {
+      const options = acts.severities
+        .map((s) => `<option value="${escapeHtml(s.value)}">${escapeHtml(s.label)}</option>`)
+        .join('');
+      forms.push(
+        actForm(
+          sim,
+          c,
+          'severity',
+          `<select name="value" ${label('New severity')}>${options}</select>`,
+          'Set severity',
+        ),
+      );
+    }
+    const key = `${sim.vendor}:${c.id}`;
+    return `<details class="sim-acts" data-acts-key="${escapeHtml(key)}"${openActs.has(key) ? ' open' : ''}>
+      <summary>Make ${escapeHtml(sim.name)} act</summary>${forms.join('')}
+    </details>`;
+  };
+  // What the person typed in an act form survives the panel being drawn again.
+  const typed = new Map(
+    [...document.querySelectorAll('#simulator-list form.sim-act')].map((form) => [
+      `${form.dataset.actVendor}:${form.dataset.actId}:${form.dataset.actKind}`,
+      form.elements.value.value,
+    ]),
+  );
   $('simulator-list').innerHTML = state.simulators
     .map(
       (sim) => `<section class="vendor" data-vendor="${escapeHtml(sim.vendor)}">
@@ -366,6 +425,7 @@ function renderSimulators() {
                       ${advanceButton(sim, c)}
                     </div>
                     ${reason(sim, c)}
+                    ${vendorActs(sim, c)}
                   </li>`,
                 )
                 .join('')}</ul>`
@@ -373,6 +433,10 @@ function renderSimulators() {
       </section>`,
     )
     .join('');
+  for (const form of document.querySelectorAll('#simulator-list form.sim-act')) {
+    const value = typed.get(`${form.dataset.actVendor}:${form.dataset.actId}:${form.dataset.actKind}`);
+    if (value) form.elements.value.value = value;
+  }
 }
 
 // ---- what the person does ------------------------------------------------------------------------------------
@@ -697,7 +761,32 @@ document.addEventListener('submit', (event) => {
   if (form.id === 'composer') sendComposer();
   else if (form.id === 'thread-composer') threadPanel.send();
   else if (form.dataset.surface === 'view') submitModal(form);
+  else if (form.classList.contains('sim-act')) sendVendorAct(form);
 });
+
+/** The vendor acts on a simulated case; the server polls at once, so watched cards update. */
+function sendVendorAct(form) {
+  const { actVendor: vendor, actId: id, actKind: kind } = form.dataset;
+  const value = form.elements.value.value;
+  const button = form.querySelector('button');
+  button.disabled = true;
+  button.textContent = 'Polling…';
+  return attempt(async () => {
+    await api('simulators/act', { vendor, id, kind, value });
+    if (kind !== 'severity') form.elements.value.value = '';
+  });
+}
+
+document.addEventListener(
+  'toggle',
+  (event) => {
+    const details = event.target;
+    if (!(details instanceof HTMLDetailsElement) || !details.dataset.actsKey) return;
+    if (details.open) openActs.add(details.dataset.actsKey);
+    else openActs.delete(details.dataset.actsKey);
+  },
+  true,
+);
 
 $('composer-input').addEventListener('keydown', (event) => {
   if (event.key === 'Enter' && !event.shiftKey) {

@@ -11,6 +11,8 @@ export const EMOJI = {
   no_entry_sign: '🚫',
   no_entry: '⛔',
   memo: '📝',
+  clipboard: '📋',
+  stopwatch: '⏱️',
   white_circle: '⚪',
   large_blue_circle: '🔵',
   large_orange_circle: '🟠',

@@ -3,7 +3,7 @@
  * summary only updates what it carries), and which events the difference makes. Pure: the store calls these
  * inside the transaction that stores the snapshot and its events.
  */
-import type { Case, CaseNote } from './case.js';
+import type { Case, CaseNote, CaseStatusEntry } from './case.js';
 import type { CaseEventKind, CaseEventNote } from './ports/store.js';
 
 /** An event before the store gives it an id, a title and the status around it. */
@@ -12,6 +12,7 @@ export interface CaseActivity {
   note?: CaseEventNote;
   from?: string;
   to?: string;
+  entry?: CaseStatusEntry;
 }
 
 /**
@@ -36,13 +37,16 @@ export function mergeObservation(stored: Case, seen: Case, summary: boolean): Ca
 }
 
 /**
- * The changes from `before` to `after` (both snapshots), in the order they are recorded: status, owner,
- * severity, then each vendor note not known before, oldest first. A vendor note repeating one sent from
- * Slack is not news.
+ * The changes from `before` to `after` (both snapshots), in the order they are recorded: status, each entry
+ * of the vendor's status record not known before (in its order), owner, severity, then each vendor note not
+ * known before, oldest first. A vendor note repeating one sent from Slack is not news.
  */
 export function activityBetween(before: Case, after: Case): CaseActivity[] {
   const activity: CaseActivity[] = [];
   if (before.status !== after.status) activity.push({ kind: 'status' });
+  for (const entry of newHistoryEntries(before.statusHistory, after.statusHistory)) {
+    activity.push({ kind: 'history', entry });
+  }
   for (const kind of ['owner', 'severity'] as const) {
     const from = before[kind]?.trim() ?? '';
     const to = after[kind]?.trim() ?? '';
@@ -62,6 +66,23 @@ export function activityBetween(before: Case, after: Case): CaseActivity[] {
     });
   }
   return activity;
+}
+
+/**
+ * Entries of the vendor's status record not in the one known before. A snapshot kept from before the record
+ * was read has none: what it holds then is where the record starts, not news.
+ */
+function newHistoryEntries(
+  before: readonly CaseStatusEntry[] | undefined,
+  after: readonly CaseStatusEntry[] | undefined,
+): CaseStatusEntry[] {
+  if (!before || !after) return [];
+  const known = new Set(before.map(historyKey));
+  return after.filter((entry) => !known.has(historyKey(entry)));
+}
+
+function historyKey(entry: CaseStatusEntry): string {
+  return `${entry.status}\u0000${entry.at ?? ''}`;
 }
 
 /** Adds a note sent from Slack to a snapshot's notes (newest first). */

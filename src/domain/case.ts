@@ -35,6 +35,14 @@ export interface CaseNote {
   slackUserId?: string;
 }
 
+/** One entry of the vendor's own record of a case's status changes. */
+export interface CaseStatusEntry {
+  /** The status as the vendor says it. */
+  status: string;
+  /** ISO-8601: when the vendor says the case took it. */
+  at?: string;
+}
+
 /** A label/value pair kept from the vendor's answer for display on a card (e.g. "IBX": "SV5"). */
 export interface CaseField {
   label: string;
@@ -76,6 +84,11 @@ export interface Case {
   url?: string;
   /** Newest first, where the API returns notes. */
   notes: CaseNote[];
+  /**
+   * The vendor's own record of the status changes, oldest first, where its API keeps one: it names steps a
+   * poll between them never saw. Absent when the vendor keeps none.
+   */
+  statusHistory?: CaseStatusEntry[];
   /** The few vendor fields a card shows beside the status. Never holds a credential. */
   fields: CaseField[];
   /**

@@ -3,7 +3,7 @@
  * folded into one entry per case, grouped by whose move it is.
  */
 
-import type { CaseState, VendorId } from './case.js';
+import type { CaseState, CaseStatusEntry, VendorId } from './case.js';
 import type { CaseEventNote, DigestSettings, StatusChangeEvent } from './ports/store.js';
 import type { ResponseClock } from './response-clock.js';
 
@@ -106,6 +106,8 @@ export interface DigestEntry {
   /** The vendor's own words for the same path. */
   statuses: string[];
   notes: CaseEventNote[];
+  /** New entries of the vendor's own status record in the window, in the order recorded. */
+  history: CaseStatusEntry[];
   /** First "before" and last "after" in the window, where the owner or severity changed. */
   owner?: { from: string; to: string };
   severity?: { from: string; to: string };
@@ -155,6 +157,7 @@ function entryOf(events: readonly StatusChangeEvent[]): DigestEntry {
     states,
     statuses,
     notes: [],
+    history: [],
     latestAt: last.observedAt,
     group: digestGroupOf(last.toState),
     eventIds: events.map((event) => event.id),
@@ -163,6 +166,7 @@ function entryOf(events: readonly StatusChangeEvent[]): DigestEntry {
   for (const event of events) {
     if (event.kind === 'status') step(event.toState, event.toStatus);
     if (event.kind === 'note' && event.note) entry.notes.push(event.note);
+    if (event.kind === 'history' && event.entry) entry.history.push(event.entry);
     if (event.kind === 'owner' || event.kind === 'severity') {
       const before = entry[event.kind]?.from ?? event.from ?? '';
       entry[event.kind] = { from: before, to: event.to ?? '' };

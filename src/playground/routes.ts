@@ -76,6 +76,12 @@ const AgeBody = z.object({
 });
 const DigestBody = z.object({ channel: slackId });
 const AutoAdvanceBody = z.object({ on: z.boolean() });
+const VendorActBody = z.object({
+  vendor: z.string().min(1).max(40),
+  id: z.string().min(1).max(100),
+  kind: z.enum(['note', 'owner', 'severity']),
+  value: z.string().min(1).max(4000),
+});
 
 /**
  * The names this machine answers to. The page acts as a signed-in person, so a page from anywhere else
@@ -289,6 +295,13 @@ export function createPlaygroundRoutes(workspace: PlaygroundWorkspace, logger: L
       path: '/playground/simulators/advance',
       method: ['POST'],
       handler: post(AdvanceBody, async (b) => ({ case: await workspace.advance(b.vendor, b.id, b.status) })),
+    },
+    {
+      path: '/playground/simulators/act',
+      method: ['POST'],
+      handler: post(VendorActBody, async (b) => ({
+        case: await workspace.vendorAct(b.vendor, b.id, { kind: b.kind, value: b.value }),
+      })),
     },
     {
       path: '/playground/simulators/age',

@@ -1,8 +1,10 @@
 /**
  * The simulators panel: the vendor simulators' cases as the page lists them, moving a case to its next
- * status by hand (then polling, so watchers hear of it at once), moving every open case by itself on a
- * timer when the person turns that on (off by default: nothing changes behind their back), aging a case
- * (its clock moved forward, so a nudge or App Home's queue shows without waiting), and "Post digest now".
+ * status by hand (then polling, so watchers hear of it at once), making the vendor add a note, change the
+ * owner or the severity where its plugin gives the simulator those hooks, moving every open case by itself
+ * on a timer when the person turns that on (off by default: nothing changes behind their back), aging a
+ * case (its clock moved forward, so a nudge or App Home's queue shows without waiting), and "Post digest
+ * now".
  */
 import { type CaseState, TERMINAL_STATES, type VendorId } from '../domain/case.js';
 import { CASE_COMMAND } from '../slack/listeners/commands/index.js';
@@ -49,8 +51,28 @@ export interface PanelCase extends SimulatedCaseSummary {
   cannotAdvance?: string;
 }
 
+/** What the panel can make this vendor do to its cases (from its plugin), for the page to offer. */
+export interface PanelVendorActs {
+  note: boolean;
+  owner: boolean;
+  severities: ReadonlyArray<{ value: string; label: string }>;
+}
+
+/** One thing the vendor is made to do: a note's text, the new owner's name, or the new severity's value. */
+export interface VendorAct {
+  kind: 'note' | 'owner' | 'severity';
+  value: string;
+}
+
 export interface PanelState {
-  vendors: Array<{ vendor: VendorId; name: string; statuses: readonly string[]; cases: PanelCase[] }>;
+  vendors: Array<{
+    vendor: VendorId;
+    name: string;
+    statuses: readonly string[];
+    cases: PanelCase[];
+    /** Absent when this vendor's simulator cannot be made to act. */
+    acts?: PanelVendorActs;
+  }>;
   autoAdvance: { on: boolean; everySeconds: number; description: string };
   /** How far "age" can move a case's clock, and what it does. */
   age: { steps: ReadonlyArray<{ label: string; by: string }>; description: string };
@@ -72,6 +94,18 @@ export function whyNotAdvance(vendor: VendorId, c: SimulatedCaseSummary): string
     return `This case is ${state} (${c.status}): it does not move on any more.`;
   }
   return undefined;
+}
+
+function actsOf(vendor: VendorId): { acts?: PanelVendorActs } {
+  const hooks = pluginFor(vendor)?.simulator.vendorActs;
+  if (!hooks) return {};
+  return {
+    acts: {
+      note: hooks.note !== undefined,
+      owner: hooks.owner !== undefined,
+      severities: hooks.severity?.choices ?? [],
+    },
+  };
 }
 
 function describeEvery(ms: number): string {
@@ -117,6 +151,7 @@ export class SimulatorPanel {
             ...(reason ? { cannotAdvance: reason } : {}),
           };
         }),
+        ...actsOf(vendor),
       })),
       autoAdvance: {
         on: this.timer !== undefined,
@@ -157,6 +192,36 @@ export class SimulatorPanel {
     this.changed();
     await this.poll();
     return moved;
+  }
+
+  /**
+   * Makes the vendor act on a case as its support engineers would (a note, a new owner, a new severity),
+   * then polls so watched cards and the next digest show it at once.
+   */
+  async act(vendor: string, id: string, act: VendorAct): Promise<SimulatedCaseSummary> {
+    const [vendorId, simulator] = this.simulator(vendor);
+    const current = simulator.cases().find((c) => c.id === id);
+    if (!current) throw new PlaygroundInputError(`no ${vendor} case ${id} in the simulator`);
+    const hooks = pluginFor(vendorId)?.simulator.vendorActs;
+    const value = act.value.trim();
+    if (!value) throw new PlaygroundInputError(`Say what the ${act.kind} should be.`);
+    const name = vendorName(vendorId);
+    try {
+      if (act.kind === 'note' && hooks?.note) hooks.note(simulator, id, value);
+      else if (act.kind === 'owner' && hooks?.owner) hooks.owner(simulator, id, value);
+      else if (act.kind === 'severity' && hooks?.severity) {
+        if (!hooks.severity.choices.some((choice) => choice.value === value)) {
+          throw new PlaygroundInputError(`${value} is not a ${name} severity`);
+        }
+        hooks.severity.set(simulator, id, value);
+      } else throw new PlaygroundInputError(`The ${name} simulator cannot change a case's ${act.kind}.`);
+    } catch (error) {
+      if (error instanceof PlaygroundInputError) throw error;
+      throw new PlaygroundInputError(error instanceof Error ? error.message : String(error));
+    }
+    this.changed();
+    await this.poll();
+    return simulator.cases().find((c) => c.id === id) ?? current;
   }
 
   /** Moves a case's clock forward by `by` (`1h`, `1d`, …): caseops' record of it, not the vendor's case. */

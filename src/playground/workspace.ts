@@ -22,7 +22,7 @@ import {
   submit,
 } from './interactions.js';
 import { type PlaygroundState, shownState } from './shown-state.js';
-import { type PlaygroundHooks, SimulatorPanel } from './simulator-panel.js';
+import { type PlaygroundHooks, SimulatorPanel, type VendorAct } from './simulator-panel.js';
 import { encodeTyped, type RawFormValues } from './slack-payloads.js';
 import { WorkspaceCore } from './workspace-core.js';
 
@@ -110,6 +110,11 @@ export class PlaygroundWorkspace {
 
   advance(vendor: string, id: string, status?: string): Promise<SimulatedCaseSummary> {
     return this.panel.advance(vendor, id, status);
+  }
+
+  /** Makes the vendor act on a simulated case (a note, an owner, a severity), then polls. */
+  vendorAct(vendor: string, id: string, act: VendorAct): Promise<SimulatedCaseSummary> {
+    return this.panel.act(vendor, id, act);
   }
 
   age(vendor: string, id: string, by: string): Promise<{ aged: string }> {

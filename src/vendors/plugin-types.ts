@@ -41,6 +41,11 @@ export interface OpenFormField {
   hint?: string;
   /** Labels for enum values, where the raw value reads badly. */
   choiceLabels?: Record<string, string>;
+  /**
+   * Shown only while another field of the form holds one of these values (compared trimmed); hidden, the
+   * field is neither shown, read nor required. The form redraws when the other field changes.
+   */
+  shownWhen?: { field: string; values: readonly string[] };
 }
 
 /** What a form starts with: values by request field (text, Slack user ids, unix seconds for dates). */
@@ -134,6 +139,24 @@ export interface VendorPlugin<
      * record that is not a case yet (open one for it instead), or a status it never moves on from.
      */
     describeSandboxCase?(c: SimulatedCaseSummary): SandboxCaseNote | undefined;
+    /** What the playground's panel may make the vendor's own people do to a simulated case. */
+    vendorActs?: VendorActs<Simulator>;
+  };
+}
+
+/**
+ * What a simulator can make the vendor do to one of its cases, as the vendor's support engineers would: each
+ * hook throws when the simulator has no such case. Absent hooks are things this vendor's API never reports.
+ */
+export interface VendorActs<Simulator extends VendorSimulator = VendorSimulator> {
+  /** A support engineer adds a note. */
+  note?(simulator: Simulator, id: string, text: string): void;
+  /** The case is handed to another engineer. */
+  owner?(simulator: Simulator, id: string, name: string): void;
+  /** The severity is raised or lowered, to one of `choices` (the vendor's value and its words). */
+  severity?: {
+    choices: ReadonlyArray<{ value: string; label: string }>;
+    set(simulator: Simulator, id: string, value: string): void;
   };
 }
 

@@ -210,4 +210,50 @@ describe('case activity over HTTP', () => {
     expect(posted).toHaveLength(1);
     expect(posted[0]).toContain(`Note sent from Slack by <@${ALICE}>: “Tested the circuit end to end”`);
   });
+  it('Equinix status history: each new entry is recorded once, shown on the card and in the digest', async () => {
+    const channel = newChannel();
+    const id = h.sims.equinix.seed({ description: 'Cage door badge reader offline' });
+    await watch('equinix', id, channel);
+    const card = await postCard('equinix', id, channel);
+    // Two steps between polls: the poll sees only the last one, the vendor's record names both.
+    h.sims.equinix.advance(id, 'IN_PROGRESS');
+    h.sims.equinix.advance(id, 'ACTION_REQUIRED');
+    await h.tracking!.tracker.pollOnce();
+
+    const updated = await h.fake.waitFor(() => {
+      const now = h.fake.messagesIn(channel).find((m) => m.ts === card.ts);
+      return now && blockText(now.blocks).includes('Equinix record:') ? now : undefined;
+    }, 'the card showing the status record');
+    expect(blockText(updated.blocks)).toContain(
+      'Equinix record: SUBMITTED just now → IN_PROGRESS just now → ACTION_REQUIRED just now',
+    );
+
+    // The card's thread tells the same steps once.
+    await h.tracking!.threadReplies.runOnce(new AbortController().signal);
+    const reply = await h.fake.waitFor(
+      () =>
+        h.fake.messages.find(
+          (m) =>
+            m.channel === channel &&
+            m.threadTs === card.ts &&
+            blockText(m.blocks).includes('Equinix record:'),
+        ),
+      'the thread reply',
+    );
+    expect(blockText(reply.blocks)).toContain('Equinix record: IN_PROGRESS → ACTION_REQUIRED');
+
+    const { posted } = await digestNow(channel);
+    expect(posted).toHaveLength(1);
+    expect(occurrences(posted[0]!, 'IN_PROGRESS just now')).toBe(1);
+    expect(posted[0]).toContain(
+      ':clipboard: Equinix record: IN_PROGRESS just now → ACTION_REQUIRED just now',
+    );
+
+    // Seen again unchanged: nothing new is recorded or posted.
+    await h.tracking!.tracker.pollOnce();
+    expect((await digestNow(channel)).posted).toEqual([]);
+    const events = await h.store.eventsForChannel(channel, 0, 10_000);
+    const history = events.filter((e) => e.caseId === id && e.kind === 'history');
+    expect(history.map((e) => e.entry?.status)).toEqual(['IN_PROGRESS', 'ACTION_REQUIRED']);
+  });
 });

@@ -4,7 +4,7 @@
  * one Kysely store over SQLite or PostgreSQL implements them all. Every method that must be atomic says so;
  * callers rely on it for "nothing lost, nothing twice".
  */
-import type { Case, CaseState, VendorId } from '../case.js';
+import type { Case, CaseState, CaseStatusEntry, VendorId } from '../case.js';
 import type { CaseAging, ClockReadings } from './clock-readings.js';
 import type { SubscriberSettings, Subscription, SubscriptionDm } from './subscriptions.js';
 import type { ThreadUpdateStore } from './thread-updates.js';
@@ -40,7 +40,7 @@ export interface CaseSnapshot {
 }
 
 /** What a recorded case event is about. */
-export type CaseEventKind = 'status' | 'note' | 'owner' | 'severity';
+export type CaseEventKind = 'status' | 'note' | 'owner' | 'severity' | 'history';
 
 /** A note in the event log: one the vendor reported, or one caseops sent to the vendor from Slack. */
 export interface CaseEventNote {
@@ -77,6 +77,8 @@ export interface StatusChangeEvent {
   /** `kind: 'owner' | 'severity'`: the value before and after ('' where there was none). */
   from?: string;
   to?: string;
+  /** `kind: 'history'`: the new entry of the vendor's own status record. */
+  entry?: CaseStatusEntry;
 }
 
 /** Any recorded case event. */

@@ -234,6 +234,23 @@ export function noteText(n: CaseNote, now: number, maxChars: number): string {
   return `${who}${when ? ` · ${when}` : ''}\n>${body}`;
 }
 
+/** The latest steps of the vendor's own status record: `:clipboard: Equinix record: … → In progress 3 h ago`. */
+function historyLine(c: Case, now: number): string | undefined {
+  const history = c.statusHistory ?? [];
+  if (history.length < 2) return undefined;
+  const shown = history.slice(-CARD_HISTORY_STEPS).map((step) => {
+    const status = escapeMrkdwn(truncate(step.status, CARD_HISTORY_STATUS_CHARS));
+    const age = ageWords(step.at, now);
+    return age ? `${status} ${age}` : status;
+  });
+  const earlier = history.length > shown.length ? '… → ' : '';
+  return `:clipboard: ${escapeMrkdwn(vendorShortName(c.vendor))} record: ${earlier}${shown.join(' → ')}`;
+}
+
+/** Steps of the vendor's status record a card shows; all of them are in Details. */
+const CARD_HISTORY_STEPS = 3;
+const CARD_HISTORY_STATUS_CHARS = 40;
+
 export function buildCaseBlocks(c: Case, options: CardOptions): Block[] {
   const now = options.now ?? Date.now();
   const blocks: Block[] = [];
@@ -256,6 +273,8 @@ export function buildCaseBlocks(c: Case, options: CardOptions): Block[] {
   const replies = options.threadUpdates ?? 0;
   if (replies > 0) about.push(`:thread: ${replies} ${replies === 1 ? 'update' : 'updates'} in thread`);
   blocks.push(context(...about));
+  const history = historyLine(c, now);
+  if (history) blocks.push(context(history));
 
   const wanted = newestFirst(c.notes).slice(0, options.notes ?? 3);
   const shown: string[] = [];

@@ -59,6 +59,8 @@ const NOTE_LINE_CHARS = 200;
 const NAME_CHARS = 80;
 /** Notes listed per entry; more are counted. */
 const NOTES_SHOWN = 3;
+/** Entries of the vendor's status record shown per case; the earlier ones are in Details. */
+const HISTORY_SHOWN = 4;
 /** States shown in a path; a longer path keeps its first and last ones. */
 const PATH_STEPS = 6;
 /** Longer links are shown as plain ids rather than risk a malformed mrkdwn link. */
@@ -268,6 +270,7 @@ export function entryText(entry: DigestEntry, now: string, thread?: string, cloc
   if (entry.notes.length > NOTES_SHOWN) {
     lines.push(`   _and ${entry.notes.length - NOTES_SHOWN} earlier notes_`);
   }
+  if (entry.history.length > 0) lines.push(`   ${historyText(entry, now)}`);
   const changes: string[] = [];
   for (const [label, change] of [
     ['Owner', entry.owner],
@@ -279,6 +282,16 @@ export function entryText(entry: DigestEntry, now: string, thread?: string, cloc
   }
   if (changes.length > 0) lines.push(`   ${changes.join(' · ')}`);
   return lines.join('\n');
+}
+
+/** The vendor's own record of the steps: `Equinix record: In progress 3 h ago → Action required 1 h ago`. */
+function historyText(entry: DigestEntry, now: string): string {
+  const shown = entry.history.slice(-HISTORY_SHOWN);
+  const steps = shown.map((step) =>
+    step.at ? `${words(step.status)} ${age(step.at, now)}` : words(step.status),
+  );
+  const earlier = entry.history.length > shown.length ? '… → ' : '';
+  return `:clipboard: ${escapeMrkdwn(vendorShortName(entry.vendor))} record: ${earlier}${steps.join(' → ')}`;
 }
 
 /** A URL that can go into an mrkdwn link as it is (short, http(s), nothing that would end the link). */

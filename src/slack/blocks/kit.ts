@@ -147,6 +147,8 @@ export function textElement(spec: {
   placeholder?: string;
   maxLength?: number;
   minLength?: number;
+  /** Send a block action as the person types (the input block needs `dispatchAction` too). */
+  dispatchWhileTyping?: boolean;
 }): types.PlainTextInput {
   const maxLength = Math.min(spec.maxLength ?? L.input.plainTextMaxLength, L.input.plainTextMaxLength);
   return {
@@ -157,6 +159,9 @@ export function textElement(spec: {
     ...(spec.minLength ? { min_length: Math.min(spec.minLength, maxLength) } : {}),
     ...(spec.initial ? { initial_value: truncate(spec.initial, maxLength) } : {}),
     ...(spec.placeholder ? { placeholder: plain(spec.placeholder, L.input.placeholderChars) } : {}),
+    ...(spec.dispatchWhileTyping
+      ? { dispatch_action_config: { trigger_actions_on: ['on_enter_pressed', 'on_character_entered'] } }
+      : {}),
   };
 }
 

@@ -5,7 +5,14 @@
  */
 import type { OpenRequest } from '../../domain/open-request.js';
 import type { FormValues } from '../../vendors/plugin.js';
-import { fieldRules, type OpenVendor, openFormFields, openFormOf, VALUE_ACTION } from './open-form.js';
+import {
+  fieldRules,
+  type OpenVendor,
+  openFormFields,
+  openFormOf,
+  shownFields,
+  VALUE_ACTION,
+} from './open-form.js';
 
 /** Slack's view.state.values, loosely typed: we read only what our own form put there. */
 export type ViewStateValues = Record<string, Record<string, ViewStateValue>>;
@@ -51,7 +58,7 @@ export function stateChoice(state: unknown, blockId: string): string | undefined
   return typeof value === 'string' ? value : undefined;
 }
 
-/** The submitted form as form values (to show the form again) — nothing validated yet. */
+/** The submitted form as form values (to show the form again) — nothing validated yet, hidden fields left out. */
 export function readFormValues(vendor: OpenVendor, state: unknown): FormValues {
   const values: FormValues = {};
   for (const spec of openFormFields(vendor)) {
@@ -73,6 +80,9 @@ export function readFormValues(vendor: OpenVendor, state: unknown): FormValues {
         values[spec.key] = stateText(state, spec.key);
     }
   }
+  // A field hidden by what another now holds is not part of the request, whatever Slack still sends for it.
+  const shown = new Set(shownFields(vendor, values).map((spec) => spec.key));
+  for (const key of Object.keys(values)) if (!shown.has(key)) delete values[key];
   return values;
 }
 
@@ -87,17 +97,18 @@ export type FormCheck = { ok: true; request: OpenRequest } | { ok: false; errors
 
 /**
  * Validates form values against the vendor's schema, within the 3-second ack: every problem is worded on
- * its field's block id. `contacts`, when given, are the resolved Equinix notification contacts; without
- * them only their number is checked (their e-mails are looked up after the ack).
+ * its field's block id. `contacts`, when given, are the resolved people of each people field (by field);
+ * without them only their number is checked (their e-mails are looked up after the ack). Fields hidden by
+ * another field's value are left out.
  */
 export function checkOpenForm(
   vendor: OpenVendor,
   values: FormValues,
-  options: { now?: Date; contacts?: ContactPerson[] } = {},
+  options: { now?: Date; contacts?: Readonly<Record<string, ContactPerson[]>> } = {},
 ): FormCheck {
   const errors: Record<string, string> = {};
   const raw: Record<string, unknown> = { vendor };
-  for (const spec of openFormFields(vendor)) {
+  for (const spec of shownFields(vendor, values)) {
     const rules = fieldRules(vendor, spec.key);
     const value = values[spec.key];
     const empty =
@@ -127,14 +138,15 @@ export function checkOpenForm(
       }
       case 'users': {
         const ids = Array.isArray(value) ? value : [];
-        if (ids.length > 5) errors[spec.key] = 'At most 5 notification contacts.';
-        if (options.contacts) {
-          const missing = options.contacts.filter((c) => !c.email);
+        if (ids.length > 5) errors[spec.key] = `At most 5 people in ${spec.label}.`;
+        const people = options.contacts?.[spec.key];
+        if (people) {
+          const missing = people.filter((c) => !c.email);
           if (missing.length > 0) {
             errors[spec.key] =
               `${missing.map((c) => `<@${c.userId}>`).join(', ')} ${missing.length === 1 ? 'has' : 'have'} no e-mail address caseops can see; choose someone else.`;
           }
-          raw[spec.key] = options.contacts.map((c) => ({
+          raw[spec.key] = people.map((c) => ({
             firstName: c.firstName || c.email?.split('@')[0] || c.userId,
             lastName: c.lastName || '-',
             email: c.email ?? '',

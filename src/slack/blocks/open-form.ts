@@ -47,6 +47,23 @@ export function openFormFields(vendor: OpenVendor): readonly OpenFormField[] {
   return openFormOf(vendor).fields;
 }
 
+/** Whether a field is shown for these values: always, or while the field it depends on holds one it names. */
+export function isShown(spec: OpenFormField, values: FormValues): boolean {
+  if (!spec.shownWhen) return true;
+  const other = values[spec.shownWhen.field];
+  return typeof other === 'string' && spec.shownWhen.values.includes(other.trim());
+}
+
+/** The fields shown for these values, in form order. */
+export function shownFields(vendor: OpenVendor, values: FormValues): readonly OpenFormField[] {
+  return openFormFields(vendor).filter((spec) => isShown(spec, values));
+}
+
+/** The fields whose value decides whether another is shown: a change to one redraws the form. */
+export function redrawingFields(vendor: OpenVendor): ReadonlySet<string> {
+  return new Set(openFormFields(vendor).flatMap((spec) => (spec.shownWhen ? [spec.shownWhen.field] : [])));
+}
+
 interface Rules {
   optional: boolean;
   maxLength?: number;
@@ -104,7 +121,12 @@ function hintFor(spec: OpenFormField, rules: Rules): string | undefined {
   return [spec.hint, cut].filter(Boolean).join(' ') || undefined;
 }
 
-function fieldBlock(vendor: OpenVendor, spec: OpenFormField, values: FormValues): types.InputBlock {
+function fieldBlock(
+  vendor: OpenVendor,
+  spec: OpenFormField,
+  values: FormValues,
+  redraws: boolean,
+): types.InputBlock {
   const rules = fieldRules(vendor, spec.key);
   const value = values[spec.key];
   const common = {
@@ -112,6 +134,7 @@ function fieldBlock(vendor: OpenVendor, spec: OpenFormField, values: FormValues)
     label: spec.label,
     optional: rules.optional,
     hint: hintFor(spec, rules),
+    dispatchAction: redraws,
   };
   switch (spec.kind) {
     case 'text':
@@ -124,6 +147,7 @@ function fieldBlock(vendor: OpenVendor, spec: OpenFormField, values: FormValues)
           initial: typeof value === 'string' ? value : undefined,
           placeholder: spec.placeholder,
           maxLength: maxInputLength(rules),
+          dispatchWhileTyping: redraws,
         }),
       );
     case 'email':
@@ -185,8 +209,9 @@ export function buildOpenModal(options: {
   const blocks: Block[] = [];
   if (options.notice) blocks.push(section(options.notice));
   if (options.metadata.source) blocks.push(context(`From <${options.metadata.source}|this message>`));
-  for (const spec of openFormFields(options.vendor))
-    blocks.push(fieldBlock(options.vendor, spec, options.values));
+  const redraws = redrawingFields(options.vendor);
+  for (const spec of shownFields(options.vendor, options.values))
+    blocks.push(fieldBlock(options.vendor, spec, options.values, redraws.has(spec.key)));
   if (options.metadata.channel) {
     blocks.push(context(`The case will be posted in <#${options.metadata.channel}> and watched there.`));
   }

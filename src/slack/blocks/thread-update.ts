@@ -2,7 +2,7 @@
  * A reply in a case card's thread: what changed since the thread's last reply, in words, one line per kind of
  * change: the state path as the card words states ("Waiting on vendor → Waiting on us", the vendor's own words
  * after it), each vendor note ("Josh Engineer (Cisco) wrote:" and its first lines), notes sent from Slack, and
- * owner and severity changes. The vendor's text is escaped as the card escapes it, so it cannot mention, ping
+ * owner and severity changes, and new entries of the vendor's own status record. The vendor's text is escaped as the card escapes it, so it cannot mention, ping
  * or link.
  */
 import type { CaseState } from '../../domain/case.js';
@@ -19,11 +19,23 @@ const NOTES_SHOWN = 5;
 const NOTE_LINES = 3;
 const NOTE_CHARS = 500;
 const WORDS_CHARS = 80;
+/** Entries of the vendor's own status record named in one reply. */
+const RECORD_SHOWN = 5;
 
 export function buildThreadUpdate(reply: ThreadReply): SlackMessage {
   const lines: string[] = [];
   const status = statusPath(reply.events);
   if (status) lines.push(`:arrows_counterclockwise: ${status}`);
+  const record = reply.events.flatMap((event) =>
+    event.kind === 'history' && event.entry ? [event.entry] : [],
+  );
+  if (record.length > 0) {
+    const steps = record.slice(-RECORD_SHOWN).map((entry) => words(entry.status));
+    const earlier = record.length > steps.length ? '… → ' : '';
+    lines.push(
+      `:clipboard: ${escapeMrkdwn(vendorShortName(reply.vendor))} record: ${earlier}${steps.join(' → ')}`,
+    );
+  }
   for (const kind of ['owner', 'severity'] as const) {
     const changes = reply.events.filter((event) => event.kind === kind);
     const first = changes[0];

@@ -3,7 +3,7 @@
  * serialising event ids with their commits, both on PostgreSQL only (SQLite has a single writer).
  */
 import { sql, type Transaction } from 'kysely';
-import type { Case, VendorId } from '../../domain/case.js';
+import type { Case, CaseStatusEntry, VendorId } from '../../domain/case.js';
 import {
   activityBetween,
   type CaseActivity,
@@ -286,12 +286,14 @@ interface EventDetail {
   note?: CaseEventNote;
   from?: string;
   to?: string;
+  entry?: CaseStatusEntry;
 }
 
 function detailOf(change: CaseActivity): EventDetail | undefined {
   if (change.kind === 'note' && change.note) return { note: change.note };
   if (change.kind === 'owner' || change.kind === 'severity')
     return { from: change.from ?? '', to: change.to ?? '' };
+  if (change.kind === 'history' && change.entry) return { entry: change.entry };
   return undefined;
 }
 
@@ -316,6 +318,7 @@ export function fromEventRow(row: Omit<StatusEventsTable, 'id'> & { id: number }
     observedAt: row.observed_at,
     ...(detail.note ? { note: detail.note } : {}),
     ...(detail.from === undefined ? {} : { from: detail.from }),
+    ...(detail.entry ? { entry: detail.entry } : {}),
     ...(detail.to === undefined ? {} : { to: detail.to }),
   };
 }

@@ -64,5 +64,14 @@ export const cisco = defineVendorPlugin({
       sim.seedMany(1, { contractId: '123456789', createdFrom: '2026-01-12T08:30:00Z' });
       sim.seedMany(1, { contractId: '987654321', createdFrom: '2026-02-03T14:10:00Z' });
     },
+    // The simulator's TAC side: notes, hand-overs and severity changes the detail call then reports.
+    vendorActs: {
+      note: (sim: CiscoSimulator, id, text) => sim.addNote(id, { text, author: 'Priya Raman (TAC)' }),
+      owner: (sim: CiscoSimulator, id, name) => sim.setOwner(id, name),
+      severity: {
+        choices: ['1', '2', '3', '4'].map((value) => ({ value, label: `Sev ${value}` })),
+        set: (sim: CiscoSimulator, id, value) => sim.setSeverity(id, value),
+      },
+    },
   },
 });

@@ -23,7 +23,7 @@ import { RateBudget } from '../http/rate-budget.js';
 import type { VendorResponse } from '../http/wire.js';
 import { mapEquinixError, mapTokenError, TOKEN_REFUSAL_COOLDOWN_MS } from './errors.js';
 import { equinixTicketToCase, justCancelledCase, justCreatedCase, ticketNumbers } from './mapper.js';
-import { EquinixOpenRequest } from './open-request.js';
+import { type EquinixNotificationContact, EquinixOpenRequest, takesDetails } from './open-request.js';
 import {
   CASE_NUMBER_PATTERN,
   CUSTOMER_REFERENCE_MAX,
@@ -160,15 +160,32 @@ function validOpenRequest(request: OpenRequest): EquinixOpenRequest {
   );
 }
 
+/** A person Equinix reaches by e-mail, as the document's ContactRequestNonRegisteredUser. */
+function contactOf(type: 'NOTIFICATION' | 'TECHNICAL', contact: EquinixNotificationContact) {
+  return {
+    type,
+    firstName: contact.firstName,
+    lastName: contact.lastName,
+    details: [{ type: 'EMAIL', value: contact.email }],
+  } satisfies EquinixNonRegisteredContact;
+}
+
+/** `details.documents` as the document's sample shapes it, for the codes that take details; else none. */
+function detailsOf(request: EquinixOpenRequest): EquinixCreateRequest['details'] {
+  if (!takesDetails(request.code)) return undefined;
+  const documents = {
+    ...(request.transactionIds?.length ? { transactionIds: request.transactionIds } : {}),
+    ...(request.documentType ? { type: request.documentType } : {}),
+    ...(request.documentFormats?.length ? { formats: request.documentFormats } : {}),
+  };
+  return Object.keys(documents).length > 0 ? { documents } : undefined;
+}
+
 function createBody(request: EquinixOpenRequest, reference: string): EquinixCreateRequest {
-  const contacts = request.notificationContacts.map(
-    (contact): EquinixNonRegisteredContact => ({
-      type: 'NOTIFICATION',
-      firstName: contact.firstName,
-      lastName: contact.lastName,
-      details: [{ type: 'EMAIL', value: contact.email }],
-    }),
-  );
+  const contacts = [
+    ...request.notificationContacts.map((contact) => contactOf('NOTIFICATION', contact)),
+    ...(request.technicalContacts ?? []).map((contact) => contactOf('TECHNICAL', contact)),
+  ];
   return {
     code: request.code,
     description: request.description,
@@ -177,6 +194,7 @@ function createBody(request: EquinixOpenRequest, reference: string): EquinixCrea
     occurredDateTime: request.occurredAt ? new Date(request.occurredAt).toISOString() : undefined,
     customerReferenceId: reference,
     contacts: contacts.length > 0 ? contacts : undefined,
+    details: detailsOf(request),
   };
 }
 

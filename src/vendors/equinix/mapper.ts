@@ -1,5 +1,5 @@
 /** Equinix tickets → the normalised Case. The one place that knows what an Equinix status means. */
-import type { Case, CaseDetail, CaseField, CaseState } from '../../domain/case.js';
+import type { Case, CaseDetail, CaseField, CaseState, CaseStatusEntry } from '../../domain/case.js';
 import type { EquinixOpenRequest } from './open-request.js';
 import {
   CASE_NUMBER_PATTERN,
@@ -105,10 +105,26 @@ export function equinixTicketToCase(ticket: EquinixTicket): Case {
     url: undefined,
     // The documented get answer carries no notes.
     notes: [],
+    statusHistory: statusHistoryOf(ticket),
     fields,
     details: ticketDetails(ticket, fields),
     allows: Object.keys(allows).length > 0 ? allows : undefined,
   };
+}
+
+/** `otherDetails.statusHistory` as the case's status record, oldest first; undated entries keep their place. */
+function statusHistoryOf(ticket: EquinixTicket): CaseStatusEntry[] | undefined {
+  const history = ticket.otherDetails?.statusHistory;
+  if (!history) return undefined;
+  const entries = history.flatMap((change) => {
+    const status = nonEmpty(change.status);
+    if (!status) return [];
+    const at = isoOrUndefined(change.createdDate);
+    return [{ status, ...(at ? { at } : {}) }];
+  });
+  const dated = entries.every((entry) => entry.at !== undefined);
+  // The document does not say in which order the entries come: dated ones are put oldest first.
+  return dated ? entries.sort((a, b) => (a.at! < b.at! ? -1 : a.at! > b.at! ? 1 : 0)) : entries;
 }
 
 const YES_NO = (value: boolean | null | undefined) =>

@@ -98,7 +98,16 @@ export const EquinixCreateRequest = z.object({
     .array(z.object({ id: z.string().min(1), name: z.string().min(1) }))
     .max(5)
     .optional(),
-  details: z.record(z.string(), z.unknown()).optional(),
+  /** The document's sample shape, sent only for the codes that take details (see EQUINIX_DETAILS_CODES). */
+  details: z
+    .object({
+      documents: z.object({
+        transactionIds: z.array(z.string().min(1)).optional(),
+        type: z.string().min(1).optional(),
+        formats: z.array(z.string().min(1)).optional(),
+      }),
+    })
+    .optional(),
 });
 export type EquinixCreateRequest = z.infer<typeof EquinixCreateRequest>;
 

@@ -13,6 +13,14 @@ import { z } from 'zod';
 import type { SimRequest, SimResponse } from '../sim-kit.js';
 import { readBearer, SimTokenIssuer, SimulatorServer } from '../sim-kit.js';
 import { type SimulatedCaseSummary, SimulatedVendor, type VendorSimulator } from '../simulator.js';
+import {
+  ContactRequest,
+  detailsProblem,
+  type EquinixContactRequest,
+  type EquinixDetailsRequest,
+} from './simulator-create.js';
+
+export type { EquinixContactRequest } from './simulator-create.js';
 
 // --- The contract, as the document states it ------------------------------------------------------------
 
@@ -51,18 +59,6 @@ const TokenRequest = z.object({
   client_secret: z.string().min(1),
 });
 
-/** "ContactRequestNonRegisteredUser" (reached through `details`) or "ContactRequestRegisteredUser". */
-const ContactRequest = z.union([
-  z.object({
-    type: z.string().min(1),
-    firstName: bounded(1, 100),
-    lastName: bounded(1, 100),
-    details: z.array(z.object({ type: z.string().min(1), value: z.string().min(1) })).min(1),
-  }),
-  z.object({ type: z.string().min(1), registeredUsers: z.array(z.string().min(1)).min(1) }),
-]);
-export type EquinixContactRequest = z.infer<typeof ContactRequest>;
-
 /** "Create a trouble ticket / case", request body. */
 const CreateRequest = z.object({
   code: z.string().regex(TICKET_CODE, 'code must look like NNNN-NNNN'),
@@ -73,7 +69,7 @@ const CreateRequest = z.object({
   customerReferenceId: bounded(1, CUSTOMER_REFERENCE_MAX).optional(),
   contacts: z.array(ContactRequest).optional(),
   attachments: Attachments,
-  details: z.record(z.string(), z.unknown()).optional(),
+  details: z.unknown().optional(),
 });
 type CreateRequest = z.infer<typeof CreateRequest>;
 
@@ -135,6 +131,8 @@ export interface SimulatedEquinixCase {
   occurredDateTime?: string;
   customerReferenceId?: string;
   contacts: EquinixContactRequest[];
+  /** The create's `details`, as sent (only the codes that take one). */
+  details?: EquinixDetailsRequest;
   createdDateTime: string;
   updatedDateTime: string;
   notes: SimulatedEquinixNote[];
@@ -463,6 +461,8 @@ export class EquinixSimulator extends SimulatedVendor implements VendorSimulator
     if (this.retiredCodes.has(body.data.code)) {
       return oneError(400, SIM_ERROR_CODES.retiredCode, `Ticket code ${body.data.code} is not accepted.`);
     }
+    const detailsWrong = detailsProblem(body.data.code, body.data.details);
+    if (detailsWrong) return oneError(400, SIM_ERROR_CODES.invalidRequest, detailsWrong);
     const stored = this.insert(body.data);
     const { caseNumber, orderId } = stored.data;
     if (this.createAnswer === 'location') {
@@ -536,6 +536,7 @@ export class EquinixSimulator extends SimulatedVendor implements VendorSimulator
         occurredDateTime: request.occurredDateTime,
         customerReferenceId: request.customerReferenceId,
         contacts: request.contacts ?? [],
+        ...(request.details === undefined ? {} : { details: request.details as EquinixDetailsRequest }),
         createdDateTime: at,
         updatedDateTime: at,
         notes: [],

@@ -6,6 +6,7 @@ import { HOME_OPEN_ACTION } from '../../blocks/home.js';
 import { HOME_NIGHT_ACTIONS } from '../../blocks/home-subscriptions.js';
 import { PICK_VENDOR_ACTION } from '../../blocks/modals.js';
 import { NUDGE_ACTIONS } from '../../blocks/nudge.js';
+import { OPEN_CALLBACK_ID, VALUE_ACTION } from '../../blocks/open-form.js';
 import type { SlackDeps } from '../../deps.js';
 import { caseDetails } from './case-details.js';
 import { homeOpen } from './home-open.js';
@@ -15,6 +16,7 @@ import { nudgeHold } from './nudge-hold.js';
 import { pickVendor } from './pick-vendor.js';
 import { portalLink } from './portal-link.js';
 import { postCardButton } from './post-card.js';
+import { redrawOpenForm } from './redraw-open-form.js';
 import { refreshCard } from './refresh-card.js';
 import { showCase } from './show-case.js';
 import { unwatchCase } from './unwatch-case.js';
@@ -42,6 +44,8 @@ export function register(app: App, deps: SlackDeps): void {
   app.action<BlockAction>(WATCHING_UNWATCH_ACTION, unwatchFromList(deps));
   app.action<BlockAction>(PICK_VENDOR_ACTION, pickVendor(deps));
   app.action<BlockAction>(HOME_OPEN_ACTION, homeOpen(deps));
+  // A field of the open form that decides which others are shown.
+  app.action<BlockAction>({ callback_id: OPEN_CALLBACK_ID, action_id: VALUE_ACTION }, redrawOpenForm(deps));
   // On a nudge.
   for (const id of Object.values(NUDGE_ACTIONS)) app.action<BlockAction>(id, nudgeHold(deps));
 }

@@ -40,9 +40,11 @@ function errorsAsNotice(errors: Record<string, string>): string {
   return `:x: ${Object.values(errors).join(' ')}`;
 }
 
-/** The form's people field (Equinix notification contacts), if it has one: looked up after the ack. */
-function peopleField(vendor: OpenVendor): string | undefined {
-  return openFormFields(vendor).find((field) => field.kind === 'users')?.key;
+/** The form's people fields (Equinix contacts), if it has any: looked up after the ack. */
+function peopleFields(vendor: OpenVendor): string[] {
+  return openFormFields(vendor)
+    .filter((field) => field.kind === 'users')
+    .map((field) => field.key);
 }
 
 /** The chosen people's names and e-mails, from Slack. */
@@ -110,12 +112,11 @@ export function register(app: App, deps: SlackDeps): void {
       buildOpenModal({ vendor: metadata.vendor, values, metadata: { ...metadata, attempt }, notice: text });
 
     let request: OpenRequest = check.request;
-    const people = peopleField(metadata.vendor);
-    if (people) {
-      const withContacts = checkOpenForm(metadata.vendor, values, {
-        now: deps.now(),
-        contacts: await resolveContacts(deps, values, people),
-      });
+    const people = peopleFields(metadata.vendor);
+    if (people.length > 0) {
+      const contacts: Record<string, ContactPerson[]> = {};
+      for (const field of people) contacts[field] = await resolveContacts(deps, values, field);
+      const withContacts = checkOpenForm(metadata.vendor, values, { now: deps.now(), contacts });
       if (!withContacts.ok) {
         // Nothing was sent: the same attempt may be submitted again once fixed.
         const text = errorsAsNotice(withContacts.errors);
