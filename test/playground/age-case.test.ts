@@ -5,11 +5,12 @@
  * step it does not know, is refused with the reason.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { PlaygroundState } from '../../src/playground/workspace.js';
 import { type PlaygroundInstance, startPlaygroundInstance } from './harness.js';
+import { pageApi } from './page-api.js';
 
 const CHANNEL = 'C0NETONCALL';
 let instance: PlaygroundInstance;
+const { call, state } = pageApi(() => instance);
 
 beforeAll(async () => {
   instance = await startPlaygroundInstance();
@@ -18,19 +19,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await instance?.stop();
 });
-
-async function call(path: string, body: unknown): Promise<{ status: number; body: Record<string, unknown> }> {
-  const response = await fetch(new URL(`/playground/${path}`, instance.url), {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
-}
-
-async function state(): Promise<PlaygroundState> {
-  return (await (await fetch(new URL('/playground/state', instance.url))).json()) as PlaygroundState;
-}
 
 async function until<T>(what: string, probe: () => T | undefined | Promise<T | undefined>): Promise<T> {
   const deadline = Date.now() + 8000;

@@ -5,48 +5,21 @@
  * works like any button.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { PlaygroundState } from '../../src/playground/workspace.js';
 import type { EquinixSimulator } from '../../src/vendors/equinix/index.js';
 import { type PlaygroundInstance, startPlaygroundInstance } from './harness.js';
+import { pageApi } from './page-api.js';
 
 // With no portal configured, the playground puts each vendor's page under the manifests' unfurl domain.
 const EQUINIX_PAGE = 'https://portal.example.com/equinix/case/{id}';
 
 let instance: PlaygroundInstance;
+const { ok, state, eventually } = pageApi(() => instance);
 beforeAll(async () => {
   instance = await startPlaygroundInstance();
 }, 30_000);
 afterAll(async () => {
   await instance?.stop();
 });
-
-async function ok(path: string, body: unknown): Promise<Record<string, unknown>> {
-  const response = await fetch(new URL(`/playground/${path}`, instance.url), {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  const answer = (await response.json()) as Record<string, unknown>;
-  expect(response.status, JSON.stringify(answer)).toBe(200);
-  return answer;
-}
-
-async function state(): Promise<PlaygroundState> {
-  return (await (await fetch(new URL('/playground/state', instance.url))).json()) as PlaygroundState;
-}
-
-async function eventually<T>(
-  probe: (s: PlaygroundState) => T | null | undefined,
-  what: string,
-): Promise<NonNullable<T>> {
-  const until = Date.now() + 8000;
-  for (;;) {
-    const found = probe(await state());
-    if (found !== undefined && found !== null && found !== false) return found as NonNullable<T>;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 describe('the playground', () => {
   it('offers "Send to vendor as note" in the message menu and opens its form', async () => {

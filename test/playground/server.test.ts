@@ -9,8 +9,10 @@ import { startPlayground } from '../../src/playground/index.js';
 import type { PlaygroundState, ShownMessage } from '../../src/playground/workspace.js';
 import { startSandbox } from '../../src/vendors/sandbox.js';
 import { type PlaygroundInstance, startPlaygroundInstance } from './harness.js';
+import { pageApi } from './page-api.js';
 
 let instance: PlaygroundInstance;
+const { call, ok, state, eventually } = pageApi(() => instance);
 
 beforeAll(async () => {
   instance = await startPlaygroundInstance();
@@ -20,40 +22,7 @@ afterAll(async () => {
   await instance?.stop();
 });
 
-async function call(path: string, body: unknown): Promise<{ status: number; body: Record<string, unknown> }> {
-  const response = await fetch(new URL(`/playground/${path}`, instance.url), {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: typeof body === 'string' ? body : JSON.stringify(body),
-  });
-  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
-}
-
-async function ok(path: string, body: unknown): Promise<Record<string, unknown>> {
-  const answer = await call(path, body);
-  expect(answer.status, JSON.stringify(answer.body)).toBe(200);
-  return answer.body;
-}
-
-async function state(): Promise<PlaygroundState> {
-  const response = await fetch(new URL('/playground/state', instance.url));
-  return (await response.json()) as PlaygroundState;
-}
-
 /** Waits until `probe` finds something in the state the page would fetch. */
-async function eventually<T>(
-  probe: (s: PlaygroundState) => T | null | undefined,
-  what: string,
-  timeoutMs = 8000,
-): Promise<NonNullable<T>> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const found = probe(await state());
-    if (found !== undefined && found !== null && found !== false) return found as NonNullable<T>;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 const lastIn = (channel: string, predicate: (m: ShownMessage) => boolean) => (s: PlaygroundState) =>
   (s.messages[channel] ?? []).filter(predicate).at(-1);

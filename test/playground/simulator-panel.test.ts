@@ -6,8 +6,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PlaygroundState, ShownMessage } from '../../src/playground/workspace.js';
 import { type PlaygroundInstance, startPlaygroundInstance } from './harness.js';
+import { pageApi } from './page-api.js';
 
 let instance: PlaygroundInstance;
+const { call, ok, state, eventually } = pageApi(() => instance);
 beforeAll(async () => {
   instance = await startPlaygroundInstance();
 }, 30_000);
@@ -15,36 +17,7 @@ afterAll(async () => {
   await instance?.stop();
 });
 
-async function call(path: string, body: unknown): Promise<{ status: number; body: Record<string, unknown> }> {
-  const response = await fetch(new URL(`/playground/${path}`, instance.url), {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
-}
-
-async function ok(path: string, body: unknown): Promise<Record<string, unknown>> {
-  const answer = await call(path, body);
-  expect(answer.status, JSON.stringify(answer.body)).toBe(200);
-  return answer.body;
-}
-
-async function state(): Promise<PlaygroundState> {
-  return (await (await fetch(new URL('/playground/state', instance.url))).json()) as PlaygroundState;
-}
-
 const textOf = (m: ShownMessage) => `${m.text} ${JSON.stringify(m.blocks ?? [])}`;
-
-async function eventually<T>(probe: (s: PlaygroundState) => T | undefined, what: string): Promise<T> {
-  const until = Date.now() + 8000;
-  for (;;) {
-    const found = probe(await state());
-    if (found !== undefined) return found;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 const CHANNEL = 'C0DATACENTER';
 

@@ -4,10 +4,12 @@
  * it on, and the ids `/case help` gives as examples exist in the playground.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { PlaygroundState, ShownMessage } from '../../src/playground/workspace.js';
+import type { ShownMessage } from '../../src/playground/workspace.js';
 import { type PlaygroundInstance, startPlaygroundInstance } from './harness.js';
+import { pageApi } from './page-api.js';
 
 let instance: PlaygroundInstance;
+const { call, state } = pageApi(() => instance);
 
 beforeAll(async () => {
   instance = await startPlaygroundInstance({ autoAdvanceEveryMs: 300 });
@@ -16,19 +18,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await instance?.stop();
 });
-
-async function call(path: string, body: unknown): Promise<{ status: number; body: Record<string, unknown> }> {
-  const response = await fetch(new URL(`/playground/${path}`, instance.url), {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
-}
-
-async function state(): Promise<PlaygroundState> {
-  return (await (await fetch(new URL('/playground/state', instance.url))).json()) as PlaygroundState;
-}
 
 const textOf = (m: ShownMessage) => `${m.text} ${JSON.stringify(m.blocks ?? [])}`;
 
