@@ -6,11 +6,24 @@
  */
 import type { Case, CaseState, CaseStatusEntry, VendorId } from '../case.js';
 import type { CaseAging, ClockReadings } from './clock-readings.js';
+import type { NudgeStore } from './nudge-store.js';
 import type { SubscriberSettings, Subscription, SubscriptionDm } from './subscriptions.js';
 import type { ThreadUpdateStore } from './thread-updates.js';
+import type { UpdateDeliveryStore } from './update-delivery.js';
 import type { WatchCounts } from './watch-counts.js';
+import type { WritePostOutbox } from './write-posts.js';
 
+export type {
+  NudgeHold,
+  NudgeRecord,
+  NudgeSettings,
+  NudgeSituation,
+  NudgeStay,
+  NudgeStore,
+} from './nudge-store.js';
 export type { SubscriberSettings, Subscription, SubscriptionDm } from './subscriptions.js';
+export type { UpdateDelivery, UpdateDeliveryMode, UpdateDeliveryStore } from './update-delivery.js';
+export type { WritePost, WritePostClaim, WritePostOutbox } from './write-posts.js';
 
 export interface Watch {
   vendor: VendorId;
@@ -336,85 +349,7 @@ export interface CardStore {
   recentCases(userId: string, limit?: number): Promise<RecentCase[]>;
 }
 
-/** The situations a channel can be nudged about (see src/domain/response-clock.ts). */
-export type NudgeSituation = 'waiting-on-us' | 'vendor-silent';
-
-/** A channel's nudge rules and quiet hours. */
-export interface NudgeSettings {
-  channelId: string;
-  /** How long a watched case may stay in each situation before a nudge (and between nudges), in ms. */
-  rules: Partial<Record<NudgeSituation, number>>;
-  /** Local `HH:MM` in the channel's digest time zone; no nudge is posted from `from` until `to`. */
-  quiet?: { from: string; to: string };
-  updatedBy: string;
-  updatedAt: string;
-}
-
-/** One stay of one case in one situation, as seen from one channel: what nudges are counted against. */
-export interface NudgeStay {
-  channelId: string;
-  vendor: VendorId;
-  caseId: string;
-  situation: NudgeSituation;
-  /** ISO-8601: when the stay began. */
-  stayStart: string;
-}
-
-/** One nudge caseops set out to post, recorded before the post (the outbox row). */
-export interface NudgeRecord extends NudgeStay {
-  /** Unique across replicas: the stay and the sequence number. */
-  key: string;
-  /** 1-based, at most the rule's repeat limit. */
-  sequence: number;
-  state: 'pending' | 'posted';
-  /** The card's thread the nudge goes to; absent: the channel itself. */
-  threadTs?: string;
-  ts?: string;
-  createdAt: string;
-  postedAt?: string;
-}
-
-/** What people said about a stay's nudges: snoozed until, or done for this stay. */
-export interface NudgeHold {
-  snoozedUntil?: string;
-  done: boolean;
-}
-
-export interface NudgeStore {
-  getNudgeSettings(channelId: string): Promise<NudgeSettings | undefined>;
-  saveNudgeSettings(settings: NudgeSettings): Promise<NudgeSettings>;
-  /** Channels with at least one rule. */
-  nudgeChannels(): Promise<NudgeSettings[]>;
-  /** Inserts a pending record; false when the key exists already (another run has it). Atomic. */
-  beginNudge(record: Omit<NudgeRecord, 'state' | 'ts' | 'postedAt' | 'createdAt'>): Promise<boolean>;
-  settleNudge(key: string, ts: string, postedAt: string): Promise<void>;
-  /** Slack does not have it: the record goes, so the nudge can be tried again. */
-  forgetNudge(key: string): Promise<void>;
-  /** Oldest first. */
-  pendingNudges(): Promise<NudgeRecord[]>;
-  /** Sequence order. */
-  nudgesOfStay(stay: NudgeStay): Promise<NudgeRecord[]>;
-  holdNudges(stay: NudgeStay, hold: NudgeHold, by: string): Promise<void>;
-  nudgeHold(stay: NudgeStay): Promise<NudgeHold | undefined>;
-}
-
-// How channels hear about their cases, card permalinks, and posts after writes (migration 0012) ---------------
-
-/** How a channel hears about its watched cases: replies in each card's thread, the scheduled digest, or both. */
-export type UpdateDeliveryMode = 'thread' | 'digest' | 'both';
-
-export interface UpdateDelivery {
-  channelId: string;
-  mode: UpdateDeliveryMode;
-  updatedBy: string;
-  updatedAt: string;
-}
-
-export interface UpdateDeliveryStore {
-  /** Undefined: the channel never chose (it gets both). */
-  getUpdateDelivery(channelId: string): Promise<UpdateDelivery | undefined>;
-  saveUpdateDelivery(setting: UpdateDelivery): Promise<UpdateDelivery>;
-}
+// Card permalinks (migration 0012); update delivery and posts after writes are in their own port files ----
 
 /** Each posted card's permalink, fetched once and kept, so a digest links to the cards' threads cheaply. */
 export interface CardPermalinks {
@@ -422,52 +357,6 @@ export interface CardPermalinks {
   cardsInChannel(channelId: string): Promise<PostedCard[]>;
   /** Keeps `permalink` for the card posted as `ts` in `channelId`; nothing when that card was replaced since. */
   rememberCardPermalink(channelId: string, ts: string, permalink: string): Promise<void>;
-}
-
-/** A message caseops posts on its own after a write (a card, a confirmation), recorded before the post. */
-export interface WritePost {
-  /** Unique per message: what it is and the write's idempotency key. */
-  key: string;
-  /** The Slack message metadata `event_type` it is tagged with. */
-  eventType: string;
-  channelId: string;
-  /** Posted as a reply under this message. */
-  threadTs?: string;
-  state: 'pending' | 'posted';
-  ts?: string;
-  createdAt: string;
-  postedAt?: string;
-}
-
-/** What claiming a message's outbox row found. */
-export type WritePostClaim =
-  /** No row yet: one was inserted, claimed by the caller. */
-  | { kind: 'fresh'; post: WritePost }
-  /** A pending row nobody else holds (an earlier attempt failed or died): now claimed by the caller. */
-  | { kind: 'resumed'; post: WritePost }
-  /** Posted already. */
-  | { kind: 'posted'; post: WritePost }
-  /** Another attempt holds the row right now. */
-  | { kind: 'busy'; post: WritePost };
-
-export interface WritePostOutbox {
-  /**
-   * Inserts a pending row claimed by `holder` for `ttlMs`, or takes a pending row whose claim lapsed (or is
-   * the holder's own); atomic, so of two attempts at one message only one is told `fresh` or `resumed`. The
-   * claim's expiry is judged by the database's clock on PostgreSQL.
-   */
-  claimWritePost(
-    post: Pick<WritePost, 'key' | 'eventType' | 'channelId' | 'threadTs'>,
-    holder: string,
-    ttlMs: number,
-  ): Promise<WritePostClaim>;
-  getWritePost(key: string): Promise<WritePost | undefined>;
-  /** Posted as `ts`; the claim ends. */
-  settleWritePost(key: string, ts: string, postedAt: string): Promise<void>;
-  /** The holder gives up its claim on a row still pending (the outcome is unknown), so another attempt may try. */
-  releaseWritePost(key: string, holder: string): Promise<void>;
-  /** Slack does not have it: the row goes, so the message can be posted again. */
-  forgetWritePost(key: string): Promise<void>;
 }
 
 /** Personal subscriptions and their direct messages (migration 0014; the records are in ./subscriptions.ts). */
