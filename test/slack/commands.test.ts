@@ -127,10 +127,15 @@ describe('/case open', () => {
       'secondaryId',
       'occurredAt',
       'notificationContacts',
+      'technicalContacts',
     ]);
     expect(view.blocks.find((b) => b.block_id === 'notificationContacts')?.element?.initial_users).toEqual([
       ALICE,
     ]);
+    // Technical contacts are whoever the caller names; nobody is put there for them.
+    expect(
+      view.blocks.find((b) => b.block_id === 'technicalContacts')?.element?.initial_users,
+    ).toBeUndefined();
     expect(JSON.parse(view.private_metadata)).toMatchObject({
       kind: 'open',
       vendor: 'equinix',
