@@ -14,6 +14,7 @@ import type { Case, VendorId } from '../domain/case.js';
 import { type Clock, systemClock } from '../domain/ports/clock.js';
 import type { CaseEvent, LeaseGrant, Store } from '../domain/ports/store.js';
 import type { ThreadCursor, ThreadReplyRecord } from '../domain/ports/thread-updates.js';
+import { type ResponseClock, recordedClockOf } from '../domain/response-clock.js';
 import type { Logger } from '../logging/logger.js';
 import { RECONCILE_MIN_AGE_MS } from './nudge-runner.js';
 
@@ -41,6 +42,10 @@ export interface ThreadReply {
   toEventId: number;
   /** Oldest first. */
   events: readonly CaseEvent[];
+  /** Whose move it is now and since when ("Waiting on us for 5 h"), from the recorded events. */
+  clock?: ResponseClock;
+  /** When the reply was made (ISO), for the clock's words. */
+  at: string;
 }
 
 /** A reply caseops found in a card's thread by its metadata. */
@@ -66,6 +71,7 @@ export type ThreadReplyStore = Pick<
   | 'forgetThreadReply'
   | 'pendingThreadReplies'
   | 'getSnapshot'
+  | 'clockReadings'
 >;
 
 export interface ThreadReplyRunnerOptions {
@@ -126,6 +132,8 @@ export class ThreadReplyRunner {
     const events = await this.options.store.caseEventsAfter(vendor, caseId, lastEventId, EVENTS_PER_REPLY);
     const last = events.at(-1);
     if (!last) return false;
+    // The clock only adds words: a reply is not held back when it cannot be read.
+    const clock = await recordedClockOf(this.options.store, vendor, caseId).catch(() => undefined);
     const reply: ThreadReply = {
       key: threadReplyKey(cardTs, channelId, lastEventId, last.id),
       channelId,
@@ -135,13 +143,15 @@ export class ThreadReplyRunner {
       afterEventId: lastEventId,
       toEventId: last.id,
       events,
+      ...(clock?.clock ? { clock: clock.clock } : {}),
+      at: new Date(this.clock.now()).toISOString(),
     };
     return this.postOnce(reply, signal, fence);
   }
 
   private async postOnce(reply: ThreadReply, signal?: AbortSignal, fence?: LeaseGrant): Promise<boolean> {
     const { store, publisher } = this.options;
-    const { events: _events, ...record } = reply;
+    const { events: _events, clock: _clock, at: _at, ...record } = reply;
     if (!(await store.beginThreadReply(record, fence))) return false;
     let ts: string;
     try {

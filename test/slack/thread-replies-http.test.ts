@@ -90,6 +90,7 @@ describe('thread replies over HTTP', () => {
     const text = blockText(replies[0]!.blocks);
     expect(text).toContain('Waiting on vendor → *Waiting on us*');
     expect(text).toContain('Cisco Pending → Customer Pending');
+    expect(text).toMatch(/:stopwatch: Waiting on us for \d+ min/);
     expect(replyPosts()).toHaveLength(1);
     expect(replyPosts()[0]!.args.thread_ts).toBe(card.ts);
     expect(replyPosts()[0]!.args).not.toHaveProperty('reply_broadcast');

@@ -9,6 +9,7 @@ import type { CaseState } from '../../domain/case.js';
 import type { CaseEvent, CaseEventNote } from '../../domain/ports/store.js';
 import type { ThreadReply } from '../../scheduler/thread-replies.js';
 import { vendorName, vendorShortName } from '../../vendors/plugin.js';
+import { clockWords } from '../words.js';
 import { SLACK_USER_ID, STATE_LOOK } from './case-card.js';
 import { type Block, context, sections } from './kit.js';
 import { escapeMrkdwn, fallbackText, fitMessage, type SlackMessage, truncate } from './limits.js';
@@ -53,7 +54,11 @@ export function buildThreadUpdate(reply: ThreadReply): SlackMessage {
   if (lines.length === 0) lines.push('The case changed at the vendor.');
   const blocks: Block[] = [...sections(lines.join('\n'))];
   const count = reply.events.length;
-  blocks.push(context(`${count} ${count === 1 ? 'change' : 'changes'} since the last update in this thread`));
+  const changes = `${count} ${count === 1 ? 'change' : 'changes'} since the last update in this thread`;
+  const clock = reply.clock
+    ? `:stopwatch: ${clockWords(reply.clock, new Date(reply.at), reply.vendor)} · `
+    : '';
+  blocks.push(context(`${clock}${changes}`));
   return fitMessage({
     text: fallbackText`${vendorName(reply.vendor)} case ${reply.caseId}: ${fallbackSummary(reply.events)}`,
     blocks,

@@ -32,6 +32,7 @@ function reply(events: CaseEvent[]): ThreadReply {
     afterEventId: 0,
     toEventId: events.at(-1)!.id,
     events,
+    at: '2030-01-01T14:00:00.000Z',
   };
 }
 
@@ -99,5 +100,23 @@ describe('a thread reply', () => {
   it('a status change within one state says it still is in that state', () => {
     const text = blockText(buildThreadUpdate(reply([event({ toStatus: 'Cisco Pending (RMA)' })])).blocks);
     expect(text).toContain('Still *Waiting on vendor* (Cisco Pending → Cisco Pending (RMA))');
+  });
+
+  it('says whose move it is now and for how long, from the recorded clock', () => {
+    const noted = event({
+      kind: 'note',
+      note: { text: 'Sent a new fan tray.', author: 'Josh', source: 'vendor' },
+    });
+    const waiting = buildThreadUpdate({
+      ...reply([noted]),
+      clock: { situation: 'waiting-on-us', since: '2030-01-01T09:00:00.000Z' },
+    });
+    expect(blockText(waiting.blocks)).toContain(':stopwatch: Waiting on us for 5 h · 1 change');
+    const silent = buildThreadUpdate({
+      ...reply([noted]),
+      clock: { situation: 'vendor-silent', since: '2029-12-30T14:00:00.000Z' },
+    });
+    expect(blockText(silent.blocks)).toContain('Cisco silent for 2 d');
+    expect(blockText(buildThreadUpdate(reply([noted])).blocks)).not.toContain(':stopwatch:');
   });
 });
