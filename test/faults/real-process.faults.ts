@@ -141,11 +141,16 @@ async function checkDigests(world: World, watched: readonly string[]) {
   }
   let unseen = 0;
   for (const id of watched) {
-    const last = events.filter((e) => e.caseId === id).at(-1);
+    const mine = events.filter((e) => e.caseId === id && e.kind === 'status');
+    const last = mine.at(-1);
     if (last && last.toStatus !== world.equinix.find(id)?.status) unseen++;
-    const mine = events.filter((e) => e.caseId === id);
     // A change recorded twice would show as the same status twice in a row.
     for (let i = 1; i < mine.length; i++) expect(mine[i]?.toStatus).not.toBe(mine[i - 1]?.toStatus);
+    // Each entry of Equinix's own status record is recorded once too.
+    const record = events
+      .filter((e) => e.caseId === id && e.kind === 'history')
+      .map((e) => `${e.entry?.status} ${e.entry?.at}`);
+    expect(new Set(record).size, `status record of ${id}`).toBe(record.length);
   }
   return { events: events.length, messages: messages.length, repeats, lost, unseen };
 }
