@@ -65,7 +65,7 @@ export interface SubscriptionDmPublisher {
 export type SubscriptionDmStore = Pick<
   Store,
   | 'allSubscriptions'
-  | 'eventsOfCaseAfter'
+  | 'caseEventsAfter'
   | 'getSubscriberSettings'
   | 'saveSubscriberSettings'
   | 'beginSubscriptionDm'
@@ -179,7 +179,7 @@ export class SubscriptionDmRunner {
   }
 
   private async dueFor(subscription: Subscription): Promise<DueSubscriptionDm | undefined> {
-    const events = await this.options.store.eventsOfCaseAfter(
+    const events = await this.options.store.caseEventsAfter(
       subscription.vendor,
       subscription.caseId,
       subscription.cursor,

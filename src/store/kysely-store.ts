@@ -440,9 +440,6 @@ export class KyselyStore implements Store {
   subscribedCases() {
     return this.subscriptions.subscribedCases();
   }
-  eventsOfCaseAfter(...args: Args<SubscriptionStore, 'eventsOfCaseAfter'>) {
-    return this.subscriptions.eventsOfCaseAfter(...args);
-  }
   getSubscriberSettings(...args: Args<SubscriptionStore, 'getSubscriberSettings'>) {
     return this.subscriptions.getSubscriberSettings(...args);
   }

@@ -373,8 +373,6 @@ export interface SubscriptionStore {
   allSubscriptions(): Promise<Subscription[]>;
   /** Every subscribed case once, for the poller. */
   subscribedCases(): Promise<Array<{ vendor: VendorId; caseId: string }>>;
-  /** Events of the case with id > `afterId`, oldest first, at most `limit`. */
-  eventsOfCaseAfter(vendor: VendorId, caseId: string, afterId: number, limit?: number): Promise<CaseEvent[]>;
   getSubscriberSettings(userId: string): Promise<SubscriberSettings | undefined>;
   /** Sets the fields given; the others stay as they were. */
   saveSubscriberSettings(settings: SubscriberSettings): Promise<SubscriberSettings>;

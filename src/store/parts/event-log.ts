@@ -302,7 +302,7 @@ function storedCase(row: Pick<CaseSnapshotsTable, 'case_json'>): Case {
   return { ...c, notes: c.notes ?? [], fields: c.fields ?? [], alternateIds: c.alternateIds ?? [] };
 }
 
-export function fromEventRow(row: Omit<StatusEventsTable, 'id'> & { id: number }): CaseEvent {
+function fromEventRow(row: Omit<StatusEventsTable, 'id'> & { id: number }): CaseEvent {
   const detail = row.detail_json === null ? {} : (JSON.parse(row.detail_json) as EventDetail);
   return {
     id: Number(row.id),

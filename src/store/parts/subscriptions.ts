@@ -1,7 +1,6 @@
 /** Personal subscriptions, each person's night hours and time zone, and the outbox of their direct messages. */
 import type { VendorId } from '../../domain/case.js';
 import type {
-  CaseEvent,
   LeaseGrant,
   SubscriberSettings,
   Subscription,
@@ -9,9 +8,8 @@ import type {
   SubscriptionStore,
 } from '../../domain/ports/store.js';
 import type { SubscriberSettingsTable, SubscriptionDmsTable, SubscriptionsTable } from '../schema.js';
-import { countOf, isoInstant, nowIso, positiveLimit, type StoreContext } from './context.js';
+import { countOf, isoInstant, nowIso, type StoreContext } from './context.js';
 import { assertLeaseHeld } from './coordination.js';
-import { DEFAULT_EVENT_LIMIT, fromEventRow } from './event-log.js';
 
 export class KyselySubscriptionStore implements SubscriptionStore {
   constructor(private readonly context: StoreContext) {}
@@ -82,24 +80,6 @@ export class KyselySubscriptionStore implements SubscriptionStore {
       .orderBy('case_id')
       .execute();
     return rows.map((row) => ({ vendor: row.vendor, caseId: row.case_id }));
-  }
-
-  async eventsOfCaseAfter(
-    vendor: VendorId,
-    caseId: string,
-    afterId: number,
-    limit = DEFAULT_EVENT_LIMIT,
-  ): Promise<CaseEvent[]> {
-    const rows = await this.context.db
-      .selectFrom('status_events')
-      .selectAll()
-      .where('vendor', '=', vendor)
-      .where('case_id', '=', caseId)
-      .where('id', '>', afterId)
-      .orderBy('id')
-      .limit(positiveLimit(limit))
-      .execute();
-    return rows.map(fromEventRow);
   }
 
   async getSubscriberSettings(userId: string): Promise<SubscriberSettings | undefined> {
