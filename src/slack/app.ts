@@ -146,10 +146,9 @@ export function createSlackApp(options: CreateSlackAppOptions): SlackApp {
       logger: log,
       // Runs once the body is read and verified: tags the request with its kind for the ack-time metric.
       customPropertiesExtractor: (req) => {
-        const rawBody = req.rawBody.toString();
-        const kind = requestKind(rawBody, req.headers['content-type']);
+        const kind = requestKind(req.rawBody, req.headers['content-type']);
         (req as TaggedRequest).caseopsKind = kind;
-        if (tracing.enabled) describeTracedRequest(req, rawBody, kind);
+        if (tracing.enabled) describeTracedRequest(req, req.rawBody.toString(), kind);
         return {};
       },
     });

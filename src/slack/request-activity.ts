@@ -60,17 +60,13 @@ export function watchRequests(
     }
     const startedAt = performance.now();
     activity.arrived();
-    let done = false;
-    const end = () => {
-      if (done) return;
-      done = true;
+    // 'close' comes once per response: after 'finish' when it was sent, or when the client went away.
+    res.once('close', () => {
       activity.answered();
       if (onAnswered && res.writableFinished) {
         onAnswered(req, res.statusCode, (performance.now() - startedAt) / 1000);
       }
-    };
-    res.once('finish', end);
-    res.once('close', end);
+    });
     inner(req, res);
   };
 }
