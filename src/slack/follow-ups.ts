@@ -16,6 +16,12 @@ export type FollowUpKind = 'form' | 'reply';
 /** How long a follow-up may be held back by requests arriving, from its start. */
 export const HOLD_BOUND_MS: Readonly<Record<FollowUpKind, number>> = { form: 250, reply: 2000 };
 
+/**
+ * One person's replies under way at once: well under the vendor budget's queue per person (30), which
+ * refuses the calls past it as throttled.
+ */
+export const REPLIES_PER_PERSON = 16;
+
 export interface FollowUpTimers {
   now(): number;
   setTimeout(callback: () => void, ms: number): void;
@@ -77,6 +83,13 @@ export interface FollowUpQueueOptions {
   activity?: RequestActivity;
   timers?: FollowUpTimers;
   holdBoundMs?: Readonly<Record<FollowUpKind, number>>;
+  repliesPerPerson?: number;
+}
+
+export interface RunOptions {
+  kind?: FollowUpKind;
+  /** Who the reply is for (their user id). */
+  person?: string;
 }
 
 export class FollowUpQueue {
@@ -85,6 +98,8 @@ export class FollowUpQueue {
   private readonly holdBoundMs: Readonly<Record<FollowUpKind, number>>;
   /** Forms first: their trigger ids expire. */
   private readonly lines: Record<FollowUpKind, Line> = { form: new Line(), reply: new Line() };
+  private readonly repliesPerPerson: number;
+  private readonly seats = new Map<string, { taken: number; waiting: Array<() => void> }>();
   private running = 0;
   private scheduled = false;
 
@@ -92,6 +107,7 @@ export class FollowUpQueue {
     this.timers = options.timers ?? realTimers;
     this.activity = options.activity ?? new RequestActivity(() => this.timers.now(), 0);
     this.holdBoundMs = options.holdBoundMs ?? HOLD_BOUND_MS;
+    this.repliesPerPerson = options.repliesPerPerson ?? REPLIES_PER_PERSON;
   }
 
   /** Follow-ups started and not yet settled. */
@@ -99,21 +115,56 @@ export class FollowUpQueue {
     return this.running;
   }
 
-  /** Runs `job` from its first turn on; settles as the job does. */
-  async run<T>(job: (nextTurn: NextTurn) => Promise<T>, kind: FollowUpKind = 'reply'): Promise<T> {
-    const deadline = this.timers.now() + this.holdBoundMs[kind];
-    const nextTurn: NextTurn = () =>
-      new Promise<void>((resolve) => {
-        this.lines[kind].push({ resolve, deadline });
-        this.schedule();
-      });
+  /**
+   * Runs `job` from its first turn on; settles as the job does. A `person`'s replies run at most
+   * `repliesPerPerson` at once (in order): held replies released together must not queue more of one
+   * person's vendor calls than the vendor budget takes from one person, and one person's backlog holds back
+   * nobody else. Forms never wait for replies.
+   */
+  async run<T>(job: (nextTurn: NextTurn) => Promise<T>, options: RunOptions = {}): Promise<T> {
+    const kind = options.kind ?? 'reply';
+    const person = kind === 'reply' ? options.person : undefined;
     this.running += 1;
     try {
-      await nextTurn();
-      return await job(nextTurn);
+      if (person !== undefined) await this.takeSeat(person);
+      try {
+        const deadline = this.timers.now() + this.holdBoundMs[kind];
+        const nextTurn: NextTurn = () =>
+          new Promise<void>((resolve) => {
+            this.lines[kind].push({ resolve, deadline });
+            this.schedule();
+          });
+        await nextTurn();
+        return await job(nextTurn);
+      } finally {
+        if (person !== undefined) this.leaveSeat(person);
+      }
     } finally {
       this.running -= 1;
     }
+  }
+
+  private async takeSeat(person: string): Promise<void> {
+    let seats = this.seats.get(person);
+    if (!seats) {
+      seats = { taken: 0, waiting: [] };
+      this.seats.set(person, seats);
+    }
+    if (seats.taken < this.repliesPerPerson) {
+      seats.taken += 1;
+      return;
+    }
+    const line = seats.waiting;
+    await new Promise<void>((resolve) => line.push(resolve));
+  }
+
+  private leaveSeat(person: string): void {
+    const seats = this.seats.get(person);
+    if (!seats) return;
+    const next = seats.waiting.shift();
+    // The seat passes straight to the person's next reply.
+    if (next) next();
+    else if (--seats.taken === 0) this.seats.delete(person);
   }
 
   private schedule(): void {

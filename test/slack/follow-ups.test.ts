@@ -93,12 +93,15 @@ describe('FollowUpQueue with requests arriving (acks first)', () => {
     /** Steps done so far, by follow-up. */
     const log: string[] = [];
     const followUp = (name: string, steps: number, kind?: 'form' | 'reply') =>
-      queue.run(async (nextTurn) => {
-        for (let step = 1; step <= steps; step++) {
-          if (step > 1) await nextTurn();
-          log.push(`${name}${step}`);
-        }
-      }, kind);
+      queue.run(
+        async (nextTurn) => {
+          for (let step = 1; step <= steps; step++) {
+            if (step > 1) await nextTurn();
+            log.push(`${name}${step}`);
+          }
+        },
+        { kind },
+      );
     /** One request answered every `everyMs` for `forMs`, as a steady stream of commands would be. */
     const steadyRequests = async (forMs: number, everyMs = 1) => {
       for (let t = 0; t < forMs; t += everyMs) {
@@ -207,6 +210,35 @@ describe('FollowUpQueue with requests arriving (acks first)', () => {
     expect(ran).toBe(300);
     const settled = await quietUntil(outcomes);
     expect(settled.filter((s) => s.status === 'rejected')).toHaveLength(3);
+    expect(queue.pending).toBe(0);
+  });
+
+  it("runs at most repliesPerPerson of one person's replies at once, in order, without holding back anyone else or a form", async () => {
+    const queue = new FollowUpQueue({ repliesPerPerson: 2 });
+    let releaseVendor!: () => void;
+    const vendorAnswers = new Promise<void>((resolve) => {
+      releaseVendor = resolve;
+    });
+    const started: string[] = [];
+    const lookup = (name: string, person: string) =>
+      queue.run(
+        async () => {
+          started.push(name);
+          await vendorAnswers;
+        },
+        { person },
+      );
+    const alice = ['a1', 'a2', 'a3', 'a4'].map((name) => lookup(name, 'UALICE'));
+    await expect(queue.run(async () => 'bob answered', { person: 'UBOB' })).resolves.toBe('bob answered');
+    await expect(queue.run(async () => 'form opened', { kind: 'form', person: 'UALICE' })).resolves.toBe(
+      'form opened',
+    );
+    expect(started).toEqual(['a1', 'a2']);
+    expect(queue.pending).toBe(4);
+
+    releaseVendor();
+    await Promise.all(alice);
+    expect(started).toEqual(['a1', 'a2', 'a3', 'a4']);
     expect(queue.pending).toBe(0);
   });
 });

@@ -33,27 +33,30 @@ export function register(app: App, deps: SlackDeps): void {
 
     const { subcommand, args } = parsed;
     // After the ack, at a quiet moment (follow-ups.ts).
-    await deps.followUps.run(async (nextTurn) => {
-      const invocation = commandInvocation(command, nextTurn);
-      try {
-        await subcommand.run(deps, invocation, args);
-        deps.metrics?.commandHandled(subcommand.name, 'ok');
-      } catch (error) {
-        deps.metrics?.commandHandled(subcommand.name, handlingOutcome(error));
-        const words = describeError(error, deps.logger);
-        deps.logger.info(
-          { subcommand: subcommand.name, code: (error as { code?: string }).code },
-          'command refused',
-        );
+    await deps.followUps.run(
+      async (nextTurn) => {
+        const invocation = commandInvocation(command, nextTurn);
         try {
-          await invocation.reply(
-            problem(words.text, errorKind(error).showUsage ? subcommand.usage : undefined),
+          await subcommand.run(deps, invocation, args);
+          deps.metrics?.commandHandled(subcommand.name, 'ok');
+        } catch (error) {
+          deps.metrics?.commandHandled(subcommand.name, handlingOutcome(error));
+          const words = describeError(error, deps.logger);
+          deps.logger.info(
+            { subcommand: subcommand.name, code: (error as { code?: string }).code },
+            'command refused',
           );
-        } catch (replyError) {
-          deps.logger.error({ err: replyError }, 'could not tell the caller about a failed command');
+          try {
+            await invocation.reply(
+              problem(words.text, errorKind(error).showUsage ? subcommand.usage : undefined),
+            );
+          } catch (replyError) {
+            deps.logger.error({ err: replyError }, 'could not tell the caller about a failed command');
+          }
         }
-      }
-    }, subcommand.followUpKind(args));
+      },
+      { kind: subcommand.followUpKind(args), person: command.user_id },
+    );
   });
 }
 
