@@ -241,6 +241,8 @@ export function createSlackApp(options: CreateSlackAppOptions): SlackApp {
       await app
         .stop()
         .catch((error: unknown) => logger.warn({ err: error }, 'stopping the Slack receiver failed'));
+      // Commands already acknowledged still get their answers (their follow-ups outlive Bolt's handling).
+      await deps.followUps.idle();
       if (healthServer?.listening) {
         healthServer.closeAllConnections();
         await new Promise<void>((resolve) => healthServer?.close(() => resolve()));

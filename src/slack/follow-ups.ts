@@ -100,6 +100,7 @@ export class FollowUpQueue {
   private readonly lines: Record<FollowUpKind, Line> = { form: new Line(), reply: new Line() };
   private readonly repliesPerPerson: number;
   private readonly seats = new Map<string, { taken: number; waiting: Array<() => void> }>();
+  private readonly idleWaiters: Array<() => void> = [];
   private running = 0;
   private scheduled = false;
 
@@ -113,6 +114,12 @@ export class FollowUpQueue {
   /** Follow-ups started and not yet settled. */
   get pending(): number {
     return this.running;
+  }
+
+  /** Resolves once no follow-up is under way (shutdown waits for it). */
+  idle(): Promise<void> {
+    if (this.running === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
   /**
@@ -141,6 +148,7 @@ export class FollowUpQueue {
       }
     } finally {
       this.running -= 1;
+      if (this.running === 0) for (const resolve of this.idleWaiters.splice(0)) resolve();
     }
   }
 

@@ -32,8 +32,10 @@ export function register(app: App, deps: SlackDeps): void {
     await ack();
 
     const { subcommand, args } = parsed;
-    // After the ack, at a quiet moment (follow-ups.ts).
-    await deps.followUps.run(
+    // After the ack, at a quiet moment (follow-ups.ts). Not awaited: a held follow-up keeps only the command,
+    // not Bolt's whole request (the HTTP request and response, the listener context), which would otherwise
+    // outlive young-generation collections by the thousand under load. SlackApp.stop waits for follow-ups.
+    const followUp = deps.followUps.run(
       async (nextTurn) => {
         const invocation = commandInvocation(command, nextTurn);
         try {
@@ -57,6 +59,7 @@ export function register(app: App, deps: SlackDeps): void {
       },
       { kind: subcommand.followUpKind(args), person: command.user_id },
     );
+    followUp.catch((error: unknown) => deps.logger.error({ err: error }, 'a command follow-up failed'));
   });
 }
 
