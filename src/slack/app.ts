@@ -173,6 +173,8 @@ export function createSlackApp(options: CreateSlackAppOptions): SlackApp {
     ...(options.botId && options.botUserId ? { botId: options.botId, botUserId: options.botUserId } : {}),
     logger: log,
     clientOptions,
+    // Bolt's conversation store is a global middleware run before every ack; nothing here keeps state in it.
+    convoStore: false,
   });
   // Socket Mode: no HTTP request to watch, so an arrival is the moment Bolt starts on an envelope.
   if (socketMode) {
