@@ -92,8 +92,22 @@ export function buildDigestMessages(
 ): DigestMessage[] {
   const ordered = [...events].sort((a, b) => a.id - b.id);
   const now = context.now ?? ordered[ordered.length - 1]?.observedAt ?? new Date(0).toISOString();
+  // The split renders overlapping runs many times over; a case's entry is the same text in each run that holds
+  // the same events of it, so each is rendered once. Its first event and count name those events: a run is
+  // consecutive events, so it holds a consecutive stretch of each case's events.
+  const entryTexts = new Map<string, string>();
+  const textOf = (entry: DigestEntry) => {
+    const key = `${entry.eventIds[0]}:${entry.eventIds.length}`;
+    let text = entryTexts.get(key);
+    if (text === undefined) {
+      const caseRef = caseKey(entry.vendor, entry.caseId);
+      text = entryText(entry, now, context.threadLinks?.get(caseRef), context.clocks?.get(caseRef));
+      entryTexts.set(key, text);
+    }
+    return text;
+  };
   const render = (run: readonly StatusChangeEvent[], position: { part: number; parts: number }) =>
-    renderRun(run, context, now, position);
+    renderRun(run, context, position, textOf);
   // A cut is clean where no case has events on both sides of it; cuts are made there whenever one fits.
   const lastIndexOfCase = new Map<string, number>();
   for (const [index, event] of ordered.entries()) lastIndexOfCase.set(caseOf(event), index);
@@ -104,8 +118,14 @@ export function buildDigestMessages(
     cleanAfter.push(reach === index);
   });
   const runs: StatusChangeEvent[][] = [];
-  const runFits = (from: number, to: number) =>
-    fits(render(ordered.slice(from, to), { part: 1, parts: 1 }), limits);
+  // Every event fitting in one message is the usual digest: that check's render is then the message itself.
+  let whole: { text: string; blocks: Block[] } | undefined;
+  const runFits = (from: number, to: number) => {
+    const rendered = render(ordered.slice(from, to), { part: 1, parts: 1 });
+    const fitting = fits(rendered, limits);
+    if (fitting && from === 0 && to === ordered.length) whole = rendered;
+    return fitting;
+  };
   let start = 0;
   let end = 0; // the current run is ordered[start, end)
   while (end < ordered.length) {
@@ -127,7 +147,8 @@ export function buildDigestMessages(
   if (end > start) runs.push(ordered.slice(start, end));
 
   return runs.map((run, index) => {
-    const rendered = render(run, { part: index + 1, parts: runs.length });
+    const rendered =
+      whole && runs.length === 1 ? whole : render(run, { part: index + 1, parts: runs.length });
     return {
       ...rendered,
       eventIds: run.map((event) => event.id),
@@ -188,8 +209,8 @@ function fits(message: { blocks: Block[] }, limits: DigestLimits): boolean {
 function renderRun(
   run: readonly StatusChangeEvent[],
   context: DigestRenderContext,
-  now: string,
   position: { part: number; parts: number },
+  textOf: (entry: DigestEntry) => string,
 ): { text: string; blocks: Block[] } {
   const entries = digestEntries(run);
   const counter = position.parts > 1 ? ` (${position.part}/${position.parts})` : '';
@@ -205,19 +226,7 @@ function renderRun(
     if (inGroup.length === 0) continue;
     counts.set(group, inGroup.length);
     const heading = `${GROUP_HEADINGS[group]} · ${inGroup.length}`;
-    blocks.push(
-      ...packEntries(
-        heading,
-        inGroup.map((entry) =>
-          entryText(
-            entry,
-            now,
-            context.threadLinks?.get(caseKey(entry.vendor, entry.caseId)),
-            context.clocks?.get(caseKey(entry.vendor, entry.caseId)),
-          ),
-        ),
-      ),
-    );
+    blocks.push(...packEntries(heading, inGroup.map(textOf)));
   }
   const summary = [...counts].map(([group, count]) => `${count} ${GROUP_SUMMARY[group]}`).join(', ');
   const text = truncate(
