@@ -5,6 +5,7 @@
 import { sql } from 'kysely';
 import type { VendorId } from '../../domain/case.js';
 import type { CaseAging, ClockReadings, RecordedClockReading } from '../../domain/ports/clock-readings.js';
+import { caseIdsByVendor } from './case-keys.js';
 import type { StoreContext } from './context.js';
 
 /** Keys per query, well under both dialects' bound-parameter limits. */
@@ -46,7 +47,9 @@ export class KyselyClockReadings implements ClockReadings, CaseAging {
         ])
         .where((eb) =>
           eb.or(
-            chunk.map((key) => eb.and([eb('e.vendor', '=', key.vendor), eb('e.case_id', '=', key.caseId)])),
+            caseIdsByVendor(chunk).map(([vendor, ids]) =>
+              eb.and([eb('e.vendor', '=', vendor), eb('e.case_id', 'in', ids)]),
+            ),
           ),
         )
         .groupBy(['e.vendor', 'e.case_id'])
