@@ -19,6 +19,7 @@
  *   the history cannot be read (scopes missing), the run posts nothing rather than risk a repeat.
  */
 
+import { setTimeout as nextTimerTurn } from 'node:timers/promises';
 import { caseKey, type VendorId } from '../domain/case.js';
 import {
   type DigestDefaults,
@@ -199,6 +200,12 @@ export class DigestRunner {
     const worker = async () => {
       while (next < channels.length && !signal?.aborted) {
         const channel = channels[next++]!;
+        // A channel's reads and render run to its post without leaving the microtask queue (the SQLite driver
+        // is synchronous), so channels begun together hold up Slack's answers and the pacing timers of the
+        // channels already posting until all of them are ready. Each channel begins on a timer of its own:
+        // a pacing timer that is due runs before the preparations queued after it, and the busiest channels,
+        // first in line, keep to their second.
+        await nextTimerTurn(0);
         try {
           // Skipped, not advanced: the channel's changes wait for the digest it may ask for again.
           if (this.wantsScheduledDigest && !(await this.wantsScheduledDigest(channel))) {
@@ -212,8 +219,29 @@ export class DigestRunner {
         }
       }
     };
-    await Promise.all(Array.from({ length: Math.min(this.channelConcurrency, channels.length) }, worker));
+    const workers: Array<Promise<void>> = [];
+    for (let slot = 0; slot < Math.min(this.channelConcurrency, channels.length); slot++) {
+      workers.push(worker());
+      // One worker's first channel per turn: begun at once, the first channels' posts would wait for all.
+      await nextTimerTurn(0);
+    }
+    await Promise.all(workers);
+    this.logFire(key, outcomes);
     return outcomes;
+  }
+
+  private logFire(key: string, outcomes: ReadonlyMap<string, DigestOutcome>): void {
+    const byStatus: Partial<Record<DigestOutcome['status'], number>> = {};
+    let messages = 0;
+    let changes = 0;
+    for (const outcome of outcomes.values()) {
+      byStatus[outcome.status] = (byStatus[outcome.status] ?? 0) + 1;
+      if ('messages' in outcome) messages += outcome.messages;
+      if ('changes' in outcome) changes += outcome.changes;
+    }
+    if (messages > 0 || byStatus.failed) {
+      this.logger.info({ schedule: key, channels: byStatus, messages, changes }, 'digests posted');
+    }
   }
 
   async runChannel(
@@ -388,7 +416,8 @@ export class DigestRunner {
     }
 
     if (messages > 0 || reconciled.messages > 0) {
-      this.logger.info(
+      // One line per channel is for following a single digest; runSchedule logs the fire's totals.
+      this.logger.debug(
         { channel: channelId, messages, changes, reconciled: reconciled.messages, trigger },
         'digest posted',
       );
