@@ -36,7 +36,7 @@ import {
   type StatusChangeEvent,
   type Store,
 } from '../domain/ports/store.js';
-import { type ResponseClock, recordedClocks } from '../domain/response-clock.js';
+import { type ResponseClock, recordedClocksOfCases } from '../domain/response-clock.js';
 import type { Logger } from '../logging/logger.js';
 import { ATTR, noTracing, type Tracing } from '../observability/tracing.js';
 import {
@@ -90,7 +90,6 @@ export type DigestStore = Pick<
   | 'beginDigestAttempt'
   | 'pendingDigestAttempts'
   | 'settleDigestAttempt'
-  | 'getSnapshots'
   | 'clockReadings'
 > &
   LeaseStore;
@@ -463,7 +462,7 @@ export class DigestRunner {
       events.map((e) => [caseKey(e.vendor, e.caseId), { vendor: e.vendor, caseId: e.caseId }]),
     );
     try {
-      return await recordedClocks(this.store, await this.store.getSnapshots([...keys.values()]));
+      return await recordedClocksOfCases(this.store, [...keys.values()]);
     } catch (error) {
       this.logger.warn({ channel: channelId, err: error }, 'no response clocks in this digest');
       return undefined;

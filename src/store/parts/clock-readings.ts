@@ -33,6 +33,8 @@ export class KyselyClockReadings implements ClockReadings, CaseAging {
         .select([
           'e.vendor',
           'e.case_id',
+          's.state',
+          's.status_since',
           sql<
             string | null
           >`max(case when e.kind = 'status' and e.from_state <> e.to_state and e.to_state = s.state then e.observed_at end)`.as(
@@ -52,12 +54,14 @@ export class KyselyClockReadings implements ClockReadings, CaseAging {
             ),
           ),
         )
-        .groupBy(['e.vendor', 'e.case_id'])
+        .groupBy(['e.vendor', 'e.case_id', 's.state', 's.status_since'])
         .execute();
       for (const row of rows) {
         readings.push({
           vendor: row.vendor,
           caseId: row.case_id,
+          state: row.state,
+          statusSince: row.status_since,
           ...(row.entered_state_at ? { enteredStateAt: row.entered_state_at } : {}),
           ...(row.first_event_at ? { firstEventAt: row.first_event_at } : {}),
           ...(row.vendor_wrote_at ? { vendorWroteAt: row.vendor_wrote_at } : {}),
