@@ -120,18 +120,18 @@ export function buildDigestMessages(
   const runs: StatusChangeEvent[][] = [];
   // Every event fitting in one message is the usual digest: that check's render is then the message itself.
   let whole: { text: string; blocks: Block[] } | undefined;
-  const runFits = (from: number, to: number) => {
+  const runFill = (from: number, to: number) => {
     const rendered = render(ordered.slice(from, to), { part: 1, parts: 1 });
-    const fitting = fits(rendered, limits);
-    if (fitting && from === 0 && to === ordered.length) whole = rendered;
-    return fitting;
+    const used = fill(rendered, limits);
+    if (used <= 1 && from === 0 && to === ordered.length) whole = rendered;
+    return used;
   };
   let start = 0;
   let end = 0; // the current run is ordered[start, end)
   while (end < ordered.length) {
-    // The longest run from `start` that fits (a run only grows as events join it). Found by doubling, then
-    // halving, so a message costs a few renders rather than one per event.
-    end = longestFitting(start, ordered.length, runFits);
+    // The longest run from `start` that fits (a run only grows as events join it), found in a few renders
+    // rather than one per event.
+    end = longestFitting(start, ordered.length, runFill);
     if (end === ordered.length) break;
     let cut = end;
     for (let i = end - 1; i > start; i--) {
@@ -158,28 +158,47 @@ export function buildDigestMessages(
 }
 
 /**
- * The largest `end` in (start, length] with `fitsRun(start, end)`, or start + 1 when even one event does not
- * fit (it gets a message of its own).
+ * The largest `end` in (start, length] whose run fits (`fillOf(start, end)` ≤ 1: the share of the message's
+ * limits it uses), or start + 1 when even one event does not fit (it gets a message of its own). Entries are
+ * of much the same size, so the share of the whole that fits is a close first guess; from there the search
+ * gallops to the edge, then halves.
  */
 function longestFitting(
   start: number,
   length: number,
-  fitsRun: (from: number, to: number) => boolean,
+  fillOf: (from: number, to: number) => number,
 ): number {
-  if (fitsRun(start, length)) return length;
+  const whole = fillOf(start, length);
+  if (whole <= 1) return length;
   // Invariant: [start, good) fits (one event always counts as fitting), [start, bad) does not.
   let good = start + 1;
   let bad = length;
-  for (let step = 1; good + step < bad; step *= 2) {
-    if (!fitsRun(start, good + step)) {
-      bad = good + step;
-      break;
+  const guess = start + Math.floor((length - start) / whole);
+  if (guess > good && guess < bad) {
+    const fitting = fillOf(start, guess) <= 1;
+    if (fitting) good = guess;
+    else bad = guess;
+    for (let step = 1; bad - good > 1; step *= 2) {
+      if (fitting) {
+        const probe = Math.min(good + step, bad - 1);
+        if (fillOf(start, probe) > 1) {
+          bad = probe;
+          break;
+        }
+        good = probe;
+      } else {
+        const probe = Math.max(bad - step, good + 1);
+        if (fillOf(start, probe) <= 1) {
+          good = probe;
+          break;
+        }
+        bad = probe;
+      }
     }
-    good += step;
   }
   while (bad - good > 1) {
     const middle = good + Math.floor((bad - good) / 2);
-    if (fitsRun(start, middle)) good = middle;
+    if (fillOf(start, middle) <= 1) good = middle;
     else bad = middle;
   }
   return good;
@@ -201,9 +220,10 @@ function caseOf(event: StatusChangeEvent): string {
   return `${event.vendor}\u0000${event.caseId}`;
 }
 
-function fits(message: { blocks: Block[] }, limits: DigestLimits): boolean {
+/** The share of the message's limits `message` uses, the larger of blocks and text: it fits at 1 or less. */
+function fill(message: { blocks: Block[] }, limits: DigestLimits): number {
   const chars = message.blocks.reduce((sum, block) => sum + blockTextLength(block), 0);
-  return message.blocks.length <= limits.maxBlocks && chars + HEADER_RESERVE <= limits.maxTextChars;
+  return Math.max(message.blocks.length / limits.maxBlocks, (chars + HEADER_RESERVE) / limits.maxTextChars);
 }
 
 function renderRun(
