@@ -106,8 +106,9 @@ export function buildDigestMessages(
     }
     return text;
   };
+  const since = sinceText(context);
   const render = (run: readonly StatusChangeEvent[], position: { part: number; parts: number }) =>
-    renderRun(run, context, position, textOf);
+    renderRun(run, since, position, textOf);
   // A cut is clean where no case has events on both sides of it; cuts are made there whenever one fits.
   const lastIndexOfCase = new Map<string, number>();
   for (const [index, event] of ordered.entries()) lastIndexOfCase.set(caseOf(event), index);
@@ -206,7 +207,7 @@ function longestFitting(
 
 /** The message posted when nothing changed and the channel asked to hear so anyway. */
 export function buildEmptyDigestMessage(context: DigestRenderContext): { text: string; blocks: Block[] } {
-  const since = context.since ? ` since ${dateMention(context.since, context.timezone)}` : '';
+  const since = sinceText(context);
   return {
     text: 'Case status digest: no changes',
     blocks: [
@@ -214,6 +215,11 @@ export function buildEmptyDigestMessage(context: DigestRenderContext): { text: s
       { type: 'section', text: { type: 'mrkdwn', text: `No watched case changed status${since}.` } },
     ],
   };
+}
+
+/** ` since <date>` for the digest's window, or nothing for a first digest with no known start. */
+function sinceText(context: DigestRenderContext): string {
+  return context.since ? ` since ${dateMention(context.since, context.timezone)}` : '';
 }
 
 function caseOf(event: StatusChangeEvent): string {
@@ -228,14 +234,13 @@ function fill(message: { blocks: Block[] }, limits: DigestLimits): number {
 
 function renderRun(
   run: readonly StatusChangeEvent[],
-  context: DigestRenderContext,
+  since: string,
   position: { part: number; parts: number },
   textOf: (entry: DigestEntry) => string,
 ): { text: string; blocks: Block[] } {
   const entries = digestEntries(run);
   const counter = position.parts > 1 ? ` (${position.part}/${position.parts})` : '';
   const total = `${entries.length} ${entries.length === 1 ? 'case' : 'cases'} changed`;
-  const since = context.since ? ` since ${dateMention(context.since, context.timezone)}` : '';
   const blocks: Block[] = [
     { type: 'header', text: { type: 'plain_text', text: `Case status digest${counter}`, emoji: true } },
     { type: 'context', elements: [{ type: 'mrkdwn', text: `${total}${since}.` }] },
