@@ -19,7 +19,7 @@
  *   the history cannot be read (scopes missing), the run posts nothing rather than risk a repeat.
  */
 
-import { setTimeout as nextTimerTurn } from 'node:timers/promises';
+import { setImmediate } from 'node:timers/promises';
 import { caseKey, type VendorId } from '../domain/case.js';
 import {
   type DigestDefaults,
@@ -196,15 +196,20 @@ export class DigestRunner {
     const channels = await this.channelsOnSchedule(key);
     const outcomes = new Map<string, DigestOutcome>();
     let next = 0;
+    // A channel's reads and render run to its post without leaving the microtask queue (the SQLite driver is
+    // synchronous), so channels begun together hold up Slack's answers and the pacing timers of the channels
+    // already posting until all of them are ready (bench: event-loop delays of 100-450 ms, the busiest
+    // channels' second messages that much late). Channels therefore begin one per turn of the event loop: a
+    // pacing timer that is due waits for one preparation at most.
+    let turns = Promise.resolve();
+    const ownTurn = () => {
+      turns = turns.then(() => setImmediate());
+      return turns;
+    };
     const worker = async () => {
       while (next < channels.length && !signal?.aborted) {
         const channel = channels[next++]!;
-        // A channel's reads and render run to its post without leaving the microtask queue (the SQLite driver
-        // is synchronous), so channels begun together hold up Slack's answers and the pacing timers of the
-        // channels already posting until all of them are ready. Each channel begins on a timer of its own:
-        // a pacing timer that is due runs before the preparations queued after it, and the busiest channels,
-        // first in line, keep to their second.
-        await nextTimerTurn(0);
+        await ownTurn();
         try {
           // Skipped, not advanced: the channel's changes wait for the digest it may ask for again.
           if (this.wantsScheduledDigest && !(await this.wantsScheduledDigest(channel))) {
@@ -218,13 +223,7 @@ export class DigestRunner {
         }
       }
     };
-    const workers: Array<Promise<void>> = [];
-    for (let slot = 0; slot < Math.min(this.channelConcurrency, channels.length); slot++) {
-      workers.push(worker());
-      // One worker's first channel per turn: begun at once, the first channels' posts would wait for all.
-      await nextTimerTurn(0);
-    }
-    await Promise.all(workers);
+    await Promise.all(Array.from({ length: Math.min(this.channelConcurrency, channels.length) }, worker));
     this.logFire(key, outcomes);
     return outcomes;
   }
