@@ -164,11 +164,7 @@ export function buildDigestMessages(
  * of much the same size, so the share of the whole that fits is a close first guess; from there the search
  * gallops to the edge, then halves.
  */
-function longestFitting(
-  start: number,
-  length: number,
-  fillOf: (from: number, to: number) => number,
-): number {
+function longestFitting(start: number, length: number, fillOf: (from: number, to: number) => number): number {
   const whole = fillOf(start, length);
   if (whole <= 1) return length;
   // Invariant: [start, good) fits (one event always counts as fitting), [start, bad) does not.
