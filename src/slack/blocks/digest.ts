@@ -382,6 +382,12 @@ export function age(iso: string, now: string): string {
 }
 
 const fallbackFormatters = new Map<string, Intl.DateTimeFormat>();
+/**
+ * Fallback texts by zone and minute (the text shows no seconds): the digests of one fire mostly share the minute
+ * their window began, and formatting costs more than the rest of a small digest's header.
+ */
+const fallbackTexts = new Map<string, string>();
+const FALLBACK_TEXTS_KEPT = 1_000;
 
 /** A date Slack shows in the reader's zone; the fallback is in the channel's digest zone. */
 function dateMention(iso: string, timezone: string): string {
@@ -400,5 +406,12 @@ function dateMention(iso: string, timezone: string): string {
     fallbackFormatters.set(timezone, formatter);
   }
   const ms = Date.parse(iso);
-  return `<!date^${Math.floor(ms / 1000)}^{date_short_pretty} {time}|${formatter.format(new Date(ms))}>`;
+  const key = `${timezone}\u0000${Math.floor(ms / 60_000)}`;
+  let fallback = fallbackTexts.get(key);
+  if (fallback === undefined) {
+    fallback = formatter.format(new Date(ms));
+    if (fallbackTexts.size >= FALLBACK_TEXTS_KEPT) fallbackTexts.clear();
+    fallbackTexts.set(key, fallback);
+  }
+  return `<!date^${Math.floor(ms / 1000)}^{date_short_pretty} {time}|${fallback}>`;
 }
