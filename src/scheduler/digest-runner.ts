@@ -210,6 +210,7 @@ export class DigestRunner {
       while (next < channels.length && !signal?.aborted) {
         const channel = channels[next++]!;
         await ownTurn();
+        if (signal?.aborted) break;
         try {
           // Skipped, not advanced: the channel's changes wait for the digest it may ask for again.
           if (this.wantsScheduledDigest && !(await this.wantsScheduledDigest(channel))) {
@@ -414,11 +415,10 @@ export class DigestRunner {
     }
 
     if (messages > 0 || reconciled.messages > 0) {
-      // One line per channel is for following a single digest; runSchedule logs the fire's totals.
-      this.logger.debug(
-        { channel: channelId, messages, changes, reconciled: reconciled.messages, trigger },
-        'digest posted',
-      );
+      // A scheduled fire logs its totals once (runSchedule); a line per channel is for following one digest.
+      const posted = { channel: channelId, messages, changes, reconciled: reconciled.messages, trigger };
+      if (trigger === 'scheduled') this.logger.debug(posted, 'digest posted');
+      else this.logger.info(posted, 'digest posted');
       // Messages found in the channel count as this run's: together they are the digest people see.
       return {
         status: 'posted',
