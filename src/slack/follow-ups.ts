@@ -124,18 +124,18 @@ export class FollowUpQueue {
 
   /**
    * Runs `job` from its first turn on; settles as the job does. A `person`'s replies run at most
-   * `repliesPerPerson` at once (in order): held replies released together must not queue more of one
-   * person's vendor calls than the vendor budget takes from one person, and one person's backlog holds back
-   * nobody else. Forms never wait for replies.
+   * `repliesPerPerson` at once (in order), waiting for a seat no longer than their hold bound: held replies
+   * released together must not queue more of one person's vendor calls than the vendor budget takes from
+   * one person, and one person's backlog holds back nobody else. Forms never wait for replies.
    */
   async run<T>(job: (nextTurn: NextTurn) => Promise<T>, options: RunOptions = {}): Promise<T> {
     const kind = options.kind ?? 'reply';
     const person = kind === 'reply' ? options.person : undefined;
+    const deadline = this.timers.now() + this.holdBoundMs[kind];
     this.running += 1;
     try {
-      if (person !== undefined) await this.takeSeat(person);
+      const seated = person !== undefined && (await this.takeSeat(person, deadline));
       try {
-        const deadline = this.timers.now() + this.holdBoundMs[kind];
         const nextTurn: NextTurn = () =>
           new Promise<void>((resolve) => {
             this.lines[kind].push({ resolve, deadline });
@@ -144,7 +144,7 @@ export class FollowUpQueue {
         await nextTurn();
         return await job(nextTurn);
       } finally {
-        if (person !== undefined) this.leaveSeat(person);
+        if (seated && person !== undefined) this.leaveSeat(person);
       }
     } finally {
       this.running -= 1;
@@ -152,7 +152,12 @@ export class FollowUpQueue {
     }
   }
 
-  private async takeSeat(person: string): Promise<void> {
+  /**
+   * Resolves true with a seat, or false at `deadline` without one: a seat is only for replies caseops itself
+   * held and released together. A person who really sends more than the vendor budget takes from one person
+   * meets the budget's own refusal (busy, nothing sent), as without the hold.
+   */
+  private async takeSeat(person: string, deadline: number): Promise<boolean> {
     let seats = this.seats.get(person);
     if (!seats) {
       seats = { taken: 0, waiting: [] };
@@ -160,10 +165,22 @@ export class FollowUpQueue {
     }
     if (seats.taken < this.repliesPerPerson) {
       seats.taken += 1;
-      return;
+      return true;
     }
     const line = seats.waiting;
-    await new Promise<void>((resolve) => line.push(resolve));
+    return new Promise<boolean>((resolve) => {
+      const seat = () => resolve(true);
+      line.push(seat);
+      this.timers.setTimeout(
+        () => {
+          const at = line.indexOf(seat);
+          if (at === -1) return;
+          line.splice(at, 1);
+          resolve(false);
+        },
+        Math.max(0, deadline - this.timers.now()),
+      );
+    });
   }
 
   private leaveSeat(person: string): void {

@@ -89,7 +89,7 @@ describe('FollowUpQueue with requests arriving (acks first)', () => {
       },
     };
     const activity = new RequestActivity(() => Date.now(), QUIET_MS);
-    const queue = new FollowUpQueue({ activity, timers });
+    const queue = new FollowUpQueue({ activity, timers, repliesPerPerson: 2 });
     /** Steps done so far, by follow-up. */
     const log: string[] = [];
     const followUp = (name: string, steps: number, kind?: 'form' | 'reply') =>
@@ -239,6 +239,32 @@ describe('FollowUpQueue with requests arriving (acks first)', () => {
     releaseVendor();
     await Promise.all(alice);
     expect(started).toEqual(['a1', 'a2', 'a3', 'a4']);
+    expect(queue.pending).toBe(0);
+  });
+  it("waits for a seat among one person's replies no longer than its hold bound, then runs without one", async () => {
+    const { queue, quietUntil } = setUp();
+    let releaseVendor!: () => void;
+    const vendorAnswers = new Promise<void>((resolve) => {
+      releaseVendor = resolve;
+    });
+    const started: string[] = [];
+    const lookup = (name: string) =>
+      queue.run(
+        async () => {
+          started.push(name);
+          await vendorAnswers;
+        },
+        { person: 'UALICE' },
+      );
+    const alice = ['a1', 'a2', 'a3'].map(lookup);
+    await vi.advanceTimersByTimeAsync(HOLD_BOUND_MS.reply - 10);
+    expect(started).toEqual(['a1', 'a2']);
+
+    // A real flood from one person goes on to the vendor budget, which refuses what it cannot queue.
+    await vi.advanceTimersByTimeAsync(20);
+    expect(started).toEqual(['a1', 'a2', 'a3']);
+    releaseVendor();
+    await quietUntil(Promise.all(alice));
     expect(queue.pending).toBe(0);
   });
 });
