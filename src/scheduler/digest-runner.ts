@@ -90,6 +90,7 @@ export type DigestStore = Pick<
   | 'beginDigestAttempt'
   | 'pendingDigestAttempts'
   | 'settleDigestAttempt'
+  | 'pruneSettledDigestAttempts'
   | 'clockReadings'
 > &
   LeaseStore;
@@ -111,10 +112,11 @@ export interface DigestRunnerOptions {
   /** A span per channel's digest run. */
   tracing?: Tracing;
   /**
-   * False for a channel that chose to hear about its cases in the cards' threads only (`/case updates
-   * thread`): its scheduled digest is skipped, its cursor stays, so switching back digests everything since.
+   * The channels that chose to hear about their cases in the cards' threads only (`/case updates thread`),
+   * asked once per fire: their scheduled digest is skipped, their cursor stays, so switching back digests
+   * everything since.
    */
-  wantsScheduledDigest?: (channelId: string) => Promise<boolean>;
+  channelsWithoutScheduledDigest?: () => Promise<ReadonlySet<string>>;
   /**
    * The permalinks of the cards in the channel of those of the events' cases that have one (keyed by
    * `caseKey`), for the digest's links to the cards' threads. Absent, or failing: no thread links.
@@ -145,7 +147,7 @@ export class DigestRunner {
   /** Channels whose digest this process is posting right now. */
   private readonly runningChannels = new Set<string>();
   private readonly tracing: Tracing;
-  private readonly wantsScheduledDigest?: (channelId: string) => Promise<boolean>;
+  private readonly channelsWithoutScheduledDigest: DigestRunnerOptions['channelsWithoutScheduledDigest'];
   private readonly threadLinks: DigestRunnerOptions['threadLinks'];
 
   constructor(options: DigestRunnerOptions) {
@@ -162,7 +164,7 @@ export class DigestRunner {
     // 429 still pauses every channel.
     this.channelConcurrency = options.channelConcurrency ?? DEFAULT_CHANNEL_CONCURRENCY;
     this.tracing = options.tracing ?? noTracing;
-    this.wantsScheduledDigest = options.wantsScheduledDigest;
+    this.channelsWithoutScheduledDigest = options.channelsWithoutScheduledDigest;
     this.threadLinks = options.threadLinks;
   }
 
@@ -194,6 +196,9 @@ export class DigestRunner {
   /** Runs the digests of every channel on schedule `key`; one channel's failure never stops the others. */
   async runSchedule(key: string, signal?: AbortSignal): Promise<Map<string, DigestOutcome>> {
     const channels = await this.channelsOnSchedule(key);
+    // Read once for the fire, not per channel: each per-channel query costs CPU the fan-out's pacing needs.
+    const threadOnly = (await this.channelsWithoutScheduledDigest?.()) ?? new Set<string>();
+    await this.pruneSettledAttempts();
     const outcomes = new Map<string, DigestOutcome>();
     let next = 0;
     // A channel's reads and render run to its post without leaving the microtask queue (the SQLite driver is
@@ -213,7 +218,7 @@ export class DigestRunner {
         if (signal?.aborted) break;
         try {
           // Skipped, not advanced: the channel's changes wait for the digest it may ask for again.
-          if (this.wantsScheduledDigest && !(await this.wantsScheduledDigest(channel))) {
+          if (threadOnly.has(channel)) {
             outcomes.set(channel, { status: 'disabled' });
             continue;
           }
@@ -227,6 +232,15 @@ export class DigestRunner {
     await Promise.all(Array.from({ length: Math.min(this.channelConcurrency, channels.length) }, worker));
     this.logFire(key, outcomes);
     return outcomes;
+  }
+
+  /** Housekeeping once per fire; a failure here must not hold up the digests. */
+  private async pruneSettledAttempts(): Promise<void> {
+    try {
+      await this.store.pruneSettledDigestAttempts();
+    } catch (error) {
+      this.logger.warn({ err: error }, 'could not prune settled digest attempts');
+    }
   }
 
   private logFire(key: string, outcomes: ReadonlyMap<string, DigestOutcome>): void {

@@ -64,6 +64,19 @@ for (const [dialect, openStore, available] of dialects) {
       expect(await store.getUpdateDelivery('C2')).toBeUndefined();
     });
 
+    it("lists every channel's choice at once, as saved last", async () => {
+      const store = await fresh();
+      expect(await store.updateDeliveryChoices()).toEqual([]);
+      const at = '2030-01-01T00:00:00.000Z';
+      await store.saveUpdateDelivery({ channelId: 'C2', mode: 'thread', updatedBy: 'U1', updatedAt: at });
+      await store.saveUpdateDelivery({ channelId: 'C1', mode: 'both', updatedBy: 'U1', updatedAt: at });
+      await store.saveUpdateDelivery({ channelId: 'C2', mode: 'digest', updatedBy: 'U2', updatedAt: at });
+      expect(await store.updateDeliveryChoices()).toEqual([
+        { channelId: 'C1', mode: 'both', updatedBy: 'U1', updatedAt: at },
+        { channelId: 'C2', mode: 'digest', updatedBy: 'U2', updatedAt: at },
+      ]);
+    });
+
     it('keeps a permalink for its card, and drops it when a newer card replaces that one', async () => {
       const store = await fresh();
       await store.rememberCard({ vendor: 'cisco', caseId: '1', channelId: 'C1', ts: '1.000100' });

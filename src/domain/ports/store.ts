@@ -313,6 +313,8 @@ export interface DigestOutbox {
   /** Oldest first. */
   pendingDigestAttempts(channelId: string): Promise<DigestAttempt[]>;
   settleDigestAttempt(id: number, state: Exclude<DigestAttemptState, 'pending'>, ts?: string): Promise<void>;
+  /** Drops every channel's settled attempts older than their retention (pending ones are always kept). */
+  pruneSettledDigestAttempts(): Promise<void>;
 }
 
 /** Vendor writes done at most once per intended write. */

@@ -45,6 +45,15 @@ export class KyselyUpdateDeliveryStore implements UpdateDeliveryStore {
       .executeTakeFirstOrThrow();
     return fromDeliveryRow(row);
   }
+
+  async updateDeliveryChoices(): Promise<UpdateDelivery[]> {
+    const rows = await this.context.db
+      .selectFrom('update_delivery')
+      .selectAll()
+      .orderBy('channel_id')
+      .execute();
+    return rows.map(fromDeliveryRow);
+  }
 }
 
 function fromDeliveryRow(row: UpdateDeliveryTable): UpdateDelivery {
