@@ -377,6 +377,9 @@ export class KyselyStore implements Store {
   cardsInChannel(...args: Args<CardPermalinks, 'cardsInChannel'>) {
     return this.permalinks.cardsInChannel(...args);
   }
+  cardsInChannels(...args: Args<CardPermalinks, 'cardsInChannels'>) {
+    return this.permalinks.cardsInChannels(...args);
+  }
   rememberCardPermalink(...args: Args<CardPermalinks, 'rememberCardPermalink'>) {
     return this.permalinks.rememberCardPermalink(...args);
   }

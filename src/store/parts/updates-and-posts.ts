@@ -76,6 +76,19 @@ export class KyselyCardPermalinks implements CardPermalinks {
     return rows.map(fromCardRow);
   }
 
+  async cardsInChannels(channelIds: readonly string[]): Promise<PostedCard[]> {
+    if (channelIds.length === 0) return [];
+    const rows = await this.context.db
+      .selectFrom('posted_cards')
+      .selectAll()
+      .where('channel_id', 'in', [...channelIds])
+      .orderBy('channel_id')
+      .orderBy('vendor')
+      .orderBy('case_id')
+      .execute();
+    return rows.map(fromCardRow);
+  }
+
   async rememberCardPermalink(channelId: string, ts: string, permalink: string): Promise<void> {
     await this.context.db
       .updateTable('posted_cards')
