@@ -99,8 +99,9 @@ export function createStatusTracking(options: StatusTrackingOptions): StatusTrac
     leaseMs: options.env.LEASE_TTL_MS,
     tracing: options.tracing,
     // `/case updates thread`: no scheduled digest for the channel (its changes wait for a later one).
-    wantsScheduledDigest: updateDeliveryQuestions(store).wantsScheduledDigest,
+    channelsWithoutScheduledDigest: updateDeliveryQuestions(store).channelsWithoutScheduledDigest,
     threadLinks: (channelId, cases) => cardThreads.linksFor(channelId, cases),
+    threadLinksForFire: (channelIds) => cardThreads.forChannels(channelIds),
   });
   // The poller's vendor calls draw on its reserved share of each vendor's budget (src/vendors/http/rate-budget.ts).
   const polls: PollRunner = { pollOnce: (poll) => runAs(POLLER, () => tracker.pollOnce(poll)) };

@@ -90,6 +90,7 @@ export type DigestStore = Pick<
   | 'beginDigestAttempt'
   | 'pendingDigestAttempts'
   | 'settleDigestAttempt'
+  | 'pruneSettledDigestAttempts'
   | 'clockReadings'
 > &
   LeaseStore;
@@ -111,18 +112,33 @@ export interface DigestRunnerOptions {
   /** A span per channel's digest run. */
   tracing?: Tracing;
   /**
-   * False for a channel that chose to hear about its cases in the cards' threads only (`/case updates
-   * thread`): its scheduled digest is skipped, its cursor stays, so switching back digests everything since.
+   * The channels that chose to hear about their cases in the cards' threads only (`/case updates thread`),
+   * asked once per fire: their scheduled digest is skipped, their cursor stays, so switching back digests
+   * everything since.
    */
-  wantsScheduledDigest?: (channelId: string) => Promise<boolean>;
+  channelsWithoutScheduledDigest?: () => Promise<ReadonlySet<string>>;
   /**
    * The permalinks of the cards in the channel of those of the events' cases that have one (keyed by
    * `caseKey`), for the digest's links to the cards' threads. Absent, or failing: no thread links.
    */
-  threadLinks?: (
-    channelId: string,
-    cases: ReadonlyArray<{ vendor: VendorId; caseId: string }>,
-  ) => Promise<ReadonlyMap<string, string>>;
+  threadLinks?: ThreadLinks;
+  /**
+   * `threadLinks` for every channel of a scheduled fire, prepared once for all of them (one read instead of
+   * one per channel). Absent: a fire uses `threadLinks`.
+   */
+  threadLinksForFire?: (channelIds: readonly string[]) => Promise<ThreadLinks>;
+}
+
+export type ThreadLinks = (
+  channelId: string,
+  cases: ReadonlyArray<{ vendor: VendorId; caseId: string }>,
+) => Promise<ReadonlyMap<string, string>>;
+
+interface RunOptions {
+  trigger: DigestTrigger;
+  signal?: AbortSignal;
+  /** This run's thread links, when its fire prepared them; otherwise the runner's `threadLinks`. */
+  threadLinks?: ThreadLinks;
 }
 
 /** The user id recorded on digest settings caseops creates itself. */
@@ -145,8 +161,9 @@ export class DigestRunner {
   /** Channels whose digest this process is posting right now. */
   private readonly runningChannels = new Set<string>();
   private readonly tracing: Tracing;
-  private readonly wantsScheduledDigest?: (channelId: string) => Promise<boolean>;
+  private readonly channelsWithoutScheduledDigest: DigestRunnerOptions['channelsWithoutScheduledDigest'];
   private readonly threadLinks: DigestRunnerOptions['threadLinks'];
+  private readonly threadLinksForFire: DigestRunnerOptions['threadLinksForFire'];
 
   constructor(options: DigestRunnerOptions) {
     this.store = options.store;
@@ -162,8 +179,9 @@ export class DigestRunner {
     // 429 still pauses every channel.
     this.channelConcurrency = options.channelConcurrency ?? DEFAULT_CHANNEL_CONCURRENCY;
     this.tracing = options.tracing ?? noTracing;
-    this.wantsScheduledDigest = options.wantsScheduledDigest;
+    this.channelsWithoutScheduledDigest = options.channelsWithoutScheduledDigest;
     this.threadLinks = options.threadLinks;
+    this.threadLinksForFire = options.threadLinksForFire;
   }
 
   /**
@@ -194,6 +212,10 @@ export class DigestRunner {
   /** Runs the digests of every channel on schedule `key`; one channel's failure never stops the others. */
   async runSchedule(key: string, signal?: AbortSignal): Promise<Map<string, DigestOutcome>> {
     const channels = await this.channelsOnSchedule(key);
+    // Read once for the fire, not per channel: each per-channel query costs CPU the fan-out's pacing needs.
+    const threadOnly = (await this.channelsWithoutScheduledDigest?.()) ?? new Set<string>();
+    await this.pruneSettledAttempts();
+    const threadLinks = await this.threadLinksForFire?.(channels);
     const outcomes = new Map<string, DigestOutcome>();
     let next = 0;
     // A channel's reads and render run to its post without leaving the microtask queue (the SQLite driver is
@@ -213,11 +235,14 @@ export class DigestRunner {
         if (signal?.aborted) break;
         try {
           // Skipped, not advanced: the channel's changes wait for the digest it may ask for again.
-          if (this.wantsScheduledDigest && !(await this.wantsScheduledDigest(channel))) {
+          if (threadOnly.has(channel)) {
             outcomes.set(channel, { status: 'disabled' });
             continue;
           }
-          outcomes.set(channel, await this.runChannel(channel, { trigger: 'scheduled', signal }));
+          outcomes.set(
+            channel,
+            await this.runChannel(channel, { trigger: 'scheduled', signal, threadLinks }),
+          );
         } catch (error) {
           this.logger.error({ channel, err: error }, 'digest run failed');
           outcomes.set(channel, { status: 'failed', messages: 0, changes: 0, error: describe(error) });
@@ -227,6 +252,15 @@ export class DigestRunner {
     await Promise.all(Array.from({ length: Math.min(this.channelConcurrency, channels.length) }, worker));
     this.logFire(key, outcomes);
     return outcomes;
+  }
+
+  /** Housekeeping once per fire; a failure here must not hold up the digests. */
+  private async pruneSettledAttempts(): Promise<void> {
+    try {
+      await this.store.pruneSettledDigestAttempts();
+    } catch (error) {
+      this.logger.warn({ err: error }, 'could not prune settled digest attempts');
+    }
   }
 
   private logFire(key: string, outcomes: ReadonlyMap<string, DigestOutcome>): void {
@@ -243,10 +277,7 @@ export class DigestRunner {
     }
   }
 
-  async runChannel(
-    channelId: string,
-    options: { trigger: DigestTrigger; signal?: AbortSignal },
-  ): Promise<DigestOutcome> {
+  async runChannel(channelId: string, options: RunOptions): Promise<DigestOutcome> {
     if (!this.tracing.enabled) return this.runChannelOnce(channelId, options);
     return this.tracing.inSpan(
       'caseops.digest',
@@ -263,10 +294,7 @@ export class DigestRunner {
     );
   }
 
-  private async runChannelOnce(
-    channelId: string,
-    options: { trigger: DigestTrigger; signal?: AbortSignal },
-  ): Promise<DigestOutcome> {
+  private async runChannelOnce(channelId: string, options: RunOptions): Promise<DigestOutcome> {
     // The lease keeps other processes out, but it is this process's own for a second run here (a renewal):
     // runs in this process are kept apart by this set.
     if (this.runningChannels.has(channelId)) return { status: 'busy' };
@@ -278,10 +306,7 @@ export class DigestRunner {
     }
   }
 
-  private async runHoldingLease(
-    channelId: string,
-    options: { trigger: DigestTrigger; signal?: AbortSignal },
-  ): Promise<DigestOutcome> {
+  private async runHoldingLease(channelId: string, options: RunOptions): Promise<DigestOutcome> {
     const lease = await HeldLease.acquire(
       this.store,
       `digest:${channelId}`,
@@ -291,7 +316,7 @@ export class DigestRunner {
     );
     if (!lease) return { status: 'busy' };
     try {
-      return await this.postUndigested(channelId, lease, options.trigger, options.signal);
+      return await this.postUndigested(channelId, lease, options);
     } finally {
       await lease.release();
     }
@@ -300,8 +325,7 @@ export class DigestRunner {
   private async postUndigested(
     channelId: string,
     lease: HeldLease,
-    trigger: DigestTrigger,
-    signal: AbortSignal | undefined,
+    { trigger, signal, threadLinks: firesThreadLinks }: RunOptions,
   ): Promise<DigestOutcome> {
     const stored = await this.store.getDigestSettings(channelId);
     const schedule = effectiveDigestSchedule(channelId, stored, this.defaults);
@@ -400,7 +424,7 @@ export class DigestRunner {
     for (;;) {
       const events = await this.store.eventsForChannel(channelId, cursor, this.eventsPerPage);
       if (events.length === 0) break;
-      const threadLinks = await this.threadLinksOf(channelId, events);
+      const threadLinks = await this.threadLinksOf(channelId, events, firesThreadLinks ?? this.threadLinks);
       const clocks = await this.clocksOf(channelId, events);
       for (const message of this.publisher.prepare(events, { ...context, threadLinks, clocks })) {
         const next = message.lastEventId ?? cursor;
@@ -442,10 +466,11 @@ export class DigestRunner {
   private async threadLinksOf(
     channelId: string,
     events: readonly StatusChangeEvent[],
+    threadLinks: ThreadLinks | undefined,
   ): Promise<ReadonlyMap<string, string> | undefined> {
-    if (!this.threadLinks) return undefined;
+    if (!threadLinks) return undefined;
     try {
-      return await this.threadLinks(channelId, events);
+      return await threadLinks(channelId, events);
     } catch (error) {
       this.logger.warn({ channel: channelId, err: error }, 'no thread links in this digest');
       return undefined;

@@ -263,6 +263,9 @@ export class KyselyStore implements Store {
   settleDigestAttempt(...args: Args<DigestOutbox, 'settleDigestAttempt'>) {
     return this.outbox.settleDigestAttempt(...args);
   }
+  pruneSettledDigestAttempts() {
+    return this.outbox.pruneSettledDigestAttempts();
+  }
 
   // Idempotent vendor writes ---------------------------------------------------
 
@@ -368,8 +371,14 @@ export class KyselyStore implements Store {
   saveUpdateDelivery(...args: Args<UpdateDeliveryStore, 'saveUpdateDelivery'>) {
     return this.deliveries.saveUpdateDelivery(...args);
   }
+  updateDeliveryChoices() {
+    return this.deliveries.updateDeliveryChoices();
+  }
   cardsInChannel(...args: Args<CardPermalinks, 'cardsInChannel'>) {
     return this.permalinks.cardsInChannel(...args);
+  }
+  cardsInChannels(...args: Args<CardPermalinks, 'cardsInChannels'>) {
+    return this.permalinks.cardsInChannels(...args);
   }
   rememberCardPermalink(...args: Args<CardPermalinks, 'rememberCardPermalink'>) {
     return this.permalinks.rememberCardPermalink(...args);

@@ -23,6 +23,9 @@ function cardsStore(count: number) {
     async cardsInChannel(channelId: string) {
       return cards.filter((c) => c.channelId === channelId).map((c) => ({ ...c }));
     },
+    async cardsInChannels(channelIds: readonly string[]) {
+      return cards.filter((c) => channelIds.includes(c.channelId)).map((c) => ({ ...c }));
+    },
     async rememberCardPermalink(channelId: string, ts: string, permalink: string) {
       const card = cards.find((c) => c.channelId === channelId && c.ts === ts);
       if (card) card.permalink = permalink;
@@ -51,6 +54,30 @@ describe('CardThreadLinks', () => {
     const second = await links.linksFor('C1', cases(2));
     expect(second.size).toBe(2);
     expect(asked).toEqual(['1.000000', '1.000001']);
+  });
+
+  it('links many channels from one read of their cards, as linksFor would one by one', async () => {
+    const store = cardsStore(3);
+    let reads = 0;
+    const counting = {
+      ...store,
+      cardsInChannels: async (channelIds: readonly string[]) => {
+        reads++;
+        return store.cardsInChannels(channelIds);
+      },
+    };
+    const links = new CardThreadLinks({
+      store: counting,
+      logger: silentLogger,
+      fetchPermalink: async (channel, ts) =>
+        `https://x.slack.com/archives/${channel}/p${ts.replace('.', '')}`,
+    });
+    const forFire = await links.forChannels(['C1', 'C2']);
+    expect(await forFire('C2', cases(3))).toEqual(new Map());
+    const linked = await forFire('C1', [...cases(2), { vendor: 'cisco', caseId: 'no-card' }]);
+    expect([...linked.keys()]).toEqual(['cisco:0', 'cisco:1']);
+    expect(linked.get('cisco:1')).toBe('https://x.slack.com/archives/C1/p1000001');
+    expect(reads).toBe(1);
   });
 
   it('stops asking after a few failures, and asks for a bounded number of new permalinks per digest', async () => {

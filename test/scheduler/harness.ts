@@ -14,6 +14,7 @@ import type { DigestDefaults } from '../../src/domain/digest.js';
 import type { Clock } from '../../src/domain/ports/clock.js';
 import type { VendorAdapter } from '../../src/domain/ports/vendor.js';
 import { StatusTracker } from '../../src/domain/status-tracking.js';
+import { updateDeliveryQuestions } from '../../src/domain/use-cases/update-delivery.js';
 import { type Logger, silentLogger } from '../../src/logging/logger.js';
 import { DigestRunner } from '../../src/scheduler/digest-runner.js';
 import { Scheduler } from '../../src/scheduler/scheduler.js';
@@ -239,6 +240,7 @@ export async function startInstance(options: TestInstanceOptions): Promise<TestI
     holder,
     logger,
     clock: options.clock,
+    channelsWithoutScheduledDigest: updateDeliveryQuestions(store).channelsWithoutScheduledDigest,
   });
   const scheduler = new Scheduler({
     store,

@@ -4,6 +4,7 @@
  * clock: every wait the code asks for (pacing, Retry-After) is recorded and passes at once.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { scheduleKey } from '../../src/domain/digest.js';
 import { createLogger } from '../../src/logging/logger.js';
 import { buildDigestMessages, DIGEST_LIMITS } from '../../src/slack/blocks/digest.js';
 import { blockTextLength } from '../../src/slack/blocks/limits.js';
@@ -91,6 +92,35 @@ describe('status tracking and digests', () => {
     expect(postText(posts[0]!)).toContain(id);
     expect(postText(posts[0]!)).toContain('Core switch reload');
     expect(postText(posts[0]!)).toContain('*Closed* (Customer Updated → Closed)');
+  });
+
+  it('a scheduled fire skips a channel that chose thread replies only, and digests it all once it switches back', async () => {
+    const id = cisco.simulator.seed({ status: 'Customer Updated' });
+    const threadOnly = 'C0THREADS';
+    await watch(app, id);
+    await watch(app, id, threadOnly);
+    await app.tracker.pollOnce();
+    const setMode = (mode: 'thread' | 'both') =>
+      app.store.saveUpdateDelivery({
+        channelId: threadOnly,
+        mode,
+        updatedBy: 'U0ONCALL',
+        updatedAt: new Date(clock.now()).toISOString(),
+      });
+    await setMode('thread');
+    cisco.simulator.advance(id, 'Closed');
+    await app.tracker.pollOnce();
+
+    const skipped = await app.digests.runSchedule(scheduleKey(app.digests.defaults));
+    expect(skipped.get(threadOnly)).toEqual({ status: 'disabled' });
+    expect(skipped.get(CHANNEL)).toMatchObject({ status: 'posted', messages: 1 });
+    expect(slack.posts(threadOnly)).toHaveLength(0);
+
+    await setMode('both');
+    const resumed = await app.digests.runSchedule(scheduleKey(app.digests.defaults));
+    expect(resumed.get(threadOnly)).toMatchObject({ status: 'posted', messages: 1 });
+    expect(resumed.get(CHANNEL)).toEqual({ status: 'nothing-to-post' });
+    expect(postText(slack.posts(threadOnly)[0]!)).toContain('*Closed* (Customer Updated → Closed)');
   });
 
   it('posts nothing when nothing changed, unless the channel asked for empty digests', async () => {

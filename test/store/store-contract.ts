@@ -1172,6 +1172,19 @@ export function describeStoreContract(harness: StoreHarness): void {
         expect(await store.pendingDigestAttempts('C2')).toEqual([other]);
       });
 
+      it('never prunes a pending attempt, however old: its fate is still to be found out', async () => {
+        const { store, clock } = await withSettings();
+        const pending = await store.beginDigestAttempt({
+          channelId: 'C1',
+          fromEventId: 1,
+          toEventId: 2,
+          part: 1,
+        });
+        clock.advance(90 * 24 * 60 * MINUTE);
+        await store.pruneSettledDigestAttempts();
+        expect(await store.pendingDigestAttempts('C1')).toEqual([pending]);
+      });
+
       it('settles an attempt as posted together with the cursor move, and not when the move is refused', async () => {
         const { store, clock } = await withSettings();
         const first = await store.beginDigestAttempt({

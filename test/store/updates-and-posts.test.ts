@@ -64,6 +64,35 @@ for (const [dialect, openStore, available] of dialects) {
       expect(await store.getUpdateDelivery('C2')).toBeUndefined();
     });
 
+    it("lists every channel's choice at once, as saved last", async () => {
+      const store = await fresh();
+      expect(await store.updateDeliveryChoices()).toEqual([]);
+      const at = '2030-01-01T00:00:00.000Z';
+      await store.saveUpdateDelivery({ channelId: 'C2', mode: 'thread', updatedBy: 'U1', updatedAt: at });
+      await store.saveUpdateDelivery({ channelId: 'C1', mode: 'both', updatedBy: 'U1', updatedAt: at });
+      await store.saveUpdateDelivery({ channelId: 'C2', mode: 'digest', updatedBy: 'U2', updatedAt: at });
+      expect(await store.updateDeliveryChoices()).toEqual([
+        { channelId: 'C1', mode: 'both', updatedBy: 'U1', updatedAt: at },
+        { channelId: 'C2', mode: 'digest', updatedBy: 'U2', updatedAt: at },
+      ]);
+    });
+
+    it("reads the cards of many channels at once, each as that channel's own read gives it", async () => {
+      const store = await fresh();
+      await store.rememberCard({ vendor: 'cisco', caseId: '2', channelId: 'C2', ts: '1.000200' });
+      await store.rememberCard({ vendor: 'cisco', caseId: '1', channelId: 'C1', ts: '1.000100' });
+      await store.rememberCard({ vendor: 'cisco', caseId: '3', channelId: 'C3', ts: '1.000300' });
+      await store.rememberCardPermalink('C2', '1.000200', 'https://x.slack.com/archives/C2/p1000200');
+      expect(await store.cardsInChannels([])).toEqual([]);
+      expect(await store.cardsInChannels(['C2', 'C1'])).toEqual([
+        ...(await store.cardsInChannel('C1')),
+        ...(await store.cardsInChannel('C2')),
+      ]);
+      expect((await store.cardsInChannels(['C2']))[0]?.permalink).toBe(
+        'https://x.slack.com/archives/C2/p1000200',
+      );
+    });
+
     it('keeps a permalink for its card, and drops it when a newer card replaces that one', async () => {
       const store = await fresh();
       await store.rememberCard({ vendor: 'cisco', caseId: '1', channelId: 'C1', ts: '1.000100' });

@@ -313,6 +313,8 @@ export interface DigestOutbox {
   /** Oldest first. */
   pendingDigestAttempts(channelId: string): Promise<DigestAttempt[]>;
   settleDigestAttempt(id: number, state: Exclude<DigestAttemptState, 'pending'>, ts?: string): Promise<void>;
+  /** Drops every channel's settled attempts older than their retention (pending ones are always kept). */
+  pruneSettledDigestAttempts(): Promise<void>;
 }
 
 /** Vendor writes done at most once per intended write. */
@@ -355,6 +357,8 @@ export interface CardStore {
 export interface CardPermalinks {
   /** The cards posted in `channelId`, each with its permalink where it is known already. One query. */
   cardsInChannel(channelId: string): Promise<PostedCard[]>;
+  /** The cards posted in any of `channelIds`, as `cardsInChannel` gives them. One query. */
+  cardsInChannels(channelIds: readonly string[]): Promise<PostedCard[]>;
   /** Keeps `permalink` for the card posted as `ts` in `channelId`; nothing when that card was replaced since. */
   rememberCardPermalink(channelId: string, ts: string, permalink: string): Promise<void>;
 }

@@ -14,4 +14,6 @@ export interface UpdateDeliveryStore {
   /** Undefined: the channel never chose (it gets both). */
   getUpdateDelivery(channelId: string): Promise<UpdateDelivery | undefined>;
   saveUpdateDelivery(setting: UpdateDelivery): Promise<UpdateDelivery>;
+  /** Every channel's choice, in one query (a digest fire asks once for all its channels). */
+  updateDeliveryChoices(): Promise<UpdateDelivery[]>;
 }

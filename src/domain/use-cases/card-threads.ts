@@ -21,10 +21,16 @@ export const PERMALINK_FAILURES_PER_DIGEST = 3;
 export const PERMALINKS_ASKED_PER_DIGEST = 100;
 
 export interface CardThreadLinksOptions {
-  store: Pick<CardPermalinks, 'cardsInChannel' | 'rememberCardPermalink'>;
+  store: Pick<CardPermalinks, 'cardsInChannel' | 'cardsInChannels' | 'rememberCardPermalink'>;
   fetchPermalink: FetchPermalink;
   logger: Logger;
 }
+
+/** The thread links of `cases` in `channelId`, as `CardThreadLinks.linksFor` gives them. */
+export type ThreadLinksOf = (
+  channelId: string,
+  cases: ReadonlyArray<{ vendor: VendorId; caseId: string }>,
+) => Promise<Map<string, string>>;
 
 export class CardThreadLinks {
   constructor(private readonly options: CardThreadLinksOptions) {}
@@ -37,17 +43,47 @@ export class CardThreadLinks {
     channelId: string,
     cases: ReadonlyArray<{ vendor: VendorId; caseId: string }>,
   ): Promise<Map<string, string>> {
-    const links = new Map<string, string>();
-    const { store, fetchPermalink, logger } = this.options;
     const wanted = new Set(cases.map((c) => caseKey(c.vendor, c.caseId)));
-    if (wanted.size === 0) return links;
-    let cards: Awaited<ReturnType<typeof store.cardsInChannel>>;
+    if (wanted.size === 0) return new Map();
+    let cards: PostedCard[];
     try {
-      cards = await store.cardsInChannel(channelId);
+      cards = await this.options.store.cardsInChannel(channelId);
     } catch (error) {
-      logger.warn({ err: error, channel: channelId }, 'could not read the posted cards; no thread links');
-      return links;
+      this.options.logger.warn(
+        { err: error, channel: channelId },
+        'could not read the posted cards; no thread links',
+      );
+      return new Map();
     }
+    return this.linksAmong(cards, wanted);
+  }
+
+  /**
+   * `linksFor` for many channels, their cards read in one query up front (a digest fire reads them once
+   * rather than once per channel). A card posted after that read is linked by the next digest.
+   */
+  async forChannels(channelIds: readonly string[]): Promise<ThreadLinksOf> {
+    const byChannel = new Map<string, PostedCard[]>();
+    try {
+      for (const card of await this.options.store.cardsInChannels(channelIds)) {
+        const cards = byChannel.get(card.channelId) ?? [];
+        cards.push(card);
+        byChannel.set(card.channelId, cards);
+      }
+    } catch (error) {
+      this.options.logger.warn({ err: error }, 'could not read the posted cards; no thread links');
+    }
+    return async (channelId, cases) =>
+      this.linksAmong(byChannel.get(channelId) ?? [], new Set(cases.map((c) => caseKey(c.vendor, c.caseId))));
+  }
+
+  private async linksAmong(
+    cards: readonly PostedCard[],
+    wanted: ReadonlySet<string>,
+  ): Promise<Map<string, string>> {
+    const links = new Map<string, string>();
+    if (wanted.size === 0) return links;
+    const { store, fetchPermalink, logger } = this.options;
     const linked = await permalinksOf(
       cards.filter((card) => wanted.has(caseKey(card.vendor, card.caseId))),
       { store, fetchPermalink, logger },

@@ -28,22 +28,32 @@ export interface UpdateDeliveryQuestions {
   wantsThreadReplies: (channelId: string) => Promise<boolean>;
   /** True for `digest` and `both`: the digest runner posts the channel's scheduled digest. */
   wantsScheduledDigest: (channelId: string) => Promise<boolean>;
+  /** The channels that chose no scheduled digest (`thread`), read at once: a digest fire asks once. */
+  channelsWithoutScheduledDigest: () => Promise<Set<string>>;
 }
+
+const getsScheduledDigest = (mode: UpdateDeliveryMode): boolean => mode !== 'thread';
 
 /** The runners' questions over the store alone, for wiring before the use cases exist. */
 export function updateDeliveryQuestions(
-  store: Pick<UpdateDeliveryStore, 'getUpdateDelivery'>,
+  store: Pick<UpdateDeliveryStore, 'getUpdateDelivery' | 'updateDeliveryChoices'>,
 ): UpdateDeliveryQuestions {
   const modeOf = async (channelId: string) =>
     (await store.getUpdateDelivery(channelId))?.mode ?? DEFAULT_UPDATE_DELIVERY;
   return {
     wantsThreadReplies: async (channelId) => (await modeOf(channelId)) !== 'digest',
-    wantsScheduledDigest: async (channelId) => (await modeOf(channelId)) !== 'thread',
+    wantsScheduledDigest: async (channelId) => getsScheduledDigest(await modeOf(channelId)),
+    channelsWithoutScheduledDigest: async () =>
+      new Set(
+        (await store.updateDeliveryChoices())
+          .filter((choice) => !getsScheduledDigest(choice.mode))
+          .map((choice) => choice.channelId),
+      ),
   };
 }
 
 export interface UpdateDeliveryServiceOptions {
-  store: Pick<UpdateDeliveryStore, 'getUpdateDelivery' | 'saveUpdateDelivery'>;
+  store: Pick<UpdateDeliveryStore, 'getUpdateDelivery' | 'saveUpdateDelivery' | 'updateDeliveryChoices'>;
   policy?: Pick<PolicyGate, 'authorize'>;
   now?: () => Date;
 }
@@ -51,12 +61,16 @@ export interface UpdateDeliveryServiceOptions {
 export class UpdateDeliveryService implements UpdateDeliveryQuestions {
   readonly wantsThreadReplies: UpdateDeliveryQuestions['wantsThreadReplies'];
   readonly wantsScheduledDigest: UpdateDeliveryQuestions['wantsScheduledDigest'];
+  readonly channelsWithoutScheduledDigest: UpdateDeliveryQuestions['channelsWithoutScheduledDigest'];
   private readonly now: () => Date;
 
   constructor(private readonly options: UpdateDeliveryServiceOptions) {
     this.now = options.now ?? (() => new Date());
-    ({ wantsThreadReplies: this.wantsThreadReplies, wantsScheduledDigest: this.wantsScheduledDigest } =
-      updateDeliveryQuestions(options.store));
+    ({
+      wantsThreadReplies: this.wantsThreadReplies,
+      wantsScheduledDigest: this.wantsScheduledDigest,
+      channelsWithoutScheduledDigest: this.channelsWithoutScheduledDigest,
+    } = updateDeliveryQuestions(options.store));
   }
 
   async show(channelId: string): Promise<UpdateDeliveryView> {

@@ -13,16 +13,6 @@ export class KyselyDigestOutbox implements DigestOutbox {
     attempt: Pick<DigestAttempt, 'channelId' | 'fromEventId' | 'toEventId' | 'part'>,
   ): Promise<DigestAttempt> {
     const startedAt = nowIso(this.context);
-    await this.context.db
-      .deleteFrom('digest_attempts')
-      .where('channel_id', '=', attempt.channelId)
-      .where('state', '!=', 'pending')
-      .where(
-        'settled_at',
-        '<',
-        new Date(this.context.now().getTime() - SETTLED_ATTEMPTS_KEPT_MS).toISOString(),
-      )
-      .execute();
     const row = await this.context.db
       .insertInto('digest_attempts')
       .values({
@@ -38,6 +28,18 @@ export class KyselyDigestOutbox implements DigestOutbox {
       .returningAll()
       .executeTakeFirstOrThrow();
     return fromAttemptRow(row);
+  }
+
+  async pruneSettledDigestAttempts(): Promise<void> {
+    await this.context.db
+      .deleteFrom('digest_attempts')
+      .where('state', '!=', 'pending')
+      .where(
+        'settled_at',
+        '<',
+        new Date(this.context.now().getTime() - SETTLED_ATTEMPTS_KEPT_MS).toISOString(),
+      )
+      .execute();
   }
 
   async pendingDigestAttempts(channelId: string): Promise<DigestAttempt[]> {

@@ -45,6 +45,15 @@ export class KyselyUpdateDeliveryStore implements UpdateDeliveryStore {
       .executeTakeFirstOrThrow();
     return fromDeliveryRow(row);
   }
+
+  async updateDeliveryChoices(): Promise<UpdateDelivery[]> {
+    const rows = await this.context.db
+      .selectFrom('update_delivery')
+      .selectAll()
+      .orderBy('channel_id')
+      .execute();
+    return rows.map(fromDeliveryRow);
+  }
 }
 
 function fromDeliveryRow(row: UpdateDeliveryTable): UpdateDelivery {
@@ -61,6 +70,19 @@ export class KyselyCardPermalinks implements CardPermalinks {
       .selectFrom('posted_cards')
       .selectAll()
       .where('channel_id', '=', channelId)
+      .orderBy('vendor')
+      .orderBy('case_id')
+      .execute();
+    return rows.map(fromCardRow);
+  }
+
+  async cardsInChannels(channelIds: readonly string[]): Promise<PostedCard[]> {
+    if (channelIds.length === 0) return [];
+    const rows = await this.context.db
+      .selectFrom('posted_cards')
+      .selectAll()
+      .where('channel_id', 'in', [...channelIds])
+      .orderBy('channel_id')
       .orderBy('vendor')
       .orderBy('case_id')
       .execute();
