@@ -6,13 +6,14 @@
 
 ARG NODE_IMAGE=node:24-bookworm-slim
 
-# --- build: all dependencies, compile TypeScript to dist/ -------------------------------------------------------
+# --- build: all dependencies, bundle src/ into dist/ with esbuild (scripts/build.mjs) ---------------------------
 FROM ${NODE_IMAGE} AS build
 WORKDIR /app
 # better-sqlite3 13 ships Node-API binaries for linux x64/arm64 inside its package: no compiler needed.
 COPY package.json package-lock.json ./
 RUN npm ci
-COPY tsconfig.json tsconfig.build.json ./
+COPY tsconfig.json ./
+COPY scripts/build.mjs ./scripts/
 COPY src ./src
 RUN npm run build
 

@@ -1,8 +1,7 @@
-// `npm start`: compiles src/ only when a source file or the TypeScript settings changed since dist/ was built,
-// then runs the app in this same process, so an up-to-date tree starts about as fast as `node dist/main.js`.
-import { spawnSync } from 'node:child_process';
+// `npm start`: builds dist/ (scripts/build.mjs) only when a source file, the lock file or the build settings
+// changed since the last build, then runs the app in this same process, so an up-to-date tree starts about as
+// fast as `node dist/main.js`. esbuild (a development dependency) is loaded only when a build is needed.
 import { readdirSync, statSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -20,7 +19,8 @@ function mtimeOf(path) {
 /** The newest modification time among everything the build reads. */
 function newestInput() {
   let newest = 0;
-  for (const file of ['tsconfig.json', 'tsconfig.build.json'])
+  // The bundle holds the installed packages too: a changed lock file means other packages.
+  for (const file of ['tsconfig.json', 'package-lock.json', 'scripts/build.mjs'])
     newest = Math.max(newest, mtimeOf(join(root, file)) ?? 0);
   for (const item of readdirSync(join(root, 'src'), { withFileTypes: true, recursive: true })) {
     // Folders count too: a deleted or renamed file changes its folder's time.
@@ -29,16 +29,12 @@ function newestInput() {
   return newest;
 }
 
-// tsc rewrites every output, dist/main.js included, on each build: its time is the build's.
+// Every build empties dist/ and writes dist/main.js again: its time is the build's.
 const builtAt = mtimeOf(entry);
 if (builtAt === undefined || newestInput() > builtAt) {
-  process.stderr.write('caseops: compiling src/ (changed since the last build)\n');
-  const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
-  const build = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], {
-    cwd: root,
-    stdio: 'inherit',
-  });
-  if (build.status !== 0) process.exit(build.status ?? 1);
+  process.stderr.write('caseops: building dist/ (the sources changed since the last build)\n');
+  const { buildCaseops } = await import('./build.mjs');
+  await buildCaseops();
 }
 
 await import(pathToFileURL(entry).href);

@@ -19,7 +19,7 @@ export interface BenchContext {
 }
 
 /**
- * caseops' own entry point (src/main.ts) with the probe loaded ahead of it; the probe's ready message only
+ * caseops' own entry point (dist/main.js of the production build) with the probe loaded ahead of it; the probe's ready message only
  * means its IPC channel is open, so wait for the app's /healthz as well.
  */
 export function startMain(

@@ -1,9 +1,8 @@
 /**
- * Building and starting the benchmark's child processes. Every TypeScript module of src/ and bench/ is
- * transpiled once with esbuild, one JavaScript file per module as `tsc` emits them (no bundling), into a
- * folder inside node_modules so packages resolve from the project's node_modules; children then run with plain
- * `node`, as a build of caseops runs in production (`node dist/main.js`). Start-up therefore measures the app,
- * not a TypeScript loader.
+ * Building and starting the benchmark's child processes, all run with plain `node` from a folder inside
+ * node_modules (packages resolve from the project's node_modules). caseops' own entry point is the production
+ * build itself (scripts/build.mjs, what `node dist/main.js` runs), so start-up measures what operators run.
+ * The benchmark's own processes, which import single modules of src/, are transpiled one file per module.
  */
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -12,19 +11,21 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { request } from 'undici';
+import { buildCaseops } from '../../scripts/build.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const BUILD_DIR = path.join(ROOT, 'node_modules', '.cache', 'caseops-bench');
+/** The production build of caseops, as `npm run build` makes it in dist/. */
+const PRODUCTION_DIR = path.join(BUILD_DIR, 'dist');
 
-/** The processes the benchmark starts; `main` is caseops' own composition root, src/main.ts. */
-export const CHILDREN = {
-  main: 'src/main.ts',
+/** The processes the benchmark starts besides caseops itself (`main`, the production build of src/main.ts). */
+const BENCH_CHILDREN = {
   probe: 'bench/processes/probe.ts',
   world: 'bench/processes/world.ts',
   'caseops-tracking': 'bench/processes/caseops-tracking.ts',
   'bare-bolt': 'bench/processes/bare-bolt.ts',
 } as const;
-export type ChildName = keyof typeof CHILDREN;
+export type ChildName = 'main' | keyof typeof BENCH_CHILDREN;
 
 function typeScriptFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
@@ -49,12 +50,14 @@ export async function buildChildren(): Promise<Record<ChildName, string>> {
   });
   // The output sits inside node_modules, outside the project's package scope: say it is ESM.
   writeFileSync(path.join(BUILD_DIR, 'package.json'), '{ "type": "module" }\n');
-  return Object.fromEntries(
-    Object.entries(CHILDREN).map(([name, source]) => [
+  await buildCaseops(PRODUCTION_DIR);
+  const benchChildren = Object.fromEntries(
+    Object.entries(BENCH_CHILDREN).map(([name, source]) => [
       name,
       path.join(BUILD_DIR, source.replace(/\.ts$/, '.js')),
     ]),
-  ) as Record<ChildName, string>;
+  ) as Record<keyof typeof BENCH_CHILDREN, string>;
+  return { ...benchChildren, main: path.join(PRODUCTION_DIR, 'main.js') };
 }
 
 /** A loopback port nobody listens on right now. */

@@ -51,7 +51,7 @@ export function responseClock(facts: ClockFacts): ResponseClock | undefined {
  */
 export function clockFactsOf(
   snapshot: Pick<CaseSnapshot, 'state' | 'statusSince'>,
-  reading?: Omit<RecordedClockReading, 'vendor' | 'caseId'>,
+  reading?: Omit<RecordedClockReading, 'vendor' | 'caseId' | 'state' | 'statusSince'>,
 ): ClockFacts {
   const stateSince =
     reading?.enteredStateAt ?? earliest(snapshot.statusSince, reading?.firstEventAt) ?? snapshot.statusSince;
@@ -77,6 +77,18 @@ export async function recordedClocks(
       return [key, responseClock(clockFactsOf(s, byKey.get(key)))];
     }),
   );
+}
+
+/**
+ * The recorded clock of each case that has a recorded event, by `caseKey`, from the readings alone (they carry
+ * the snapshot's state and status time): one store query, no snapshot read. A case with no event yet has none.
+ */
+export async function recordedClocksOfCases(
+  store: ClockStore,
+  keys: ReadonlyArray<{ vendor: VendorId; caseId: string }>,
+): Promise<Map<string, ResponseClock | undefined>> {
+  const readings = await store.clockReadings(keys);
+  return new Map(readings.map((r) => [caseKey(r.vendor, r.caseId), responseClock(clockFactsOf(r, r))]));
 }
 
 /** One case's recorded clock (undefined when caseops never saw it, or it waits on nobody). */

@@ -17,6 +17,7 @@ import type { Logger } from '../logging/logger.js';
 import { noTracing, type Tracing } from '../observability/tracing.js';
 import { boltLogger } from './bolt-logger.js';
 import type { SlackDeps, SlackUseCases } from './deps.js';
+import { FollowUpQueue } from './follow-ups.js';
 import { SlackGateway } from './gateway.js';
 import { register as registerActions } from './listeners/actions/index.js';
 import { register as registerCommands } from './listeners/commands/index.js';
@@ -25,6 +26,7 @@ import { register as registerShortcuts } from './listeners/shortcuts/index.js';
 import { register as registerViews } from './listeners/views/index.js';
 import { requestKind, type SlackMetrics } from './metrics.js';
 import { OnceGuard } from './once.js';
+import { RequestActivity, watchRequests } from './request-activity.js';
 import { guardSlackRequests, SLACK_BODY_LIMIT_BYTES } from './request-guard.js';
 import { describeTracedRequest, traceListeners, traceSlackRequests } from './tracing.js';
 import { apiBaseUrl, WEB_API_TIMEOUT_MS, webClientOptions } from './web-client.js';
@@ -85,21 +87,13 @@ interface TaggedRequest extends IncomingMessage {
 }
 
 /**
- * The time from a Slack request's arrival to the HTTP answer, which is the ack (Bolt answers as soon as the
- * listener acks). Measured here, around the whole receiver, so verification and parsing are included.
+ * The ack-time metric: from a Slack request's arrival to the HTTP answer, which is the ack (Bolt answers as
+ * soon as the listener acks). Measured around the whole receiver, so verification and parsing are included.
  */
-function timeAcks(receiver: HTTPReceiver, metrics: SlackMetrics): void {
-  const inner = receiver.requestListener;
-  receiver.requestListener = (req, res) => {
-    if (req.method === 'POST' && (req.url ?? '').split('?')[0] === SLACK_EVENTS_PATH) {
-      const started = performance.now();
-      res.once('finish', () => {
-        const kind = (req as TaggedRequest).caseopsKind ?? 'unverified';
-        const outcome = res.statusCode === 200 ? 'ok' : `http_${res.statusCode}`;
-        metrics.observeAck(kind, outcome, (performance.now() - started) / 1000);
-      });
-    }
-    inner(req, res);
+function ackTimer(metrics: SlackMetrics) {
+  return (req: IncomingMessage, statusCode: number, seconds: number) => {
+    const kind = (req as TaggedRequest).caseopsKind ?? 'unverified';
+    metrics.observeAck(kind, statusCode === 200 ? 'ok' : `http_${statusCode}`, seconds);
   };
 }
 
@@ -128,6 +122,7 @@ export function createSlackApp(options: CreateSlackAppOptions): SlackApp {
     ? extraRoutes
     : [{ path: HEALTH_PATH, method: ['GET', 'HEAD'], handler: healthHandler(() => ready) }, ...extraRoutes];
 
+  const activity = new RequestActivity();
   let receiver: Receiver;
   let healthServer: Server | undefined;
   if (socketMode) {
@@ -151,16 +146,21 @@ export function createSlackApp(options: CreateSlackAppOptions): SlackApp {
       logger: log,
       // Runs once the body is read and verified: tags the request with its kind for the ack-time metric.
       customPropertiesExtractor: (req) => {
-        const rawBody = req.rawBody.toString();
-        const kind = requestKind(rawBody, req.headers['content-type']);
+        const kind = requestKind(req.rawBody, req.headers['content-type']);
         (req as TaggedRequest).caseopsKind = kind;
-        if (tracing.enabled) describeTracedRequest(req, rawBody, kind);
+        if (tracing.enabled) describeTracedRequest(req, req.rawBody.toString(), kind);
         return {};
       },
     });
     // Header checks (timestamp, signature present, length) before Bolt reads the body; see request-guard.ts.
     http.requestListener = guardSlackRequests(http.requestListener, { path: SLACK_EVENTS_PATH, logger });
-    if (options.metrics) timeAcks(http, options.metrics);
+    // Follow-ups wait for quiet moments of this endpoint (follow-ups.ts); the ack-time metric rides along.
+    http.requestListener = watchRequests(
+      http.requestListener,
+      activity,
+      SLACK_EVENTS_PATH,
+      options.metrics && ackTimer(options.metrics),
+    );
     // Outermost, so refused requests are spans too.
     if (tracing.enabled)
       http.requestListener = traceSlackRequests(http.requestListener, tracing, SLACK_EVENTS_PATH);
@@ -173,7 +173,16 @@ export function createSlackApp(options: CreateSlackAppOptions): SlackApp {
     ...(options.botId && options.botUserId ? { botId: options.botId, botUserId: options.botUserId } : {}),
     logger: log,
     clientOptions,
+    // Bolt's conversation store is a global middleware run before every ack; nothing here keeps state in it.
+    convoStore: false,
   });
+  // Socket Mode: no HTTP request to watch, so an arrival is the moment Bolt starts on an envelope.
+  if (socketMode) {
+    app.use(async ({ next }) => {
+      activity.seen();
+      await next();
+    });
+  }
   if (tracing.enabled) traceListeners(app, tracing);
   app.error(async (error) => {
     logger.error({ err: error }, 'a Slack listener failed');
@@ -187,6 +196,7 @@ export function createSlackApp(options: CreateSlackAppOptions): SlackApp {
     logger,
     now,
     metrics: options.metrics,
+    followUps: new FollowUpQueue({ activity }),
   };
   registerCommands(app, deps);
   registerViews(app, deps);
@@ -233,6 +243,8 @@ export function createSlackApp(options: CreateSlackAppOptions): SlackApp {
       await app
         .stop()
         .catch((error: unknown) => logger.warn({ err: error }, 'stopping the Slack receiver failed'));
+      // Commands already acknowledged still get their answers (their follow-ups outlive Bolt's handling).
+      await deps.followUps.idle();
       if (healthServer?.listening) {
         healthServer.closeAllConnections();
         await new Promise<void>((resolve) => healthServer?.close(() => resolve()));

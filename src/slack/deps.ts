@@ -10,6 +10,7 @@ import type { SubscriptionService } from '../domain/use-cases/subscriptions.js';
 import type { UpdateDeliveryService } from '../domain/use-cases/update-delivery.js';
 import type { WritePosts } from '../domain/use-cases/write-posts.js';
 import type { Logger } from '../logging/logger.js';
+import type { FollowUpQueue } from './follow-ups.js';
 import type { SlackGateway } from './gateway.js';
 import type { SlackMetrics } from './metrics.js';
 import type { OnceGuard } from './once.js';
@@ -43,4 +44,6 @@ export interface SlackDeps extends SlackUseCases {
   now: () => Date;
   /** Counters and timings (absent in tests that do not look at them). */
   metrics?: SlackMetrics;
+  /** Where work after an ack waits for its turns (follow-ups.ts). */
+  followUps: FollowUpQueue;
 }

@@ -1,72 +1,231 @@
 /**
- * The work that follows an ack (a vendor lookup, rendering a card, the response_url reply) shares the event
- * loop with the acks of requests still arriving. Slack gives an ack 3 seconds; a follow-up has minutes. So
- * follow-ups take turns: one step of one follow-up per turn of the event loop (a `setImmediate`), and every
- * I/O callback already due — a request that came in meanwhile, whose ack then goes out — runs before the next
- * step. A step is whatever a follow-up does between two awaits of `nextTurn()` (or of its own I/O).
- * Turns are handed out first come, first served, so a follow-up waits for at most the steps already queued.
+ * Acks first. The work that follows an ack (a vendor lookup, rendering a card, the response_url reply)
+ * shares the event loop with the acks of requests still arriving; Slack gives an ack 3 seconds, a
+ * follow-up has minutes. So a follow-up runs in steps — whatever it does between two awaits of its
+ * `nextTurn` — and a step starts only at a quiet moment of the Slack endpoint (request-activity.ts), on a
+ * `setImmediate` turn (after the I/O already due, so a request that just came in is counted first), one
+ * step per turn. A step that would start while requests keep coming is held back, but never past its
+ * follow-up's bound: a card within seconds, a form sooner, since its trigger id expires 3 s after the
+ * command. Turns are first come, first served within each kind; forms go first.
  */
+import { RequestActivity } from './request-activity.js';
 
-export class FollowUpQueue {
-  private running = 0;
-  private readonly starting: Array<() => void> = [];
-  private readonly turns: Array<() => void> = [];
-  private pumping = false;
+/** `form`: the follow-up opens a modal with the command's trigger id; `reply`: everything else. */
+export type FollowUpKind = 'form' | 'reply';
 
-  /**
-   * `maxRunning` bounds follow-ups under way at once; by default there is no bound: a follow-up waiting on a
-   * slow vendor's budget must not hold back one that opens a form (its trigger id expires 3 s after the
-   * command).
-   */
-  constructor(private readonly maxRunning = Number.POSITIVE_INFINITY) {
-    if (!(Number.isInteger(maxRunning) || maxRunning === Number.POSITIVE_INFINITY) || maxRunning < 1) {
-      throw new Error(`FollowUpQueue: maxRunning must be a whole number of at least 1 (got ${maxRunning})`);
+/** How long a follow-up may be held back by requests arriving, from its start. */
+export const HOLD_BOUND_MS: Readonly<Record<FollowUpKind, number>> = { form: 250, reply: 2000 };
+
+/**
+ * One person's replies under way at once: well under the vendor budget's queue per person (30), which
+ * refuses the calls past it as throttled.
+ */
+export const REPLIES_PER_PERSON = 16;
+
+export interface FollowUpTimers {
+  now(): number;
+  setTimeout(callback: () => void, ms: number): void;
+  setImmediate(callback: () => void): void;
+}
+
+const realTimers: FollowUpTimers = {
+  now: () => performance.now(),
+  setTimeout: (callback, ms) => {
+    setTimeout(callback, ms);
+  },
+  setImmediate: (callback) => {
+    setImmediate(callback);
+  },
+};
+
+/** Hands the event loop back until this follow-up's next turn. */
+export type NextTurn = () => Promise<void>;
+
+interface Waiter {
+  resolve: () => void;
+  deadline: number;
+}
+
+/** First in, first out, without Array#shift's copying of a long queue. */
+class Line {
+  private items: Waiter[] = [];
+  private head = 0;
+
+  get length(): number {
+    return this.items.length - this.head;
+  }
+
+  peek(): Waiter | undefined {
+    return this.items[this.head];
+  }
+
+  push(waiter: Waiter): void {
+    this.items.push(waiter);
+  }
+
+  take(): Waiter | undefined {
+    const waiter = this.items[this.head];
+    if (waiter === undefined) return undefined;
+    this.head += 1;
+    if (this.head === this.items.length) {
+      this.items = [];
+      this.head = 0;
+    } else if (this.head > 1024 && this.head * 2 > this.items.length) {
+      this.items = this.items.slice(this.head);
+      this.head = 0;
     }
-  }
-
-  /** Follow-ups started or waiting to start. */
-  get pending(): number {
-    return this.running + this.starting.length;
-  }
-
-  /** Resolves on a later turn of the event loop, one waiter per turn, after the I/O already due. */
-  nextTurn(): Promise<void> {
-    return new Promise((resolve) => {
-      this.turns.push(resolve);
-      this.pump();
-    });
-  }
-
-  /** Runs `job` on its turn (at most `maxRunning` at once, in arrival order); settles as the job does. */
-  async run<T>(job: () => Promise<T>): Promise<T> {
-    if (this.running >= this.maxRunning) await new Promise<void>((resolve) => this.starting.push(resolve));
-    else this.running += 1;
-    try {
-      await this.nextTurn();
-      return await job();
-    } finally {
-      const next = this.starting.shift();
-      // The slot passes straight to the next follow-up waiting to start.
-      if (next) next();
-      else this.running -= 1;
-    }
-  }
-
-  private pump(): void {
-    if (this.pumping) return;
-    this.pumping = true;
-    setImmediate(() => {
-      this.pumping = false;
-      this.turns.shift()?.();
-      if (this.turns.length > 0) this.pump();
-    });
+    return waiter;
   }
 }
 
-/** One queue for the process: the event loop the acks and follow-ups share is the process's. */
-export const followUps = new FollowUpQueue();
+export interface FollowUpQueueOptions {
+  /** The endpoint whose quiet moments follow-ups wait for; without one every turn is quiet. */
+  activity?: RequestActivity;
+  timers?: FollowUpTimers;
+  holdBoundMs?: Readonly<Record<FollowUpKind, number>>;
+  repliesPerPerson?: number;
+}
 
-/** Hands the event loop back until this follow-up's next turn (see FollowUpQueue). */
-export function nextTurn(): Promise<void> {
-  return followUps.nextTurn();
+export interface RunOptions {
+  kind?: FollowUpKind;
+  /** Who the reply is for (their user id). */
+  person?: string;
+}
+
+export class FollowUpQueue {
+  private readonly activity: RequestActivity;
+  private readonly timers: FollowUpTimers;
+  private readonly holdBoundMs: Readonly<Record<FollowUpKind, number>>;
+  /** Forms first: their trigger ids expire. */
+  private readonly lines: Record<FollowUpKind, Line> = { form: new Line(), reply: new Line() };
+  private readonly repliesPerPerson: number;
+  private readonly seats = new Map<string, { taken: number; waiting: Array<() => void> }>();
+  private readonly idleWaiters: Array<() => void> = [];
+  private running = 0;
+  private scheduled = false;
+
+  constructor(options: FollowUpQueueOptions = {}) {
+    this.timers = options.timers ?? realTimers;
+    this.activity = options.activity ?? new RequestActivity(() => this.timers.now(), 0);
+    this.holdBoundMs = options.holdBoundMs ?? HOLD_BOUND_MS;
+    this.repliesPerPerson = options.repliesPerPerson ?? REPLIES_PER_PERSON;
+  }
+
+  /** Follow-ups started and not yet settled. */
+  get pending(): number {
+    return this.running;
+  }
+
+  /** Resolves once no follow-up is under way (shutdown waits for it). */
+  idle(): Promise<void> {
+    if (this.running === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  /**
+   * Runs `job` from its first turn on; settles as the job does. A `person`'s replies run at most
+   * `repliesPerPerson` at once (in order), waiting for a seat no longer than their hold bound: held replies
+   * released together must not queue more of one person's vendor calls than the vendor budget takes from
+   * one person, and one person's backlog holds back nobody else. Forms never wait for replies.
+   */
+  async run<T>(job: (nextTurn: NextTurn) => Promise<T>, options: RunOptions = {}): Promise<T> {
+    const kind = options.kind ?? 'reply';
+    const person = kind === 'reply' ? options.person : undefined;
+    const deadline = this.timers.now() + this.holdBoundMs[kind];
+    this.running += 1;
+    try {
+      const seated = person !== undefined && (await this.takeSeat(person, deadline));
+      try {
+        const nextTurn: NextTurn = () =>
+          new Promise<void>((resolve) => {
+            this.lines[kind].push({ resolve, deadline });
+            this.schedule();
+          });
+        await nextTurn();
+        return await job(nextTurn);
+      } finally {
+        if (seated && person !== undefined) this.leaveSeat(person);
+      }
+    } finally {
+      this.running -= 1;
+      if (this.running === 0) for (const resolve of this.idleWaiters.splice(0)) resolve();
+    }
+  }
+
+  /**
+   * Resolves true with a seat, or false at `deadline` without one: a seat is only for replies caseops itself
+   * held and released together. A person who really sends more than the vendor budget takes from one person
+   * meets the budget's own refusal (busy, nothing sent), as without the hold.
+   */
+  private async takeSeat(person: string, deadline: number): Promise<boolean> {
+    let seats = this.seats.get(person);
+    if (!seats) {
+      seats = { taken: 0, waiting: [] };
+      this.seats.set(person, seats);
+    }
+    if (seats.taken < this.repliesPerPerson) {
+      seats.taken += 1;
+      return true;
+    }
+    const line = seats.waiting;
+    return new Promise<boolean>((resolve) => {
+      const seat = () => resolve(true);
+      line.push(seat);
+      this.timers.setTimeout(
+        () => {
+          const at = line.indexOf(seat);
+          if (at === -1) return;
+          line.splice(at, 1);
+          resolve(false);
+        },
+        Math.max(0, deadline - this.timers.now()),
+      );
+    });
+  }
+
+  private leaveSeat(person: string): void {
+    const seats = this.seats.get(person);
+    if (!seats) return;
+    const next = seats.waiting.shift();
+    // The seat passes straight to the person's next reply.
+    if (next) next();
+    else if (--seats.taken === 0) this.seats.delete(person);
+  }
+
+  private schedule(): void {
+    if (this.scheduled) return;
+    const wait = this.msUntilNextTurn();
+    if (wait === undefined) return;
+    this.scheduled = true;
+    // Even after a wait, the turn itself is a setImmediate: a request whose bytes came in meanwhile is read
+    // (and counted) before the step starts.
+    if (wait <= 0) this.timers.setImmediate(() => this.turn());
+    else this.timers.setTimeout(() => this.timers.setImmediate(() => this.turn()), wait);
+  }
+
+  private turn(): void {
+    this.scheduled = false;
+    const quiet = this.activity.msUntilQuiet() <= 0;
+    const now = this.timers.now();
+    for (const line of [this.lines.form, this.lines.reply]) {
+      const head = line.peek();
+      if (head && (quiet || head.deadline <= now)) {
+        line.take()?.resolve();
+        break;
+      }
+    }
+    this.schedule();
+  }
+
+  /** 0: a step may go now; undefined: nothing waits. */
+  private msUntilNextTurn(): number | undefined {
+    let wait: number | undefined;
+    const now = this.timers.now();
+    for (const line of [this.lines.form, this.lines.reply]) {
+      const head = line.peek();
+      if (head) wait = Math.min(wait ?? Number.POSITIVE_INFINITY, head.deadline - now);
+    }
+    if (wait === undefined || wait <= 0) return wait;
+    return Math.min(wait, this.activity.msUntilQuiet());
+  }
 }

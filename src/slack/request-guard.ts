@@ -5,7 +5,7 @@
  * Both answers close the connection, so whatever the client is still sending is never read.
  *
  * What passes goes on to Bolt's receiver, which verifies the signature over the body it buffers, up to the same
- * limit: a body with no length (chunked) or a false one is cut off at the limit with a 413 there.
+ * limit: a body with no length (chunked) is cut off at the limit with a 413 there.
  */
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import type { Logger } from '../logging/logger.js';
@@ -71,8 +71,13 @@ export function guardSlackRequests(inner: RequestListener, options: GuardOptions
       refuse(res, refusal.status);
       return;
     }
-    // Bolt answers 413 itself when a body without a (true) length runs past the limit; close that one too,
-    // or the paused request would hold the connection until the server's timeout.
+    // Bolt answers 413 itself when a body without a length (chunked) runs past the limit; close that one
+    // too, or the paused request would hold the connection until the server's timeout. With a length Node
+    // reads no more than it says, and the header check above has seen it.
+    if (req.headers['content-length'] !== undefined) {
+      inner(req, res);
+      return;
+    }
     const writeHead = res.writeHead;
     res.writeHead = function (this: ServerResponse, ...args: Parameters<ServerResponse['writeHead']>) {
       if (args[0] === 413 && !res.headersSent) res.setHeader('connection', 'close');

@@ -3,7 +3,7 @@
  * the WHATWG `fetch`, whose streams and abort signals cost several times the CPU of undici's plain request;
  * the follow-up of every command pays it, on the event loop the acks share.
  */
-import { request } from 'undici';
+import { undiciRequest as request } from '../http/undici.js';
 
 /** A reply not answered by then is abandoned; Slack answers these in well under a second. */
 export const RESPONSE_URL_TIMEOUT_MS = 10_000;

@@ -2,9 +2,10 @@
  * Spans for what Slack sends, in two parts, because Slack waits only for the first:
  * - `POST /slack/events` (server span, HTTP mode): from the request's arrival to the HTTP answer, which is the
  *   ack; refused requests (401, 413) are spans too;
- * - `slack.listener`: Bolt's handling, from dispatch until the listener is done, including the follow-up work
- *   it does after acking (vendor calls, the store, posting the card). In HTTP mode it is a child of the request
- *   span, so what outlasts the request span is the follow-up; in Socket Mode it is the root.
+ * - `slack.listener`: Bolt's handling, from dispatch until the listener is done. In HTTP mode it is a child of
+ *   the request span; in Socket Mode it is the root. A `/case` command's follow-up (vendor calls, the store,
+ *   the reply) runs after its listener returned (follow-ups.ts), so its spans are children of the listener
+ *   span that end after it.
  * Attributes are ids only (kind, command name, action or view id, channel, team); no text a person typed and
  * no header.
  */

@@ -11,10 +11,10 @@ import { followOutput, waitUntil } from './processes.js';
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const MAIN = fileURLToPath(new URL('../../dist/main.js', import.meta.url));
 
-/** Compiles src into dist with the project's own build; returns how long it took in ms. */
+/** Builds dist/ with the project's own production build (npm run build); returns how long it took in ms. */
 export function buildCaseops(): number {
   const started = performance.now();
-  execFileSync(process.execPath, [`${ROOT}node_modules/typescript/bin/tsc`, '-p', 'tsconfig.build.json'], {
+  execFileSync(process.execPath, [`${ROOT}scripts/build.mjs`], {
     cwd: ROOT,
     stdio: 'inherit',
   });

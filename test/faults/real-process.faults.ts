@@ -42,7 +42,7 @@ beforeAll(() => {
   // FAULTS_PREBUILT=true runs the dist/ already there (repeated local runs); CI always builds.
   if (process.env.FAULTS_PREBUILT === 'true' && process.env.CI !== 'true') return;
   const ms = buildCaseops();
-  console.log(`[real-process] built dist/ (tsc -p tsconfig.build.json) in ${ms} ms`);
+  console.log(`[real-process] built dist/ (npm run build) in ${ms} ms`);
 }, 180_000);
 
 interface World {

@@ -93,12 +93,14 @@ describe('Details', () => {
   });
 });
 
-/** A modal for ALICE to press in: the vendor picker `/case open` shows. */
+/** A modal for ALICE to press in: the one `/case open` shows (waited for, so no earlier modal stands in). */
 async function openSomeModal(): Promise<{ viewId: string }> {
+  const earlier = new Set(h.fake.views.keys());
   await h.slack.command('open', { channel: NOC });
   const view = await h.fake.waitFor(() => {
     try {
-      return latestView(h.fake, ALICE);
+      const latest = latestView(h.fake, ALICE);
+      return earlier.has(latest.id) ? undefined : latest;
     } catch {
       return undefined;
     }

@@ -120,6 +120,7 @@ describe('/case digest runs', () => {
       channelId,
       triggerId: 'trigger',
       responseUrl: 'https://hooks.slack.invalid/commands/1',
+      nextTurn: async () => {},
       reply: async (message: SlackMessage) => {
         replies.push(message.text);
       },

@@ -217,7 +217,13 @@ describe('fair shares of a busy vendor budget over HTTP', () => {
     for (const sent of aliceSent) expect(sent.status).toBe(200);
     const bobSent = await h.slack.command(`show cisco ${bobId}`, { user: BOB });
     expect(bobSent.status).toBe(200);
-    // The two lookups in flight are held; the rest of Alice's and Bob's wait their turn at the usual pace.
+    // Follow-ups start after the acks (acks first): once the first two lookups reach Cisco, they are held
+    // there; the rest of Alice's and Bob's wait their turn at the usual pace.
+    await h.fake.waitFor(
+      () => lookupsOf(aliceIds).length >= 2 || undefined,
+      'the first lookups at Cisco',
+      3000,
+    );
     h.sims.cisco.latencyMs = LATENCY_MS;
 
     const idOf = (responseUrl: string | undefined) => responseUrl?.split('/').at(-1);

@@ -64,4 +64,9 @@ it('classifies outcomes and request kinds from our own vocabulary only', () => {
     'interaction',
   );
   expect(requestKind('{}', 'application/json')).toBe('event');
+  // A field's name is told from the same words inside a value (percent-encoded there).
+  const form = 'application/x-www-form-urlencoded';
+  expect(requestKind(Buffer.from('token=t&team_id=T1&command=%2Fcase&text=show'), form)).toBe('command');
+  expect(requestKind(Buffer.from('token=t&text=a%26command%3Dx&user_id=U1'), form)).toBe('other');
+  expect(requestKind(`token=t&payload=${encodeURIComponent('{"type":"shortcut"}')}`, form)).toBe('shortcut');
 });

@@ -4,8 +4,8 @@
  * change into it, and the playground's aging of one case moving all of that (and its nudges) into the past.
  */
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Case } from '../../src/domain/case.js';
-import { recordedClockOf } from '../../src/domain/response-clock.js';
+import { type Case, caseKey } from '../../src/domain/case.js';
+import { recordedClockOf, recordedClocks, recordedClocksOfCases } from '../../src/domain/response-clock.js';
 import { silentLogger } from '../../src/logging/logger.js';
 import { clockWords } from '../../src/slack/words.js';
 import { createStore, type Store } from '../../src/store/index.js';
@@ -96,6 +96,47 @@ for (const [dialect, available] of dialects)
       // A status change within the same state does not restart the stay.
       await store.observeCase({ ...onUs, status: 'Customer Action Required' }, at(22));
       expect(await wordsAt(25)).toBe('Waiting on us for 5 h');
+    });
+
+    it('reads the clocks of many cases, of several vendors, from the readings alone as from the snapshots', async () => {
+      const cases: Case[] = [];
+      for (const vendor of ['cisco', 'juniper', 'equinix'] as const) {
+        for (let i = 0; i < 5; i++) {
+          // The same ids at every vendor: a reading must never be another vendor's case.
+          cases.push({ ...base, vendor, id: `6980001${i}`, state: i % 2 ? 'waiting-on-customer' : 'open' });
+        }
+      }
+      for (const c of cases) await store.observeCase(c, at(0));
+      // A third move to waiting on us, a third get a vendor's note (an event, no change of state), a third
+      // have no event at all.
+      for (const [index, c] of cases.entries()) {
+        if (index % 3 === 0) {
+          await store.observeCase({ ...c, status: 'Customer Pending', state: 'waiting-on-customer' }, at(4));
+        } else if (index % 3 === 1) {
+          const note = { text: 'Looking into it', author: 'TAC', createdAt: at(2) };
+          await store.observeCase({ ...c, notes: [note] }, at(3));
+        }
+      }
+      // Juniper's 69800011 is not asked for, though Cisco's is: it must not be read.
+      const notAsked = 6;
+      const withEvents = cases.filter((_, index) => index % 3 !== 2 && index !== notAsked);
+      const asked = cases
+        .filter((_, index) => index !== notAsked)
+        .map((c) => ({ vendor: c.vendor, caseId: c.id }));
+
+      const fromSnapshots = await recordedClocks(store, await store.getSnapshots(asked));
+      const fromReadings = await recordedClocksOfCases(store, asked);
+      expect([...fromReadings.keys()].sort()).toEqual(withEvents.map((c) => caseKey(c.vendor, c.id)).sort());
+      for (const [key, clock] of fromReadings) expect(clock).toEqual(fromSnapshots.get(key));
+      // Moved to waiting on us at 4 h; waiting on us since first seen, with a note in between.
+      expect(fromReadings.get(caseKey('juniper', '69800014'))).toEqual({
+        situation: 'waiting-on-us',
+        since: at(4),
+      });
+      expect(fromReadings.get(caseKey('cisco', '69800011'))).toEqual({
+        situation: 'waiting-on-us',
+        since: at(0),
+      });
     });
 
     it('counts from the first sighting when no change was recorded', async () => {

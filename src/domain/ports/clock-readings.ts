@@ -1,10 +1,13 @@
 /** What the response clock reads from the event log (see src/domain/response-clock.ts). */
-import type { VendorId } from '../case.js';
+import type { CaseState, VendorId } from '../case.js';
 
 /** One case's recorded times; each absent when the log holds no such event. */
 export interface RecordedClockReading {
   vendor: VendorId;
   caseId: string;
+  /** The case's snapshot as the readings saw it: its current state, and since when its status holds. */
+  state: CaseState;
+  statusSince: string;
   /** ISO-8601: the latest recorded status change into the snapshot's current state from another state. */
   enteredStateAt?: string;
   /** ISO-8601: the case's earliest recorded event of any kind. */
@@ -14,7 +17,7 @@ export interface RecordedClockReading {
 }
 
 export interface ClockReadings {
-  /** One reading per key that has a snapshot; a few queries however many keys. */
+  /** One reading per key that has a snapshot and a recorded event; a few queries however many keys. */
   clockReadings(keys: ReadonlyArray<{ vendor: VendorId; caseId: string }>): Promise<RecordedClockReading[]>;
 }
 

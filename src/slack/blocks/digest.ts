@@ -92,8 +92,23 @@ export function buildDigestMessages(
 ): DigestMessage[] {
   const ordered = [...events].sort((a, b) => a.id - b.id);
   const now = context.now ?? ordered[ordered.length - 1]?.observedAt ?? new Date(0).toISOString();
+  // The split renders overlapping runs many times over; a case's entry is the same text in each run that holds
+  // the same events of it, so each is rendered once. Its first event and count name those events: a run is
+  // consecutive events, so it holds a consecutive stretch of each case's events.
+  const entryTexts = new Map<string, string>();
+  const textOf = (entry: DigestEntry) => {
+    const key = `${entry.eventIds[0]}:${entry.eventIds.length}`;
+    let text = entryTexts.get(key);
+    if (text === undefined) {
+      const caseRef = caseKey(entry.vendor, entry.caseId);
+      text = entryText(entry, now, context.threadLinks?.get(caseRef), context.clocks?.get(caseRef));
+      entryTexts.set(key, text);
+    }
+    return text;
+  };
+  const since = sinceText(context);
   const render = (run: readonly StatusChangeEvent[], position: { part: number; parts: number }) =>
-    renderRun(run, context, now, position);
+    renderRun(run, since, position, textOf);
   // A cut is clean where no case has events on both sides of it; cuts are made there whenever one fits.
   const lastIndexOfCase = new Map<string, number>();
   for (const [index, event] of ordered.entries()) lastIndexOfCase.set(caseOf(event), index);
@@ -104,14 +119,20 @@ export function buildDigestMessages(
     cleanAfter.push(reach === index);
   });
   const runs: StatusChangeEvent[][] = [];
-  const runFits = (from: number, to: number) =>
-    fits(render(ordered.slice(from, to), { part: 1, parts: 1 }), limits);
+  // Every event fitting in one message is the usual digest: that check's render is then the message itself.
+  let whole: { text: string; blocks: Block[] } | undefined;
+  const runFill = (from: number, to: number) => {
+    const rendered = render(ordered.slice(from, to), { part: 1, parts: 1 });
+    const used = fill(rendered, limits);
+    if (used <= 1 && from === 0 && to === ordered.length) whole = rendered;
+    return used;
+  };
   let start = 0;
   let end = 0; // the current run is ordered[start, end)
   while (end < ordered.length) {
-    // The longest run from `start` that fits (a run only grows as events join it). Found by doubling, then
-    // halving, so a message costs a few renders rather than one per event.
-    end = longestFitting(start, ordered.length, runFits);
+    // The longest run from `start` that fits (a run only grows as events join it), found in a few renders
+    // rather than one per event.
+    end = longestFitting(start, ordered.length, runFill);
     if (end === ordered.length) break;
     let cut = end;
     for (let i = end - 1; i > start; i--) {
@@ -127,7 +148,8 @@ export function buildDigestMessages(
   if (end > start) runs.push(ordered.slice(start, end));
 
   return runs.map((run, index) => {
-    const rendered = render(run, { part: index + 1, parts: runs.length });
+    const rendered =
+      whole && runs.length === 1 ? whole : render(run, { part: index + 1, parts: runs.length });
     return {
       ...rendered,
       eventIds: run.map((event) => event.id),
@@ -137,28 +159,43 @@ export function buildDigestMessages(
 }
 
 /**
- * The largest `end` in (start, length] with `fitsRun(start, end)`, or start + 1 when even one event does not
- * fit (it gets a message of its own).
+ * The largest `end` in (start, length] whose run fits (`fillOf(start, end)` ≤ 1: the share of the message's
+ * limits it uses), or start + 1 when even one event does not fit (it gets a message of its own). Entries are
+ * of much the same size, so the share of the whole that fits is a close first guess; from there the search
+ * gallops to the edge, then halves.
  */
-function longestFitting(
-  start: number,
-  length: number,
-  fitsRun: (from: number, to: number) => boolean,
-): number {
-  if (fitsRun(start, length)) return length;
+function longestFitting(start: number, length: number, fillOf: (from: number, to: number) => number): number {
+  const whole = fillOf(start, length);
+  if (whole <= 1) return length;
   // Invariant: [start, good) fits (one event always counts as fitting), [start, bad) does not.
   let good = start + 1;
   let bad = length;
-  for (let step = 1; good + step < bad; step *= 2) {
-    if (!fitsRun(start, good + step)) {
-      bad = good + step;
-      break;
+  const guess = start + Math.floor((length - start) / whole);
+  if (guess > good && guess < bad) {
+    const fitting = fillOf(start, guess) <= 1;
+    if (fitting) good = guess;
+    else bad = guess;
+    for (let step = 1; bad - good > 1; step *= 2) {
+      if (fitting) {
+        const probe = Math.min(good + step, bad - 1);
+        if (fillOf(start, probe) > 1) {
+          bad = probe;
+          break;
+        }
+        good = probe;
+      } else {
+        const probe = Math.max(bad - step, good + 1);
+        if (fillOf(start, probe) <= 1) {
+          good = probe;
+          break;
+        }
+        bad = probe;
+      }
     }
-    good += step;
   }
   while (bad - good > 1) {
     const middle = good + Math.floor((bad - good) / 2);
-    if (fitsRun(start, middle)) good = middle;
+    if (fillOf(start, middle) <= 1) good = middle;
     else bad = middle;
   }
   return good;
@@ -166,7 +203,7 @@ function longestFitting(
 
 /** The message posted when nothing changed and the channel asked to hear so anyway. */
 export function buildEmptyDigestMessage(context: DigestRenderContext): { text: string; blocks: Block[] } {
-  const since = context.since ? ` since ${dateMention(context.since, context.timezone)}` : '';
+  const since = sinceText(context);
   return {
     text: 'Case status digest: no changes',
     blocks: [
@@ -176,25 +213,30 @@ export function buildEmptyDigestMessage(context: DigestRenderContext): { text: s
   };
 }
 
+/** ` since <date>` for the digest's window, or nothing for a first digest with no known start. */
+function sinceText(context: DigestRenderContext): string {
+  return context.since ? ` since ${dateMention(context.since, context.timezone)}` : '';
+}
+
 function caseOf(event: StatusChangeEvent): string {
   return `${event.vendor}\u0000${event.caseId}`;
 }
 
-function fits(message: { blocks: Block[] }, limits: DigestLimits): boolean {
+/** The share of the message's limits `message` uses, the larger of blocks and text: it fits at 1 or less. */
+function fill(message: { blocks: Block[] }, limits: DigestLimits): number {
   const chars = message.blocks.reduce((sum, block) => sum + blockTextLength(block), 0);
-  return message.blocks.length <= limits.maxBlocks && chars + HEADER_RESERVE <= limits.maxTextChars;
+  return Math.max(message.blocks.length / limits.maxBlocks, (chars + HEADER_RESERVE) / limits.maxTextChars);
 }
 
 function renderRun(
   run: readonly StatusChangeEvent[],
-  context: DigestRenderContext,
-  now: string,
+  since: string,
   position: { part: number; parts: number },
+  textOf: (entry: DigestEntry) => string,
 ): { text: string; blocks: Block[] } {
   const entries = digestEntries(run);
   const counter = position.parts > 1 ? ` (${position.part}/${position.parts})` : '';
   const total = `${entries.length} ${entries.length === 1 ? 'case' : 'cases'} changed`;
-  const since = context.since ? ` since ${dateMention(context.since, context.timezone)}` : '';
   const blocks: Block[] = [
     { type: 'header', text: { type: 'plain_text', text: `Case status digest${counter}`, emoji: true } },
     { type: 'context', elements: [{ type: 'mrkdwn', text: `${total}${since}.` }] },
@@ -205,19 +247,7 @@ function renderRun(
     if (inGroup.length === 0) continue;
     counts.set(group, inGroup.length);
     const heading = `${GROUP_HEADINGS[group]} · ${inGroup.length}`;
-    blocks.push(
-      ...packEntries(
-        heading,
-        inGroup.map((entry) =>
-          entryText(
-            entry,
-            now,
-            context.threadLinks?.get(caseKey(entry.vendor, entry.caseId)),
-            context.clocks?.get(caseKey(entry.vendor, entry.caseId)),
-          ),
-        ),
-      ),
-    );
+    blocks.push(...packEntries(heading, inGroup.map(textOf)));
   }
   const summary = [...counts].map(([group, count]) => `${count} ${GROUP_SUMMARY[group]}`).join(', ');
   const text = truncate(
@@ -352,6 +382,12 @@ export function age(iso: string, now: string): string {
 }
 
 const fallbackFormatters = new Map<string, Intl.DateTimeFormat>();
+/**
+ * Fallback texts by zone and minute (the text shows no seconds): the digests of one fire mostly share the minute
+ * their window began, and formatting costs more than the rest of a small digest's header.
+ */
+const fallbackTexts = new Map<string, string>();
+const FALLBACK_TEXTS_KEPT = 1_000;
 
 /** A date Slack shows in the reader's zone; the fallback is in the channel's digest zone. */
 function dateMention(iso: string, timezone: string): string {
@@ -370,5 +406,12 @@ function dateMention(iso: string, timezone: string): string {
     fallbackFormatters.set(timezone, formatter);
   }
   const ms = Date.parse(iso);
-  return `<!date^${Math.floor(ms / 1000)}^{date_short_pretty} {time}|${formatter.format(new Date(ms))}>`;
+  const key = `${timezone}\u0000${Math.floor(ms / 60_000)}`;
+  let fallback = fallbackTexts.get(key);
+  if (fallback === undefined) {
+    fallback = formatter.format(new Date(ms));
+    if (fallbackTexts.size >= FALLBACK_TEXTS_KEPT) fallbackTexts.clear();
+    fallbackTexts.set(key, fallback);
+  }
+  return `<!date^${Math.floor(ms / 1000)}^{date_short_pretty} {time}|${fallback}>`;
 }

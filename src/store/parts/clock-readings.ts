@@ -5,6 +5,7 @@
 import { sql } from 'kysely';
 import type { VendorId } from '../../domain/case.js';
 import type { CaseAging, ClockReadings, RecordedClockReading } from '../../domain/ports/clock-readings.js';
+import { caseIdsByVendor } from './case-keys.js';
 import type { StoreContext } from './context.js';
 
 /** Keys per query, well under both dialects' bound-parameter limits. */
@@ -32,6 +33,8 @@ export class KyselyClockReadings implements ClockReadings, CaseAging {
         .select([
           'e.vendor',
           'e.case_id',
+          's.state',
+          's.status_since',
           sql<
             string | null
           >`max(case when e.kind = 'status' and e.from_state <> e.to_state and e.to_state = s.state then e.observed_at end)`.as(
@@ -46,15 +49,19 @@ export class KyselyClockReadings implements ClockReadings, CaseAging {
         ])
         .where((eb) =>
           eb.or(
-            chunk.map((key) => eb.and([eb('e.vendor', '=', key.vendor), eb('e.case_id', '=', key.caseId)])),
+            caseIdsByVendor(chunk).map(([vendor, ids]) =>
+              eb.and([eb('e.vendor', '=', vendor), eb('e.case_id', 'in', ids)]),
+            ),
           ),
         )
-        .groupBy(['e.vendor', 'e.case_id'])
+        .groupBy(['e.vendor', 'e.case_id', 's.state', 's.status_since'])
         .execute();
       for (const row of rows) {
         readings.push({
           vendor: row.vendor,
           caseId: row.case_id,
+          state: row.state,
+          statusSince: row.status_since,
           ...(row.entered_state_at ? { enteredStateAt: row.entered_state_at } : {}),
           ...(row.first_event_at ? { firstEventAt: row.first_event_at } : {}),
           ...(row.vendor_wrote_at ? { vendorWroteAt: row.vendor_wrote_at } : {}),

@@ -21,6 +21,7 @@ import type {
   StatusChangeEvent,
 } from '../../domain/ports/store.js';
 import type { CaseSnapshotsTable, Database, StatusEventsTable } from '../schema.js';
+import { caseIdsByVendor } from './case-keys.js';
 import { countOf, isoInstant, positiveLimit, type StoreContext } from './context.js';
 import { assertLeaseHeld } from './coordination.js';
 
@@ -51,7 +52,11 @@ export class KyselyEventLog implements EventLog {
         .selectFrom('case_snapshots')
         .selectAll()
         .where((eb) =>
-          eb.or(chunk.map((key) => eb.and([eb('vendor', '=', key.vendor), eb('case_id', '=', key.caseId)]))),
+          eb.or(
+            caseIdsByVendor(chunk).map(([vendor, ids]) =>
+              eb.and([eb('vendor', '=', vendor), eb('case_id', 'in', ids)]),
+            ),
+          ),
         )
         .execute();
       snapshots.push(...rows.map(fromSnapshotRow));

@@ -10,7 +10,7 @@
  * It never logs headers or bodies; a failed call's error (which may quote the vendor's answer) is logged through
  * redaction, and its health keeps the code and status people are shown.
  */
-import { request as undiciRequest } from 'undici';
+
 import type { VendorId } from '../../domain/case.js';
 import {
   CaseConflictError,
@@ -24,6 +24,7 @@ import {
 } from '../../domain/errors.js';
 import { type Clock, systemClock } from '../../domain/ports/clock.js';
 import type { VendorHealth } from '../../domain/ports/vendor.js';
+import { undiciRequest } from '../../http/undici.js';
 import { redactText } from '../../logging/logger.js';
 import { ATTR, type SpanHandle } from '../../observability/tracing.js';
 import type { Authorization } from './auth.js';

@@ -5,7 +5,7 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createUseCases } from '../../../src/compose/use-cases.js';
 import type { Case } from '../../../src/domain/case.js';
 import { VendorBusyError, VendorUnavailableError } from '../../../src/domain/errors.js';
@@ -118,6 +118,10 @@ describe("the poller's reserved share", () => {
 });
 
 describe('through the HTTP client', () => {
+  // The client loads undici on its first call; these timings are about the queue, not that load.
+  beforeAll(async () => {
+    await import('undici');
+  });
   let server: Server | undefined;
   afterEach(async () => {
     await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));

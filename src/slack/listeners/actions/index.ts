@@ -9,6 +9,7 @@ import { NUDGE_ACTIONS } from '../../blocks/nudge.js';
 import { OPEN_CALLBACK_ID, VALUE_ACTION } from '../../blocks/open-form.js';
 import type { SlackDeps } from '../../deps.js';
 import { caseDetails } from './case-details.js';
+import type { ButtonArgs } from './context.js';
 import { homeOpen } from './home-open.js';
 import { listPage } from './list-page.js';
 import { notifyCase, setNightHours, stopNotifying } from './notify-case.js';
@@ -25,27 +26,55 @@ import { watchCase } from './watch-case.js';
 import { writeFormButton } from './write-form-button.js';
 
 export function register(app: App, deps: SlackDeps): void {
+  const routes: ActionRoute[] = [];
+  const on = (constraint: ActionConstraint, handler: ActionHandler) => routes.push({ constraint, handler });
   // On a case card.
-  app.action(CASE_ACTIONS.portal, portalLink());
-  app.action<BlockAction>(CASE_ACTIONS.note, writeFormButton(deps, 'note'));
-  app.action<BlockAction>(CASE_ACTIONS.cancel, writeFormButton(deps, 'cancel'));
-  app.action<BlockAction>(CASE_ACTIONS.refresh, refreshCard(deps));
-  app.action<BlockAction>(CASE_ACTIONS.watch, watchCase(deps));
-  app.action<BlockAction>(CASE_ACTIONS.unwatch, unwatchCase(deps));
-  app.action<BlockAction>(CASE_ACTIONS.post, postCardButton(deps));
-  app.action<BlockAction>(CASE_ACTIONS.details, caseDetails(deps));
+  on(CASE_ACTIONS.portal, portalLink());
+  on(CASE_ACTIONS.note, writeFormButton(deps, 'note'));
+  on(CASE_ACTIONS.cancel, writeFormButton(deps, 'cancel'));
+  on(CASE_ACTIONS.refresh, refreshCard(deps));
+  on(CASE_ACTIONS.watch, watchCase(deps));
+  on(CASE_ACTIONS.unwatch, unwatchCase(deps));
+  on(CASE_ACTIONS.post, postCardButton(deps));
+  on(CASE_ACTIONS.details, caseDetails(deps));
   // On cards, unfurls, App Home and the direct messages themselves.
-  app.action<BlockAction>(CASE_ACTIONS.notify, notifyCase(deps));
-  app.action<BlockAction>(CASE_ACTIONS.stopNotify, stopNotifying(deps));
-  for (const id of Object.values(HOME_NIGHT_ACTIONS)) app.action<BlockAction>(id, setNightHours(deps));
+  on(CASE_ACTIONS.notify, notifyCase(deps));
+  on(CASE_ACTIONS.stopNotify, stopNotifying(deps));
+  for (const id of Object.values(HOME_NIGHT_ACTIONS)) on(id, setNightHours(deps));
   // On lists, App Home and the open form.
-  app.action<BlockAction>(new RegExp(`^${LIST_PAGE_ACTION.replace('.', '\\.')}\\.`), listPage(deps));
-  app.action<BlockAction>(SHOW_CASE_ACTION, showCase(deps));
-  app.action<BlockAction>(WATCHING_UNWATCH_ACTION, unwatchFromList(deps));
-  app.action<BlockAction>(PICK_VENDOR_ACTION, pickVendor(deps));
-  app.action<BlockAction>(HOME_OPEN_ACTION, homeOpen(deps));
+  on(new RegExp(`^${LIST_PAGE_ACTION.replace('.', '\\.')}\\.`), listPage(deps));
+  on(SHOW_CASE_ACTION, showCase(deps));
+  on(WATCHING_UNWATCH_ACTION, unwatchFromList(deps));
+  on(PICK_VENDOR_ACTION, pickVendor(deps));
+  on(HOME_OPEN_ACTION, homeOpen(deps));
   // A field of the open form that decides which others are shown.
-  app.action<BlockAction>({ callback_id: OPEN_CALLBACK_ID, action_id: VALUE_ACTION }, redrawOpenForm(deps));
+  on({ callback_id: OPEN_CALLBACK_ID, action_id: VALUE_ACTION }, redrawOpenForm(deps));
   // On a nudge.
-  for (const id of Object.values(NUDGE_ACTIONS)) app.action<BlockAction>(id, nudgeHold(deps));
+  for (const id of Object.values(NUDGE_ACTIONS)) on(id, nudgeHold(deps));
+
+  // One Bolt listener for them all: Bolt runs every listener's middleware for every request it gets, a slash
+  // command included, so each listener registered is paid for by every ack.
+  app.action<BlockAction>(ANY_ACTION, async (args) => {
+    const matching = routes.filter((route) => matches(route.constraint, args));
+    const outcomes = await Promise.allSettled(matching.map((route) => route.handler(args)));
+    const failed = outcomes.find((outcome) => outcome.status === 'rejected');
+    if (failed) throw failed.reason;
+  });
+}
+
+type ActionConstraint = string | RegExp | { callback_id: string; action_id: string };
+type ActionHandler = (args: ButtonArgs) => Promise<void>;
+interface ActionRoute {
+  constraint: ActionConstraint;
+  handler: ActionHandler;
+}
+
+const ANY_ACTION = /(?:)/;
+
+/** Bolt's own rules for these constraints: the action id (equal or matching) and the view's callback id. */
+function matches(constraint: ActionConstraint, { payload, body }: ButtonArgs): boolean {
+  const actionId = payload.action_id;
+  if (typeof constraint === 'string') return actionId === constraint;
+  if (constraint instanceof RegExp) return constraint.test(actionId);
+  return actionId === constraint.action_id && body.view?.callback_id === constraint.callback_id;
 }

@@ -23,6 +23,7 @@ export const cancelSubcommand = defineSubcommand<{ vendor: VendorId; id: string;
     }
     return { vendor, id, reason: reason || undefined };
   },
+  opensForm: () => true,
   run: async (deps, invocation, args) => {
     await openCancelModal(deps, {
       triggerId: invocation.triggerId,

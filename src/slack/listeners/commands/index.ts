@@ -3,12 +3,12 @@
  * is the ack's own answer; anything that goes wrong later reaches the caller through response_url, worded by
  * slack/words.ts and followed by the subcommand's usage line where it is a usage problem.
  */
-import type { App } from '@slack/bolt';
+import type { App, SlashCommand } from '@slack/bolt';
 import { fitMessage, type SlackMessage } from '../../blocks/limits.js';
 import { notice, problem } from '../../blocks/notices.js';
 import type { SlackDeps } from '../../deps.js';
 import { errorKind } from '../../errors.js';
-import { followUps, nextTurn } from '../../follow-ups.js';
+import type { NextTurn } from '../../follow-ups.js';
 import { handlingOutcome } from '../../metrics.js';
 import { postToResponseUrl } from '../../response-url.js';
 import { describeError } from '../../words.js';
@@ -31,40 +31,55 @@ export function register(app: App, deps: SlackDeps): void {
     }
     await ack();
 
-    const reply = async (message: SlackMessage): Promise<void> => {
+    const { subcommand, args } = parsed;
+    // After the ack, at a quiet moment (follow-ups.ts). Not awaited: a held follow-up keeps only the command,
+    // not Bolt's whole request (the HTTP request and response, the listener context), which would otherwise
+    // outlive young-generation collections by the thousand under load. SlackApp.stop waits for follow-ups.
+    const followUp = deps.followUps.run(
+      async (nextTurn) => {
+        const invocation = commandInvocation(command, nextTurn);
+        try {
+          await subcommand.run(deps, invocation, args);
+          deps.metrics?.commandHandled(subcommand.name, 'ok');
+        } catch (error) {
+          deps.metrics?.commandHandled(subcommand.name, handlingOutcome(error));
+          const words = describeError(error, deps.logger);
+          deps.logger.info(
+            { subcommand: subcommand.name, code: (error as { code?: string }).code },
+            'command refused',
+          );
+          try {
+            await invocation.reply(
+              problem(words.text, errorKind(error).showUsage ? subcommand.usage : undefined),
+            );
+          } catch (replyError) {
+            deps.logger.error({ err: replyError }, 'could not tell the caller about a failed command');
+          }
+        }
+      },
+      { kind: subcommand.followUpKind(args), person: command.user_id },
+    );
+    followUp.catch((error: unknown) => deps.logger.error({ err: error }, 'a command follow-up failed'));
+  });
+}
+
+function commandInvocation(command: SlashCommand, nextTurn: NextTurn): CommandInvocation {
+  return {
+    userId: command.user_id,
+    userName: command.user_name,
+    channelId: command.channel_id,
+    channelName: command.channel_name,
+    teamId: command.team_id,
+    triggerId: command.trigger_id,
+    responseUrl: command.response_url,
+    nextTurn,
+    reply: async (message: SlackMessage) => {
       await nextTurn();
       await postToResponseUrl(command.response_url, {
         response_type: 'ephemeral',
         replace_original: false,
         ...fitMessage(message),
       });
-    };
-    const invocation: CommandInvocation = {
-      userId: command.user_id,
-      userName: command.user_name,
-      channelId: command.channel_id,
-      channelName: command.channel_name,
-      teamId: command.team_id,
-      triggerId: command.trigger_id,
-      responseUrl: command.response_url,
-      reply,
-    };
-    try {
-      // After the ack, and after the acks of requests already waiting (follow-ups.ts).
-      await followUps.run(() => parsed.subcommand.run(deps, invocation, parsed.args));
-      deps.metrics?.commandHandled(parsed.subcommand.name, 'ok');
-    } catch (error) {
-      deps.metrics?.commandHandled(parsed.subcommand.name, handlingOutcome(error));
-      const words = describeError(error, deps.logger);
-      deps.logger.info(
-        { subcommand: parsed.subcommand.name, code: (error as { code?: string }).code },
-        'command refused',
-      );
-      try {
-        await reply(problem(words.text, errorKind(error).showUsage ? parsed.subcommand.usage : undefined));
-      } catch (replyError) {
-        deps.logger.error({ err: replyError }, 'could not tell the caller about a failed command');
-      }
-    }
-  });
+    },
+  };
 }

@@ -31,6 +31,8 @@ export const noteSubcommand = defineSubcommand<{ vendor: VendorId; id: string; t
     }
     return { vendor, id, text: text || undefined };
   },
+  // Without a text the note is written in a form.
+  opensForm: (args) => !args.text,
   run: async (deps, invocation, args) => {
     const actor = { userId: invocation.userId, channelId: invocation.channelId, teamId: invocation.teamId };
     if (!args.text) {

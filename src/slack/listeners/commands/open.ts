@@ -18,6 +18,7 @@ export const openSubcommand = defineSubcommand<{ vendor?: VendorId }>({
     noMoreWords(words, 1, usage);
     return { vendor };
   },
+  opensForm: () => true,
   run: async (deps, invocation, args) => {
     await startOpenFlow(deps, {
       triggerId: invocation.triggerId,

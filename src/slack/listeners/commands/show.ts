@@ -1,7 +1,6 @@
 /** `/case show <vendor> <id>`: the case card, only for the caller, with a button to post it. */
 import type { VendorId } from '../../../domain/case.js';
 import { channelCard } from '../../cards.js';
-import { nextTurn } from '../../follow-ups.js';
 import { caseIdArg, noMoreWords, vendorArg } from './grammar.js';
 import { defineSubcommand } from './types.js';
 
@@ -26,7 +25,7 @@ export const showSubcommand = defineSubcommand<{ vendor: VendorId; id: string }>
       args.id,
     );
     // The card is rendered on a later turn, after any ack that arrived with the vendor's answer.
-    await nextTurn();
+    await invocation.nextTurn();
     await invocation.reply(
       await channelCard(deps, found, invocation.channelId, 'ephemeral', undefined, invocation.userId),
     );

@@ -5,6 +5,7 @@
  */
 import type { SlackMessage } from '../../blocks/limits.js';
 import type { SlackDeps } from '../../deps.js';
+import type { FollowUpKind, NextTurn } from '../../follow-ups.js';
 import type { CommandWords } from './words.js';
 
 export interface CommandInvocation {
@@ -18,6 +19,8 @@ export interface CommandInvocation {
   responseUrl: string;
   /** An ephemeral answer to the person who typed the command (through response_url, fitted to limits). */
   reply(message: SlackMessage): Promise<void>;
+  /** Hands the event loop back to acks until this follow-up's next turn (follow-ups.ts). */
+  nextTurn: NextTurn;
 }
 
 export interface SubcommandSpec<Args> {
@@ -33,6 +36,8 @@ export interface SubcommandSpec<Args> {
   parse(words: CommandWords): Args;
   /** Runs after the command was acknowledged; may call vendors, the store and Slack. */
   run(deps: SlackDeps, invocation: CommandInvocation, args: Args): Promise<void>;
+  /** True when `run` opens a modal with the trigger id first: it must not be held back long. */
+  opensForm?(args: Args): boolean;
 }
 
 /** A subcommand with its argument type erased, as the table holds it. */
@@ -44,6 +49,8 @@ export interface Subcommand {
   readonly examples: readonly string[];
   parse(words: CommandWords): unknown;
   run(deps: SlackDeps, invocation: CommandInvocation, args: unknown): Promise<void>;
+  /** What kind of follow-up `run` is, for how long it may wait behind acks. */
+  followUpKind(args: unknown): FollowUpKind;
 }
 
 export function defineSubcommand<Args>(spec: SubcommandSpec<Args>): Subcommand {
@@ -55,5 +62,6 @@ export function defineSubcommand<Args>(spec: SubcommandSpec<Args>): Subcommand {
     examples: spec.examples ?? [],
     parse: (words) => spec.parse(words),
     run: (deps, invocation, args) => spec.run(deps, invocation, args as Args),
+    followUpKind: (args) => (spec.opensForm?.(args as Args) ? 'form' : 'reply'),
   };
 }

@@ -1,0 +1,132 @@
+/**
+ * The production build (scripts/build.mjs, `npm run build`): what `node dist/main.js` loads before it serves,
+ * and that the bundle starts, finds its files and stops as the sources do.
+ */
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import type { Metafile } from 'esbuild';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildCaseops, DIST, ROOT } from '../../scripts/build.mjs';
+
+let metafile: Metafile;
+beforeAll(async () => {
+  const result = await buildCaseops();
+  if (!result.metafile) throw new Error('the build produced no metafile');
+  metafile = result.metafile;
+}, 120_000);
+
+/** Every source file in `entry` and the chunks it imports statically: what a start loads before it runs. */
+function loadedAtStart(entry: string): { inputs: string[]; externals: string[] } {
+  const inputs = new Set<string>();
+  const externals = new Set<string>();
+  const seen = new Set<string>();
+  const pending = [entry];
+  for (let output = pending.pop(); output !== undefined; output = pending.pop()) {
+    if (seen.has(output)) continue;
+    seen.add(output);
+    const file = metafile.outputs[output];
+    if (!file) throw new Error(`no output ${output} in the build`);
+    for (const input of Object.keys(file.inputs)) inputs.add(input);
+    for (const imported of file.imports) {
+      if (imported.kind !== 'import-statement') continue;
+      if (imported.external) externals.add(imported.path);
+      else pending.push(imported.path);
+    }
+  }
+  return { inputs: [...inputs], externals: [...externals] };
+}
+
+function outputHolding(input: string): string | undefined {
+  return Object.entries(metafile.outputs).find(([, file]) => input in file.inputs)?.[0];
+}
+
+describe('the production build', () => {
+  // The vendors' simulator classes are in it (each plugin names its own), but only the sandbox starts one.
+  it('loads no playground, sandbox, OpenTelemetry SDK or PostgreSQL driver until a start uses them', () => {
+    const { inputs, externals } = loadedAtStart('dist/main.js');
+    expect(inputs).toContain('src/main.ts');
+    expect(inputs).toContain('src/compose/app.ts');
+    const lazy = inputs.filter(
+      (input) =>
+        input.startsWith('src/playground/') ||
+        input === 'src/vendors/sandbox.ts' ||
+        input === 'src/observability/otel.ts' ||
+        /node_modules\/@opentelemetry\/(?!api\/)/.test(input),
+    );
+    expect(lazy).toEqual([]);
+    expect(externals).not.toContain('pg');
+    // They are in the build all the same, in chunks of their own.
+    for (const input of ['src/playground/index.ts', 'src/vendors/sandbox.ts', 'src/observability/otel.ts']) {
+      expect(outputHolding(input)).toMatch(/^dist\/chunks\//);
+    }
+  });
+
+  it('puts the audit export in dist/cli/audit.js for npm run audit', () => {
+    const help = execFileSync(process.execPath, [join(DIST, 'cli', 'audit.js'), '--help'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      env: { PATH: process.env.PATH },
+    });
+    expect(help).toContain('Usage: npm run audit');
+  });
+
+  describe('node dist/main.js with no Slack credentials', () => {
+    let child: ChildProcess | undefined;
+    afterAll(() => {
+      child?.kill('SIGKILL');
+    });
+
+    it('serves the playground page and its assets, then stops cleanly on SIGTERM', async () => {
+      const port = await freePort();
+      child = spawn(process.execPath, [join(DIST, 'main.js')], {
+        cwd: ROOT,
+        env: { PATH: process.env.PATH, HOME: process.env.HOME, LOG_FORMAT: 'json', PORT: String(port) },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let output = '';
+      child.stdout?.on('data', (chunk) => {
+        output += String(chunk);
+      });
+      child.stderr?.on('data', (chunk) => {
+        output += String(chunk);
+      });
+      const started = child;
+      const exited = new Promise<number | null>((resolve) => started.on('exit', resolve));
+
+      const page = await getWhenUp(`http://127.0.0.1:${port}/`, 20_000);
+      expect(page, output).toContain('<title>caseops playground</title>');
+      const styles = await fetch(`http://127.0.0.1:${port}/playground/assets/style.css`);
+      expect(styles.status).toBe(200);
+      expect(output).toContain(`caseops playground: open http://localhost:${port}/`);
+
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+      expect(output).toContain('shutdown: stopped');
+    }, 30_000);
+  });
+});
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** The body of the first 200 from `url`, asked every 100 ms until `deadlineMs` passed. */
+async function getWhenUp(url: string, deadlineMs: number): Promise<string> {
+  const deadline = Date.now() + deadlineMs;
+  for (;;) {
+    try {
+      const answer = await fetch(url);
+      if (answer.status === 200) return await answer.text();
+    } catch {
+      // Not listening yet.
+    }
+    if (Date.now() > deadline) throw new Error(`${url} did not answer 200 within ${deadlineMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
