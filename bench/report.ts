@@ -332,6 +332,7 @@ export function formatReport(results: BenchResults): string {
             : mib(memory.caseopsAfterSweepHeapAfterGcBytes),
           null,
         ],
+        ...sweepMemoryRows(sweep),
       ],
     ),
     ...startup.notes.map((note) => `  · ${note}`),
@@ -526,6 +527,7 @@ export function formatMarkdownReport(results: BenchResults): string {
             : mib(memory.caseopsAfterSweepHeapAfterGcBytes),
           null,
         ],
+        ...sweepMemoryRows(sweep),
       ],
     ),
     '',
@@ -541,4 +543,24 @@ export function formatMarkdownReport(results: BenchResults): string {
     ),
   ];
   return lines.join('\n');
+}
+
+/** V8's heap and what lies outside it at the moment of the after-sweep figure (older results lack them). */
+function sweepMemoryRows(sweep: SweepResultSummary): Array<Array<string | null>> {
+  const rows: Array<Array<string | null>> = [];
+  if (sweep.heapTotalAfterSweepBytes !== undefined)
+    rows.push([
+      'V8 heap total right after the sweeps (caseops)',
+      null,
+      mib(sweep.heapTotalAfterSweepBytes),
+      null,
+    ]);
+  if (typeof sweep.outsideV8AfterSweepBytes === 'number')
+    rows.push([
+      'resident outside V8, not file-backed (caseops)',
+      null,
+      mib(sweep.outsideV8AfterSweepBytes),
+      null,
+    ]);
+  return rows;
 }

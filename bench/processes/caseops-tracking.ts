@@ -34,6 +34,7 @@ import type { KnownVendorId as VendorId } from '../../src/vendors/plugin.js';
 import { VENDOR_IDS } from '../../src/vendors/plugin.js';
 import type { VendorRegistry } from '../../src/vendors/registry.js';
 import { loopDelayCommands } from '../support/loop-delay.js';
+import { residentMemory } from '../support/resident-memory.js';
 import { announceReady, serveCommands } from '../support/rpc.js';
 
 export interface SweepResult {
@@ -52,6 +53,10 @@ export interface SweepResult {
    * budget) and for the store writes of its outcomes. The tracker does one after the other per batch.
    */
   timeByVendor: Record<string, VendorTime>;
+  /** The most resident memory and V8 heap seen during the sweep (sampled every 250 ms). */
+  peak: { rssBytes: number; heapTotalBytes: number };
+  /** CPU the process used during the sweep (collection included). */
+  cpuMs: number;
 }
 
 interface VendorTime {
@@ -115,9 +120,9 @@ function timedStore(store: Store, times: VendorTimes): Store {
   };
   return new Proxy(store, {
     get(target, property) {
-      if (property === 'recordObservation') {
-        return (seen: Parameters<Store['recordObservation']>[0], at: string) =>
-          timed(seen.vendor, () => target.recordObservation(seen, at));
+      if (property === 'observeCase') {
+        return (...args: Parameters<Store['observeCase']>) =>
+          timed(args[0].vendor, () => target.observeCase(...args));
       }
       if (property === 'recordSyncFailure') {
         return (vendor: VendorId, caseId: string, error: string, at: string) =>
@@ -224,6 +229,7 @@ async function main(): Promise<void> {
   serveCommands({
     ...loopDelayCommands,
     memory: () => process.memoryUsage(),
+    residentMemory,
     /** Memory after a full collection (the process runs with --expose-gc): what is really kept. */
     memoryAfterGc: () => {
       (globalThis as { gc?: () => void }).gc?.();
@@ -340,7 +346,17 @@ async function main(): Promise<void> {
       const firstCall = callLog.length;
       const startedAt = Date.now();
       const started = performance.now();
-      const report = await tracking.tracker.pollOnce();
+      const peak = { rssBytes: 0, heapTotalBytes: 0 };
+      const sample = () => {
+        const { rss, heapTotal } = process.memoryUsage();
+        peak.rssBytes = Math.max(peak.rssBytes, rss);
+        peak.heapTotalBytes = Math.max(peak.heapTotalBytes, heapTotal);
+      };
+      const sampler = setInterval(sample, 250);
+      const cpuBefore = process.cpuUsage();
+      const report = await tracking.tracker.pollOnce().finally(() => clearInterval(sampler));
+      sample();
+      const cpu = process.cpuUsage(cpuBefore);
       const wallMs = performance.now() - started;
       const calls: SweepResult['calls'] = {};
       for (const event of callLog.slice(firstCall)) {
@@ -361,6 +377,8 @@ async function main(): Promise<void> {
         changes: report.changes.length,
         calls,
         timeByVendor: structuredClone(timeByVendor),
+        peak,
+        cpuMs: (cpu.user + cpu.system) / 1000,
       };
     },
   });

@@ -1,6 +1,6 @@
 /** What every scenario gets from the runner: configuration, the world, built entry points, scratch space. */
 import { pathToFileURL } from 'node:url';
-import { type BenchConfig, CASEOPS_NODE_FLAGS } from '../config.js';
+import { type BenchConfig, CASEOPS_MALLOC_ENV, CASEOPS_NODE_FLAGS } from '../config.js';
 import type { WorldInfo } from '../processes/world.js';
 import type { ChildName, ScratchSpace } from '../support/launch.js';
 import { BenchChild } from '../support/rpc.js';
@@ -29,7 +29,7 @@ export function startMain(
   return new BenchChild<Record<string, never>>({
     modulePath: context.entryPoints.main,
     nodeArgs: [...CASEOPS_NODE_FLAGS, '--import', pathToFileURL(context.entryPoints.probe).href],
-    env: appEnvironment(context, options),
+    env: { ...appEnvironment(context, options), ...CASEOPS_MALLOC_ENV },
     logFile: options.logFile,
   });
 }

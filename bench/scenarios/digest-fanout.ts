@@ -9,7 +9,7 @@
  * whose m messages need (m − 1) pacing intervals and one answer: max over channels of (m − 1) × 1 s + latency.
  */
 import { DEFAULT_CHANNEL_CONCURRENCY } from '../../src/scheduler/digest-runner.js';
-import { CASEOPS_NODE_FLAGS } from '../config.js';
+import { CASEOPS_MALLOC_ENV, CASEOPS_NODE_FLAGS } from '../config.js';
 import type { DigestRunResult } from '../processes/caseops-tracking.js';
 import type { SlackPost, WorldMark } from '../processes/world.js';
 import { freePort } from '../support/launch.js';
@@ -107,7 +107,10 @@ export async function measureDigestFanout(context: BenchContext): Promise<Digest
   const app = new BenchChild<{ port: number }>({
     modulePath: context.entryPoints['caseops-tracking'],
     nodeArgs: [...CASEOPS_NODE_FLAGS],
-    env: appEnvironment(context, { port: await freePort(), dataDir: scratch.folder('digest') }),
+    env: {
+      ...appEnvironment(context, { port: await freePort(), dataDir: scratch.folder('digest') }),
+      ...CASEOPS_MALLOC_ENV,
+    },
     logFile: scratch.log('digest-caseops'),
   });
   try {

@@ -12,15 +12,18 @@
  * side by side, so the sweep's bound is the largest vendor bound. The resident memory of the process right
  * after its last steady sweep is the memory scenario's caseops figure; after each sweep the benchmark also
  * forces a full collection and notes the heap still in use, so a leak would show as growth across sweeps.
+ * Where the resident memory lies (V8's heap by space, the C allocator's, mapped files) is noted at start-up,
+ * once the watches are seeded and after each sweep, with the peak during each sweep.
  */
 
 import type { KnownVendorId as VendorId } from '../../src/vendors/plugin.js';
 import { VENDOR_IDS } from '../../src/vendors/plugin.js';
 import type { VendorBudget } from '../config.js';
-import { CASEOPS_NODE_FLAGS } from '../config.js';
+import { CASEOPS_MALLOC_ENV, CASEOPS_NODE_FLAGS } from '../config.js';
 import type { SweepResult } from '../processes/caseops-tracking.js';
 import type { VendorTraffic, WorldMark } from '../processes/world.js';
 import { freePort } from '../support/launch.js';
+import type { ResidentMemory } from '../support/resident-memory.js';
 import { BenchChild } from '../support/rpc.js';
 import { median, round } from '../support/stats.js';
 import { appEnvironment, type BenchContext } from './context.js';
@@ -77,6 +80,13 @@ export interface SweepRound {
   externalBytes: number;
   /** Resident memory once the collection has run. */
   rssAfterGcBytes: number;
+  /** CPU caseops used during the sweep (a busy machine stretches wallMs, not this). */
+  cpuMs: number;
+  /** The most seen during the sweep (sampled every 250 ms). */
+  peakRssBytes: number;
+  peakHeapTotalBytes: number;
+  /** Right after the sweep: V8's heap by space, and resident memory outside it (null off Linux). */
+  residentAfter: ResidentMemory | null;
   vendors: VendorSweep[];
 }
 
@@ -98,6 +108,12 @@ export interface SweepResultSummary {
   /** Right after the last steady sweep. */
   rssAfterSweepBytes: number;
   heapAfterGcBytes: number;
+  /** The same moment: the heap V8 had grown to, and resident memory outside it (C allocator; null off Linux). */
+  heapTotalAfterSweepBytes?: number;
+  outsideV8AfterSweepBytes?: number | null;
+  /** Right after start-up, and once the watches and their first snapshots are stored (before any sweep). */
+  residentIdle: ResidentMemory | null;
+  residentSeeded: ResidentMemory | null;
   /** This process's start-up marks, ms since it began: modules loaded, store migrated, wired, listening, … */
   startupPhases: Record<string, number>;
   notes: string[];
@@ -126,18 +142,23 @@ export async function measurePollSweep(context: BenchContext): Promise<SweepResu
   const app = new BenchChild<{ port: number; phases: Record<string, number> }>({
     modulePath: context.entryPoints['caseops-tracking'],
     nodeArgs: [...CASEOPS_NODE_FLAGS, '--expose-gc'],
-    env: appEnvironment(context, {
-      port: await freePort(),
-      dataDir: scratch.folder('sweep'),
-      budgets: settings.budgets,
-    }),
+    env: {
+      ...appEnvironment(context, {
+        port: await freePort(),
+        dataDir: scratch.folder('sweep'),
+        budgets: settings.budgets,
+      }),
+      ...CASEOPS_MALLOC_ENV,
+    },
     logFile: scratch.log('sweep-caseops'),
   });
   try {
     const { phases } = await app.ready;
+    const residentIdle = await app.call<ResidentMemory | null>('residentMemory');
     // The watches' first snapshots are looked up outside the measured budgets (see the `watch` command).
     await context.world.call('ciscoQpsLimit', { limit: null });
     const watched = await app.call<number>('watch', { caseIds, channels: settings.channels });
+    const residentSeeded = await app.call<ResidentMemory | null>('residentMemory');
     context.progress(`poll sweep: ${watched} watches in ${settings.channels} channels`);
 
     const rounds: SweepRound[] = [];
@@ -188,6 +209,7 @@ export async function measurePollSweep(context: BenchContext): Promise<SweepResu
       });
       const boundMs = Math.max(...vendors.map((v) => v.boundMs));
       const memoryNow = await app.call<NodeJS.MemoryUsage>('memory');
+      const residentAfter = await app.call<ResidentMemory | null>('residentMemory');
       const memoryAfterGc = await app.call<NodeJS.MemoryUsage>('memoryAfterGc');
       rounds.push({
         round: r,
@@ -204,6 +226,10 @@ export async function measurePollSweep(context: BenchContext): Promise<SweepResu
         heapTotalBytes: memoryNow.heapTotal,
         externalBytes: memoryNow.external,
         rssAfterGcBytes: memoryAfterGc.rss,
+        cpuMs: sweep.cpuMs,
+        peakRssBytes: sweep.peak.rssBytes,
+        peakHeapTotalBytes: sweep.peak.heapTotalBytes,
+        residentAfter,
         vendors,
       });
       context.progress(
@@ -228,6 +254,10 @@ export async function measurePollSweep(context: BenchContext): Promise<SweepResu
       expectedDetailCalls: last?.vendors.reduce((sum, v) => sum + v.expectedDetailCalls, 0) ?? 0,
       rssAfterSweepBytes: last?.rssAfterBytes ?? Number.NaN,
       heapAfterGcBytes: last?.heapAfterGcBytes ?? Number.NaN,
+      heapTotalAfterSweepBytes: last?.heapTotalBytes ?? Number.NaN,
+      outsideV8AfterSweepBytes: last?.residentAfter?.outsideV8Bytes ?? null,
+      residentIdle,
+      residentSeeded,
       startupPhases: phases,
       notes: [
         'bound per vendor = max(ceil(c/k) × L, (c − 1)/r + L) with c the minimum bulk calls (Cisco ceil(n/30) summaries, others one lookup per case) plus one detail call per changed case where the bulk call lacks details (Cisco), L the simulated latency, k calls in flight, r calls started per second; the sweep bound is the largest vendor bound (vendors run side by side).',
