@@ -496,7 +496,7 @@ export function formatMarkdownReport(results: BenchResults): string {
       ],
     ),
     '',
-    '**Memory and start-up** (fresh process each; caseops is `src/main.ts`)',
+    '**Memory and start-up** (fresh process each; caseops is its production build, `dist/main.js`)',
     '',
     formatMarkdownTable(
       ['figure', 'bare Bolt', 'caseops', 'ratio'],
