@@ -16,9 +16,11 @@ export const ENTRY_POINTS = { main: 'src/main.ts', 'cli/audit': 'src/cli/audit.t
 
 /**
  * Packages left to node_modules: the native SQLite binding; pino and pino-pretty, whose log transport runs
- * in a worker thread that loads them by name; pg, loaded by name only when DATABASE_URL is set.
+ * in a worker thread that loads them by name; pg, loaded by name only when DATABASE_URL is set; undici,
+ * loaded on the first vendor call (src/http/undici.ts): Node's own loader gives a dynamically imported
+ * CommonJS package its named exports, a bundled copy would give only `default`.
  */
-export const EXTERNAL_PACKAGES = ['better-sqlite3', 'pg', 'pino', 'pino-pretty'];
+export const EXTERNAL_PACKAGES = ['better-sqlite3', 'pg', 'pino', 'pino-pretty', 'undici'];
 
 /**
  * Options for esbuild's build(). Chunks sit one folder below dist/, as deep as src/<folder>/<module>.ts: a
