@@ -83,6 +83,8 @@ export async function startFuzzHarness(): Promise<FuzzHarness> {
     } catch (error) {
       thrown = error;
     }
+    // Acks first: a command's follow-up (its reply) runs after the listener has returned.
+    await h.app.deps.followUps.idle();
     const texts: string[] = [];
     if (ack) texts.push(answerText(ack));
     for (const call of h.fake.calls.slice(calls)) {
