@@ -2,7 +2,7 @@
  * The zod building blocks of configuration variables, shared by config/env.ts and each vendor plugin's own
  * variables, so every variable reads and words its problems the same way.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 const TRUE_WORDS = ['true', '1', 'yes'];
 const BOOL_WORDS = ['true', 'false', '1', '0', 'yes', 'no', ''] as const;

@@ -2,7 +2,7 @@
  * Configuration, read once from the environment and validated. A bad or missing value stops start-up with a
  * message naming each variable and what it expects; values themselves are never echoed (they may be secrets).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { ALL_PLUGINS, type PluginEnv } from '../vendors/plugin.js';
 import { bool, duration, optionalBool, optionalText, optionalUrl, positiveInt } from './env-kit.js';
 

@@ -2,7 +2,7 @@
  * The policy file's shape as zod sees it (rules, sections, severities in each vendor's own words) and the
  * words for a setting caseops does not know, with the closest known name. Read by ./policy-file.ts.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { VendorId } from '../domain/case.js';
 import {
   POLICY_ACTIONS,

@@ -8,7 +8,7 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Logger } from '../logging/logger.js';
 import type { OpsRoute } from '../observability/ops-server.js';
 import { AppUnreachableError } from './app-requests.js';

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ALL_PLUGINS } from '../vendors/plugin.js';
 
 /** The app's manifests, at the package root (found from src/ and dist/ alike). */

@@ -3,7 +3,7 @@
  * validated with zod at the boundary: a tampered or out-of-date value is refused, never trusted.
  */
 
-import { z } from 'zod';
+import * as z from 'zod';
 import { InvalidInputError } from '../domain/errors.js';
 import { pluginFor } from '../vendors/plugin.js';
 import type { CaseRef } from './blocks/case-card.js';

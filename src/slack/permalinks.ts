@@ -3,7 +3,7 @@
  * use case keeps. Not paced per channel like posts (it posts nothing, and Slack rates it far higher); a 429 or
  * any other failure is thrown, and that card goes unlinked this time.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { FetchPermalink } from '../domain/use-cases/card-threads.js';
 import { SLACK_LIMITS } from './blocks/limits.js';
 import type { SlackChatClient } from './notifier.js';

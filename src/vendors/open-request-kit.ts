@@ -1,5 +1,5 @@
 /** zod pieces the vendors' open-request schemas share, so their messages read alike. */
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const trimmed = (min: number, max: number, what: string) =>
   z

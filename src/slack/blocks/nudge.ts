@@ -1,5 +1,5 @@
 /** A nudge message (posted in the case card's thread) with its Snooze and Done buttons. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { InvalidInputError } from '../../domain/errors.js';
 import type { NudgeStay } from '../../domain/ports/store.js';
 import type { DueNudge } from '../../scheduler/nudge-runner.js';

@@ -3,7 +3,7 @@
  * leniently and validated strictly where caseops relies on a value: a case must have a numeric `case_id` and a
  * `status`; everything else is optional, and numbers may arrive as strings (`"severity": "3"`) or the reverse.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Text that may come as a string or a number; blank and null become undefined. */
 const looseText = z

@@ -1,5 +1,5 @@
 /** Equinix's environment variables. */
-import { z } from 'zod';
+import * as z from 'zod';
 import {
   optionalCaseUrlTemplate,
   optionalText,

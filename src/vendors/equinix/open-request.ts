@@ -2,7 +2,7 @@
  * What a person fills in to open an Equinix case, and its rules (Equinix Case Management API 2.0.0). The form
  * is built from this schema, and the adapter checks a request against it again before anything is sent.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { OpenRequest } from '../../domain/open-request.js';
 import { email, trimmed } from '../open-request-kit.js';
 import type { OpenForm } from '../plugin-types.js';

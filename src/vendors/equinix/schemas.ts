@@ -4,7 +4,7 @@
  * (validating requests, building answers). Answers are read leniently: fields the document does not mark as
  * required may be absent or null, and only what caseops relies on is checked strictly.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { EQUINIX_CODE_PATTERN } from './open-request.js';
 
 /** A case number is exactly 8 digits (11150929). */

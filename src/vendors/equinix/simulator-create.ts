@@ -3,7 +3,7 @@
  * 2.0.0" document (never from the adapter): contacts are ContactRequestRegisteredUser or
  * ContactRequestNonRegisteredUser; `details` is "one of" the objects the document names after 14 ticket codes.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 const bounded = (min: number, max: number) => z.string().min(min).max(max);
 

@@ -9,7 +9,7 @@
  * its own; Equinix does not publish a list.
  */
 import { randomUUID } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { SimRequest, SimResponse } from '../sim-kit.js';
 import { readBearer, SimTokenIssuer, SimulatorServer } from '../sim-kit.js';
 import { type SimulatedCaseSummary, SimulatedVendor, type VendorSimulator } from '../simulator.js';

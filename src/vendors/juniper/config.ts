@@ -1,5 +1,5 @@
 /** Juniper's environment variables: the customer's own Junos Space server and its credentials. */
-import { z } from 'zod';
+import * as z from 'zod';
 import {
   optionalCaseUrlTemplate,
   optionalText,

@@ -3,7 +3,7 @@
  * rules. The form is built from this schema; the adapter checks a request against it again before sending.
  */
 import { randomBytes } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { OpenRequest } from '../../domain/open-request.js';
 import type { Severity } from '../../domain/policy.js';
 import { email, firstLine, trimmed } from '../open-request-kit.js';

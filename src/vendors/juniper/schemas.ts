@@ -21,7 +21,7 @@
  * - `caseCCList` is sent only when there are CC addresses (an empty list invites "Invalid e-mail ID").
  *   **inferred**
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const SERVICE_NOW_PATH = '/api/juniper/servicenow/incident-management';
 

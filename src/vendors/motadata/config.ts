@@ -1,5 +1,5 @@
 /** Motadata's environment variables: the customer's own ServiceOps server, and an API key or a password grant. */
-import { z } from 'zod';
+import * as z from 'zod';
 import {
   optionalCaseUrlTemplate,
   optionalText,

@@ -2,7 +2,7 @@
  * What a person fills in to open a ServiceOps incident (Flotomate / Motadata ServiceOps incident API), and
  * its rules. The form is built from this schema; the adapter checks a request against it again before sending.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Severity } from '../../domain/policy.js';
 import { email, firstLine, trimmed } from '../open-request-kit.js';
 import type { OpenForm } from '../plugin-types.js';

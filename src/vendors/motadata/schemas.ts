@@ -28,7 +28,7 @@
  *   expires_in}`. A 400 or 401 from it means the credentials were refused (Spring's `invalid_grant` is a 400).
  *   **vendor code + inferred**
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const INCIDENT_PATH = '/api/v1/incident';
 export const INCIDENT_SEARCH_PATH = '/api/v1/incident/search/byqual';

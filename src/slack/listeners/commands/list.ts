@@ -2,7 +2,7 @@
  * `/case list <vendor> contract|user <id,…> [open|closed] [from YYYY-MM-DD] [to YYYY-MM-DD]`: a paged list,
  * only for the caller.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { VendorId } from '../../../domain/case.js';
 import type { ListQuery } from '../../../domain/ports/vendor.js';
 import { ALL_PLUGINS } from '../../../vendors/plugin.js';

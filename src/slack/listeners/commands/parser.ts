@@ -2,7 +2,7 @@
  * The `/case` text parser: pure, and it throws nothing but InvalidInputError — a specific one-line problem and
  * the usage line of the subcommand it concerns. (It is fuzzed; see test/slack/listeners/commands.)
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { InvalidInputError } from '../../../domain/errors.js';
 import { echo, usageError } from './grammar.js';
 import { subcommands as defaultTable } from './subcommands.js';

@@ -7,7 +7,7 @@
  * refused with its reason instead of a form.
  */
 import type { App, MessageShortcut } from '@slack/bolt';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { VendorId } from '../../../domain/case.js';
 import { InvalidInputError } from '../../../domain/errors.js';
 import { writeKey } from '../../../domain/idempotency.js';
