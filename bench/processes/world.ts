@@ -7,11 +7,10 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { Agent, request } from 'undici';
 import { FakeSlackApi } from '../../src/playground/fake-slack-api.js';
-import { createCiscoSimulator } from '../../src/vendors/cisco/index.js';
-import { CISCO_TOKEN_PATH } from '../../src/vendors/cisco/simulator.js';
-import { createEquinixSimulator } from '../../src/vendors/equinix/index.js';
-import { createJuniperSimulator } from '../../src/vendors/juniper/index.js';
-import { createMotadataSimulator } from '../../src/vendors/motadata/index.js';
+import { CISCO_TOKEN_PATH, createCiscoSimulator } from '../../src/vendors/cisco/simulator.js';
+import { createEquinixSimulator } from '../../src/vendors/equinix/simulator.js';
+import { createJuniperSimulator } from '../../src/vendors/juniper/simulator.js';
+import { createMotadataSimulator } from '../../src/vendors/motadata/simulator.js';
 import type { KnownVendorId as VendorId } from '../../src/vendors/plugin.js';
 import type { VendorSimulator } from '../../src/vendors/simulator.js';
 import { announceReady, serveCommands } from '../support/rpc.js';

@@ -9,6 +9,7 @@
 import { type CaseState, TERMINAL_STATES, type VendorId } from '../domain/case.js';
 import { CASE_COMMAND } from '../slack/listeners/commands/index.js';
 import { pluginFor, vendorName } from '../vendors/plugin.js';
+import type { SimulatorPlugin } from '../vendors/plugin-types.js';
 import type { Sandbox } from '../vendors/sandbox.js';
 import type { SimulatedCaseSummary, VendorSimulator } from '../vendors/simulator.js';
 import { PlaygroundInputError } from './workspace-core.js';
@@ -79,13 +80,17 @@ export interface PanelState {
 }
 
 /** The vendor's own note on a simulated case (one that is not a case yet, or cannot move), if any. */
-function sandboxNote(vendor: VendorId, c: SimulatedCaseSummary) {
-  return pluginFor(vendor)?.simulator.describeSandboxCase?.(c);
+function sandboxNote(simulatorPlugin: SimulatorPlugin | undefined, c: SimulatedCaseSummary) {
+  return simulatorPlugin?.describeSandboxCase?.(c);
 }
 
 /** Why `advance` without a status would not move this case, or undefined when it would. */
-export function whyNotAdvance(vendor: VendorId, c: SimulatedCaseSummary): string | undefined {
-  const note = sandboxNote(vendor, c);
+export function whyNotAdvance(
+  vendor: VendorId,
+  simulatorPlugin: SimulatorPlugin | undefined,
+  c: SimulatedCaseSummary,
+): string | undefined {
+  const note = sandboxNote(simulatorPlugin, c);
   if (note?.opensNewCase) return `${note.cannotAdvance} with ${CASE_COMMAND} open ${vendor}.`;
   if (note) return note.cannotAdvance;
   const statuses = pluginFor(vendor)?.statuses as Readonly<Record<string, CaseState>> | undefined;
@@ -96,8 +101,8 @@ export function whyNotAdvance(vendor: VendorId, c: SimulatedCaseSummary): string
   return undefined;
 }
 
-function actsOf(vendor: VendorId): { acts?: PanelVendorActs } {
-  const hooks = pluginFor(vendor)?.simulator.vendorActs;
+function actsOf(simulatorPlugin: SimulatorPlugin | undefined): { acts?: PanelVendorActs } {
+  const hooks = simulatorPlugin?.vendorActs;
   if (!hooks) return {};
   return {
     acts: {
@@ -136,23 +141,31 @@ export class SimulatorPanel {
     return Object.entries(this.sandbox.simulators) as Array<[VendorId, VendorSimulator]>;
   }
 
+  /** The vendor's simulator part the sandbox loaded: its notes on cases and what its people can be made to do. */
+  private simulatorPlugin(vendor: VendorId): SimulatorPlugin | undefined {
+    return this.sandbox.simulatorPlugins.get(vendor);
+  }
+
   state(): PanelState {
     return {
-      vendors: this.simulators().map(([vendor, simulator]) => ({
-        vendor,
-        name: vendorName(vendor),
-        statuses: simulator.statuses,
-        cases: simulator.cases().map((c) => {
-          const reason = whyNotAdvance(vendor, c);
-          const notACase = sandboxNote(vendor, c)?.opensNewCase === true;
-          return {
-            ...c,
-            fill: notACase ? `${CASE_COMMAND} open ${vendor}` : `${CASE_COMMAND} show ${vendor} ${c.id}`,
-            ...(reason ? { cannotAdvance: reason } : {}),
-          };
-        }),
-        ...actsOf(vendor),
-      })),
+      vendors: this.simulators().map(([vendor, simulator]) => {
+        const simulatorPlugin = this.simulatorPlugin(vendor);
+        return {
+          vendor,
+          name: vendorName(vendor),
+          statuses: simulator.statuses,
+          cases: simulator.cases().map((c) => {
+            const reason = whyNotAdvance(vendor, simulatorPlugin, c);
+            const notACase = sandboxNote(simulatorPlugin, c)?.opensNewCase === true;
+            return {
+              ...c,
+              fill: notACase ? `${CASE_COMMAND} open ${vendor}` : `${CASE_COMMAND} show ${vendor} ${c.id}`,
+              ...(reason ? { cannotAdvance: reason } : {}),
+            };
+          }),
+          ...actsOf(simulatorPlugin),
+        };
+      }),
       autoAdvance: {
         on: this.timer !== undefined,
         everySeconds: Math.round(this.autoAdvanceEveryMs / 1000),
@@ -180,7 +193,8 @@ export class SimulatorPanel {
     if (status !== undefined && !simulator.statuses.includes(status)) {
       throw new PlaygroundInputError(`${status} is not a ${vendor} status`);
     }
-    const reason = status === undefined ? whyNotAdvance(vendorId, current) : undefined;
+    const reason =
+      status === undefined ? whyNotAdvance(vendorId, this.simulatorPlugin(vendorId), current) : undefined;
     if (reason) throw new PlaygroundInputError(reason);
     let moved: SimulatedCaseSummary;
     try {
@@ -202,7 +216,7 @@ export class SimulatorPanel {
     const [vendorId, simulator] = this.simulator(vendor);
     const current = simulator.cases().find((c) => c.id === id);
     if (!current) throw new PlaygroundInputError(`no ${vendor} case ${id} in the simulator`);
-    const hooks = pluginFor(vendorId)?.simulator.vendorActs;
+    const hooks = this.simulatorPlugin(vendorId)?.vendorActs;
     const value = act.value.trim();
     if (!value) throw new PlaygroundInputError(`Say what the ${act.kind} should be.`);
     const name = vendorName(vendorId);
@@ -274,8 +288,9 @@ export class SimulatorPanel {
     try {
       let movedAny = false;
       for (const [vendor, simulator] of this.simulators()) {
+        const simulatorPlugin = this.simulatorPlugin(vendor);
         for (const c of simulator.cases()) {
-          if (whyNotAdvance(vendor, c)) continue;
+          if (whyNotAdvance(vendor, simulatorPlugin, c)) continue;
           try {
             simulator.advance(c.id);
             movedAny = true;

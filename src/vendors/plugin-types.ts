@@ -129,19 +129,26 @@ export interface VendorPlugin<
   readonly portal: { env: string; template?: string };
   /** Every documented vendor status and the state it means; typed so a new status is a compile error. */
   readonly statuses: Readonly<Record<Status, CaseState>>;
-  readonly simulator: {
-    /** A stateful simulator of the vendor's API (not started): the sandbox, the playground and tests. */
-    create(options?: SimulatorOptions): Simulator;
-    /** The cases the sandbox starts with, once the simulator is started. */
-    seedSandbox?(simulator: Simulator): void;
-    /**
-     * What the playground's panel should say of a simulated case the vendor's status map cannot place: a
-     * record that is not a case yet (open one for it instead), or a status it never moves on from.
-     */
-    describeSandboxCase?(c: SimulatedCaseSummary): SandboxCaseNote | undefined;
-    /** What the playground's panel may make the vendor's own people do to a simulated case. */
-    vendorActs?: VendorActs<Simulator>;
-  };
+  /**
+   * The vendor's simulator part, loaded on demand (its own chunk in the build): only the sandbox, the
+   * playground and tests use it, so a production start neither loads nor evaluates any simulator.
+   */
+  loadSimulator(): Promise<SimulatorPlugin<Simulator>>;
+}
+
+/** What a vendor's simulator module gives the sandbox and the playground. */
+export interface SimulatorPlugin<Simulator extends VendorSimulator = VendorSimulator> {
+  /** A stateful simulator of the vendor's API (not started): the sandbox, the playground and tests. */
+  create(options?: SimulatorOptions): Simulator;
+  /** The cases the sandbox starts with, once the simulator is started. */
+  seedSandbox?(simulator: Simulator): void;
+  /**
+   * What the playground's panel should say of a simulated case the vendor's status map cannot place: a
+   * record that is not a case yet (open one for it instead), or a status it never moves on from.
+   */
+  describeSandboxCase?(c: SimulatedCaseSummary): SandboxCaseNote | undefined;
+  /** What the playground's panel may make the vendor's own people do to a simulated case. */
+  vendorActs?: VendorActs<Simulator>;
 }
 
 /**
@@ -174,5 +181,12 @@ export function defineVendorPlugin<
   Shape extends z.ZodRawShape,
   Status extends string,
 >(plugin: VendorPlugin<Id, Shape, Status>): VendorPlugin<Id, Shape, Status> {
+  return plugin;
+}
+
+/** Declares a vendor's simulator part with its simulator's type kept (its hooks get the vendor's own class). */
+export function defineSimulatorPlugin<Simulator extends VendorSimulator>(
+  plugin: SimulatorPlugin<Simulator>,
+): SimulatorPlugin<Simulator> {
   return plugin;
 }

@@ -5,12 +5,15 @@
  */
 import type { VendorId } from '../domain/case.js';
 import { ALL_PLUGINS, type KnownVendorId } from './plugin.js';
+import type { SimulatorPlugin } from './plugin-types.js';
 import type { VendorSimulator } from './simulator.js';
 
 export type SandboxSimulators = { readonly [Vendor in KnownVendorId]: VendorSimulator };
 
 export interface Sandbox {
   simulators: SandboxSimulators;
+  /** Each vendor's simulator part as the sandbox loaded it: what the playground asks of a simulated case. */
+  simulatorPlugins: ReadonlyMap<VendorId, SimulatorPlugin>;
   /** Variables that enable every vendor against its simulator; merge over the process environment. */
   env: Record<string, string>;
   stop(): Promise<void>;
@@ -26,10 +29,16 @@ export interface SandboxOptions {
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const autoAdvanceMs = options.autoAdvanceMs === 0 ? undefined : (options.autoAdvanceMs ?? 120_000);
   const latencyMs = options.latencyMs ?? 0;
-  const plugins = ALL_PLUGINS.map((plugin) => ({
-    plugin,
-    simulator: plugin.simulator.create({ autoAdvanceMs, latencyMs }),
-  }));
+  const plugins = await Promise.all(
+    ALL_PLUGINS.map(async (plugin) => {
+      const simulatorPlugin = await plugin.loadSimulator();
+      return {
+        id: plugin.id,
+        simulatorPlugin,
+        simulator: simulatorPlugin.create({ autoAdvanceMs, latencyMs }),
+      };
+    }),
+  );
   const started: VendorSimulator[] = [];
   try {
     for (const { simulator } of plugins) {
@@ -40,13 +49,14 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     await Promise.allSettled(started.map((simulator) => simulator.stop()));
     throw error;
   }
-  for (const { plugin, simulator } of plugins) plugin.simulator.seedSandbox?.(simulator);
+  for (const { simulatorPlugin, simulator } of plugins) simulatorPlugin.seedSandbox?.(simulator);
 
   const simulators = Object.fromEntries(
-    plugins.map(({ plugin, simulator }) => [plugin.id, simulator] as [VendorId, VendorSimulator]),
+    plugins.map(({ id, simulator }) => [id, simulator] as [VendorId, VendorSimulator]),
   ) as SandboxSimulators;
   return {
     simulators,
+    simulatorPlugins: new Map(plugins.map(({ id, simulatorPlugin }) => [id, simulatorPlugin])),
     env: Object.assign({}, ...plugins.map(({ simulator }) => simulator.env())) as Record<string, string>,
     async stop() {
       await Promise.allSettled(plugins.map(({ simulator }) => simulator.stop()));

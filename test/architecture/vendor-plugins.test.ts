@@ -107,9 +107,9 @@ describe('vendor plugins', () => {
         expect(plugin.fromConfig(unset as never, { logger: silentLogger })).toBeUndefined();
       });
 
-      it('maps its statuses onto case states, and its simulator speaks for it', () => {
+      it('maps its statuses onto case states, and its simulator speaks for it', async () => {
         expect(Object.keys(plugin.statuses).length).toBeGreaterThan(0);
-        const simulator = plugin.simulator.create();
+        const simulator = (await plugin.loadSimulator()).create();
         expect(simulator.vendor).toBe(plugin.id);
         for (const status of simulator.statuses) expect(Object.keys(plugin.statuses)).toContain(status);
       });

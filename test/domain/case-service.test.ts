@@ -21,14 +21,14 @@ import { vendorKey, type WriteOrigin, writeKey } from '../../src/domain/idempote
 import { CaseService } from '../../src/domain/use-cases/case-service.js';
 import { silentLogger } from '../../src/logging/logger.js';
 import { createStore, type Store } from '../../src/store/index.js';
-import { createCiscoSimulator } from '../../src/vendors/cisco/index.js';
-import { createEquinixSimulator } from '../../src/vendors/equinix/index.js';
+import { createCiscoSimulator } from '../../src/vendors/cisco/simulator.js';
 import type { EquinixOpenRequest } from '../../src/vendors/equinix/open-request.js';
+import { createEquinixSimulator } from '../../src/vendors/equinix/simulator.js';
 import { createVendorRegistry } from '../../src/vendors/index.js';
-import { createJuniperSimulator } from '../../src/vendors/juniper/index.js';
 import type { JuniperOpenRequest } from '../../src/vendors/juniper/open-request.js';
-import { createMotadataSimulator } from '../../src/vendors/motadata/index.js';
+import { createJuniperSimulator } from '../../src/vendors/juniper/simulator.js';
 import type { MotadataOpenRequest } from '../../src/vendors/motadata/open-request.js';
+import { createMotadataSimulator } from '../../src/vendors/motadata/simulator.js';
 import type { VendorRegistry } from '../../src/vendors/registry.js';
 import { FAST_BUDGETS } from '../support/slack-harness.js';
 

@@ -18,7 +18,7 @@ import type { CaseEvent } from '../../src/domain/ports/store.js';
 import { silentLogger } from '../../src/logging/logger.js';
 import { FakeSlackApi, type RecordedCall } from '../../src/playground/fake-slack-api.js';
 import { createStore, type Store } from '../../src/store/index.js';
-import { createEquinixSimulator, type EquinixSimulator } from '../../src/vendors/equinix/index.js';
+import { createEquinixSimulator, type EquinixSimulator } from '../../src/vendors/equinix/simulator.js';
 import { createTestSchema, postgresForTests, type TestSchema } from '../support/postgres.js';
 import { CaseopsProcess, SlackProxy, sleep, waitUntil } from './processes.js';
 

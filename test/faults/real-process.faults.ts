@@ -24,7 +24,7 @@ import type { Store } from '../../src/domain/ports/store.js';
 import { silentLogger } from '../../src/logging/logger.js';
 import { FakeSlackApi } from '../../src/playground/fake-slack-api.js';
 import { createStore } from '../../src/store/index.js';
-import { createEquinixSimulator, type EquinixSimulator } from '../../src/vendors/equinix/index.js';
+import { createEquinixSimulator, type EquinixSimulator } from '../../src/vendors/equinix/simulator.js';
 import { createTestSchema, postgresForTests, type TestSchema } from '../support/postgres.js';
 import { AppProcess, buildCaseops, seededRandom } from './app-process.js';
 import { findPostgresBin, OwnPostgres } from './own-postgres.js';

@@ -8,7 +8,7 @@
 
 import type { Store } from '../../src/domain/ports/store.js';
 import type { FakeSlackApi, FakeView } from '../../src/playground/fake-slack-api.js';
-import type { EquinixSimulator } from '../../src/vendors/equinix/index.js';
+import type { EquinixSimulator } from '../../src/vendors/equinix/simulator.js';
 import { input, SlackClient } from '../support/slack-client.js';
 import { blockText } from '../support/slack-harness.js';
 import { sleep } from './processes.js';

@@ -12,7 +12,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { PLAYGROUND_TEAMMATE } from '../../src/playground/seed.js';
-import type { EquinixSimulator } from '../../src/vendors/equinix/index.js';
+import type { EquinixSimulator } from '../../src/vendors/equinix/simulator.js';
 import { type Browser, browserSuite, CHROMIUM, openBrowser, STEP_MS, shown } from './browser-kit.js';
 import { type PlaygroundInstance, startPlaygroundInstance } from './harness.js';
 

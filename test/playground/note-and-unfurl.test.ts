@@ -5,7 +5,7 @@
  * works like any button.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { EquinixSimulator } from '../../src/vendors/equinix/index.js';
+import type { EquinixSimulator } from '../../src/vendors/equinix/simulator.js';
 import { type PlaygroundInstance, startPlaygroundInstance } from './harness.js';
 import { pageApi } from './page-api.js';
 

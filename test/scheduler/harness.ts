@@ -25,7 +25,8 @@ import {
   SlackNotifier,
 } from '../../src/slack/notifier.js';
 import { createStore, type Store } from '../../src/store/index.js';
-import { type CiscoSimulator, ciscoFromEnv, createCiscoSimulator } from '../../src/vendors/cisco/index.js';
+import { ciscoFromEnv } from '../../src/vendors/cisco/index.js';
+import { type CiscoSimulator, createCiscoSimulator } from '../../src/vendors/cisco/simulator.js';
 import { VendorRegistry } from '../../src/vendors/registry.js';
 
 export interface RecordedSlackCall {

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import type { Metafile } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildCaseops, DIST, ROOT } from '../../scripts/build.mjs';
+import { VENDOR_IDS } from '../../src/vendors/plugin.js';
 
 let metafile: Metafile;
 beforeAll(async () => {
@@ -16,8 +17,14 @@ beforeAll(async () => {
   metafile = result.metafile;
 }, 120_000);
 
-/** Every source file in `entry` and the chunks it imports statically: what a start loads before it runs. */
-function loadedAtStart(entry: string): { inputs: string[]; externals: string[] } {
+/**
+ * Every source file in `entry` and the chunks it imports by the `followed` kinds of import: statically (the
+ * default), what a start loads before it runs; with dynamic imports too, what some start may load.
+ */
+function loadedFrom(
+  entry: string,
+  followed: readonly string[] = ['import-statement'],
+): { inputs: string[]; externals: string[] } {
   const inputs = new Set<string>();
   const externals = new Set<string>();
   const seen = new Set<string>();
@@ -29,7 +36,7 @@ function loadedAtStart(entry: string): { inputs: string[]; externals: string[] }
     if (!file) throw new Error(`no output ${output} in the build`);
     for (const input of Object.keys(file.inputs)) inputs.add(input);
     for (const imported of file.imports) {
-      if (imported.kind !== 'import-statement') continue;
+      if (!followed.includes(imported.kind)) continue;
       if (imported.external) externals.add(imported.path);
       else pending.push(imported.path);
     }
@@ -42,9 +49,8 @@ function outputHolding(input: string): string | undefined {
 }
 
 describe('the production build', () => {
-  // The vendors' simulator classes are in it (each plugin names its own), but only the sandbox starts one.
   it('loads no playground, sandbox, OpenTelemetry SDK or PostgreSQL driver until a start uses them', () => {
-    const { inputs, externals } = loadedAtStart('dist/main.js');
+    const { inputs, externals } = loadedFrom('dist/main.js');
     expect(inputs).toContain('src/main.ts');
     expect(inputs).toContain('src/compose/app.ts');
     const lazy = inputs.filter(
@@ -59,6 +65,25 @@ describe('the production build', () => {
     // They are in the build all the same, in chunks of their own.
     for (const input of ['src/playground/index.ts', 'src/vendors/sandbox.ts', 'src/observability/otel.ts']) {
       expect(outputHolding(input)).toMatch(/^dist\/chunks\//);
+    }
+  });
+
+  it('loads no vendor simulator until the sandbox starts them, and the sandbox reaches every one', () => {
+    // Each vendor's simulator files and its plugin's side of them, and the simulator plumbing they share.
+    const simulatorInput = /^src\/vendors\/(?:[^/]+\/)?(?:[\w-]*simulator[\w-]*|sim-kit)\.ts$/;
+    expect(loadedFrom('dist/main.js').inputs.filter((input) => simulatorInput.test(input))).toEqual([]);
+    const lazily = loadedFrom('dist/main.js', ['import-statement', 'dynamic-import']).inputs;
+    const simulators = lazily.filter((input) => simulatorInput.test(input));
+    expect(simulators).toEqual(
+      expect.arrayContaining(['src/vendors/sim-kit.ts', 'src/vendors/simulator.ts']),
+    );
+    for (const vendor of VENDOR_IDS) {
+      expect(simulators).toEqual(
+        expect.arrayContaining([
+          `src/vendors/${vendor}/simulator.ts`,
+          `src/vendors/${vendor}/plugin-simulator.ts`,
+        ]),
+      );
     }
   });
 

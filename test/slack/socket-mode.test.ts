@@ -14,7 +14,7 @@ import { silentLogger } from '../../src/logging/logger.js';
 import { FakeSlackApi } from '../../src/playground/fake-slack-api.js';
 import { createSlackApp, type SlackApp } from '../../src/slack/app.js';
 import { createStore, type Store } from '../../src/store/index.js';
-import { createEquinixSimulator } from '../../src/vendors/equinix/index.js';
+import { createEquinixSimulator } from '../../src/vendors/equinix/simulator.js';
 import { createVendorRegistry } from '../../src/vendors/index.js';
 import type { VendorRegistry } from '../../src/vendors/registry.js';
 import { ALICE, blockText, FAST_BUDGETS, NOC } from '../support/slack-harness.js';

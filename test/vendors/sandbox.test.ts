@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadEnv } from '../../src/config/env.js';
 import { silentLogger } from '../../src/logging/logger.js';
-import { SANDBOX_CISCO_CONTRACT } from '../../src/vendors/cisco/index.js';
+import { SANDBOX_CISCO_CONTRACT } from '../../src/vendors/cisco/plugin-simulator.js';
 import { createVendorRegistry } from '../../src/vendors/index.js';
 import type { VendorRegistry } from '../../src/vendors/registry.js';
 import { type Sandbox, startSandbox } from '../../src/vendors/sandbox.js';

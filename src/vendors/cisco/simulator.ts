@@ -749,3 +749,7 @@ function serviceNotFound(): SimResponse {
 function oauthError(status: number, error: string, description: string): SimResponse {
   return { status, body: { error, error_description: description } };
 }
+
+export function createCiscoSimulator(options?: CiscoSimulatorOptions): CiscoSimulator {
+  return new CiscoSimulator(options);
+}

@@ -1,5 +1,4 @@
-/** The Equinix plugin (Case Management API 2.0.0): its manifest, its adapter factory and its simulator. */
-
+/** The Equinix plugin (Case Management API 2.0.0): its manifest and its adapter factory. */
 import type { z } from 'zod';
 import type { VendorAdapter } from '../../domain/ports/vendor.js';
 import { parseCaseIdBy } from '../case-id.js';
@@ -9,20 +8,11 @@ import { EquinixAdapter } from './adapter.js';
 import { equinixConfig } from './config.js';
 import { EQUINIX_STATUS_STATES } from './mapper.js';
 import { equinixOpenForm } from './open-request.js';
-import { EquinixSimulator, type EquinixSimulatorOptions } from './simulator.js';
 import { EQUINIX } from './terms.js';
 
 export { customerReferenceFor, EquinixAdapter, type EquinixConfig, mapEquinixError } from './adapter.js';
 export { EQUINIX_STATUS_STATES, equinixStateOf, equinixTicketToCase } from './mapper.js';
 export { EQUINIX_CODE_PATTERN, EquinixNotificationContact, EquinixOpenRequest } from './open-request.js';
-export {
-  EQUINIX_LIFECYCLE,
-  type EquinixCreateAnswerStyle,
-  type EquinixSeed,
-  EquinixSimulator,
-  type EquinixSimulatorOptions,
-  type SimulatedEquinixCase,
-} from './simulator.js';
 
 /** The Equinix adapter, or undefined when EQUINIX_CLIENT_ID / EQUINIX_CLIENT_SECRET are not set. */
 export function equinixFromEnv(
@@ -44,11 +34,6 @@ export function equinixFromEnv(
   );
 }
 
-/** A stateful Equinix simulator (not started): tests, the playground and benchmarks. */
-export function createEquinixSimulator(options?: EquinixSimulatorOptions): EquinixSimulator {
-  return new EquinixSimulator(options);
-}
-
 export const equinix = defineVendorPlugin({
   ...EQUINIX,
   aliases: ['equinix', 'eqx'],
@@ -60,11 +45,5 @@ export const equinix = defineVendorPlugin({
   // No per-case portal page is documented: EQUINIX_CASE_URL sets one.
   portal: { env: 'EQUINIX_CASE_URL' },
   statuses: EQUINIX_STATUS_STATES,
-  simulator: {
-    create: (options) => createEquinixSimulator(options),
-    seedSandbox: (sim: EquinixSimulator) => {
-      sim.seed({ description: 'Cross-connect down between cage SV5:01:010315 and carrier' });
-      sim.seed({ description: 'Smart Hands: reseat optic in rack 0207, port 12' });
-    },
-  },
+  loadSimulator: async () => (await import('./plugin-simulator.js')).equinixSimulatorPlugin,
 });

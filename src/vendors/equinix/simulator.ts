@@ -653,3 +653,8 @@ function stepOf(status: EquinixStatus, from: number): number {
   const later = EQUINIX_LIFECYCLE.indexOf(status, Math.min(from, EQUINIX_LIFECYCLE.length - 1));
   return later >= 0 ? later : EQUINIX_LIFECYCLE.indexOf(status);
 }
+
+/** A stateful Equinix simulator (not started): tests, the playground and benchmarks. */
+export function createEquinixSimulator(options?: EquinixSimulatorOptions): EquinixSimulator {
+  return new EquinixSimulator(options);
+}

@@ -1,4 +1,4 @@
-/** The Juniper plugin (Junos Space Service Now): its manifest, its adapter factory and its simulator. */
+/** The Juniper plugin (Junos Space Service Now): its manifest and its adapter factory. */
 import type { z } from 'zod';
 import type { VendorAdapter } from '../../domain/ports/vendor.js';
 import { parseCaseIdBy } from '../case-id.js';
@@ -11,7 +11,6 @@ import { JuniperAdapter, mapJuniperError } from './adapter.js';
 import { juniperConfig } from './config.js';
 import { JUNIPER_STATUS_STATES } from './mapper.js';
 import { JUNIPER_PRIORITIES, juniperOpenForm } from './open-request.js';
-import { createJuniperSimulator } from './simulator.js';
 import { JUNIPER } from './terms.js';
 
 export { JuniperAdapter, mapJuniperError } from './adapter.js';
@@ -22,11 +21,6 @@ export {
   JUNIPER_PRIORITIES,
   JuniperOpenRequest,
 } from './open-request.js';
-export {
-  createJuniperSimulator,
-  type JuniperSimulator,
-  type JuniperSimulatorOptions,
-} from './simulator.js';
 
 /** The Juniper adapter when Junos Space credentials are configured, otherwise undefined (vendor disabled). */
 export function juniperFromEnv(
@@ -75,46 +69,5 @@ export const juniper = defineVendorPlugin({
   // Cases live in the customer's own Junos Space and at JTAC; no public page shape: JUNIPER_CASE_URL sets one.
   portal: { env: 'JUNIPER_CASE_URL' },
   statuses: JUNIPER_STATUS_STATES,
-  simulator: {
-    create: (options) => createJuniperSimulator(options),
-    seedSandbox: (sim) => {
-      for (const seeded of JUNIPER_SANDBOX_CASES) sim.seed({ ...seeded });
-    },
-    describeSandboxCase: (c) => {
-      if (c.status === 'Not Submitted') {
-        return {
-          cannotAdvance: `Not a case yet: Service Now incident ${c.id} waits to be submitted. Open a Juniper case for it`,
-          opensNewCase: true,
-        };
-      }
-      if (/failed/i.test(c.status)) {
-        return {
-          cannotAdvance: `Juniper could not take this case (${c.status}); it does not move on by itself.`,
-        };
-      }
-      return undefined;
-    },
-  },
+  loadSimulator: async () => (await import('./plugin-simulator.js')).juniperSimulatorPlugin,
 });
-
-/** Submitted cases the sandbox starts with (the help's examples use the first one's tracking number). */
-const JUNIPER_SANDBOX_CASES = [
-  {
-    customerTrackingNumber: 'CO-20260101-1A2B3C4D',
-    status: 'Created',
-    priority: '2 - High',
-    hostName: 'mx480-edge-01',
-    product: 'MX480',
-    deviceGroupName: 'Edge routers',
-    defectType: 'FPC offline',
-  },
-  {
-    customerTrackingNumber: 'CO-20260214-5E6F7A8B',
-    status: 'Submitted',
-    priority: '3 - Medium',
-    hostName: 'qfx5120-leaf-04',
-    product: 'QFX5120-48Y',
-    deviceGroupName: 'Data centre fabric',
-    defectType: 'Interface flapping',
-  },
-] as const;

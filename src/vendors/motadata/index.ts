@@ -1,4 +1,4 @@
-/** The Motadata ServiceOps plugin (Flotomate incident API): its manifest, its adapter factory and its simulator. */
+/** The Motadata ServiceOps plugin (Flotomate incident API): its manifest and its adapter factory. */
 import type { z } from 'zod';
 import type { VendorAdapter } from '../../domain/ports/vendor.js';
 import type { Logger } from '../../logging/logger.js';
@@ -18,7 +18,6 @@ import {
 import { motadataConfig } from './config.js';
 import { MOTADATA_STATUS_STATES } from './mapper.js';
 import { MOTADATA_LEVELS, motadataOpenForm } from './open-request.js';
-import { createMotadataSimulator } from './simulator.js';
 import { MOTADATA } from './terms.js';
 
 type MotadataEnv = z.infer<typeof motadataConfig.schema> & SharedVendorEnv;
@@ -26,12 +25,6 @@ type MotadataEnv = z.infer<typeof motadataConfig.schema> & SharedVendorEnv;
 export { inspectMotadataSuccess, MotadataAdapter, mapMotadataError } from './adapter.js';
 export { idempotencyTag, MOTADATA_STATUS_STATES, motadataState } from './mapper.js';
 export { MOTADATA_IMPACTS, MOTADATA_LEVELS, MotadataOpenRequest } from './open-request.js';
-export {
-  createMotadataSimulator,
-  type MotadataAuthMode,
-  type MotadataSimulator,
-  type MotadataSimulatorOptions,
-} from './simulator.js';
 
 /**
  * The Motadata adapter when the server and credentials are configured (an API key, or the four values of the
@@ -103,7 +96,5 @@ export const motadata = defineVendorPlugin({
   // Each customer runs their own ServiceOps server: MOTADATA_CASE_URL sets its incident page.
   portal: { env: 'MOTADATA_CASE_URL' },
   statuses: MOTADATA_STATUS_STATES,
-  simulator: {
-    create: ({ latencyMs } = {}) => createMotadataSimulator({ latencyMs }),
-  },
+  loadSimulator: async () => (await import('./plugin-simulator.js')).motadataSimulatorPlugin,
 });

@@ -3,13 +3,13 @@ import { loadEnv } from '../../../src/config/env.js';
 import type { Clock } from '../../../src/domain/ports/clock.js';
 import type { VendorAdapter } from '../../../src/domain/ports/vendor.js';
 import { type Logger, silentLogger } from '../../../src/logging/logger.js';
+import { ciscoFromEnv } from '../../../src/vendors/cisco/index.js';
 import {
   CISCO_TOKEN_PATH,
   type CiscoSimulator,
   type CiscoSimulatorOptions,
-  ciscoFromEnv,
   createCiscoSimulator,
-} from '../../../src/vendors/cisco/index.js';
+} from '../../../src/vendors/cisco/simulator.js';
 import type { VendorDeps } from '../../../src/vendors/deps.js';
 import type { LoggedRequest } from '../../../src/vendors/sim-kit.js';
 

@@ -3,13 +3,13 @@ import { Writable } from 'node:stream';
 import { loadEnv } from '../../../src/config/env.js';
 import type { VendorAdapter } from '../../../src/domain/ports/vendor.js';
 import { createLogger, type Logger, silentLogger } from '../../../src/logging/logger.js';
+import { equinixFromEnv } from '../../../src/vendors/equinix/index.js';
+import type { EquinixOpenRequest } from '../../../src/vendors/equinix/open-request.js';
 import {
   createEquinixSimulator,
   type EquinixSimulator,
   type EquinixSimulatorOptions,
-  equinixFromEnv,
-} from '../../../src/vendors/equinix/index.js';
-import type { EquinixOpenRequest } from '../../../src/vendors/equinix/open-request.js';
+} from '../../../src/vendors/equinix/simulator.js';
 import type { CallEvent } from '../../../src/vendors/http/wire.js';
 import type { LoggedRequest } from '../../../src/vendors/sim-kit.js';
 import { SkippingClock } from '../http/fake-clocks.js';

@@ -12,13 +12,13 @@ import type { OpenRequest } from '../../../src/domain/open-request.js';
 import type { VendorAdapter } from '../../../src/domain/ports/vendor.js';
 import { silentLogger } from '../../../src/logging/logger.js';
 import type { VendorDeps } from '../../../src/vendors/deps.js';
+import { juniperFromEnv } from '../../../src/vendors/juniper/index.js';
+import type { JuniperOpenRequest } from '../../../src/vendors/juniper/open-request.js';
 import {
   createJuniperSimulator,
   type JuniperSimulator,
   type JuniperSimulatorOptions,
-  juniperFromEnv,
-} from '../../../src/vendors/juniper/index.js';
-import type { JuniperOpenRequest } from '../../../src/vendors/juniper/open-request.js';
+} from '../../../src/vendors/juniper/simulator.js';
 import { captureLogs, caught, FAST_RETRY, testEnv } from '../adapter-test-kit.js';
 
 const SUBMIT_PATH = /\/api\/juniper\/servicenow\/incident-management\/incidents\/\d+\/submitCase$/;

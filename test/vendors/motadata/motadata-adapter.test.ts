@@ -12,14 +12,13 @@ import type { OpenRequest } from '../../../src/domain/open-request.js';
 import type { VendorAdapter } from '../../../src/domain/ports/vendor.js';
 import { silentLogger } from '../../../src/logging/logger.js';
 import type { VendorDeps } from '../../../src/vendors/deps.js';
+import { idempotencyTag, motadataFromEnv } from '../../../src/vendors/motadata/index.js';
+import type { MotadataOpenRequest } from '../../../src/vendors/motadata/open-request.js';
 import {
   createMotadataSimulator,
-  idempotencyTag,
   type MotadataSimulator,
   type MotadataSimulatorOptions,
-  motadataFromEnv,
-} from '../../../src/vendors/motadata/index.js';
-import type { MotadataOpenRequest } from '../../../src/vendors/motadata/open-request.js';
+} from '../../../src/vendors/motadata/simulator.js';
 import { captureLogs, caught, FAST_RETRY, testEnv } from '../adapter-test-kit.js';
 
 const KEY = { idempotencyKey: 'co-0123456789abcdef01234567' };
