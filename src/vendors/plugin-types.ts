@@ -136,7 +136,7 @@ export interface VendorPlugin<
   loadSimulator(): Promise<SimulatorPlugin<Simulator>>;
 }
 
-/** What a vendor's simulator module gives the sandbox and the playground. */
+/** What a vendor's plugin-simulator.ts gives the sandbox, the playground and tests. */
 export interface SimulatorPlugin<Simulator extends VendorSimulator = VendorSimulator> {
   /** A stateful simulator of the vendor's API (not started): the sandbox, the playground and tests. */
   create(options?: SimulatorOptions): Simulator;

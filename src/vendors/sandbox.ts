@@ -1,7 +1,8 @@
 /**
  * CASEOPS_SANDBOX: every plugin's simulator started in-process on loopback, seeded with a few cases whose
  * statuses move over time, and the environment that points the real adapters at them. The adapters are the
- * production ones: only the far end of the wire is simulated.
+ * production ones: only the far end of the wire is simulated. The simulators are loaded here, from each
+ * plugin's loadSimulator(), so a start without the sandbox loads none.
  */
 import type { VendorId } from '../domain/case.js';
 import { ALL_PLUGINS, type KnownVendorId } from './plugin.js';
