@@ -3,7 +3,9 @@
  * and that the bundle starts, finds its files and stops as the sources do.
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Metafile } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -43,8 +45,15 @@ function outputHolding(input: string): string | undefined {
 
 describe('the production build', () => {
   // The vendors' simulator classes are in it (each plugin names its own), but only the sandbox starts one.
+  it('starts from a launcher that holds nothing but the import of the app', () => {
+    const launcher = metafile.outputs['dist/main.js'];
+    expect(Object.keys(launcher?.inputs ?? {})).toEqual(['src/launch.ts']);
+    const bundled = launcher?.imports.filter((imported) => !imported.external);
+    expect(bundled).toEqual([{ path: 'dist/app.js', kind: 'dynamic-import' }]);
+  });
+
   it('loads no playground, sandbox, OpenTelemetry SDK or PostgreSQL driver until a start uses them', () => {
-    const { inputs, externals } = loadedAtStart('dist/main.js');
+    const { inputs, externals } = loadedAtStart('dist/app.js');
     expect(inputs).toContain('src/main.ts');
     expect(inputs).toContain('src/compose/app.ts');
     const lazy = inputs.filter(
@@ -77,11 +86,19 @@ describe('the production build', () => {
       child?.kill('SIGKILL');
     });
 
-    it('serves the playground page and its assets, then stops cleanly on SIGTERM', async () => {
+    it('serves the playground page and its assets, then stops cleanly on SIGTERM, leaving compiled code in the cache', async () => {
       const port = await freePort();
+      // The compile cache goes under the temporary folder when NODE_COMPILE_CACHE is not set.
+      const temporary = mkdtempSync(join(tmpdir(), 'caseops-build-test-'));
       child = spawn(process.execPath, [join(DIST, 'main.js')], {
         cwd: ROOT,
-        env: { PATH: process.env.PATH, HOME: process.env.HOME, LOG_FORMAT: 'json', PORT: String(port) },
+        env: {
+          PATH: process.env.PATH,
+          HOME: process.env.HOME,
+          TMPDIR: temporary,
+          LOG_FORMAT: 'json',
+          PORT: String(port),
+        },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       let output = '';
@@ -103,6 +120,9 @@ describe('the production build', () => {
       child.kill('SIGTERM');
       expect(await exited).toBe(0);
       expect(output).toContain('shutdown: stopped');
+      const cached = readdirSync(join(temporary, 'node-compile-cache'), { recursive: true });
+      expect(cached.length).toBeGreaterThan(1);
+      rmSync(temporary, { recursive: true, force: true });
     }, 30_000);
   });
 });
