@@ -100,7 +100,7 @@ export async function measureStartup(context: BenchContext): Promise<StartupResu
     caseops,
     startupRatio: caseops.startupMs / bare.startupMs,
     notes: [
-      `start-up: spawn to first /healthz 200, polled every 5 ms, fresh process each time, median of ${config.startup.rounds} (after one unmeasured start of each); both run with plain node: caseops from its production build (scripts/build.mjs, the bundle npm run build puts in dist/), bare Bolt from the benchmark's own one-file-per-module build.`,
+      `start-up: spawn to first /healthz 200, polled every 5 ms, fresh process each time, median of ${config.startup.rounds} (after one unmeasured start of each); both run with plain node: caseops from its production build (scripts/build.mjs, the bundle npm run build puts in dist/), bare Bolt from the benchmark's own one-file-per-module build. caseops' entry turns on Node's compile cache (src/launch.ts), which the unmeasured start fills, as a restart finds it; bare Bolt runs without one, as a plain Bolt app does.`,
       'idle memory: resident set right after start-up, median of the same processes.',
       `caseops is dist/main.js (HTTP mode, SQLite in a fresh folder, auth.test to the fake Slack in the background as Bolt does for both); its /healthz answers once the Slack receiver listens. Bare start-up marks, ms since the process began (medians): ${describePhases(bare.phases)}.`,
     ],

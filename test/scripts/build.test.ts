@@ -3,7 +3,9 @@
  * and that the bundle starts, finds its files and stops as the sources do.
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Metafile } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -49,8 +51,15 @@ function outputHolding(input: string): string | undefined {
 }
 
 describe('the production build', () => {
+  it('starts from a launcher that holds nothing but the import of the app', () => {
+    const launcher = metafile.outputs['dist/main.js'];
+    expect(Object.keys(launcher?.inputs ?? {})).toEqual(['src/launch.ts']);
+    const bundled = launcher?.imports.filter((imported) => !imported.external);
+    expect(bundled).toEqual([{ path: 'dist/app.js', kind: 'dynamic-import' }]);
+  });
+
   it('loads no playground, sandbox, OpenTelemetry SDK or PostgreSQL driver until a start uses them', () => {
-    const { inputs, externals } = loadedFrom('dist/main.js');
+    const { inputs, externals } = loadedFrom('dist/app.js');
     expect(inputs).toContain('src/main.ts');
     expect(inputs).toContain('src/compose/app.ts');
     const lazy = inputs.filter(
@@ -71,8 +80,8 @@ describe('the production build', () => {
   it('loads no vendor simulator until the sandbox starts them, and the sandbox reaches every one', () => {
     // Each vendor's simulator files and its plugin's side of them, and the simulator plumbing they share.
     const simulatorInput = /^src\/vendors\/(?:[^/]+\/)?(?:[\w-]*simulator[\w-]*|sim-kit)\.ts$/;
-    expect(loadedFrom('dist/main.js').inputs.filter((input) => simulatorInput.test(input))).toEqual([]);
-    const lazily = loadedFrom('dist/main.js', ['import-statement', 'dynamic-import']).inputs;
+    expect(loadedFrom('dist/app.js').inputs.filter((input) => simulatorInput.test(input))).toEqual([]);
+    const lazily = loadedFrom('dist/app.js', ['import-statement', 'dynamic-import']).inputs;
     const simulators = lazily.filter((input) => simulatorInput.test(input));
     expect(simulators).toEqual(
       expect.arrayContaining(['src/vendors/sim-kit.ts', 'src/vendors/simulator.ts']),
@@ -102,11 +111,19 @@ describe('the production build', () => {
       child?.kill('SIGKILL');
     });
 
-    it('serves the playground page and its assets, then stops cleanly on SIGTERM', async () => {
+    it('serves the playground page and its assets, then stops cleanly on SIGTERM, leaving compiled code in the cache', async () => {
       const port = await freePort();
+      // The compile cache goes under the temporary folder when NODE_COMPILE_CACHE is not set.
+      const temporary = mkdtempSync(join(tmpdir(), 'caseops-build-test-'));
       child = spawn(process.execPath, [join(DIST, 'main.js')], {
         cwd: ROOT,
-        env: { PATH: process.env.PATH, HOME: process.env.HOME, LOG_FORMAT: 'json', PORT: String(port) },
+        env: {
+          PATH: process.env.PATH,
+          HOME: process.env.HOME,
+          TMPDIR: temporary,
+          LOG_FORMAT: 'json',
+          PORT: String(port),
+        },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       let output = '';
@@ -128,6 +145,9 @@ describe('the production build', () => {
       child.kill('SIGTERM');
       expect(await exited).toBe(0);
       expect(output).toContain('shutdown: stopped');
+      const cached = readdirSync(join(temporary, 'node-compile-cache'), { recursive: true });
+      expect(cached.length).toBeGreaterThan(1);
+      rmSync(temporary, { recursive: true, force: true });
     }, 30_000);
   });
 });
