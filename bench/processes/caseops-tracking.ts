@@ -24,6 +24,7 @@ import { createLogger } from '../../src/logging/logger.js';
 import { CaseopsMetrics } from '../../src/observability/metrics.js';
 import { createOpsRoutes, ReadinessCheck } from '../../src/observability/ops-server.js';
 import { type DigestOutcome, DigestRunner } from '../../src/scheduler/index.js';
+import { memoryRelease } from '../../src/scheduler/memory-release.js';
 import { createSlackApp } from '../../src/slack/app.js';
 import { SlackDigestPublisher } from '../../src/slack/notifier.js';
 import { webClientOptions } from '../../src/slack/web-client.js';
@@ -57,6 +58,8 @@ export interface SweepResult {
   peak: { rssBytes: number; heapTotalBytes: number };
   /** CPU the process used during the sweep (collection included). */
   cpuMs: number;
+  /** The memory release the scheduler runs after each poll, run after the sweep: its pause. */
+  releaseMs: number;
 }
 
 interface VendorTime {
@@ -191,8 +194,11 @@ async function main(): Promise<void> {
   const handOffs: Array<[string, number]> = [];
   // The notifier's own client, as src/compose builds it.
   const client = new webApi.WebClient(env.SLACK_BOT_TOKEN, webClientOptions(env));
+  // The scheduler runs it after each poll; the sweep command below runs it after each sweep.
+  const release = memoryRelease({ logger });
   const tracking = createStatusTracking({
     env,
+    memoryRelease: release,
     store: timedStore(store, timeByVendor),
     vendors: timedVendors(vendors, timeByVendor),
     slackClient: {
@@ -358,6 +364,9 @@ async function main(): Promise<void> {
       sample();
       const cpu = process.cpuUsage(cpuBefore);
       const wallMs = performance.now() - started;
+      const releaseStarted = performance.now();
+      await release.runOnce();
+      const releaseMs = performance.now() - releaseStarted;
       const calls: SweepResult['calls'] = {};
       for (const event of callLog.slice(firstCall)) {
         const entry = calls[event.vendor] ?? { api: 0, token: 0, notOk: 0 };
@@ -379,6 +388,7 @@ async function main(): Promise<void> {
         timeByVendor: structuredClone(timeByVendor),
         peak,
         cpuMs: (cpu.user + cpu.system) / 1000,
+        releaseMs,
       };
     },
   });

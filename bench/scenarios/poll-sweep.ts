@@ -9,8 +9,9 @@
  * k the calls in flight and r the calls started per second:
  *   bound = max( ceil(c/k) × L ,  (c − 1)/r + L )
  * (the latency floor of k parallel lanes, and the c-th evenly spaced start plus its own answer). Vendors run
- * side by side, so the sweep's bound is the largest vendor bound. The resident memory of the process right
- * after its last steady sweep is the memory scenario's caseops figure; after each sweep the benchmark also
+ * side by side, so the sweep's bound is the largest vendor bound. Each sweep is followed by the memory release
+ * the scheduler runs after each poll. The resident memory of the process right after its last steady sweep
+ * (and that release) is the memory scenario's caseops figure; after each sweep the benchmark also
  * forces a full collection and notes the heap still in use, so a leak would show as growth across sweeps.
  * Where the resident memory lies (V8's heap by space, the C allocator's, mapped files) is noted at start-up,
  * once the watches are seeded and after each sweep, with the peak during each sweep.
@@ -71,11 +72,13 @@ export interface SweepRound {
   refreshed: number;
   failed: number;
   changes: number;
-  /** The process's resident memory right after this sweep. */
+  /** The process's resident memory right after this sweep and the memory release that follows each poll. */
   rssAfterBytes: number;
+  /** That release's pause (src/scheduler/memory-release.ts). */
+  releaseMs: number;
   /** Heap in use after a full collection that follows the sweep: growth across sweeps would be a leak. */
   heapAfterGcBytes: number;
-  /** Right after the sweep, before that collection: the heap V8 had grown to, and memory outside it. */
+  /** Right after the sweep and its release, before that collection: V8's heap, and memory outside it. */
   heapTotalBytes: number;
   externalBytes: number;
   /** Resident memory once the collection has run. */
@@ -141,7 +144,7 @@ export async function measurePollSweep(context: BenchContext): Promise<SweepResu
   const caseIds = context.worldInfo.caseIds;
   const app = new BenchChild<{ port: number; phases: Record<string, number> }>({
     modulePath: context.entryPoints['caseops-tracking'],
-    nodeArgs: [...CASEOPS_NODE_FLAGS, '--expose-gc'],
+    nodeArgs: [...CASEOPS_NODE_FLAGS],
     env: {
       ...appEnvironment(context, {
         port: await freePort(),
@@ -222,6 +225,7 @@ export async function measurePollSweep(context: BenchContext): Promise<SweepResu
         failed: sweep.failed,
         changes: sweep.changes,
         rssAfterBytes: memoryNow.rss,
+        releaseMs: sweep.releaseMs,
         heapAfterGcBytes: memoryAfterGc.heapUsed,
         heapTotalBytes: memoryNow.heapTotal,
         externalBytes: memoryNow.external,
@@ -263,6 +267,7 @@ export async function measurePollSweep(context: BenchContext): Promise<SweepResu
         'bound per vendor = max(ceil(c/k) × L, (c − 1)/r + L) with c the minimum bulk calls (Cisco ceil(n/30) summaries, others one lookup per case) plus one detail call per changed case where the bulk call lacks details (Cisco), L the simulated latency, k calls in flight, r calls started per second; the sweep bound is the largest vendor bound (vendors run side by side).',
         `budgets: ${VENDOR_IDS.map((v) => `${v} ${settings.budgets[v].ratePerSecond}/s × ${settings.budgets[v].maxConcurrent}`).join(', ')} (Cisco at its real default; the others scaled up from 5/s so 2,500 single-case lookups fit the run).`,
         `figures are medians over ${steady.length} steady sweeps (${Math.round(settings.changedFraction * 100)}% of cases changed before each); the first sweep, with nothing changed since the watches' first snapshots, is shown on its own.`,
+        `after each sweep caseops runs the memory release its scheduler runs after each poll (V8's memory-reducing collection, src/scheduler/memory-release.ts; its pause: ${steady.map((entry) => `${Math.round(entry.releaseMs)} ms`).join(', ')}), and resident memory is read after it.`,
         `the Cisco simulator's gateway refuses calls beyond ${settings.ciscoQpsLimit} per rolling second, the budget itself (the other simulators enforce no limit; their peak calls per second are reported). The diagnostic sweep allows ${settings.ciscoQpsLimit + 1}, to show what that limit alone costs.`,
       ],
     };

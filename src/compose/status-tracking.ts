@@ -18,6 +18,7 @@ import type { Logger } from '../logging/logger.js';
 import { ATTR, type Tracing } from '../observability/tracing.js';
 import { DigestRunner } from '../scheduler/digest-runner.js';
 import { scheduleSettingsFromEnv } from '../scheduler/index.js';
+import { type MemoryRelease, memoryRelease } from '../scheduler/memory-release.js';
 import { NudgeRunner } from '../scheduler/nudge-runner.js';
 import {
   type PollRunner,
@@ -54,6 +55,8 @@ export interface StatusTrackingOptions {
   observer?: SchedulerObserver;
   /** Spans for polls and digests (src/observability/tracing.ts). */
   tracing?: Tracing;
+  /** Run after each poll and its follow-on steps; defaults to V8's memory-reducing collection. */
+  memoryRelease?: MemoryRelease;
 }
 
 export interface StatusTracking {
@@ -128,6 +131,7 @@ export function createStatusTracking(options: StatusTrackingOptions): StatusTrac
     logger,
     clock,
   });
+  const release = options.memoryRelease ?? memoryRelease({ logger });
   const scheduler = new Scheduler({
     store,
     tracker: options.tracing?.enabled ? tracedPolls(polls, options.tracing) : polls,
@@ -145,6 +149,8 @@ export function createStatusTracking(options: StatusTrackingOptions): StatusTrac
         name: 'subscription direct messages',
         runOnce: (signal, fence) => subscriptionDms.runOnce(signal, fence),
       },
+      // Last: what the poll and the steps above allocated is garbage by now.
+      { name: 'memory release', runOnce: () => release.runOnce() },
     ],
   });
   const enableCardUpdates: StatusTracking['enableCardUpdates'] = (cards, renderCard) => {

@@ -50,6 +50,7 @@ describe('createStatusTracking', () => {
   let dataDir: ReturnType<typeof temporaryDataDir>;
   let store: Store;
   let tracking: StatusTracking;
+  let releases: number;
 
   beforeEach(async () => {
     slack = new FakeSlackApi({ channels: [{ id: CHANNEL, name: 'noc', members: [] }] });
@@ -65,7 +66,14 @@ describe('createStatusTracking', () => {
       slackClient: createNotifierWebClient({ token: 'xoxb-fake-bot-token', slackApiUrl: slack.apiUrl }),
       logger: silentLogger,
       clock: new SkippingClock(),
+      memoryRelease: {
+        available: true,
+        runOnce: async () => {
+          releases++;
+        },
+      },
     });
+    releases = 0;
     await tracking.start();
   });
 
@@ -98,6 +106,8 @@ describe('createStatusTracking', () => {
     cisco.simulator.advance(id, 'Closed');
     expect(await tracking.scheduler.fire(POLL_TASK, new Date(now + 60_000))).toBe('ran');
     expect(tracking.scheduler.lastPollReport()?.changes).toHaveLength(1);
+    // Each poll ends by handing back the memory it freed.
+    expect(releases).toBe(2);
     expect(slack.messagesIn(CHANNEL).find((m) => m.ts === posted.ts)?.text).toBe(`${id} is now Closed`);
 
     expect(await tracking.scheduler.runDigestNow(CHANNEL)).toEqual({
