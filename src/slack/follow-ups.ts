@@ -46,26 +46,32 @@ interface Waiter {
   deadline: number;
 }
 
+/** A reply waiting for one of its person's seats: resolved true with a seat, false at its deadline. */
+interface SeatWaiter {
+  resolve: (seated: boolean) => void;
+  deadline: number;
+}
+
 /** First in, first out, without Array#shift's copying of a long queue. */
-class Line {
-  private items: Waiter[] = [];
+class Line<T> {
+  private items: T[] = [];
   private head = 0;
 
   get length(): number {
     return this.items.length - this.head;
   }
 
-  peek(): Waiter | undefined {
+  peek(): T | undefined {
     return this.items[this.head];
   }
 
-  push(waiter: Waiter): void {
-    this.items.push(waiter);
+  push(item: T): void {
+    this.items.push(item);
   }
 
-  take(): Waiter | undefined {
-    const waiter = this.items[this.head];
-    if (waiter === undefined) return undefined;
+  take(): T | undefined {
+    const item = this.items[this.head];
+    if (item === undefined) return undefined;
     this.head += 1;
     if (this.head === this.items.length) {
       this.items = [];
@@ -74,8 +80,18 @@ class Line {
       this.items = this.items.slice(this.head);
       this.head = 0;
     }
-    return waiter;
+    return item;
   }
+}
+
+/**
+ * One person's seats. Its waiters' deadlines come in order (one bound for every reply), so one timer, for
+ * the first waiter's deadline, serves the whole line: thousands of held replies hold no timer each.
+ */
+interface Seats {
+  taken: number;
+  waiting: Line<SeatWaiter>;
+  timerSet: boolean;
 }
 
 export interface FollowUpQueueOptions {
@@ -97,9 +113,9 @@ export class FollowUpQueue {
   private readonly timers: FollowUpTimers;
   private readonly holdBoundMs: Readonly<Record<FollowUpKind, number>>;
   /** Forms first: their trigger ids expire. */
-  private readonly lines: Record<FollowUpKind, Line> = { form: new Line(), reply: new Line() };
+  private readonly lines: Record<FollowUpKind, Line<Waiter>> = { form: new Line(), reply: new Line() };
   private readonly repliesPerPerson: number;
-  private readonly seats = new Map<string, { taken: number; waiting: Array<() => void> }>();
+  private readonly seats = new Map<string, Seats>();
   private readonly idleWaiters: Array<() => void> = [];
   private running = 0;
   private scheduled = false;
@@ -160,35 +176,46 @@ export class FollowUpQueue {
   private async takeSeat(person: string, deadline: number): Promise<boolean> {
     let seats = this.seats.get(person);
     if (!seats) {
-      seats = { taken: 0, waiting: [] };
+      seats = { taken: 0, waiting: new Line(), timerSet: false };
       this.seats.set(person, seats);
     }
     if (seats.taken < this.repliesPerPerson) {
       seats.taken += 1;
       return true;
     }
-    const line = seats.waiting;
+    const line = seats;
     return new Promise<boolean>((resolve) => {
-      const seat = () => resolve(true);
-      line.push(seat);
-      this.timers.setTimeout(
-        () => {
-          const at = line.indexOf(seat);
-          if (at === -1) return;
-          line.splice(at, 1);
-          resolve(false);
-        },
-        Math.max(0, deadline - this.timers.now()),
-      );
+      line.waiting.push({ resolve, deadline });
+      this.watchSeatDeadlines(line);
     });
+  }
+
+  /** Sends away, without a seat, every waiter whose deadline has passed; then waits for the next one's. */
+  private watchSeatDeadlines(seats: Seats): void {
+    if (seats.timerSet) return;
+    const first = seats.waiting.peek();
+    if (!first) return;
+    seats.timerSet = true;
+    this.timers.setTimeout(
+      () => {
+        seats.timerSet = false;
+        const now = this.timers.now();
+        for (let head = seats.waiting.peek(); head && head.deadline <= now; head = seats.waiting.peek()) {
+          seats.waiting.take();
+          head.resolve(false);
+        }
+        this.watchSeatDeadlines(seats);
+      },
+      Math.max(0, first.deadline - this.timers.now()),
+    );
   }
 
   private leaveSeat(person: string): void {
     const seats = this.seats.get(person);
     if (!seats) return;
-    const next = seats.waiting.shift();
+    const next = seats.waiting.take();
     // The seat passes straight to the person's next reply.
-    if (next) next();
+    if (next) next.resolve(true);
     else if (--seats.taken === 0) this.seats.delete(person);
   }
 

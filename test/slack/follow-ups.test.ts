@@ -267,4 +267,51 @@ describe('FollowUpQueue with requests arriving (acks first)', () => {
     await quietUntil(Promise.all(alice));
     expect(queue.pending).toBe(0);
   });
+
+  it("sends each of a person's waiting replies away at its own deadline, with one timer for the whole line", async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'setImmediate', 'Date'] });
+    let timersSet = 0;
+    const timers: FollowUpTimers = {
+      now: () => Date.now(),
+      setTimeout: (callback, ms) => {
+        timersSet++;
+        setTimeout(callback, ms);
+      },
+      setImmediate: (callback) => {
+        setImmediate(callback);
+      },
+    };
+    const queue = new FollowUpQueue({ timers, repliesPerPerson: 1 });
+    let releaseVendor!: () => void;
+    const vendorAnswers = new Promise<void>((resolve) => {
+      releaseVendor = resolve;
+    });
+    const started: string[] = [];
+    const lookup = (name: string) =>
+      queue.run(
+        async () => {
+          started.push(name);
+          await vendorAnswers;
+        },
+        { person: 'UALICE' },
+      );
+    const first = [lookup('a1'), lookup('a2'), lookup('a3')];
+    await vi.advanceTimersByTimeAsync(1000);
+    const later = [lookup('a4'), lookup('a5')];
+    expect(timersSet).toBe(1);
+
+    await vi.advanceTimersByTimeAsync(HOLD_BOUND_MS.reply - 1000 - 10);
+    expect(started).toEqual(['a1']);
+    await vi.advanceTimersByTimeAsync(20);
+    expect(started).toEqual(['a1', 'a2', 'a3']);
+    await vi.advanceTimersByTimeAsync(1000 - 20);
+    expect(started).toEqual(['a1', 'a2', 'a3']);
+    await vi.advanceTimersByTimeAsync(20);
+    expect(started).toEqual(['a1', 'a2', 'a3', 'a4', 'a5']);
+
+    releaseVendor();
+    await vi.runAllTimersAsync();
+    await Promise.all([...first, ...later]);
+    expect(queue.pending).toBe(0);
+  });
 });

@@ -32,12 +32,14 @@ export function register(app: App, deps: SlackDeps): void {
     await ack();
 
     const { subcommand, args } = parsed;
-    // After the ack, at a quiet moment (follow-ups.ts). Not awaited: a held follow-up keeps only the command,
-    // not Bolt's whole request (the HTTP request and response, the listener context), which would otherwise
-    // outlive young-generation collections by the thousand under load. SlackApp.stop waits for follow-ups.
+    // After the ack, at a quiet moment (follow-ups.ts). Not awaited: a held follow-up keeps only who typed the
+    // command and where, not Bolt's whole request (the HTTP request and response, the listener context, the
+    // command's every field), which would otherwise outlive young-generation collections by the thousand
+    // under load. SlackApp.stop waits for follow-ups.
+    const caller = callerOf(command);
     const followUp = deps.followUps.run(
       async (nextTurn) => {
-        const invocation = commandInvocation(command, nextTurn);
+        const invocation = commandInvocation(caller, nextTurn);
         try {
           await subcommand.run(deps, invocation, args);
           deps.metrics?.commandHandled(subcommand.name, 'ok');
@@ -63,7 +65,10 @@ export function register(app: App, deps: SlackDeps): void {
   });
 }
 
-function commandInvocation(command: SlashCommand, nextTurn: NextTurn): CommandInvocation {
+/** What a command's follow-up needs of the request. */
+type Caller = Omit<CommandInvocation, 'reply' | 'nextTurn'>;
+
+function callerOf(command: SlashCommand): Caller {
   return {
     userId: command.user_id,
     userName: command.user_name,
@@ -72,10 +77,16 @@ function commandInvocation(command: SlashCommand, nextTurn: NextTurn): CommandIn
     teamId: command.team_id,
     triggerId: command.trigger_id,
     responseUrl: command.response_url,
+  };
+}
+
+function commandInvocation(caller: Caller, nextTurn: NextTurn): CommandInvocation {
+  return {
+    ...caller,
     nextTurn,
     reply: async (message: SlackMessage) => {
       await nextTurn();
-      await postToResponseUrl(command.response_url, {
+      await postToResponseUrl(caller.responseUrl, {
         response_type: 'ephemeral',
         replace_original: false,
         ...fitMessage(message),
