@@ -8,23 +8,15 @@ import type { KnownVendorId as VendorId } from '../src/vendors/plugin.js';
  * 124 MiB, with the ack scenario's collection time about the same and its longest pause shorter; 2 MiB saved
  * more memory but tripled the time spent collecting under acks.
  *
- * An old generation allowed to grow to at most twice what the last full collection kept (V8 lets a fast
- * collector grow it up to 4×): during a 10,000-case sweep V8's heap grew to 109–148 MiB around 31–34 MiB of
- * live objects, and the pages it had grown to stayed resident after it shrank. With 100% and the allocator
- * settings below, resident memory after a sweep went from 250 to 194 MiB (Cisco at 6/s, one steady sweep)
- * with ack CPU per command as before; 30% gave 164 MiB but cost the ack scenario about a quarter more CPU
- * per command (1.8 ms against 1.4 at 50 at once), from the extra full collections. At the full size
- * (`npm run bench -- --only=sweep`): 163 MiB after the last steady sweep (271 before), sweep 1.05× its bound.
- *
  * `--expose-gc` lets caseops run V8's memory-reducing collection after each poll (src/scheduler/
- * memory-release.ts): V8 kept the pages a burst had freed, resident after the first sweep went from 186 to
- * 133 MiB with it (heap 86 → 36 MiB), one pause per poll.
+ * memory-release.ts): V8 had kept the pages a burst freed, and resident memory after the first 10,000-case
+ * sweep went from 186 to 133 MiB with it (heap 86 → 36 MiB). That release made `--heap-growing-percent=100`
+ * (an old generation allowed to grow to twice what the last full collection kept) no longer worth its cost:
+ * without it, `npm run bench -- --only=ack` gave caseops/bare ack p99 at 200 at once of 1.18–1.30× in three
+ * runs against 1.26–1.92× with it, and resident memory after the release stayed within the runs' spread
+ * (133–144 MiB without, 132–139 with).
  */
-export const CASEOPS_NODE_FLAGS = [
-  '--max-semi-space-size=8',
-  '--heap-growing-percent=100',
-  '--expose-gc',
-] as const;
+export const CASEOPS_NODE_FLAGS = ['--max-semi-space-size=8', '--expose-gc'] as const;
 
 /**
  * The C allocator's settings caseops runs with in production (the Dockerfile's ENV); glibc reads them only
