@@ -46,10 +46,12 @@ interface Waiter {
   deadline: number;
 }
 
-/** A reply waiting for one of its person's seats: resolved true with a seat, false at its deadline. */
-interface SeatWaiter {
-  resolve: (seated: boolean) => void;
-  deadline: number;
+/**
+ * A follow-up before its first turn: a plain record, not a suspended async function, since thousands of them
+ * wait through a flood. `seatOf` is the person whose seat it holds, once it has one.
+ */
+interface Held extends Waiter {
+  seatOf?: string;
 }
 
 /** First in, first out, without Array#shift's copying of a long queue. */
@@ -90,7 +92,7 @@ class Line<T> {
  */
 interface Seats {
   taken: number;
-  waiting: Line<SeatWaiter>;
+  waiting: Line<Held>;
   timerSet: boolean;
 }
 
@@ -144,36 +146,49 @@ export class FollowUpQueue {
    * released together must not queue more of one person's vendor calls than the vendor budget takes from
    * one person, and one person's backlog holds back nobody else. Forms never wait for replies.
    */
-  async run<T>(job: (nextTurn: NextTurn) => Promise<T>, options: RunOptions = {}): Promise<T> {
+  run<T>(job: (nextTurn: NextTurn) => Promise<T>, options: RunOptions = {}): Promise<T> {
     const kind = options.kind ?? 'reply';
     const person = kind === 'reply' ? options.person : undefined;
     const deadline = this.timers.now() + this.holdBoundMs[kind];
     this.running += 1;
+    return new Promise<T>((resolve, reject) => {
+      const held: Held = {
+        deadline,
+        resolve: () => {
+          this.runFromFirstTurn(job, kind, deadline, held.seatOf).then(resolve, reject);
+        },
+      };
+      if (person === undefined || this.takeSeat(person, held)) this.queueTurn(kind, held);
+    });
+  }
+
+  private async runFromFirstTurn<T>(
+    job: (nextTurn: NextTurn) => Promise<T>,
+    kind: FollowUpKind,
+    deadline: number,
+    seatOf: string | undefined,
+  ): Promise<T> {
     try {
-      const seated = person !== undefined && (await this.takeSeat(person, deadline));
-      try {
-        const nextTurn: NextTurn = () =>
-          new Promise<void>((resolve) => {
-            this.lines[kind].push({ resolve, deadline });
-            this.schedule();
-          });
-        await nextTurn();
-        return await job(nextTurn);
-      } finally {
-        if (seated && person !== undefined) this.leaveSeat(person);
-      }
+      return await job(() => new Promise<void>((resolve) => this.queueTurn(kind, { resolve, deadline })));
     } finally {
+      if (seatOf !== undefined) this.leaveSeat(seatOf);
       this.running -= 1;
       if (this.running === 0) for (const resolve of this.idleWaiters.splice(0)) resolve();
     }
   }
 
+  private queueTurn(kind: FollowUpKind, waiter: Waiter): void {
+    this.lines[kind].push(waiter);
+    this.schedule();
+  }
+
   /**
-   * Resolves true with a seat, or false at `deadline` without one: a seat is only for replies caseops itself
-   * held and released together. A person who really sends more than the vendor budget takes from one person
-   * meets the budget's own refusal (busy, nothing sent), as without the hold.
+   * True: `held` has a seat now. False: it waits in the person's line, and is queued for its turn as a seat
+   * frees or at its deadline without one: a seat is only for replies caseops itself held and released
+   * together. A person who really sends more than the vendor budget takes from one person meets the budget's
+   * own refusal (busy, nothing sent), as without the hold.
    */
-  private async takeSeat(person: string, deadline: number): Promise<boolean> {
+  private takeSeat(person: string, held: Held): boolean {
     let seats = this.seats.get(person);
     if (!seats) {
       seats = { taken: 0, waiting: new Line(), timerSet: false };
@@ -181,13 +196,12 @@ export class FollowUpQueue {
     }
     if (seats.taken < this.repliesPerPerson) {
       seats.taken += 1;
+      held.seatOf = person;
       return true;
     }
-    const line = seats;
-    return new Promise<boolean>((resolve) => {
-      line.waiting.push({ resolve, deadline });
-      this.watchSeatDeadlines(line);
-    });
+    seats.waiting.push(held);
+    this.watchSeatDeadlines(seats);
+    return false;
   }
 
   /** Sends away, without a seat, every waiter whose deadline has passed; then waits for the next one's. */
@@ -202,7 +216,7 @@ export class FollowUpQueue {
         const now = this.timers.now();
         for (let head = seats.waiting.peek(); head && head.deadline <= now; head = seats.waiting.peek()) {
           seats.waiting.take();
-          head.resolve(false);
+          this.queueTurn('reply', head);
         }
         this.watchSeatDeadlines(seats);
       },
@@ -215,8 +229,10 @@ export class FollowUpQueue {
     if (!seats) return;
     const next = seats.waiting.take();
     // The seat passes straight to the person's next reply.
-    if (next) next.resolve(true);
-    else if (--seats.taken === 0) this.seats.delete(person);
+    if (next) {
+      next.seatOf = person;
+      this.queueTurn('reply', next);
+    } else if (--seats.taken === 0) this.seats.delete(person);
   }
 
   private schedule(): void {
