@@ -215,19 +215,7 @@ describe('FollowUpQueue with requests arriving (acks first)', () => {
 
   it("runs at most repliesPerPerson of one person's replies at once, in order, without holding back anyone else or a form", async () => {
     const queue = new FollowUpQueue({ repliesPerPerson: 2 });
-    let releaseVendor!: () => void;
-    const vendorAnswers = new Promise<void>((resolve) => {
-      releaseVendor = resolve;
-    });
-    const started: string[] = [];
-    const lookup = (name: string, person: string) =>
-      queue.run(
-        async () => {
-          started.push(name);
-          await vendorAnswers;
-        },
-        { person },
-      );
+    const { lookup, started, releaseVendor } = vendorBoundReplies(queue);
     const alice = ['a1', 'a2', 'a3', 'a4'].map((name) => lookup(name, 'UALICE'));
     await expect(queue.run(async () => 'bob answered', { person: 'UBOB' })).resolves.toBe('bob answered');
     await expect(queue.run(async () => 'form opened', { kind: 'form', person: 'UALICE' })).resolves.toBe(
@@ -243,20 +231,8 @@ describe('FollowUpQueue with requests arriving (acks first)', () => {
   });
   it("waits for a seat among one person's replies no longer than its hold bound, then runs without one", async () => {
     const { queue, quietUntil } = setUp();
-    let releaseVendor!: () => void;
-    const vendorAnswers = new Promise<void>((resolve) => {
-      releaseVendor = resolve;
-    });
-    const started: string[] = [];
-    const lookup = (name: string) =>
-      queue.run(
-        async () => {
-          started.push(name);
-          await vendorAnswers;
-        },
-        { person: 'UALICE' },
-      );
-    const alice = ['a1', 'a2', 'a3'].map(lookup);
+    const { lookup, started, releaseVendor } = vendorBoundReplies(queue);
+    const alice = ['a1', 'a2', 'a3'].map((name) => lookup(name));
     await vi.advanceTimersByTimeAsync(HOLD_BOUND_MS.reply - 10);
     expect(started).toEqual(['a1', 'a2']);
 
@@ -282,19 +258,7 @@ describe('FollowUpQueue with requests arriving (acks first)', () => {
       },
     };
     const queue = new FollowUpQueue({ timers, repliesPerPerson: 1 });
-    let releaseVendor!: () => void;
-    const vendorAnswers = new Promise<void>((resolve) => {
-      releaseVendor = resolve;
-    });
-    const started: string[] = [];
-    const lookup = (name: string) =>
-      queue.run(
-        async () => {
-          started.push(name);
-          await vendorAnswers;
-        },
-        { person: 'UALICE' },
-      );
+    const { lookup, started, releaseVendor } = vendorBoundReplies(queue);
     const first = [lookup('a1'), lookup('a2'), lookup('a3')];
     await vi.advanceTimersByTimeAsync(1000);
     const later = [lookup('a4'), lookup('a5')];
@@ -315,3 +279,21 @@ describe('FollowUpQueue with requests arriving (acks first)', () => {
     expect(queue.pending).toBe(0);
   });
 });
+
+/** Replies that each wait for one vendor answer, given to all at once; `started` names them as they begin. */
+function vendorBoundReplies(queue: FollowUpQueue) {
+  let answer!: () => void;
+  const vendorAnswers = new Promise<void>((resolve) => {
+    answer = resolve;
+  });
+  const started: string[] = [];
+  const lookup = (name: string, person = 'UALICE') =>
+    queue.run(
+      async () => {
+        started.push(name);
+        await vendorAnswers;
+      },
+      { person },
+    );
+  return { lookup, started, releaseVendor: () => answer() };
+}
