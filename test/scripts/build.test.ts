@@ -1,6 +1,6 @@
 /**
  * The production build (scripts/build.mjs, `npm run build`): what `node dist/main.js` loads before it serves,
- * and that the bundle starts, finds its files and stops as the sources do.
+ * and that the bundle starts, finds its files, reaches the vendors and stops as the sources do.
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import type { Metafile } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildCaseops, DIST, ROOT } from '../../scripts/build.mjs';
+import type { PlaygroundState } from '../../src/playground/workspace.js';
 import { VENDOR_IDS } from '../../src/vendors/plugin.js';
 
 let metafile: Metafile;
@@ -106,51 +107,102 @@ describe('the production build', () => {
   });
 
   describe('node dist/main.js with no Slack credentials', () => {
-    let child: ChildProcess | undefined;
+    const started: BuiltApp[] = [];
     afterAll(() => {
-      child?.kill('SIGKILL');
+      for (const app of started) app.child.kill('SIGKILL');
     });
 
     it('serves the playground page and its assets, then stops cleanly on SIGTERM, leaving compiled code in the cache', async () => {
       const port = await freePort();
       // The compile cache goes under the temporary folder when NODE_COMPILE_CACHE is not set.
       const temporary = mkdtempSync(join(tmpdir(), 'caseops-build-test-'));
-      child = spawn(process.execPath, [join(DIST, 'main.js')], {
-        cwd: ROOT,
-        env: {
-          PATH: process.env.PATH,
-          HOME: process.env.HOME,
-          TMPDIR: temporary,
-          LOG_FORMAT: 'json',
-          PORT: String(port),
-        },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      let output = '';
-      child.stdout?.on('data', (chunk) => {
-        output += String(chunk);
-      });
-      child.stderr?.on('data', (chunk) => {
-        output += String(chunk);
-      });
-      const started = child;
-      const exited = new Promise<number | null>((resolve) => started.on('exit', resolve));
+      const app = startBuiltApp({ TMPDIR: temporary, LOG_FORMAT: 'json', PORT: String(port) });
+      started.push(app);
 
       const page = await getWhenUp(`http://127.0.0.1:${port}/`, 20_000);
-      expect(page, output).toContain('<title>caseops playground</title>');
+      expect(page, app.output()).toContain('<title>caseops playground</title>');
       const styles = await fetch(`http://127.0.0.1:${port}/playground/assets/style.css`);
       expect(styles.status).toBe(200);
-      expect(output).toContain(`caseops playground: open http://localhost:${port}/`);
+      expect(app.output()).toContain(`caseops playground: open http://localhost:${port}/`);
 
-      child.kill('SIGTERM');
-      expect(await exited).toBe(0);
-      expect(output).toContain('shutdown: stopped');
+      app.child.kill('SIGTERM');
+      expect(await app.exited).toBe(0);
+      expect(app.output()).toContain('shutdown: stopped');
       const cached = readdirSync(join(temporary, 'node-compile-cache'), { recursive: true });
       expect(cached.length).toBeGreaterThan(1);
       rmSync(temporary, { recursive: true, force: true });
     }, 30_000);
+
+    // The test suite runs from source: only a start of the bundle shows that the bundled adapters and the
+    // HTTP client they load on their first call reach a vendor (here each one's simulator, over loopback).
+    it('answers /case show with the case each vendor returned', async () => {
+      const port = await freePort();
+      const temporary = mkdtempSync(join(tmpdir(), 'caseops-build-test-'));
+      const app = startBuiltApp({ TMPDIR: temporary, LOG_FORMAT: 'json', PORT: String(port) });
+      started.push(app);
+      const base = `http://127.0.0.1:${port}`;
+      const state = async () => (await (await fetch(`${base}/playground/state`)).json()) as PlaygroundState;
+
+      await getWhenUp(`${base}/playground/state`, 20_000);
+      await pollUntil(async () => (await state()).appReady || undefined, 'app ready for commands', 10_000);
+      const { simulators, app: bot } = await state();
+      const shown = simulators.flatMap(
+        ({ cases }) => cases.find((simulated) => simulated.fill.startsWith('/case show')) ?? [],
+      );
+      expect(shown).toHaveLength(VENDOR_IDS.length);
+      const channel = 'C0NOC';
+      for (const simulated of shown) {
+        const before = (await state()).messages[channel]?.length ?? 0;
+        const sent = await fetch(`${base}/playground/command`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ channel, text: simulated.fill }),
+        });
+        expect(sent.status, await sent.text()).toBe(200);
+        const reply = await pollUntil(
+          async () =>
+            (await state()).messages[channel]
+              ?.slice(before)
+              .find((message) => message.author === bot.botUserId),
+          `answer to ${simulated.fill}`,
+          10_000,
+        );
+        expect(`${reply.text} ${JSON.stringify(reply.blocks ?? [])}`, app.output()).toContain(
+          simulated.title,
+        );
+      }
+
+      app.child.kill('SIGTERM');
+      expect(await app.exited).toBe(0);
+      rmSync(temporary, { recursive: true, force: true });
+    }, 40_000);
   });
 });
+
+interface BuiltApp {
+  child: ChildProcess;
+  /** Everything it wrote so far, stdout and stderr. */
+  output(): string;
+  exited: Promise<number | null>;
+}
+
+/** `node dist/main.js` from the project root, with PATH, HOME and `env` as its whole environment. */
+function startBuiltApp(env: Record<string, string>): BuiltApp {
+  const child = spawn(process.execPath, [join(DIST, 'main.js')], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout?.on('data', (chunk) => {
+    output += String(chunk);
+  });
+  child.stderr?.on('data', (chunk) => {
+    output += String(chunk);
+  });
+  const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+  return { child, output: () => output, exited };
+}
 
 function freePort(): Promise<number> {
   return new Promise((resolve) => {
@@ -162,16 +214,33 @@ function freePort(): Promise<number> {
 }
 
 /** The body of the first 200 from `url`, asked every 100 ms until `deadlineMs` passed. */
-async function getWhenUp(url: string, deadlineMs: number): Promise<string> {
+function getWhenUp(url: string, deadlineMs: number): Promise<string> {
+  return pollUntil(
+    async () => {
+      try {
+        const answer = await fetch(url);
+        if (answer.status === 200) return await answer.text();
+      } catch {
+        // Not listening yet.
+      }
+      return undefined;
+    },
+    `${url} answering 200`,
+    deadlineMs,
+  );
+}
+
+/** The first thing `probe` finds (not undefined), asked every 100 ms until `deadlineMs` passed. */
+async function pollUntil<T>(
+  probe: () => Promise<T | undefined>,
+  what: string,
+  deadlineMs: number,
+): Promise<T> {
   const deadline = Date.now() + deadlineMs;
   for (;;) {
-    try {
-      const answer = await fetch(url);
-      if (answer.status === 200) return await answer.text();
-    } catch {
-      // Not listening yet.
-    }
-    if (Date.now() > deadline) throw new Error(`${url} did not answer 200 within ${deadlineMs} ms`);
+    const found = await probe();
+    if (found !== undefined) return found;
+    if (Date.now() > deadline) throw new Error(`no ${what} within ${deadlineMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
