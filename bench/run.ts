@@ -1,6 +1,7 @@
 /**
  * `npm run bench`: measures caseops side by side with its baselines and prints a table; writes
- * bench/results.json (`--quick`: a smaller smoke run that writes nothing).
+ * bench/results.json (`--quick`: a smaller smoke run that writes nothing). A run whose figures cannot stand
+ * (caseops replies that did not all arrive) says why, exits 1 and writes nothing.
  *
  * Everything runs on loopback: a "world" process (vendor simulators, fake Slack, response_url sink), the apps
  * under test each in their own process, and this process generating load and keeping time. Every scenario
@@ -12,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { benchConfig } from './config.js';
 import type { WorldInfo, WorldOptions } from './processes/world.js';
 import { type BenchResults, formatMarkdownReport, formatReport, judgeGoals } from './report.js';
-import { measureAckLatency } from './scenarios/ack-latency.js';
+import { measureAckLatency, missingRepliesFailure } from './scenarios/ack-latency.js';
 import type { BenchContext } from './scenarios/context.js';
 import { measureDigestFanout } from './scenarios/digest-fanout.js';
 import { measureStartup } from './scenarios/memory-startup.js';
@@ -22,6 +23,9 @@ import { describeMachine, loadAverageNow } from './support/machine.js';
 import { BenchChild } from './support/rpc.js';
 
 const RESULTS_FILE = path.join(path.dirname(fileURLToPath(import.meta.url)), 'results.json');
+
+/** A run whose figures cannot stand (its message says why): it exits 1 and writes no results. */
+class BenchFailure extends Error {}
 
 async function main(): Promise<void> {
   // --markdown: print the README's results section from bench/results.json; measures nothing.
@@ -68,15 +72,21 @@ async function main(): Promise<void> {
     const worldInfo = await world.ready;
     const context: BenchContext = { config, world, worldInfo, entryPoints, scratch, progress };
     if (only) {
+      let failure: string | undefined;
       const scenarios: Record<string, (c: BenchContext) => Promise<unknown>> = {
         startup: measureStartup,
-        ack: measureAckLatency,
+        ack: async (c) => {
+          const ack = await measureAckLatency(c);
+          failure = missingRepliesFailure(ack);
+          return ack;
+        },
         sweep: measurePollSweep,
         digest: measureDigestFanout,
       };
       const scenario = scenarios[only];
       if (!scenario) throw new Error(`--only takes one of: ${Object.keys(scenarios).join(', ')}`);
       process.stdout.write(`${JSON.stringify(await scenario(context), null, 2)}\n`);
+      if (failure) throw new BenchFailure(failure);
       return;
     }
 
@@ -106,6 +116,8 @@ async function main(): Promise<void> {
     };
     const results: BenchResults = { ...partial, goals: judgeGoals(partial) };
     process.stdout.write(`\n${formatReport(results)}\n`);
+    const failure = missingRepliesFailure(ack);
+    if (failure) throw new BenchFailure(`${failure}; bench/results.json left as it was`);
     if (quick) progress('quick run: bench/results.json left as it was');
     else {
       writeFileSync(RESULTS_FILE, `${JSON.stringify(results, null, 2)}\n`);
@@ -117,6 +129,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error(error);
+  if (error instanceof BenchFailure) process.stderr.write(`bench failed: ${error.message}\n`);
+  else console.error(error);
   process.exit(1);
 });

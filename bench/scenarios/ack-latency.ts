@@ -2,7 +2,8 @@
  * Ack latency: signed `/case show …` commands at 1, 50 and 200 concurrent against caseops and against a bare
  * Bolt app that only acks, in the same run, rounds interleaved (the order alternates each round). caseops
  * does its real follow-up for each command (vendor lookup on the simulators, reply to response_url); each of
- * its rounds ends only once every reply has arrived, so no round inherits another's work.
+ * its rounds ends only once every reply has arrived, so no round inherits another's work. A round whose
+ * replies do not all arrive within the drain timeout is recorded, and fails the run (bench/run.ts).
  */
 import { readFileSync } from 'node:fs';
 import type { KnownVendorId as VendorId } from '../../src/vendors/plugin.js';
@@ -25,8 +26,10 @@ export interface AckRound {
   p99Ms: number;
   maxMs: number;
   wallMs: number;
-  /** caseops only: from the last ack to the last response_url reply of the round. */
+  /** caseops only: from the last ack to the last response_url reply of the round (or the drain timeout). */
   repliesDrainedMs?: number;
+  /** caseops only: replies due (one per acked command), and how many arrived by the drain timeout. */
+  replies?: { expected: number; arrived: number };
   /**
    * CPU the app's process used per command, from the start of the round until its follow-up replies were
    * all out (caseops), and what the world (vendor simulators, response_url sink) used per command meanwhile.
@@ -64,7 +67,26 @@ export interface AckResult {
   longestAckMs: { bare: number; caseops: number };
   /** caseops log lines "command refused" (a follow-up that failed): expected 0. */
   refusedCommands: number;
+  /** caseops rounds (the warm-up is round 0) whose replies did not all arrive: any fails the run. */
+  missingReplies: MissingReplies[];
   notes: string[];
+}
+
+export interface MissingReplies {
+  concurrency: number;
+  round: number;
+  expected: number;
+  arrived: number;
+}
+
+/** Why the run fails when caseops replies did not all arrive, naming each such round; else undefined. */
+export function missingRepliesFailure(ack: AckResult): string | undefined {
+  if (ack.missingReplies.length === 0) return undefined;
+  const rounds = ack.missingReplies.map(
+    ({ concurrency, round, expected, arrived }) =>
+      `${concurrency} at once, ${round === 0 ? 'warm-up' : `round ${round}`}: ${arrived} of ${expected} replies`,
+  );
+  return `ack latency: caseops replies did not all arrive within the drain timeout (${rounds.join('; ')}); these figures do not measure caseops doing its work`;
 }
 
 const VENDOR_WORD: Record<VendorId, string> = {
@@ -116,6 +138,7 @@ export async function measureAckLatency(context: BenchContext): Promise<AckResul
     caseops: { child: caseops, url: `http://127.0.0.1:${caseopsPort}/slack/events` },
   };
   const texts = commandTexts(context.worldInfo.caseIds);
+  const missingReplies: MissingReplies[] = [];
   const responseUrl = context.worldInfo.responseSinkUrl;
 
   const runOnce = async (app: AppName, concurrency: number, requests: number, roundNumber: number) => {
@@ -166,9 +189,11 @@ export async function measureAckLatency(context: BenchContext): Promise<AckResul
         await new Promise((resolve) => setTimeout(resolve, 20));
       }
       entry.repliesDrainedMs = performance.now() - loadEnded;
+      entry.replies = { expected: result.latenciesMs.length, arrived: seen - before.responses };
       if (seen < expected) {
+        missingReplies.push({ concurrency, round: roundNumber, ...entry.replies });
         context.progress(
-          `  caseops: only ${seen - before.responses} of ${result.latenciesMs.length} replies arrived`,
+          `  caseops: only ${entry.replies.arrived} of ${entry.replies.expected} replies arrived`,
         );
       }
     }
@@ -229,6 +254,7 @@ export async function measureAckLatency(context: BenchContext): Promise<AckResul
         caseops: Math.max(...levels.map((level) => level.caseops.maxMs)),
       },
       refusedCommands,
+      missingReplies,
       notes: [
         `${settings.rounds} rounds per level, bare and caseops alternating first; figures are medians over rounds (max: over all).`,
         `each caseops command is followed by a vendor lookup (simulators, ${config.vendorLatencyMs} ms) and a response_url reply; vendor budget ${settings.vendorBudget.ratePerSecond}/s, ${settings.vendorBudget.maxConcurrent} in flight, so replies drain between rounds.`,
