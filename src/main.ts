@@ -219,7 +219,11 @@ async function shutdown(running: Running): Promise<boolean> {
     logger.info('shutdown: in-flight work finished');
   } else {
     logger.warn(
-      { slackRequestsRunning: running.slackWork.size },
+      {
+        slackRequestsRunning: running.slackWork.size,
+        // Replies and forms still under way after their command's ack: the Slack app's stop waits for them.
+        commandFollowUpsRunning: slack?.deps.followUps.pending ?? 0,
+      },
       `shutdown: SHUTDOWN_TIMEOUT_MS (${running.shutdownTimeoutMs} ms) passed with work still running; stopping anyway`,
     );
   }

@@ -81,12 +81,17 @@ async function until(condition: () => boolean, deadlineMs: number): Promise<void
   }
 }
 
-/** The `msg` of every JSON log line, in order. */
-function logMessages(output: string): string[] {
+/** Every JSON log line, parsed, in order. */
+function logEntries(output: string): Array<{ msg?: string; [field: string]: unknown }> {
   return output
     .split('\n')
     .filter((line) => line.startsWith('{'))
-    .map((line) => (JSON.parse(line) as { msg?: string }).msg ?? '');
+    .map((line) => JSON.parse(line) as { msg?: string });
+}
+
+/** The `msg` of every JSON log line, in order. */
+function logMessages(output: string): string[] {
+  return logEntries(output).map((entry) => entry.msg ?? '');
 }
 
 async function waitFor(url: string, deadlineMs: number): Promise<Response> {
@@ -171,6 +176,11 @@ describe('npm start (src/main.ts)', () => {
       said.indexOf('shutdown: SHUTDOWN_TIMEOUT_MS (1500 ms) passed with work still running; stopping anyway'),
     );
     expect(said).toContain('shutdown: stopped');
+    // The held request never reached a listener: nothing was running, and the line says so for both kinds.
+    const timedOut = logEntries(app.output()).find((entry) =>
+      entry.msg?.startsWith('shutdown: SHUTDOWN_TIMEOUT_MS'),
+    );
+    expect(timedOut).toMatchObject({ slackRequestsRunning: 0, commandFollowUpsRunning: 0 });
 
     const again = run(cleanEnv({ PORT: String(port), SHUTDOWN_TIMEOUT_MS: '30000' }));
     cleanups.push(() => again.child.kill('SIGKILL'));
