@@ -127,7 +127,12 @@ export async function measureDigestFanout(context: BenchContext): Promise<Digest
       ...Array.from({ length: settings.rounds }, () => ({ kind: 'default' as const })),
       { kind: 'diagnostic', channelConcurrency: settings.channels },
     ];
+    // Digests of one schedule fire hours apart, so each of them finds every channel free to post at once. Back
+    // to back, the next round would first wait out Slack's pacing of this one's last messages.
+    let lastHandOffAt = 0;
     for (const [index, step] of plan.entries()) {
+      const paced = lastHandOffAt + settings.perChannelIntervalMs - Date.now();
+      if (paced > 0) await new Promise((resolve) => setTimeout(resolve, paced));
       await app.call('digestChange');
       const before = await context.world.call<WorldMark>('mark');
       await app.call('loopDelayStart');
@@ -135,6 +140,7 @@ export async function measureDigestFanout(context: BenchContext): Promise<Digest
         channelConcurrency: step.channelConcurrency,
       });
       const appLoopDelay = await app.call<LoopDelay | undefined>('loopDelayStop');
+      lastHandOffAt = Math.max(lastHandOffAt, ...run.handOffs.map(([, at]) => at));
       const posts = await context.world.call<SlackPost[]>('slackPosts', { since: before });
 
       const posted = run.outcomes.filter((outcome) => outcome.status === 'posted');
@@ -181,7 +187,7 @@ export async function measureDigestFanout(context: BenchContext): Promise<Digest
       messagesPosted: median(defaultRounds.map((entry) => entry.messagesPosted)),
       notes: [
         `bound = max over channels of (m − 1) × ${settings.perChannelIntervalMs} ms + ${settings.slackLatencyMs} ms latency (m: that channel's messages); channels are independent at Slack.`,
-        `${settings.channels - settings.busyChannels} channels with ${settings.casesPerChannel} changes, ${settings.busyChannels} with ${settings.casesPerBusyChannel}; every case changes before each round. Figures are medians over ${defaultRounds.length} rounds with caseops' defaults (${DEFAULT_CHANNEL_CONCURRENCY} channels at a time).`,
+        `${settings.channels - settings.busyChannels} channels with ${settings.casesPerChannel} changes, ${settings.busyChannels} with ${settings.casesPerBusyChannel}; every case changes before each round, and a round starts at least ${settings.perChannelIntervalMs} ms after the previous one's last message, as digests fired hours apart find every channel free to post. Figures are medians over ${defaultRounds.length} rounds with caseops' defaults (${DEFAULT_CHANNEL_CONCURRENCY} channels at a time).`,
         'gaps "as sent" are between the notifier handing two messages of one channel to the Web API client; "at Slack" between their arrivals at the fake Slack’s edge (before its latency), after the client queued, encoded and sent them.',
         `the diagnostic round is not a caseops setting: a digest runner built like the production one posts every channel at once (channelConcurrency), to show how much of the time the default of ${DEFAULT_CHANNEL_CONCURRENCY} accounts for.`,
       ],
