@@ -33,6 +33,9 @@ export function mib(bytes: number): string {
   return `${(bytes / 1024 ** 2).toFixed(0)} MiB`;
 }
 
-export function ratio(value: number): string {
-  return Number.isFinite(value) ? `${value.toFixed(2)}×` : '–';
+/** Two decimals; three where two would read as the `goal` itself (1.503× is not within 1.5×). */
+export function ratio(value: number, goal?: number): string {
+  if (!Number.isFinite(value)) return '–';
+  const digits = goal !== undefined && value !== goal && value.toFixed(2) === goal.toFixed(2) ? 3 : 2;
+  return `${value.toFixed(digits)}×`;
 }
