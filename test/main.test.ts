@@ -2,13 +2,13 @@
  * The composition root as an operator runs it: a real process, its endpoints, its shutdown, and what it says
  * when the configuration is wrong.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { connect, createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
+import { type Spawned, spawnNode } from './support/spawned.js';
 
 const root = new URL('..', import.meta.url).pathname;
 // node itself with tsx's loader, not the tsx wrapper: signals then reach the app's own process directly.
@@ -34,27 +34,8 @@ function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   };
 }
 
-interface Run {
-  child: ChildProcess;
-  output: () => string;
-  exited: Promise<number | null>;
-}
-
-function run(env: NodeJS.ProcessEnv, cwd = root): Run {
-  const child = spawn(process.execPath, ['--import', tsxLoader, join(root, 'src', 'main.ts')], {
-    cwd,
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout?.on('data', (chunk) => {
-    output += String(chunk);
-  });
-  child.stderr?.on('data', (chunk) => {
-    output += String(chunk);
-  });
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return { child, output: () => output, exited };
+function run(env: NodeJS.ProcessEnv, cwd = root): Spawned {
+  return spawnNode(['--import', tsxLoader, join(root, 'src', 'main.ts')], { cwd, env });
 }
 
 /** Opens a POST to /slack/events and sends only part of its body, so the request stays in flight. */

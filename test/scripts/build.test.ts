@@ -2,7 +2,7 @@
  * The production build (scripts/build.mjs, `npm run build`): what `node dist/main.js` loads before it serves,
  * and that the bundle starts, finds its files, reaches the vendors and stops as the sources do.
  */
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildCaseops, DIST, ROOT } from '../../scripts/build.mjs';
 import type { PlaygroundState } from '../../src/playground/workspace.js';
 import { VENDOR_IDS } from '../../src/vendors/plugin.js';
+import { type Spawned, spawnNode } from '../support/spawned.js';
 
 let metafile: Metafile;
 beforeAll(async () => {
@@ -107,7 +108,7 @@ describe('the production build', () => {
   });
 
   describe('node dist/main.js with no Slack credentials', () => {
-    const started: BuiltApp[] = [];
+    const started: Spawned[] = [];
     afterAll(() => {
       for (const app of started) app.child.kill('SIGKILL');
     });
@@ -179,29 +180,12 @@ describe('the production build', () => {
   });
 });
 
-interface BuiltApp {
-  child: ChildProcess;
-  /** Everything it wrote so far, stdout and stderr. */
-  output(): string;
-  exited: Promise<number | null>;
-}
-
 /** `node dist/main.js` from the project root, with PATH, HOME and `env` as its whole environment. */
-function startBuiltApp(env: Record<string, string>): BuiltApp {
-  const child = spawn(process.execPath, [join(DIST, 'main.js')], {
+function startBuiltApp(env: Record<string, string>): Spawned {
+  return spawnNode([join(DIST, 'main.js')], {
     cwd: ROOT,
     env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
   });
-  let output = '';
-  child.stdout?.on('data', (chunk) => {
-    output += String(chunk);
-  });
-  child.stderr?.on('data', (chunk) => {
-    output += String(chunk);
-  });
-  const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
-  return { child, output: () => output, exited };
 }
 
 function freePort(): Promise<number> {
