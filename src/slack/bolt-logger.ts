@@ -24,8 +24,11 @@ export function boltLogger(logger: Logger): BoltLogger {
             : JSON.stringify(redactSecrets(p)),
       )
       .join(' ');
+  // Bolt logs a debug line on every ack; the text is built only when the line would be written.
   return {
-    debug: (...msg) => child.debug(line(msg)),
+    debug: (...msg) => {
+      if (child.isLevelEnabled('debug')) child.debug(line(msg));
+    },
     info: (...msg) => child.info(line(msg)),
     warn: (...msg) => child.warn(line(msg)),
     error: (...msg) => child.error(line(msg)),
