@@ -8,6 +8,7 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type { VendorHealth } from '../domain/ports/vendor.js';
 import type { CallEvent } from '../vendors/http/wire.js';
+import { PendingAcks } from './pending-acks.js';
 
 /** How a command or interaction ended, as the Slack layer classifies it. */
 export type HandlingOutcome = 'ok' | 'denied' | 'invalid' | 'error' | (string & {});
@@ -15,6 +16,8 @@ export type HandlingOutcome = 'ok' | 'denied' | 'invalid' | 'error' | (string & 
 export interface MetricsOptions {
   /** Node.js process metrics (CPU, memory, event loop lag, GC) on the same registry; default true. */
   defaultMetrics?: boolean;
+  /** Ack times held between scrapes at most (pending-acks.ts). */
+  pendingAcksCapacity?: number;
 }
 
 // Slack wants an ack within 3 s; the buckets resolve the region around it.
@@ -43,7 +46,9 @@ export class CaseopsMetrics {
     labelNames: ['kind', 'outcome'] as const,
     buckets: ACK_BUCKETS,
     registers: [this.registry],
+    collect: () => this.pendingAcks.recordAll(),
   });
+  private readonly pendingAcks: PendingAcks;
   private readonly vendorCalls = new Counter({
     name: 'caseops_vendor_calls_total',
     help: 'HTTP calls to vendors (each attempt, retries included), by vendor, operation and outcome (ok or error code).',
@@ -116,6 +121,10 @@ export class CaseopsMetrics {
   private vendorHealth: () => readonly VendorHealth[] = () => [];
 
   constructor(options: MetricsOptions = {}) {
+    this.pendingAcks = new PendingAcks(
+      (kind, outcome, seconds) => this.ackSeconds.observe({ kind, outcome }, seconds),
+      options.pendingAcksCapacity,
+    );
     this.vendorGauge(
       'caseops_vendor_last_success_timestamp_seconds',
       'Unix time of the last vendor call that got a good answer, by vendor (absent before the first).',
@@ -182,8 +191,9 @@ export class CaseopsMetrics {
     this.interactions.inc({ kind, outcome });
   };
 
+  /** Counted in the histogram at the next scrape (pending-acks.ts). */
   observeAck = (kind: string, outcome: HandlingOutcome, seconds: number): void => {
-    this.ackSeconds.observe({ kind, outcome }, seconds);
+    this.pendingAcks.add(kind, outcome, seconds);
   };
 
   /** VendorDeps.onCall. */
