@@ -33,13 +33,39 @@ const INTERACTION_TYPES = new Set([
  */
 export function requestKind(rawBody: Buffer | string, contentType: string | undefined): string {
   if ((contentType ?? '').includes('application/json')) return 'event';
-  if (hasField(rawBody, 'command')) return 'command';
-  if (!hasField(rawBody, 'payload')) return 'other';
+  if (hasField(rawBody, COMMAND_FIELD)) return 'command';
+  if (!hasField(rawBody, PAYLOAD_FIELD)) return 'other';
   const payload = new URLSearchParams(rawBody.toString()).get('payload') ?? '';
   const type = /"type"\s*:\s*"([a-z_]+)"/.exec(payload)?.[1];
   return type && INTERACTION_TYPES.has(type) ? type : 'interaction';
 }
 
-function hasField(form: Buffer | string, name: string): boolean {
-  return form.indexOf(`${name}=`) === 0 || form.indexOf(`&${name}=`) >= 0;
+interface FormField {
+  first: string;
+  later: string;
+  firstBytes: Buffer;
+  laterBytes: Buffer;
+}
+
+/** The needles made once: a string needle on a Buffer is turned into bytes again on every search. */
+function formField(name: string): FormField {
+  return {
+    first: `${name}=`,
+    later: `&${name}=`,
+    firstBytes: Buffer.from(`${name}=`),
+    laterBytes: Buffer.from(`&${name}=`),
+  };
+}
+
+const COMMAND_FIELD = formField('command');
+const PAYLOAD_FIELD = formField('payload');
+
+function hasField(form: Buffer | string, field: FormField): boolean {
+  if (typeof form === 'string') return form.startsWith(field.first) || form.includes(field.later);
+  const { firstBytes } = field;
+  return (
+    (form.length >= firstBytes.length &&
+      form.compare(firstBytes, 0, firstBytes.length, 0, firstBytes.length) === 0) ||
+    form.includes(field.laterBytes)
+  );
 }

@@ -43,6 +43,14 @@ export class RequestActivity {
   }
 }
 
+/** Whether a request is a POST to `path`, query aside; asked of every request, so no split array. */
+export function isPostTo(req: IncomingMessage, path: string): boolean {
+  if (req.method !== 'POST') return false;
+  const url = req.url ?? '';
+  const query = url.indexOf('?');
+  return query === -1 ? url === path : query === path.length && url.startsWith(path);
+}
+
 /**
  * Wraps the receiver's request listener: counts requests to `path` from their arrival until their answer
  * is sent. `onAnswered` (the ack-time metric) rides on the same listener, so a request costs one.
@@ -54,7 +62,7 @@ export function watchRequests(
   onAnswered?: (req: IncomingMessage, statusCode: number, seconds: number) => void,
 ): RequestListener {
   return (req, res) => {
-    if (req.method !== 'POST' || (req.url ?? '').split('?')[0] !== path) {
+    if (!isPostTo(req, path)) {
       inner(req, res);
       return;
     }

@@ -10,6 +10,7 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import type { Logger } from '../logging/logger.js';
 import { SLACK_LIMITS } from './blocks/limits.js';
+import { isPostTo } from './request-activity.js';
 import { MAX_SKEW_SECONDS } from './signing.js';
 
 export const SLACK_BODY_LIMIT_BYTES = SLACK_LIMITS.request.bodyBytes;
@@ -58,7 +59,7 @@ export function guardSlackRequests(inner: RequestListener, options: GuardOptions
   const limit = options.bodyLimitBytes ?? SLACK_BODY_LIMIT_BYTES;
   const now = options.nowSeconds ?? (() => Date.now() / 1000);
   return (req, res) => {
-    if (req.method !== 'POST' || (req.url ?? '').split('?')[0] !== options.path) {
+    if (!isPostTo(req, options.path)) {
       inner(req, res);
       return;
     }

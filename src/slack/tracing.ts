@@ -12,6 +12,7 @@
 import type { IncomingMessage, RequestListener } from 'node:http';
 import type { App } from '@slack/bolt';
 import { ATTR, type SpanAttributes, type SpanHandle, type Tracing } from '../observability/tracing.js';
+import { isPostTo } from './request-activity.js';
 
 interface TracedRequest extends IncomingMessage {
   caseopsSpan?: SpanHandle;
@@ -20,8 +21,7 @@ interface TracedRequest extends IncomingMessage {
 /** Wraps the receiver's listener: one server span per request to `path`, ended when the answer is sent. */
 export function traceSlackRequests(inner: RequestListener, tracing: Tracing, path: string): RequestListener {
   return (req, res) => {
-    const requestPath = (req.url ?? '').split('?')[0];
-    if (req.method !== 'POST' || requestPath !== path) {
+    if (!isPostTo(req, path)) {
       inner(req, res);
       return;
     }

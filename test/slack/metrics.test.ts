@@ -69,4 +69,11 @@ it('classifies outcomes and request kinds from our own vocabulary only', () => {
   expect(requestKind(Buffer.from('token=t&team_id=T1&command=%2Fcase&text=show'), form)).toBe('command');
   expect(requestKind(Buffer.from('token=t&text=a%26command%3Dx&user_id=U1'), form)).toBe('other');
   expect(requestKind(`token=t&payload=${encodeURIComponent('{"type":"shortcut"}')}`, form)).toBe('shortcut');
+  // As Bolt hands the body over (bytes), the field first or later, and a body shorter than the name.
+  expect(requestKind(Buffer.from('command=%2Fcase&text=show'), form)).toBe('command');
+  expect(requestKind(Buffer.from(`payload=${encodeURIComponent('{"type":"block_actions"}')}`), form)).toBe(
+    'block_actions',
+  );
+  expect(requestKind(Buffer.from('commandx=1&payloads=2'), form)).toBe('other');
+  expect(requestKind(Buffer.from('co'), form)).toBe('other');
 });

@@ -1,8 +1,8 @@
-import { createServer, type RequestListener } from 'node:http';
+import { createServer, type IncomingMessage, type RequestListener } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { request } from 'undici';
 import { describe, expect, it } from 'vitest';
-import { RequestActivity, watchRequests } from '../../src/slack/request-activity.js';
+import { isPostTo, RequestActivity, watchRequests } from '../../src/slack/request-activity.js';
 
 describe('RequestActivity', () => {
   it('is quiet only once nothing is being answered and nothing happened for quietMs', () => {
@@ -22,6 +22,20 @@ describe('RequestActivity', () => {
 
     activity.seen();
     expect(activity.msUntilQuiet()).toBe(5);
+  });
+});
+
+describe('isPostTo', () => {
+  const post = (url: string | undefined, method = 'POST') => ({ method, url }) as IncomingMessage;
+  it('is a POST to the path itself, with or without a query', () => {
+    expect(isPostTo(post('/slack/events'), '/slack/events')).toBe(true);
+    expect(isPostTo(post('/slack/events?ssl_check=1'), '/slack/events')).toBe(true);
+    expect(isPostTo(post('/slack/events', 'GET'), '/slack/events')).toBe(false);
+    expect(isPostTo(post('/slack/eventsx'), '/slack/events')).toBe(false);
+    expect(isPostTo(post('/slack/eventsx?a=1'), '/slack/events')).toBe(false);
+    expect(isPostTo(post('/slack?/events'), '/slack/events')).toBe(false);
+    expect(isPostTo(post('/slack/event?s'), '/slack/events')).toBe(false);
+    expect(isPostTo(post(undefined), '/slack/events')).toBe(false);
   });
 });
 

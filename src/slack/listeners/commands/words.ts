@@ -6,7 +6,15 @@ export class CommandWords {
   readonly words: readonly string[];
   private readonly starts: readonly number[];
 
-  constructor(readonly text: string) {
+  constructor(
+    readonly text: string,
+    split?: { words: readonly string[]; starts: readonly number[] },
+  ) {
+    if (split) {
+      this.words = split.words;
+      this.starts = split.starts;
+      return;
+    }
     const words: string[] = [];
     const starts: number[] = [];
     const pattern = /\S+/g;
@@ -32,8 +40,13 @@ export class CommandWords {
     return start === undefined ? '' : this.text.slice(start).trim();
   }
 
-  /** The words from `index` on, as a new CommandWords over the raw remainder. */
+  /** The words from `index` on, as a new CommandWords over the raw remainder (split once, on every ack). */
   from(index: number): CommandWords {
-    return new CommandWords(this.rest(index));
+    const start = this.starts[index];
+    if (start === undefined) return new CommandWords('');
+    return new CommandWords(this.rest(index), {
+      words: this.words.slice(index),
+      starts: this.starts.slice(index).map((at) => at - start),
+    });
   }
 }
