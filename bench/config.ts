@@ -94,9 +94,9 @@ export function benchConfig(quick: boolean): BenchConfig {
     vendorLatencyMs: 20,
     ack: {
       concurrencyLevels: [1, 50, 200],
-      requestsPerLevel: quick ? { 1: 100, 50: 500, 200: 1000 } : { 1: 400, 50: 2000, 200: 4000 },
+      requestsPerLevel: quick ? { 1: 100, 50: 500, 200: 1000 } : { 1: 1000, 50: 2000, 200: 4000 },
       warmupRequests: quick ? 200 : 1000,
-      rounds: quick ? 1 : 5,
+      rounds: quick ? 1 : 9,
       slackAckLimitMs: 3000,
       vendorBudget: { ratePerSecond: 2000, maxConcurrent: 32 },
       drainTimeoutMs: 60_000,

@@ -170,6 +170,8 @@ export function formatReport(results: BenchResults): string {
         'caseops max',
         'CPU/command bare',
         'CPU/command caseops (+ world)',
+        'CPU/command until last ack bare → caseops',
+        'collections until last ack bare → caseops',
       ],
       ack.levels.map((level) => [
         level.concurrency,
@@ -182,6 +184,8 @@ export function formatReport(results: BenchResults): string {
         ms(level.caseops.maxMs),
         ms(level.bare.appCpuMsPerCommand),
         `${ms(level.caseops.appCpuMsPerCommand)} (+ ${ms(level.caseops.worldCpuMsPerCommand)})`,
+        `${ms(level.bare.appAckCpuMsPerCommand)} → ${ms(level.caseops.appAckCpuMsPerCommand)}`,
+        `${level.bare.gcPauses} → ${level.caseops.gcPauses}`,
       ]),
     ),
     ...ack.notes.map((note) => `  · ${note}`),
@@ -373,6 +377,7 @@ export function formatMarkdownReport(results: BenchResults): string {
         'p99 ratio',
         'longest caseops ack',
         'CPU/command bare → caseops',
+        'CPU/command until last ack',
       ],
       ack.levels.map((level) => [
         level.concurrency,
@@ -383,6 +388,7 @@ export function formatMarkdownReport(results: BenchResults): string {
         ratio(level.p99Ratio),
         ms(level.caseops.maxMs),
         `${ms(level.bare.appCpuMsPerCommand)} → ${ms(level.caseops.appCpuMsPerCommand)}`,
+        `${ms(level.bare.appAckCpuMsPerCommand)} → ${ms(level.caseops.appAckCpuMsPerCommand)}`,
       ]),
     ),
     '',

@@ -36,6 +36,11 @@ export interface AckRound {
    */
   appCpuMsPerCommand: number;
   worldCpuMsPerCommand: number;
+  /**
+   * CPU the app's process used per command while the commands were coming in (until the last ack): the work
+   * acks compete with. caseops holds its follow-ups back until then, so this is its ack path.
+   */
+  appAckCpuMsPerCommand: number;
   /** Event-loop delay in the app's process during the round. */
   appLoopDelay?: LoopDelay;
   /** Event-loop delay in the load generator (this process): a busy generator inflates both apps' figures. */
@@ -49,6 +54,10 @@ export interface AppFigures {
   /** Medians over rounds: CPU per command in the app's process and in the world's. */
   appCpuMsPerCommand: number;
   worldCpuMsPerCommand: number;
+  /** Median over rounds: the app's CPU per command until the last ack. */
+  appAckCpuMsPerCommand: number;
+  /** Median over rounds: garbage collections while the commands were coming in. */
+  gcPauses: number;
 }
 
 export interface AckLevelResult {
@@ -157,6 +166,7 @@ export async function measureAckLatency(context: BenchContext): Promise<AckResul
       timeoutMs: 10_000,
     });
     const generatorLoopDelay = loopDelayCommands.loopDelayStop();
+    const appAckCpu = cpuMs(appCpuBefore, await apps[app].child.call<NodeJS.CpuUsage>('cpu'));
     const appLoopDelay = await apps[app].child.call<LoopDelay | undefined>('loopDelayStop');
     const stats = summarise(result.latenciesMs);
     const entry: AckRound = {
@@ -170,6 +180,7 @@ export async function measureAckLatency(context: BenchContext): Promise<AckResul
       wallMs: result.wallMs,
       appCpuMsPerCommand: 0,
       worldCpuMsPerCommand: 0,
+      appAckCpuMsPerCommand: appAckCpu / requests,
       appLoopDelay,
       generatorLoopDelay,
     };
@@ -226,6 +237,8 @@ export async function measureAckLatency(context: BenchContext): Promise<AckResul
           maxMs: Math.max(...mine.map((entry) => entry.maxMs)),
           appCpuMsPerCommand: median(mine.map((entry) => entry.appCpuMsPerCommand)),
           worldCpuMsPerCommand: median(mine.map((entry) => entry.worldCpuMsPerCommand)),
+          appAckCpuMsPerCommand: median(mine.map((entry) => entry.appAckCpuMsPerCommand)),
+          gcPauses: median(mine.map((entry) => entry.appLoopDelay?.gcPauses ?? 0)),
         };
       };
       const bareStats = of('bare');

@@ -50,10 +50,14 @@ export function announceReady(info: unknown = {}): void {
   process.send?.({ ready: true, info } satisfies ReadyMessage);
 }
 
-/** BENCH_CPU_PROFILE=<dir>: every child writes a V8 CPU profile there when it exits (finding hot spots). */
+/**
+ * BENCH_CPU_PROFILE=<dir>: every child writes a V8 CPU profile there when it exits (finding hot spots).
+ * BENCH_NODE_ARGS="--trace-gc …": more node options for every child, space-separated (looking closer).
+ */
 function profileArguments(): string[] {
   const dir = process.env.BENCH_CPU_PROFILE;
-  return dir ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : [];
+  const extra = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter((arg) => arg !== '');
+  return [...(dir ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : []), ...extra];
 }
 
 export interface SpawnOptions {
