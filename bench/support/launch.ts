@@ -2,7 +2,9 @@
  * Building and starting the benchmark's child processes, all run with plain `node` from a folder inside
  * node_modules (packages resolve from the project's node_modules). caseops' own entry point is the production
  * build itself (scripts/build.mjs, what `node dist/main.js` runs), so start-up measures what operators run.
- * The benchmark's own processes, which import single modules of src/, are transpiled one file per module.
+ * The benchmark's own processes, which import single modules of src/, are transpiled one file per module,
+ * except caseops' tracking twin: the sweep's resident memory is caseops' memory figure, so the twin is
+ * bundled as production is (one module instead of hundreds, zod cut to what caseops uses).
  */
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -11,18 +13,21 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { request } from 'undici';
-import { buildCaseops } from '../../scripts/build.mjs';
+import { buildCaseops, buildOptions } from '../../scripts/build.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const BUILD_DIR = path.join(ROOT, 'node_modules', '.cache', 'caseops-bench');
 /** The production build of caseops, as `npm run build` makes it in dist/. */
 const PRODUCTION_DIR = path.join(BUILD_DIR, 'dist');
+/** The tracking twin, bundled with the production build's options. */
+const TRACKING_DIR = path.join(BUILD_DIR, 'tracking');
+const TRACKING_SOURCE = 'bench/processes/caseops-tracking.ts';
 
 /** The processes the benchmark starts besides caseops itself (`main`, the production build of src/main.ts). */
 const BENCH_CHILDREN = {
   probe: 'bench/processes/probe.ts',
   world: 'bench/processes/world.ts',
-  'caseops-tracking': 'bench/processes/caseops-tracking.ts',
+  'caseops-tracking': TRACKING_SOURCE,
   'bare-bolt': 'bench/processes/bare-bolt.ts',
 } as const;
 export type ChildName = 'main' | keyof typeof BENCH_CHILDREN;
@@ -51,13 +56,19 @@ export async function buildChildren(): Promise<Record<ChildName, string>> {
   // The output sits inside node_modules, outside the project's package scope: say it is ESM.
   writeFileSync(path.join(BUILD_DIR, 'package.json'), '{ "type": "module" }\n');
   await buildCaseops(PRODUCTION_DIR);
+  await build({ ...buildOptions(TRACKING_DIR), entryPoints: { 'caseops-tracking': TRACKING_SOURCE } });
+  writeFileSync(path.join(TRACKING_DIR, 'package.json'), '{ "type": "module" }\n');
   const benchChildren = Object.fromEntries(
     Object.entries(BENCH_CHILDREN).map(([name, source]) => [
       name,
       path.join(BUILD_DIR, source.replace(/\.ts$/, '.js')),
     ]),
   ) as Record<keyof typeof BENCH_CHILDREN, string>;
-  return { ...benchChildren, main: path.join(PRODUCTION_DIR, 'main.js') };
+  return {
+    ...benchChildren,
+    'caseops-tracking': path.join(TRACKING_DIR, 'caseops-tracking.js'),
+    main: path.join(PRODUCTION_DIR, 'main.js'),
+  };
 }
 
 /** A loopback port nobody listens on right now. */
