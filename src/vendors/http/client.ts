@@ -30,7 +30,7 @@ import { ATTR, type SpanHandle } from '../../observability/tracing.js';
 import type { Authorization } from './auth.js';
 import { BudgetRefusal } from './rate-budget.js';
 import { currentRequester, POLLER } from './requester.js';
-import { maskSentCredentials, maskSentCredentialsIn, rememberSentCredentials } from './sent-credentials.js';
+import { maskAnswer, rememberSentCredentials } from './sent-credentials.js';
 import {
   excerpt,
   type FailedAnswer,
@@ -294,11 +294,7 @@ export class VendorHttpClient {
     );
 
     // Errors quote the vendor's words, and a vendor may quote what it was sent: never a credential.
-    const quotable = (): FailedAnswer => ({
-      ...answer,
-      text: maskSentCredentials(text),
-      json: maskSentCredentialsIn(json),
-    });
+    const quotable = (): FailedAnswer => ({ ...answer, ...maskAnswer(text, json) });
     if (status < 200 || status >= 300) {
       const shown = quotable();
       const error = this.options.mapError?.(shown) ?? this.defaultError(shown);

@@ -12,15 +12,27 @@ const MAX_REMEMBERED = 256;
 const MIN_LENGTH = 6;
 
 const remembered = new Set<string>();
+/** `remembered`, longest first, sorted once per change: masking runs on every answer. */
+let longestFirst: string[] | undefined;
 
 function remember(value: string): void {
   if (value.length < MIN_LENGTH) return;
-  remembered.delete(value);
+  if (remembered.has(value)) {
+    remembered.delete(value);
+    remembered.add(value);
+    return;
+  }
   remembered.add(value);
+  longestFirst = undefined;
   if (remembered.size > MAX_REMEMBERED) {
     const oldest = remembered.values().next().value;
     if (oldest !== undefined) remembered.delete(oldest);
   }
+}
+
+function secretsLongestFirst(): string[] {
+  longestFirst ??= [...remembered].sort((a, b) => b.length - a.length);
+  return longestFirst;
 }
 
 /** A Base64 value that decodes to printable text (Basic credentials, Juniper's encoded case password). */
@@ -73,10 +85,21 @@ export function maskSentCredentials(text: string): string {
   // Whole values first, longest first: masking a part of one (a client secret inside an odd token, a token
   // inside its header) would leave the rest of it readable.
   let out = text;
-  for (const secret of [...remembered].sort((a, b) => b.length - a.length)) {
+  for (const secret of secretsLongestFirst()) {
     if (out.includes(secret)) out = out.split(secret).join(REDACTED);
   }
   return out.replace(SECRET_ASSIGNMENT, (_match, name: string) => `${name}${REDACTED}`);
+}
+
+/**
+ * An answer's text and the JSON parsed from it, both masked. The JSON is copied only when its text shows
+ * something to mask (a remembered credential, a credential-named word, or an escape that could spell one
+ * differently); an ordinary answer is handed on as it is, as every successful one is inspected.
+ */
+export function maskAnswer(text: string, json: unknown): { text: string; json: unknown } {
+  const maskedText = maskSentCredentials(text);
+  if (maskedText === text && !text.includes('\\') && !SECRET_FIELD.test(text)) return { text, json };
+  return { text: maskedText, json: maskSentCredentialsIn(json) };
 }
 
 /** A parsed JSON answer with every remembered credential masked in its strings. */
