@@ -54,4 +54,4 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
 # compile cache (in /tmp unless NODE_COMPILE_CACHE says otherwise): a container's restarts skip compiling.
 # A small young generation, and V8's collector callable so memory goes back after each poll (bench/config.ts,
 # CASEOPS_NODE_FLAGS).
-CMD ["node", "--max-semi-space-size=8", "--expose-gc", "dist/main.js"]
+CMD ["node", "--max-semi-space-size=16", "--expose-gc", "dist/main.js"]

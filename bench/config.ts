@@ -3,10 +3,12 @@ import type { KnownVendorId as VendorId } from '../src/vendors/plugin.js';
 
 /**
  * The V8 options caseops runs with in production (the Dockerfile's CMD and `npm start`); the benchmark starts
- * caseops with the same ones. Semi-spaces of at most 8 MiB instead of V8's 16: after a 1,200-case sweep the
- * heap V8 holds went from 68 to 51 MiB (live objects 25 MiB either way) and resident memory from 142 to
- * 124 MiB, with the ack scenario's collection time about the same and its longest pause shorter; 2 MiB saved
- * more memory but tripled the time spent collecting under acks.
+ * caseops with the same ones. Semi-spaces of at most 16 MiB, half of what V8 takes on these 24 GiB machines:
+ * the memory-reducing collection after each poll (below) shrinks the young generation back to 1 MiB whatever
+ * its bound, so the bound now costs memory only during a burst. In `--only=sweep` runs on one machine,
+ * resident memory after the sweeps was 134.2 MiB at 8 MiB and 135.6 MiB at V8's own 32; the first full run at
+ * 16 measured 128 MiB. A round of 4,000 acks at 200 at once collected young garbage 27 times at 8 MiB and 14
+ * times at 16; 1,000 acks one at a time 8–9 times at 8 and 4 at 16 (bare Bolt: 5).
  *
  * `--expose-gc` lets caseops run V8's memory-reducing collection after each poll (src/scheduler/
  * memory-release.ts): V8 had kept the pages a burst freed, and resident memory after the first 10,000-case
@@ -16,7 +18,7 @@ import type { KnownVendorId as VendorId } from '../src/vendors/plugin.js';
  * runs against 1.26–1.92× with it, and resident memory after the release stayed within the runs' spread
  * (133–144 MiB without, 132–139 with).
  */
-export const CASEOPS_NODE_FLAGS = ['--max-semi-space-size=8', '--expose-gc'] as const;
+export const CASEOPS_NODE_FLAGS = ['--max-semi-space-size=16', '--expose-gc'] as const;
 
 /**
  * The C allocator's settings caseops runs with in production (the Dockerfile's ENV); glibc reads them only
