@@ -27,6 +27,12 @@ export const SQLITE_FILE_NAME = 'caseops.sqlite';
 export const IN_MEMORY = ':memory:';
 export const SQLITE_BUSY_TIMEOUT_MS = 5_000;
 /**
+ * SQLite's page cache, in KiB. better-sqlite3 builds SQLite with 16 MB per connection; a sweep of 10,000
+ * watched cases fills it, and the C allocator keeps it after the sweep. This is SQLite's own default size;
+ * a page it does not hold is read again from the operating system's file cache.
+ */
+export const SQLITE_CACHE_KIB = 2_000;
+/**
  * PostgreSQL advisory lock key: held shared while migrating, exclusively while dropping a caseops schema
  * (see KyselyStore.migrate).
  */
@@ -45,6 +51,8 @@ function tuneSqlite(database: BetterSqlite3.Database): BetterSqlite3.Database {
   database.pragma('synchronous = NORMAL');
   database.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
   database.pragma('foreign_keys = ON');
+  // A negative size is in KiB.
+  database.pragma(`cache_size = -${SQLITE_CACHE_KIB}`);
   return database;
 }
 

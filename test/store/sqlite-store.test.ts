@@ -4,7 +4,7 @@ import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../src/logging/logger.js';
-import { openSqliteDatabase, SQLITE_BUSY_TIMEOUT_MS } from '../../src/store/connect.js';
+import { openSqliteDatabase, SQLITE_BUSY_TIMEOUT_MS, SQLITE_CACHE_KIB } from '../../src/store/connect.js';
 import { createStore, IN_MEMORY, SQLITE_FILE_NAME, type Store } from '../../src/store/index.js';
 import { describeStoreContract, makeCase, type StoreHarness } from './store-contract.js';
 
@@ -62,6 +62,7 @@ describe('SQLite specifics', () => {
       expect(db.pragma('synchronous', { simple: true })).toBe(1); // 1 = NORMAL
       expect(db.pragma('busy_timeout', { simple: true })).toBe(SQLITE_BUSY_TIMEOUT_MS);
       expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
+      expect(db.pragma('cache_size', { simple: true })).toBe(-SQLITE_CACHE_KIB);
     } finally {
       db.close();
     }
