@@ -46,12 +46,28 @@ interface Waiter {
   deadline: number;
 }
 
+/** What a follow-up's job is handed: hands the event loop back until the job's next turn. */
+export type FollowUpJob = (nextTurn: NextTurn) => Promise<unknown>;
+
 /**
- * A follow-up before its first turn: a plain record, not a suspended async function, since thousands of them
- * wait through a flood. `seatOf` is the person whose seat it holds, once it has one.
+ * A follow-up before its first turn: one plain record (no promise, no closure of its own), since thousands
+ * of them wait through a flood and each one outlives young-generation collections until it runs. `seatOf`
+ * is the person whose seat it holds, once it has one.
  */
-interface Held extends Waiter {
+class Held implements Waiter {
   seatOf?: string;
+
+  constructor(
+    private readonly queue: FollowUpQueue,
+    readonly job: FollowUpJob,
+    readonly kind: FollowUpKind,
+    readonly deadline: number,
+    readonly onFailure: (error: unknown) => void,
+  ) {}
+
+  resolve(): void {
+    this.queue.startHeld(this);
+  }
 }
 
 /** First in, first out, without Array#shift's copying of a long queue. */
@@ -147,29 +163,32 @@ export class FollowUpQueue {
    * one person, and one person's backlog holds back nobody else. Forms never wait for replies.
    */
   run<T>(job: (nextTurn: NextTurn) => Promise<T>, options: RunOptions = {}): Promise<T> {
-    const kind = options.kind ?? 'reply';
-    const person = kind === 'reply' ? options.person : undefined;
-    const deadline = this.timers.now() + this.holdBoundMs[kind];
-    this.running += 1;
     return new Promise<T>((resolve, reject) => {
-      const held: Held = {
-        deadline,
-        resolve: () => {
-          this.runFromFirstTurn(job, kind, deadline, held.seatOf).then(resolve, reject);
-        },
-      };
-      if (person === undefined || this.takeSeat(person, held)) this.queueTurn(kind, held);
+      this.start(async (nextTurn) => resolve(await job(nextTurn)), options, reject);
     });
   }
 
-  private async runFromFirstTurn<T>(
-    job: (nextTurn: NextTurn) => Promise<T>,
-    kind: FollowUpKind,
-    deadline: number,
-    seatOf: string | undefined,
-  ): Promise<T> {
+  /** As `run`, with no promise to hold while the follow-up waits: `onFailure` hears of a job that threw. */
+  start(job: FollowUpJob, options: RunOptions, onFailure: (error: unknown) => void): void {
+    const kind = options.kind ?? 'reply';
+    const person = kind === 'reply' ? options.person : undefined;
+    const held = new Held(this, job, kind, this.timers.now() + this.holdBoundMs[kind], onFailure);
+    this.running += 1;
+    if (person === undefined || this.takeSeat(person, held)) this.queueTurn(kind, held);
+  }
+
+  /** A held follow-up's first turn has come (Held.resolve). */
+  startHeld(held: Held): void {
+    void this.runFromFirstTurn(held);
+  }
+
+  /** Never rejects: a failure goes to the follow-up's onFailure, before `idle` can resolve. */
+  private async runFromFirstTurn(held: Held): Promise<void> {
+    const { kind, deadline, seatOf } = held;
     try {
-      return await job(() => new Promise<void>((resolve) => this.queueTurn(kind, { resolve, deadline })));
+      await held.job(() => new Promise<void>((resolve) => this.queueTurn(kind, { resolve, deadline })));
+    } catch (error) {
+      held.onFailure(error);
     } finally {
       if (seatOf !== undefined) this.leaveSeat(seatOf);
       this.running -= 1;

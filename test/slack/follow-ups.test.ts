@@ -29,6 +29,28 @@ describe('FollowUpQueue', () => {
     expect(queue.pending).toBe(0);
   });
 
+  it('start: runs follow-ups in arrival order, tells onFailure of each one that threw and of no other', async () => {
+    const queue = new FollowUpQueue();
+    const order: number[] = [];
+    const failures: string[] = [];
+    for (const n of [1, 2, 3, 4]) {
+      queue.start(
+        async (nextTurn) => {
+          await nextTurn();
+          order.push(n);
+          if (n % 2 === 0) throw new Error(`reply ${n} failed`);
+        },
+        { person: 'U1' },
+        (error) => failures.push((error as Error).message),
+      );
+    }
+    expect(queue.pending).toBe(4);
+    await queue.idle();
+    expect(order).toEqual([1, 2, 3, 4]);
+    expect(failures).toEqual(['reply 2 failed', 'reply 4 failed']);
+    expect(queue.pending).toBe(0);
+  });
+
   it('lets I/O that comes due (a new request) go between the steps of a follow-up', async () => {
     const server = createServer((_req, res) => res.end('ok'));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
