@@ -105,6 +105,11 @@ const VENDOR_WORD: Record<VendorId, string> = {
   motadata: 'motadata',
 };
 
+/** Which app goes first in round `r`: they take turns. */
+function appOrder(r: number): AppName[] {
+  return r % 2 === 1 ? ['bare', 'caseops'] : ['caseops', 'bare'];
+}
+
 function cpuMs(before: NodeJS.CpuUsage, after: NodeJS.CpuUsage): number {
   return (after.user - before.user + after.system - before.system) / 1000;
 }
@@ -219,15 +224,16 @@ export async function measureAckLatency(context: BenchContext): Promise<AckResul
     // The vendors' own limits are the sweep's subject; here every lookup should simply be answered.
     await context.world.call('ciscoQpsLimit', { limit: null });
     context.progress('ack latency: warm-up');
-    for (const app of ['bare', 'caseops'] as const) await runOnce(app, 50, settings.warmupRequests, 0);
+    for (let r = 1; r <= settings.warmupRounds; r++) {
+      for (const app of appOrder(r)) await runOnce(app, 50, settings.warmupRequests, 0);
+    }
 
     const levels: AckLevelResult[] = [];
     for (const concurrency of settings.concurrencyLevels) {
       const requests = settings.requestsPerLevel[concurrency] ?? 1000;
       const rounds: AckRound[] = [];
       for (let r = 1; r <= settings.rounds; r++) {
-        const order: AppName[] = r % 2 === 1 ? ['bare', 'caseops'] : ['caseops', 'bare'];
-        for (const app of order) rounds.push(await runOnce(app, concurrency, requests, r));
+        for (const app of appOrder(r)) rounds.push(await runOnce(app, concurrency, requests, r));
       }
       const of = (app: AppName): AppFigures => {
         const mine = rounds.filter((entry) => entry.app === app);
