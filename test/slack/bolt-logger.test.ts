@@ -29,24 +29,26 @@ function countedArgument() {
   };
 }
 
+/** Bolt's logger over ours at `level`, after Bolt logged one debug line with an argument that counts its use. */
+function debugLineAt(level: 'info' | 'debug') {
+  const { logger, lines } = capture(level);
+  const bolt = boltLogger(logger);
+  bolt.setLevel(LogLevel.DEBUG);
+  const { counted, argument } = countedArgument();
+  bolt.debug('ack() call begins', argument);
+  return { lines, textBuilt: counted.times };
+}
+
 describe("Bolt's logger over ours", () => {
   it('builds no text for a debug line the level leaves out (Bolt logs one on every ack)', () => {
-    const { logger, lines } = capture('info');
-    const bolt = boltLogger(logger);
-    bolt.setLevel(LogLevel.DEBUG);
-    const { counted, argument } = countedArgument();
-    bolt.debug('ack() call begins', argument);
-    expect(counted.times).toBe(0);
+    const { lines, textBuilt } = debugLineAt('info');
+    expect(textBuilt).toBe(0);
     expect(lines).toEqual([]);
   });
 
   it('writes the debug line, as text, when the level lets it through', () => {
-    const { logger, lines } = capture('debug');
-    const bolt = boltLogger(logger);
-    bolt.setLevel(LogLevel.DEBUG);
-    const { counted, argument } = countedArgument();
-    bolt.debug('ack() call begins', argument);
-    expect(counted.times).toBe(1);
+    const { lines, textBuilt } = debugLineAt('debug');
+    expect(textBuilt).toBe(1);
     expect(lines.join('')).toContain('ack() call begins {\\"body\\":\\"ack\\"}');
   });
 });
