@@ -86,7 +86,9 @@ function callerOf(command: SlashCommand): Caller {
  * shares only substrings of 13 characters or more.
  */
 function ownCopy(text: string): string {
-  return text.length < 13 ? text : Buffer.from(text, 'utf8').toString('utf8');
+  // A field missing from the request (its type says string; a request can still leave it out) stays missing.
+  if (typeof text !== 'string' || text.length < 13) return text;
+  return Buffer.from(text, 'utf8').toString('utf8');
 }
 
 function commandInvocation(caller: Caller, nextTurn: NextTurn): CommandInvocation {
