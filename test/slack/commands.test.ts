@@ -85,6 +85,14 @@ describe('/case show', () => {
       expect(actions).toContain(action);
   });
 
+  it('shows the card to a request that left out the channel and user names', async () => {
+    const id = h.sims.equinix.seed({ description: 'Patch panel relabelled' });
+    const sent = await h.slack.command(`show eqx ${id}`, { leaveOut: ['channel_name', 'user_name'] });
+    expect(sent.status).toBe(200);
+    const reply = await h.fake.waitForResponse((r) => r.id === sent.responseUrl?.split('/').at(-1));
+    expect(blockText(reply.body.blocks)).toContain('Patch panel relabelled');
+  });
+
   it('offers only what the vendor allows (Cisco is read-only)', async () => {
     const id = h.sims.cisco.seed();
     const { reply } = await answerTo(`show cisco ${id}`);

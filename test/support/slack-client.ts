@@ -85,7 +85,14 @@ export class SlackClient {
   /** `/case <text>` typed by `user` in `channel`. */
   async command(
     text: string,
-    options: { user?: string; channel?: string; sign?: SignOptions; triggerId?: string } = {},
+    options: {
+      user?: string;
+      channel?: string;
+      sign?: SignOptions;
+      triggerId?: string;
+      /** Fields to leave out of the request, as a client other than Slack might. */
+      leaveOut?: string[];
+    } = {},
   ): Promise<SentRequest> {
     const user = options.user ?? this.defaults.userId;
     const channel = options.channel ?? this.defaults.channelId;
@@ -105,8 +112,14 @@ export class SlackClient {
       api_app_id: 'ACASEOPS',
       response_url: responseUrl,
       trigger_id: triggerId,
-    }).toString();
-    const sent = await this.send('/slack/events', body, 'application/x-www-form-urlencoded', options.sign);
+    });
+    for (const field of options.leaveOut ?? []) body.delete(field);
+    const sent = await this.send(
+      '/slack/events',
+      body.toString(),
+      'application/x-www-form-urlencoded',
+      options.sign,
+    );
     return { ...sent, triggerId, responseUrl };
   }
 
