@@ -99,8 +99,8 @@ export function benchConfig(quick: boolean): BenchConfig {
     ack: {
       concurrencyLevels: [1, 50, 200],
       requestsPerLevel: quick ? { 1: 100, 50: 500, 200: 1000 } : { 1: 1000, 50: 2000, 200: 4000 },
-      // Both apps ran slower in the first 6 of 9 rounds at 1 at once after one warm-up round of 1,000 (bare's
-      // p99 1.2-1.9 ms, then 0.4-0.9; caseops' likewise): their code was still being optimised.
+      // After one warm-up round of 1,000, both apps ran slower in the first rounds at 1 at once (bare's p99
+      // 1.2-1.9 ms in rounds 1-5 of 9, then 0.4-0.9; caseops' 1.4-1.8 in rounds 1-6): code still being optimised.
       warmupRounds: quick ? 1 : 8,
       warmupRequests: quick ? 200 : 1000,
       rounds: quick ? 1 : 9,
