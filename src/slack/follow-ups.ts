@@ -41,7 +41,8 @@ const realTimers: FollowUpTimers = {
 /** Hands the event loop back until this follow-up's next turn. */
 export type NextTurn = () => Promise<void>;
 
-interface Waiter {
+/** A started follow-up waiting for its next step's turn. */
+interface NextStep {
   resolve: () => void;
   deadline: number;
 }
@@ -54,21 +55,19 @@ export type FollowUpJob = (nextTurn: NextTurn) => Promise<unknown>;
  * of them wait through a flood and each one outlives young-generation collections until it runs. `seatOf`
  * is the person whose seat it holds, once it has one.
  */
-class Held implements Waiter {
+class Held {
   seatOf?: string;
 
   constructor(
-    private readonly queue: FollowUpQueue,
     readonly job: FollowUpJob,
     readonly kind: FollowUpKind,
     readonly deadline: number,
     readonly onFailure: (error: unknown) => void,
   ) {}
-
-  resolve(): void {
-    this.queue.startHeld(this);
-  }
 }
+
+/** What waits for a turn: a follow-up's first step or a later one. */
+type Waiter = Held | NextStep;
 
 /** First in, first out, without Array#shift's copying of a long queue. */
 class Line<T> {
@@ -172,14 +171,9 @@ export class FollowUpQueue {
   start(job: FollowUpJob, options: RunOptions, onFailure: (error: unknown) => void): void {
     const kind = options.kind ?? 'reply';
     const person = kind === 'reply' ? options.person : undefined;
-    const held = new Held(this, job, kind, this.timers.now() + this.holdBoundMs[kind], onFailure);
+    const held = new Held(job, kind, this.timers.now() + this.holdBoundMs[kind], onFailure);
     this.running += 1;
     if (person === undefined || this.takeSeat(person, held)) this.queueTurn(kind, held);
-  }
-
-  /** A held follow-up's first turn has come (Held.resolve). */
-  startHeld(held: Held): void {
-    void this.runFromFirstTurn(held);
   }
 
   /** Never rejects: a failure goes to the follow-up's onFailure, before `idle` can resolve. */
@@ -272,7 +266,9 @@ export class FollowUpQueue {
     for (const line of [this.lines.form, this.lines.reply]) {
       const head = line.peek();
       if (head && (quiet || head.deadline <= now)) {
-        line.take()?.resolve();
+        const waiter = line.take();
+        if (waiter instanceof Held) void this.runFromFirstTurn(waiter);
+        else waiter?.resolve();
         break;
       }
     }
